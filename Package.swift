@@ -1,0 +1,82 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Coffer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coffer", targets: ["coffer"]),
+        .library(name: "WalletCore", targets: ["WalletCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        // Word lists compiled into the binary: `coffer` is one file that needs no resources at run time.
+        // A target of its own so the large generated arrays compile once, not on every WalletCore change.
+        .target(
+            name: "Wordlists",
+            resources: [
+                .embedInCode("bip39/english.txt"),
+                .embedInCode("bip39/chinese_simplified.txt"),
+                .embedInCode("bip39/chinese_traditional.txt"),
+                .embedInCode("bip39/czech.txt"),
+                .embedInCode("bip39/french.txt"),
+                .embedInCode("bip39/italian.txt"),
+                .embedInCode("bip39/japanese.txt"),
+                .embedInCode("bip39/korean.txt"),
+                .embedInCode("bip39/portuguese.txt"),
+                .embedInCode("bip39/spanish.txt"),
+                .embedInCode("slip39/slip39_english.txt"),
+            ]
+        ),
+        .target(
+            name: "WalletCore",
+            dependencies: [
+                "CSecp256k1",
+                "Wordlists",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "coffer",
+            dependencies: [
+                "WalletCore",
+                "CSecp256k1",  // the bare-library floor of `coffer bench`
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WalletCoreTests",
+            dependencies: [
+                "WalletCore",
+                "Wordlists",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Runs the built `coffer` binary exactly as operators and acceptance checks do.
+        .testTarget(
+            name: "CofferCLITests",
+            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,94 @@
+/// Everything that decides how keys become addresses on one chain: the derivation paths, the
+/// extended-key version and the encoding. The registry of supported chains is this enum.
+public enum AddressFormat: Sendable, Hashable, CustomStringConvertible {
+    case bitcoin(BitcoinScheme, BitcoinNetwork)
+    case ethereum
+    case tron
+    case solana
+
+    /// Builds a format from CLI-style names. `scheme` and `network` only apply to Bitcoin.
+    public init(chain: Chain, scheme: BitcoinScheme? = nil, network: BitcoinNetwork? = nil) throws(AddressError) {
+        switch chain {
+        case .bitcoin:
+            self = .bitcoin(scheme ?? .p2wpkh, network ?? .mainnet)
+        case .ethereum, .tron, .solana:
+            if let scheme {
+                throw AddressError("--scheme \(scheme.rawValue) applies to bitcoin only, not \(chain)")
+            }
+            if let network, network != .mainnet {
+                throw AddressError("--network \(network.rawValue) applies to bitcoin only; \(chain) addresses are the same on every network")
+            }
+            self = chain == .ethereum ? .ethereum : chain == .tron ? .tron : .solana
+        }
+    }
+
+    public var chain: Chain {
+        switch self {
+        case .bitcoin: .bitcoin
+        case .ethereum: .ethereum
+        case .tron: .tron
+        case .solana: .solana
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .bitcoin(let scheme, let network): "bitcoin \(scheme.rawValue) \(network.rawValue)"
+        default: chain.rawValue
+        }
+    }
+
+    /// The BIP44-style account path `m/purpose'/coin'/account'` (secp256k1 chains).
+    public func accountPath(account: UInt32) throws(DerivationPathError) -> DerivationPath {
+        let (purpose, coin) = purposeAndCoin
+        return DerivationPath([try .hardened(purpose), try .hardened(coin), try .hardened(account)])
+    }
+
+    /// The full path of address `index`: `account/0/index`, or `m/44'/501'/index'/0'` on Solana.
+    public func addressPath(account: UInt32, index: UInt32) throws(DerivationPathError) -> DerivationPath {
+        if case .solana = self {
+            return DerivationPath([try .hardened(44), try .hardened(501), try .hardened(index), try .hardened(0)])
+        }
+        return try accountPath(account: account).appending(.normal(0)).appending(.normal(index))
+    }
+
+    /// The prefix every address path shares, for building paths as text in hot loops.
+    public func addressPathPrefix(account: UInt32) -> String {
+        switch self {
+        case .solana: "m/44'/501'/"
+        default:
+            "m/\(purposeAndCoin.purpose)'/\(purposeAndCoin.coin)'/\(account)'/0/"
+        }
+    }
+
+    /// The version an account-level extended public key is exported with.
+    public var keyVersion: KeyVersion {
+        switch self {
+        case .bitcoin(let scheme, let network): scheme.keyVersion(network)
+        default: .xpub
+        }
+    }
+
+    var purposeAndCoin: (purpose: UInt32, coin: UInt32) {
+        switch self {
+        case .bitcoin(let scheme, let network): (scheme.purpose, network.coinType)
+        case .ethereum, .tron, .solana: (44, chain.coinType)
+        }
+    }
+
+    /// The address of a secp256k1 public key in this format.
+    public func address(for publicKey: Secp256k1.PublicKey) throws(AddressError) -> String {
+        switch self {
+        case .bitcoin(let scheme, let network): try BitcoinAddress.encode(publicKey, scheme: scheme, network: network)
+        case .ethereum: EthereumAddress.encode(publicKey)
+        case .tron: TronAddress.encode(publicKey)
+        case .solana: throw AddressError("solana addresses are ed25519 keys, not secp256k1")
+        }
+    }
+}
+
+/// Why an address (or a chain, scheme or network name) was refused.
+public struct AddressError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

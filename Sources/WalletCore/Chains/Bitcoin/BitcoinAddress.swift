@@ -1,0 +1,82 @@
+/// Bitcoin addresses: legacy Base58Check (p2pkh, p2sh) and segwit Bech32/Bech32m (p2wpkh, p2wsh, p2tr).
+public enum BitcoinAddress {
+    /// The address for `publicKey` under `scheme`. p2tr applies the BIP86 key-path-only tweak.
+    public static func encode(_ publicKey: Secp256k1.PublicKey, scheme: BitcoinScheme, network: BitcoinNetwork) throws(AddressError) -> String {
+        do {
+            switch scheme {
+            case .p2pkh:
+                return Base58.encodeCheck([network.p2pkhVersion] + Hash160.hash(publicKey.compressed))
+            case .p2shP2wpkh:
+                let redeemScript: [UInt8] = [0x00, 0x14] + Hash160.hash(publicKey.compressed)
+                return Base58.encodeCheck([network.p2shVersion] + Hash160.hash(redeemScript))
+            case .p2wpkh:
+                return try SegwitAddress.encode(hrp: network.bech32HRP, version: 0, program: Hash160.hash(publicKey.compressed))
+            case .p2tr:
+                return try SegwitAddress.encode(hrp: network.bech32HRP, version: 1, program: publicKey.taprootOutputKey())
+            }
+        } catch let error as AddressError {
+            throw error
+        } catch {
+            throw AddressError("cannot encode \(scheme.rawValue) address: \(error)")
+        }
+    }
+
+    /// What a valid Bitcoin address pays to.
+    public struct Decoded: Sendable, Equatable, CustomStringConvertible {
+        public let network: BitcoinNetwork
+        /// p2pkh, p2sh, p2wpkh, p2wsh, p2tr, or "segwit vN" for future witness versions.
+        public let type: String
+        /// The output script (scriptPubKey) the address stands for.
+        public let scriptPubKey: [UInt8]
+        public var description: String { "bitcoin \(type) \(network.rawValue)" }
+    }
+
+    /// Validates an address: Base58Check checksum and version, or Bech32/Bech32m per BIP173/BIP350.
+    /// `network` restricts the accepted network when given.
+    public static func decode(_ address: String, network expected: BitcoinNetwork? = nil) throws(AddressError) -> Decoded {
+        guard !address.isEmpty else { throw AddressError("bitcoin address is empty") }
+        let lower = address.lowercased()
+        let decoded: Decoded
+        if lower.hasPrefix("bc1") || lower.hasPrefix("tb1") {
+            let network: BitcoinNetwork = lower.hasPrefix("bc1") ? .mainnet : .testnet
+            let segwit: (hrp: String, version: UInt8, program: [UInt8])
+            do {
+                segwit = try SegwitAddress.decode(address, expectedHRP: network.bech32HRP)
+            } catch {
+                throw AddressError("invalid bitcoin segwit address: \(error)")
+            }
+            let type: String =
+                switch (segwit.version, segwit.program.count) {
+                case (0, 20): "p2wpkh"
+                case (0, 32): "p2wsh"
+                case (1, 32): "p2tr"
+                default: "segwit v\(segwit.version)"
+                }
+            let opcode: UInt8 = segwit.version == 0 ? 0x00 : 0x50 + segwit.version
+            decoded = Decoded(network: network, type: type, scriptPubKey: [opcode, UInt8(segwit.program.count)] + segwit.program)
+        } else {
+            let payload: [UInt8]
+            do {
+                payload = try Base58.decodeCheck(address)
+            } catch {
+                throw AddressError("invalid bitcoin address: \(error)")
+            }
+            guard payload.count == 21 else {
+                throw AddressError("invalid bitcoin address: Base58Check payload must be 21 bytes (version + 20-byte hash), got \(payload.count)")
+            }
+            let hash = Array(payload[1...])
+            switch payload[0] {
+            case 0x00: decoded = Decoded(network: .mainnet, type: "p2pkh", scriptPubKey: [0x76, 0xA9, 0x14] + hash + [0x88, 0xAC])
+            case 0x6F: decoded = Decoded(network: .testnet, type: "p2pkh", scriptPubKey: [0x76, 0xA9, 0x14] + hash + [0x88, 0xAC])
+            case 0x05: decoded = Decoded(network: .mainnet, type: "p2sh", scriptPubKey: [0xA9, 0x14] + hash + [0x87])
+            case 0xC4: decoded = Decoded(network: .testnet, type: "p2sh", scriptPubKey: [0xA9, 0x14] + hash + [0x87])
+            default:
+                throw AddressError("invalid bitcoin address: unknown version byte 0x\(String(format2: payload[0])) (expected 0x00/0x05 mainnet or 0x6f/0xc4 testnet)")
+            }
+        }
+        if let expected, expected != decoded.network {
+            throw AddressError("\(address) is a \(decoded.network.rawValue) address, not \(expected.rawValue)")
+        }
+        return decoded
+    }
+}

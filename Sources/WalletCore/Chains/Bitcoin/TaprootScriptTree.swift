@@ -1,0 +1,43 @@
+import Foundation
+
+/// BIP341 script trees: the Merkle root committed to by a taproot output key.
+///
+/// A tree is JSON-shaped, as in BIP341's wallet vectors: a leaf is
+/// `{"script": hex, "leafVersion": n}`, a branch is a two-element array, no tree is null.
+public enum TaprootScriptTree {
+    public static func merkleRoot(of tree: Any) throws(AddressError) -> [UInt8]? {
+        if tree is NSNull { return nil }
+        return try hash(tree)
+    }
+
+    /// `TapLeaf` hash of one script: tagged hash of leaf version, compact size, script.
+    public static func leafHash(script: [UInt8], leafVersion: UInt8) -> [UInt8] {
+        TaggedHash.sha256(tag: "TapLeaf", [leafVersion] + compactSize(script.count) + script)
+    }
+
+    /// `TapBranch` hash: the two children in lexicographic order.
+    public static func branchHash(_ a: [UInt8], _ b: [UInt8]) -> [UInt8] {
+        TaggedHash.sha256(tag: "TapBranch", a.lexicographicallyPrecedes(b) ? a + b : b + a)
+    }
+
+    private static func hash(_ node: Any) throws(AddressError) -> [UInt8] {
+        if let branch = node as? [Any] {
+            guard branch.count == 2 else { throw AddressError("a taproot script tree branch must have two children") }
+            return branchHash(try hash(branch[0]), try hash(branch[1]))
+        }
+        guard let leaf = node as? [String: Any], let script = leaf["script"] as? String,
+              let version = leaf["leafVersion"] as? Int, (0...255).contains(version)
+        else { throw AddressError("a taproot script leaf needs \"script\" (hex) and \"leafVersion\"") }
+        let bytes: [UInt8]
+        do { bytes = try Hex.decode(script) } catch { throw AddressError("taproot leaf script: \(error)") }
+        return leafHash(script: bytes, leafVersion: UInt8(version))
+    }
+
+    static func compactSize(_ value: Int) -> [UInt8] {
+        switch value {
+        case ..<0xFD: [UInt8(value)]
+        case ...0xFFFF: [0xFD, UInt8(value & 0xFF), UInt8(value >> 8)]
+        default: [0xFE, UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8(value >> 24)]
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Crypto
+
+/// Bitcoin's HASH160, `RIPEMD160(SHA256(x))`: the 20-byte key and script hash in addresses.
+public enum Hash160 {
+    public static func hash<Bytes: Sequence>(_ data: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        var out = [UInt8](repeating: 0, count: 20)
+        let bytes = Array(data)
+        bytes.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { hash(input, into: $0) }
+        }
+        return out
+    }
+
+    /// Allocation-light form for hot loops; `out` must hold 20 bytes.
+    public static func hash(_ data: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        let sha = SHA256.hash(data: data)
+        sha.withUnsafeBytes { RIPEMD160.hash($0, into: out) }
+    }
+
+    /// Double SHA-256, Bitcoin's checksum and txid hash.
+    public static func sha256d<Bytes: Sequence>(_ data: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        Array(SHA256.hash(data: Array(SHA256.hash(data: Array(data)))))
+    }
+}

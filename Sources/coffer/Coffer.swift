@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+
+/// `coffer`: the operator CLI and, later, the HTTP service of the Coffer wallet platform.
+@main
+struct Coffer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coffer",
+        abstract: "Self-hosted wallet and payments platform: HD wallets, deposit addresses, vault, ledger.",
+        discussion: """
+            Secrets (mnemonics, passphrases) are read from standard input or files, never from arguments.
+            Exit status: 0 success, 1 rejected input or failed check, 2 usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            MnemonicCommand.self, DeriveCommand.self, XpubCommand.self, AddressCommand.self,
+            DemoCommand.self, BenchCommand.self,
+        ]
+    )
+
+    /// Parses, runs, and maps every error to one line on stderr and an exit status. Argument
+    /// Parser's own handler would print the whole usage text; operators' scripts want one line.
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)  // --help, --version
+            }
+            Terminal.fail(message(for: error), hint: "see coffer --help", status: 2)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var syncCommand = command
+                try syncCommand.run()
+            }
+        } catch let error as UsageError {
+            Terminal.fail(error.message, hint: nil, status: 2)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch let error as any CustomStringConvertible & Error {
+            Terminal.fail(error.description, hint: nil, status: 1)
+        } catch {
+            Terminal.fail("\(error)", hint: nil, status: 1)
+        }
+    }
+}

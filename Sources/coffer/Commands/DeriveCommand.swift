@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import WalletCore
+
+struct DeriveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "derive",
+        abstract: "Stream deposit addresses from the mnemonic on stdin, or watch-only from --xpub.",
+        discussion: """
+            Records are written in index order as JSON Lines (default) or CSV, using every core, in
+            constant memory. Default paths: ethereum m/44'/60'/A'/0/i; bitcoin p2pkh m/44'/0'/A'/0/i,
+            p2sh-p2wpkh m/49'/..., p2wpkh m/84'/... (default), p2tr m/86'/... (coin type 1' on testnet);
+            tron m/44'/195'/A'/0/i; solana m/44'/501'/i'/0'.
+            """
+    )
+
+    @Option(help: "ethereum, bitcoin, tron or solana.")
+    var chain: Chain
+
+    @Option(help: "Bitcoin address type: p2pkh, p2sh-p2wpkh, p2wpkh (default) or p2tr.")
+    var scheme: BitcoinScheme?
+
+    @Option(help: "Bitcoin network: mainnet (default) or testnet.")
+    var network: BitcoinNetwork?
+
+    @Option(help: "Account number A (hardened). Not for solana.")
+    var account: UInt32?
+
+    @Option(help: "First address index.")
+    var start: UInt32 = 0
+
+    @Option(help: "Number of addresses.")
+    var count: UInt32
+
+    @OptionGroup var seedOptions: SeedOptions
+
+    @Option(help: "Account-level extended public key (xpub/ypub/zpub/tpub/...): derive watch-only, no mnemonic.")
+    var xpub: String?
+
+    @Option(help: "Output format: jsonl or csv.")
+    var format: AddressRecordFormat = .jsonl
+
+    @Option(help: "Label stored on every record.") var label: String?
+    @Option(help: "Owner id stored on every record.") var owner: String?
+    @Option(help: "Purpose stored on every record.") var purpose: String?
+    @Option(help: "Batch id stored on every record.") var batch: String?
+
+    @Option(help: "Worker threads (default: every core).")
+    var threads: Int?
+
+    func run() throws {
+        let deriver = try makeDeriver()
+        let metadata = AddressMetadata(label: label, owner: owner, purpose: purpose, batch: batch)
+        var addressBatch = try AddressBatch(deriver: deriver, start: start, count: count, format: format, metadata: metadata)
+        if let threads {
+            guard threads >= 1 else { throw UsageError("--threads must be at least 1") }
+            addressBatch.workers = threads
+        }
+        var progress = Terminal.stderrIsTerminal ? ProgressBar(total: count, label: "deriving") : nil
+        let output = BufferedOutput(descriptor: STDOUT_FILENO)
+        try addressBatch.stream(write: { try output.write($0) }, progress: { progress?.update($0) })
+        try output.flush()
+        progress?.finish()
+    }
+
+    private func makeDeriver() throws -> AddressDeriver {
+        if chain == .solana && account != nil {
+            throw UsageError("--account is not supported for solana: its path m/44'/501'/i'/0' has no account level")
+        }
+        guard let xpub else {
+            let format = try AddressFormat(chain: chain, scheme: scheme, network: network)
+            let seed = try seedOptions.readSeed()
+            return try AddressDeriver(seed: seed, format: format, account: account ?? 0)
+        }
+        if chain == .solana {
+            throw UsageError("--xpub is not supported for solana: SLIP-10 ed25519 keys are hardened-only, so there is no watch-only derivation")
+        }
+        if seedOptions.passphraseFile != nil {
+            throw UsageError("--passphrase-file has no effect with --xpub; remove one of them")
+        }
+        let key = try WatchOnlyKey.parse(xpub, chain: chain, scheme: scheme, network: network)
+        if let account, account != key.accountKey.childIndex.index {
+            throw UsageError("--account \(account) does not match the extended key, which is account \(key.accountKey.childIndex.index)")
+        }
+        return try AddressDeriver(accountKey: key.accountKey, format: key.format)
+    }
+}
+
+/// An account-level public key given on the command line, checked against the chain, scheme
+/// and network the user asked for.
+struct WatchOnlyKey {
+    let accountKey: ExtendedPublicKey
+    let format: AddressFormat
+
+    static func parse(_ text: String, chain: Chain, scheme: BitcoinScheme?, network: BitcoinNetwork?) throws -> WatchOnlyKey {
+        let parsed = try ExtendedKey(parsing: text)
+        guard case .publicKey(let key, let version) = parsed else {
+            throw CLIError("--xpub was given a private extended key (\(parsed.version.privatePrefix)); pass its public form: watch-only derivation never needs private keys, and a private key on the command line is exposed to other users of this machine")
+        }
+        let keyNetwork: BitcoinNetwork = version.isTestnet ? .testnet : .mainnet
+        if let network, network != keyNetwork {
+            throw UsageError("--network \(network.rawValue) does not match the extended key, a \(version.publicPrefix) (\(keyNetwork.rawValue))")
+        }
+        switch chain {
+        case .bitcoin:
+            let implied: BitcoinScheme?
+            switch version.impliedScript {
+            case nil: implied = nil
+            case .p2shP2wpkh: implied = .p2shP2wpkh
+            case .p2wpkh: implied = .p2wpkh
+            case .p2shP2wsh, .p2wsh:
+                throw CLIError("\(version.publicPrefix) keys are for multisig scripts, which coffer derive does not produce")
+            }
+            if let scheme, let implied, scheme != implied {
+                throw UsageError("--scheme \(scheme.rawValue) does not match the extended key: a \(version.publicPrefix) is for \(implied.rawValue)")
+            }
+            return WatchOnlyKey(accountKey: key, format: .bitcoin(scheme ?? implied ?? .p2wpkh, keyNetwork))
+        case .ethereum, .tron:
+            guard version == .xpub else {
+                throw UsageError("\(chain) expects an xpub, not a \(version.publicPrefix)")
+            }
+            return WatchOnlyKey(accountKey: key, format: try AddressFormat(chain: chain, scheme: scheme, network: network))
+        case .solana:
+            throw UsageError("solana has no extended public keys")
+        }
+    }
+}

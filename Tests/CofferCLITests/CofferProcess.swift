@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// Runs the `coffer` binary built next to the test bundle (or $COFFER_BINARY).
+struct CofferProcess {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var stdoutLines: [Substring] { stdout.split(separator: "\n") }
+        var stderrLines: [Substring] { stderr.split(separator: "\n") }
+    }
+
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["COFFER_BINARY"] { return URL(fileURLWithPath: path) }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The test runner may sit inside an .xctest bundle directory.
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("coffer")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/coffer")
+    }()
+
+    @discardableResult
+    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes concurrently so a large output cannot block the child.
+        let errorData = ErrorCollector(error.fileHandleForReading)
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errorData.finish(), as: UTF8.self))
+    }
+
+    /// Asserts the contract for rejected input: non-zero exit, one clear stderr line, no crash.
+    static func expectRejected(
+        _ arguments: [String], stdin: String? = nil, status: Int32? = nil, mentioning words: [String] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let result = try run(arguments, stdin: stdin)
+        #expect(result.status != 0, "accepted: \(arguments)", sourceLocation: sourceLocation)
+        if let status { #expect(result.status == status, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation) }
+        #expect(result.stderrLines.count == 1, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.hasPrefix("coffer: error: "), "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"), sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, "\(arguments) printed \(result.stdout)", sourceLocation: sourceLocation)
+        for word in words {
+            #expect(result.stderr.contains(word), "\(arguments): \(result.stderr) lacks \(word)", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// Drains a pipe on a background thread.
+final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func finish() -> Data {
+        done.wait()
+        return data
+    }
+}
+
+/// A temporary file removed when the test ends.
+func temporaryFile(_ contents: String) throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-test-\(UUID().uuidString)")
+    try Data(contents.utf8).write(to: url)
+    return url.path
+}
