@@ -12,17 +12,24 @@ let package = Package(
     products: [
         .executable(name: "coffer", targets: ["coffer"]),
         .library(name: "WalletCore", targets: ["WalletCore"]),
+        .library(name: "Vault", targets: ["Vault"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
             name: "CSecp256k1",
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
         ),
         // Word lists compiled into the binary: `coffer` is one file that needs no resources at run time.
         // A target of its own so the large generated arrays compile once, not on every WalletCore change.
@@ -52,10 +59,30 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The embedded SQLite database (GRDB) shared by every domain: opening, pragmas, migrations.
+        .target(
+            name: "CofferStorage",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // Encrypted keystore, signing policy, approvals and the tamper-evident audit log.
+        .target(
+            name: "Vault",
+            dependencies: [
+                "WalletCore",
+                "CofferStorage",
+                "CSodium",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "coffer",
             dependencies: [
                 "WalletCore",
+                "Vault",
+                "CofferStorage",
                 "CSecp256k1",  // the bare-library floor of `coffer bench`
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -67,6 +94,18 @@ let package = Package(
                 "WalletCore",
                 "Wordlists",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VaultTests",
+            dependencies: [
+                "Vault",
+                "WalletCore",
+                "CofferStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings

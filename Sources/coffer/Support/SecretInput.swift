@@ -36,6 +36,29 @@ enum SecretInput {
         return try decodeUTF8(Data(bytes), what: "passphrase file \(path)")
     }
 
+    /// A secret file's bytes less exactly one trailing newline, in wiped memory.
+    static func passphraseBytes(file path: String, what: String) throws -> SecretBytes {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CLIError("cannot read \(what) \(path): \(reason(error))")
+        }
+        var bytes = [UInt8](data)
+        defer { SecretBytes.wipe(&bytes) }
+        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw CLIError("\(what) \(path) is not valid UTF-8") }
+        return SecretBytes(bytes)
+    }
+
+    /// All of standard input as bytes (for secrets that are not mnemonics), trimmed of surrounding whitespace.
+    static func standardInputLine(what: String) throws -> String {
+        let text = try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw CLIError("no \(what) on standard input") }
+        return trimmed
+    }
+
     private static func decodeUTF8(_ data: Data, what: String) throws -> String {
         guard let text = String(data: data, encoding: .utf8) else {
             throw CLIError("\(what) is not valid UTF-8")

@@ -1,0 +1,41 @@
+import Foundation
+public import GRDB
+
+/// The embedded SQLite database: WAL mode with one writer and concurrent readers (GRDB's
+/// `DatabasePool`), `synchronous=FULL` so a committed transaction survives power loss, foreign
+/// keys on, and every domain's numbered migrations applied in order at open.
+public final class CofferDatabase: Sendable {
+    public let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String, migrations: [SchemaMigration]) throws(StorageError) {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // FULL: the WAL is fsynced at every commit, so an acknowledged write survives a power
+            // loss (NORMAL would only guarantee consistency, not durability, in WAL mode).
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let existed = FileManager.default.fileExists(atPath: path)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if !existed { chmod(path, 0o600) }
+            var migrator = DatabaseMigrator()
+            for migration in migrations.sorted(by: { ($0.domain, $0.number) < ($1.domain, $1.number) }) {
+                migrator.registerMigration(migration.identifier, migrate: migration.apply)
+            }
+            try migrator.migrate(pool)
+        } catch {
+            throw StorageError("cannot open database \(path): \(error)")
+        }
+        self.path = path
+    }
+
+    /// Opens the database of a data directory, creating the directory if needed.
+    public convenience init(directory: DataDirectory, migrations: [SchemaMigration]) throws(StorageError) {
+        try directory.create()
+        try self.init(path: directory.databaseURL.path, migrations: migrations)
+    }
+}

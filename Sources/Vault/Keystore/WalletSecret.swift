@@ -1,0 +1,93 @@
+public import WalletCore
+
+/// What a vault wallet holds: a BIP32/SLIP-10 seed, or one private key on one curve.
+public enum WalletSecret: Sendable {
+    /// 16 to 64 bytes: a BIP39 seed (64 bytes) or a SLIP-39 / random master secret.
+    case seed(SecretBytes)
+    /// A single 32-byte private key.
+    case privateKey(SecretBytes, curve: Curve)
+
+    public var kind: WalletKind {
+        switch self {
+        case .seed: .seed
+        case .privateKey: .privateKey
+        }
+    }
+
+    public var curve: Curve? {
+        if case .privateKey(_, let curve) = self { return curve }
+        return nil
+    }
+
+    /// Checks that the secret is usable before it is stored (a valid scalar, a usable seed).
+    public func validate() throws(VaultError) {
+        switch self {
+        case .seed(let seed):
+            guard (16...64).contains(seed.count) else { throw VaultError("a seed must be 16 to 64 bytes, got \(seed.count)") }
+            do { _ = try ExtendedPrivateKey(seed: seed) } catch { throw VaultError("\(error)") }
+        case .privateKey(let key, let curve):
+            guard key.count == 32 else { throw VaultError("a private key must be 32 bytes, got \(key.count)") }
+            if curve == .secp256k1 {
+                do { _ = try Secp256k1.PrivateKey(secret: key) } catch { throw VaultError("\(error)") }
+            }
+        }
+    }
+
+    /// Plaintext layout inside the AEAD (format v1): kind byte, curve byte, secret bytes.
+    func encoded() -> SecretBytes {
+        let (kind, curve, secret): (UInt8, UInt8, SecretBytes) =
+            switch self {
+            case .seed(let seed): (1, 0, seed)
+            case .privateKey(let key, let curve): (2, curve == .secp256k1 ? 1 : 2, key)
+            }
+        return SecretBytes(count: secret.count + 2) { out in
+            out[0] = kind
+            out[1] = curve
+            secret.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[2...]).copyMemory(from: $0) }
+        }
+    }
+
+    static func decode(_ plaintext: SecretBytes) -> WalletSecret? {
+        plaintext.withUnsafeBytes { bytes -> WalletSecret? in
+            guard bytes.count > 2 else { return nil }
+            let secret = SecretBytes(bytes[2...])
+            switch (bytes[0], bytes[1]) {
+            case (1, 0): return .seed(secret)
+            case (2, 1): return .privateKey(secret, curve: .secp256k1)
+            case (2, 2): return .privateKey(secret, curve: .ed25519)
+            default: return nil
+            }
+        }
+    }
+
+    /// Public facts safe to store in clear: the master fingerprint or the public key.
+    func publicSummary() -> String {
+        switch self {
+        case .seed(let seed):
+            guard let master = try? ExtendedPrivateKey(seed: seed) else { return "" }
+            let fingerprint = master.privateKey.publicKey.fingerprint
+            return "fingerprint:" + Hex.encode((0..<4).map { UInt8(truncatingIfNeeded: fingerprint >> (24 - 8 * $0)) })
+        case .privateKey(let key, .secp256k1):
+            guard let privateKey = try? Secp256k1.PrivateKey(secret: key) else { return "" }
+            return "ethereum:" + EthereumAddress.encode(privateKey.publicKey)
+        case .privateKey(let key, .ed25519):
+            guard let hd = try? Ed25519Keys.publicKey(privateKey: key) else { return "" }
+            return "solana:" + SolanaAddress.encode(publicKey: hd)
+        }
+    }
+}
+
+/// The two kinds of vault wallet.
+public enum WalletKind: String, Sendable, Codable {
+    case seed, privateKey = "private-key"
+}
+
+import Crypto
+
+/// Ed25519 public keys from 32-byte private seeds (swift-crypto).
+enum Ed25519Keys {
+    static func publicKey(privateKey: SecretBytes) throws -> [UInt8] {
+        let key = try privateKey.withUnsafeBytes { try Curve25519.Signing.PrivateKey(rawRepresentation: $0) }
+        return Array(key.publicKey.rawRepresentation)
+    }
+}
