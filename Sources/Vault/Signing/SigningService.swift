@@ -1,0 +1,153 @@
+import Crypto
+public import Foundation
+public import WalletCore
+
+/// Signing behind the policy: checks that the payload does what the intent says, evaluates the
+/// policy before any key is touched, collects approvals, and signs an approved request exactly
+/// once. Every decision, approval and signature is audited.
+public struct SigningService: Sendable {
+    public let vault: Vault
+    public let store: SigningStore
+    private let signers: [String: any PayloadSigner]
+    private let now: @Sendable () -> Date
+
+    public init(vault: Vault, store: SigningStore, signers: [any PayloadSigner], now: @escaping @Sendable () -> Date = Date.init) {
+        self.vault = vault
+        self.store = store
+        self.signers = Dictionary(signers.map { ($0.payloadType, $0) }, uniquingKeysWith: { first, _ in first })
+        self.now = now
+    }
+
+    private var time: String { VaultClock.format(now()) }
+    private var unixNow: Int64 { Int64(now().timeIntervalSince1970.rounded(.down)) }
+
+    /// Submits a request (idempotent by id). With `unlocked`, an allowed request is signed at once.
+    public func submit(_ document: SigningRequestDocument, unlocked: UnlockedVault?) throws -> SigningRequestRecord {
+        if let existing = try store.request(document.id) {
+            guard existing.requestHash == document.hashHex else {
+                throw PolicyError("request id \"\(document.id)\" was already used for a different request; use a new id")
+            }
+            return try signIfApproved(existing, unlocked: unlocked)
+        }
+        guard let wallet = try vault.store.wallet(document.intent.wallet) else { throw VaultError.walletNotFound(document.intent.wallet) }
+        let payload = document.payload
+        let payloadType = payload["type"] as? String ?? ""
+        guard let signer = signers[payloadType] else {
+            throw PolicyError("payload type \"\(payloadType)\" is not supported; supported: \(signers.keys.sorted().joined(separator: ", "))")
+        }
+        guard signer.chain == document.intent.chain else {
+            throw PolicyError("payload type \(payloadType) is for \(signer.chain), but the intent says \(document.intent.chain)")
+        }
+        let decoded: DecodedTransfer
+        do { decoded = try signer.decodeTransfer(payload) } catch { throw PolicyError("payload: \(error)") }
+        let decision = try mismatch(decoded, document) ?? evaluate(document, walletID: wallet.id, walletName: wallet.name, approvers: [])
+        var record = SigningRequestRecord(
+            id: document.id, requestHash: document.hashHex, document: String(decoding: document.canonicalJSON, as: UTF8.self),
+            walletID: wallet.id, status: Self.status(for: decision), decision: decision, result: nil)
+        record = try store.insert(record, asset: document.intent.asset, amount: document.intent.amount,
+                                  audit: decisionEvent(document.id, document.hashHex, decision), at: time)
+        return try signIfApproved(record, unlocked: unlocked)
+    }
+
+    /// Records an approver's ed25519 signature over the request hash, then re-evaluates.
+    public func approve(requestID: String, approverID: String, signature: [UInt8], unlocked: UnlockedVault?) throws -> SigningRequestRecord {
+        guard let record = try store.request(requestID) else { throw PolicyError("no signing request \"\(requestID)\"") }
+        guard record.status == .pendingApproval || record.status == .approved else {
+            throw PolicyError("request \"\(requestID)\" is \(record.status.rawValue); approvals are only taken while it waits for them")
+        }
+        guard let approver = try store.approvers().first(where: { $0.id == approverID }) else {
+            throw PolicyError("\"\(approverID)\" is not a registered approver")
+        }
+        let message = ApprovalMessage.bytes(requestHash: try Hex.decode(record.requestHash))
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: approver.publicKey),
+              signature.count == 64, key.isValidSignature(signature, for: message)
+        else {
+            try vault.store.appendAudit(AuditEvent(actor: approverID, action: "sign.approval", subject: requestID, requestHash: record.requestHash,
+                                                   outcome: "rejected", detail: "signature does not verify for this request"), at: time)
+            throw PolicyError("the approval signature of \"\(approverID)\" does not verify for request \"\(requestID)\" (wrong key, or signed a different request)")
+        }
+        let (_, approvers) = try store.addApproval(
+            requestID: requestID, approverID: approverID, signature: signature,
+            audit: AuditEvent(actor: approverID, action: "sign.approval", subject: requestID, requestHash: record.requestHash, outcome: "accepted"),
+            at: time)
+        return try reevaluate(record, approvers: approvers, unlocked: unlocked)
+    }
+
+    /// Re-checks a waiting or approved request (e.g. after approvals) and signs it if allowed.
+    func reevaluate(_ record: SigningRequestRecord, approvers: Set<String>, unlocked: UnlockedVault?) throws -> SigningRequestRecord {
+        let document = try SigningRequestDocument(json: Array(record.document.utf8))
+        let walletName = try vault.store.wallet(record.walletID)?.name ?? record.walletID
+        let decision = try evaluate(document, walletID: record.walletID, walletName: walletName, approvers: approvers)
+        let status = Self.status(for: decision)
+        if status != record.status || decision != record.decision {
+            try store.updateDecision(id: record.id, status: status, decision: decision,
+                                     audit: decisionEvent(record.id, record.requestHash, decision), at: time)
+        }
+        guard let updated = try store.request(record.id) else { throw PolicyError("request \"\(record.id)\" vanished") }
+        return try signIfApproved(updated, unlocked: unlocked)
+    }
+
+    private func signIfApproved(_ record: SigningRequestRecord, unlocked: UnlockedVault?) throws -> SigningRequestRecord {
+        guard record.status == .approved, let unlocked else { return record }
+        let document = try SigningRequestDocument(json: Array(record.document.utf8))
+        let payload = document.payload
+        guard let signer = signers[payload["type"] as? String ?? ""] else { return record }
+        let result = try unlocked.withSecret(of: record.walletID) { secret, _ in try signer.sign(payload, secret: secret) }
+        _ = try store.markSigned(
+            id: record.id, result: result, now: unixNow,
+            audit: AuditEvent(actor: vault.actor, action: "sign.signature", subject: record.id, requestHash: record.requestHash,
+                              outcome: "signed", detail: result["hash"] ?? ""),
+            at: time)
+        return try store.request(record.id) ?? record
+    }
+
+    private func evaluate(_ document: SigningRequestDocument, walletID: String, walletName: String, approvers: Set<String>) throws -> PolicyDecision {
+        guard let (_, text) = try store.currentPolicy() else {
+            return PolicyDecision(outcome: .denied, rule: "no-policy", reason: "no signing policy is set; `coffer policy set` first",
+                                  approvalsRequired: 0, approvalsReceived: 0)
+        }
+        let policy = try SigningPolicy(json: Array(text.utf8))
+        var spentByKey: [String: UInt128] = [:]
+        for (asset, window) in policy.rollingWindows where asset == document.intent.asset {
+            spentByKey["\(asset)|\(window.rawValue)"] = try store.spent(walletID: walletID, asset: asset, since: unixNow - window.seconds)
+        }
+        let totals = spentByKey
+        let context = PolicyContext(now: unixNow, spent: { asset, window in totals["\(asset)|\(window.rawValue)"] ?? 0 }, approvers: approvers)
+        return PolicyEvaluator.evaluate(policy, intent: document.intent, walletReferences: [walletID, walletName], context: context)
+    }
+
+    /// The intent check: a payload that moves something else than it claims is denied.
+    private func mismatch(_ decoded: DecodedTransfer, _ document: SigningRequestDocument) throws -> PolicyDecision? {
+        let intent = document.intent
+        let claimedDestination = intent.normalizedDestination
+        let actualDestination = SigningIntent.normalize(decoded.destination, chain: intent.chain)
+        func denied(_ reason: String) -> PolicyDecision {
+            PolicyDecision(outcome: .denied, rule: "intent-mismatch", reason: reason, approvalsRequired: 0, approvalsReceived: 0)
+        }
+        if actualDestination != claimedDestination {
+            return denied("the payload pays \(decoded.destination), but the intent says \(intent.destination)")
+        }
+        if decoded.amount != intent.amount {
+            return denied("the payload moves \(decoded.amount), but the intent says \(intent.amount)")
+        }
+        let claimedToken = document.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) }
+        let actualToken = decoded.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) }
+        if claimedToken != actualToken {
+            return denied("the payload moves \(decoded.tokenContract.map { "token \($0)" } ?? "the native asset"), but the intent says \(document.tokenContract.map { "token \($0)" } ?? "the native asset")")
+        }
+        return nil
+    }
+
+    private func decisionEvent(_ id: String, _ hash: String, _ decision: PolicyDecision) -> AuditEvent {
+        AuditEvent(actor: vault.actor, action: "sign.decision", subject: id, requestHash: hash, outcome: decision.outcome.rawValue,
+                   detail: "\(decision.rule): \(decision.reason)")
+    }
+
+    static func status(for decision: PolicyDecision) -> SigningRequestRecord.Status {
+        switch decision.outcome {
+        case .allowed: .approved
+        case .denied: .denied
+        case .pendingApproval: .pendingApproval
+        }
+    }
+}
