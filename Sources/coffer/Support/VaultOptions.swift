@@ -6,7 +6,7 @@ import WalletCore
 
 /// Every migration of every domain, in one place: the executable composes the schema.
 enum CofferSchema {
-    static let migrations: [SchemaMigration] = VaultMigrations.all
+    static let migrations: [SchemaMigration] = VaultMigrations.all + SigningStore.migrations
 }
 
 /// Where the data lives and how to reach the vault passphrase (a file, never an argument).
