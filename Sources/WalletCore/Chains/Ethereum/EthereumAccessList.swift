@@ -22,7 +22,7 @@ public struct EthereumAccessListEntry: Sendable, Equatable {
 
     /// Reads `[address, [key, ...]]`; `field` names the entry in errors.
     init(rlp item: RLP.Item, field: String) throws(EthereumTransactionError) {
-        do {
+        self = try EthereumTransactionError.converting {
             let parts = try item.list(field)
             guard parts.count == 2 else {
                 throw EthereumTransactionError("\(field) must have 2 items (address, storage keys), got \(parts.count)")
@@ -30,13 +30,7 @@ public struct EthereumAccessListEntry: Sendable, Equatable {
             let keys = try parts[1].list("\(field) storage keys").enumerated().map { (index, key) throws(RLPError) in
                 try key.bytes("\(field) storage key \(index)")
             }
-            try self.init(address: try parts[0].bytes("\(field) address"), storageKeys: keys)
-        } catch let error as RLPError {
-            throw EthereumTransactionError("\(error)")
-        } catch let error as EthereumTransactionError {
-            throw error
-        } catch {
-            throw EthereumTransactionError("\(field): \(error)")
+            return try EthereumAccessListEntry(address: try parts[0].bytes("\(field) address"), storageKeys: keys)
         }
     }
 }

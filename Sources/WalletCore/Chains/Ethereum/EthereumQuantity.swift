@@ -27,7 +27,7 @@ public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConv
         for (offset, byte) in significant.reversed().enumerated() {
             words[3 - offset / 8] |= UInt64(byte) << (8 * UInt64(offset % 8))
         }
-        limbs = (words[0], words[1], words[2], words[3])
+        self.init(words: words)
     }
 
     /// Parses a non-negative integer written in decimal (`"21000"`) or hex (`"0x5208"`).
@@ -84,7 +84,7 @@ public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConv
     public var word: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(32)
-        for limb in [limbs.0, limbs.1, limbs.2, limbs.3] {
+        for limb in words {
             for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: limb >> UInt64(shift))) }
         }
         return out
@@ -92,7 +92,6 @@ public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConv
 
     /// The number of significant bits (0 for zero).
     public var bitWidth: Int {
-        let words = [limbs.0, limbs.1, limbs.2, limbs.3]
         for (index, limb) in words.enumerated() where limb != 0 {
             return (3 - index) * 64 + (64 - limb.leadingZeroBitCount)
         }
@@ -102,9 +101,14 @@ public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConv
     /// The value as a `UInt64` when it fits.
     public var uint64: UInt64? { limbs.0 == 0 && limbs.1 == 0 && limbs.2 == 0 ? limbs.3 : nil }
 
+    /// The limbs as an array, most significant first.
+    private var words: [UInt64] { [limbs.0, limbs.1, limbs.2, limbs.3] }
+
+    private init(words: [UInt64]) { limbs = (words[0], words[1], words[2], words[3]) }
+
     /// `self * factor`, or nil when the product exceeds 2^256 − 1.
     public func multiplied(by factor: UInt64) -> EthereumQuantity? {
-        var words = [limbs.0, limbs.1, limbs.2, limbs.3]
+        var words = self.words
         var carry: UInt64 = 0
         for index in stride(from: 3, through: 0, by: -1) {
             let (high, low) = words[index].multipliedFullWidth(by: factor)
@@ -112,34 +116,32 @@ public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConv
             words[index] = sum
             carry = high &+ (overflow ? 1 : 0)  // high <= 2^64 - 2, so this cannot wrap
         }
-        guard carry == 0 else { return nil }
-        return EthereumQuantity(limbs: (words[0], words[1], words[2], words[3]))
+        return carry == 0 ? EthereumQuantity(words: words) : nil
     }
 
     /// `self + addend`, or nil when the sum exceeds 2^256 − 1.
     public func adding(_ addend: UInt64) -> EthereumQuantity? {
-        var words = [limbs.0, limbs.1, limbs.2, limbs.3]
-        var carry = addend
-        for index in stride(from: 3, through: 0, by: -1) where carry != 0 {
-            let (sum, overflow) = words[index].addingReportingOverflow(carry)
-            words[index] = sum
-            carry = overflow ? 1 : 0
-        }
-        guard carry == 0 else { return nil }
-        return EthereumQuantity(limbs: (words[0], words[1], words[2], words[3]))
+        rippling(addend) { $0.addingReportingOverflow($1) }
     }
 
     /// `self − subtrahend`, or nil when that would be negative.
     public func subtracting(_ subtrahend: UInt64) -> EthereumQuantity? {
-        var words = [limbs.0, limbs.1, limbs.2, limbs.3]
-        var borrow = subtrahend
-        for index in stride(from: 3, through: 0, by: -1) where borrow != 0 {
-            let (difference, overflow) = words[index].subtractingReportingOverflow(borrow)
-            words[index] = difference
-            borrow = overflow ? 1 : 0
+        rippling(subtrahend) { $0.subtractingReportingOverflow($1) }
+    }
+
+    /// Applies `step` to the lowest limb and ripples the carry (or borrow) upwards; nil if it
+    /// leaves the top limb.
+    private func rippling(
+        _ amount: UInt64, _ step: (UInt64, UInt64) -> (partialValue: UInt64, overflow: Bool)
+    ) -> EthereumQuantity? {
+        var words = self.words
+        var carry = amount
+        for index in stride(from: 3, through: 0, by: -1) where carry != 0 {
+            let (result, overflow) = step(words[index], carry)
+            words[index] = result
+            carry = overflow ? 1 : 0
         }
-        guard borrow == 0 else { return nil }
-        return EthereumQuantity(limbs: (words[0], words[1], words[2], words[3]))
+        return carry == 0 ? EthereumQuantity(words: words) : nil
     }
 
     /// `2^256 − self` modulo 2^256: the two's-complement bit pattern of `-self`.
@@ -150,14 +152,14 @@ public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConv
 
     /// Divides by a non-zero small divisor, returning quotient and remainder.
     public func dividedReportingRemainder(by divisor: UInt64) -> (quotient: EthereumQuantity, remainder: UInt64) {
-        var words = [limbs.0, limbs.1, limbs.2, limbs.3]
+        var words = self.words
         var remainder: UInt64 = 0
         for index in 0..<4 {
             let (quotient, rest) = divisor.dividingFullWidth((remainder, words[index]))
             words[index] = quotient
             remainder = rest
         }
-        return (EthereumQuantity(limbs: (words[0], words[1], words[2], words[3])), remainder)
+        return (EthereumQuantity(words: words), remainder)
     }
 
     /// Decimal digits, as wire formats carry big values.
@@ -183,7 +185,7 @@ public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConv
     }
 
     public static func < (lhs: EthereumQuantity, rhs: EthereumQuantity) -> Bool {
-        [lhs.limbs.0, lhs.limbs.1, lhs.limbs.2, lhs.limbs.3].lexicographicallyPrecedes([rhs.limbs.0, rhs.limbs.1, rhs.limbs.2, rhs.limbs.3])
+        lhs.words.lexicographicallyPrecedes(rhs.words)
     }
 
     public func hash(into hasher: inout Hasher) {

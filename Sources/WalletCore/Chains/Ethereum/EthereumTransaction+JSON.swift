@@ -10,14 +10,8 @@ extension EthereumTransaction {
     /// checksums are refused with the field's name. The chain id comes from the caller, who
     /// knows which network it is signing for.
     public init(json text: [UInt8], chainID: EthereumQuantity) throws(EthereumTransactionError) {
-        do {
-            try self.init(request: try JSONValue(parsing: text), chainID: chainID)
-        } catch let error as JSONError {
-            throw EthereumTransactionError("transaction: \(error)")
-        } catch let error as EthereumTransactionError {
-            throw error
-        } catch {
-            throw EthereumTransactionError("transaction: \(error)")
+        self = try EthereumTransactionError.converting(prefix: "transaction: ") {
+            try EthereumTransaction(request: try JSONValue(parsing: text), chainID: chainID)
         }
     }
 

@@ -101,12 +101,7 @@ public struct EthereumTransaction: Sendable, Equatable {
 
     /// Signs with `key` (RFC 6979, low S) and returns the broadcastable transaction.
     public func signed(with key: Secp256k1.PrivateKey) throws(EthereumTransactionError) -> SignedEthereumTransaction {
-        let signature: EthereumSignature
-        do {
-            signature = try EthereumSignature.sign(digest: signingHash, with: key)
-        } catch {
-            throw EthereumTransactionError("\(error)")
-        }
+        let signature = try EthereumTransactionError.converting { try EthereumSignature.sign(digest: signingHash, with: key) }
         return SignedEthereumTransaction(transaction: self, signature: signature, from: EthereumAddress.encode(key.publicKey))
     }
 
@@ -120,4 +115,18 @@ public struct EthereumTransaction: Sendable, Equatable {
 public struct EthereumTransactionError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension EthereumTransactionError {
+    /// Runs `body`: an `EthereumTransactionError` passes through unchanged, any other error
+    /// (RLP, JSON, signature) becomes one with `prefix` before its description.
+    static func converting<T>(prefix: String = "", _ body: () throws -> T) throws(EthereumTransactionError) -> T {
+        do {
+            return try body()
+        } catch let error as EthereumTransactionError {
+            throw error
+        } catch {
+            throw EthereumTransactionError("\(prefix)\(error)")
+        }
+    }
 }

@@ -31,23 +31,18 @@ public struct SignedEthereumTransaction: Sendable, Equatable {
     /// canonical and recovers its sender.
     public init(raw: [UInt8]) throws(EthereumTransactionError) {
         guard let first = raw.first else { throw EthereumTransactionError("raw transaction is empty") }
-        let decoded: (EthereumTransaction, EthereumSignature)
-        do {
+        let decoded = try EthereumTransactionError.converting { () throws -> (EthereumTransaction, EthereumSignature) in
+            let decodeList = { (bytes: ArraySlice<UInt8>) throws(EthereumTransactionError) -> [RLP.Item] in
+                try EthereumTransactionError.converting(prefix: "raw transaction is not valid RLP: ") { try RLP.decode(bytes).list("transaction") }
+            }
             switch first {
-            case 0xC0...0xFF: decoded = try Self.decodeLegacy(try RLP.decode(raw).list("transaction"))
-            case 0x01, 0x02: decoded = try Self.decodeTyped(type: first, try RLP.decode(raw.dropFirst()).list("transaction"))
+            case 0xC0...0xFF: return try Self.decodeLegacy(try decodeList(raw[...]))
+            case 0x01, 0x02: return try Self.decodeTyped(type: first, try decodeList(raw.dropFirst()))
             default: throw EthereumTransactionError("unsupported transaction type 0x\(Hex.encode([first])); expected a legacy RLP list, 0x01 or 0x02")
             }
-        } catch let error as RLPError {
-            throw EthereumTransactionError("raw transaction is not valid RLP: \(error)")
-        } catch let error as EthereumTransactionError {
-            throw error
-        } catch {
-            throw EthereumTransactionError("\(error)")
         }
         let (transaction, signature) = decoded
-        let from: String
-        do { from = try signature.recoverAddress(digest: transaction.signingHash) } catch { throw EthereumTransactionError("\(error)") }
+        let from = try EthereumTransactionError.converting { try signature.recoverAddress(digest: transaction.signingHash) }
         self.init(transaction: transaction, signature: signature, from: from)
         guard self.raw == raw else { throw EthereumTransactionError("raw transaction is not canonically encoded") }
     }
