@@ -14,8 +14,8 @@ struct Coffer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             MnemonicCommand.self, DeriveCommand.self, XpubCommand.self, AddressCommand.self,
-            VaultCommand.self, WalletCommand.self, PolicyCommand.self, ApproverCommand.self, AuditCommand.self,
-            DemoCommand.self, BenchCommand.self,
+            VaultCommand.self, WalletCommand.self, PolicyCommand.self, ApproverCommand.self, SignCommand.self,
+            AuditCommand.self, DemoCommand.self, BenchCommand.self,
         ]
     )
 
@@ -43,6 +43,10 @@ struct Coffer: AsyncParsableCommand {
             Terminal.fail(error.message, hint: nil, status: 2)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // Help for a command group, and validation errors raised while running.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            Terminal.fail(message(for: error), hint: "see coffer --help", status: 2)
         } catch let error as any CustomStringConvertible & Error {
             Terminal.fail(error.description, hint: nil, status: 1)
         } catch {

@@ -23,7 +23,7 @@ struct PolicyCommand: ParsableCommand {
         @Option(help: "Policy JSON file.") var file: String
 
         func run() throws {
-            let bytes = try FileInput.read(file, what: "policy file")
+            let bytes = try InputFile.bytes(at: file, what: "policy file")
             _ = try SigningPolicy(json: bytes)
             let context = try SigningContext(dataDir: dataDir)
             let version = try context.store.setPolicy(
@@ -116,17 +116,5 @@ struct SigningContext {
         vault = Vault(store: SQLiteVaultStore(database: database), actor: "cli:\(NSUserName())")
         store = SigningStore(database: database)
         service = SigningService(vault: vault, store: store, signers: PayloadSigners.all)
-    }
-}
-
-/// Reads a whole input file with a clear error.
-enum FileInput {
-    static func read(_ path: String, what: String, limit: Int = 16 << 20) throws -> [UInt8] {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
-            throw CLIError("cannot read \(what) \(path): no such file")
-        }
-        if let size = attributes[.size] as? Int, size > limit { throw CLIError("\(what) \(path) is larger than \(limit >> 20) MiB") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(what) \(path)") }
-        return [UInt8](data)
     }
 }

@@ -18,7 +18,7 @@ struct SignRequestCommand: ParsableCommand {
     @Option(help: "Signing request JSON file.") var file: String
 
     func run() throws {
-        let document = try SigningRequestDocument(json: try FileInput.read(file, what: "signing request"))
+        let document = try SigningRequestDocument(json: try InputFile.bytes(at: file, what: "signing request"))
         let context = try SigningContext(dataDir: vaultOptions.dataDir)
         let unlocked = try vaultOptions.hasPassphrase ? vaultOptions.unlock() : nil
         try SigningOutput.print(try context.service.submit(document, unlocked: unlocked))
