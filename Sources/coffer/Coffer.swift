@@ -14,7 +14,7 @@ struct Coffer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             MnemonicCommand.self, DeriveCommand.self, XpubCommand.self, AddressCommand.self,
-            DemoCommand.self, BenchCommand.self,
+            SignCommand.self, DemoCommand.self, BenchCommand.self,
         ]
     )
 

@@ -20,6 +20,22 @@ enum SecretInput {
         return trimmed
     }
 
+    /// A private key (extended key or WIF) on stdin, trimmed of surrounding whitespace. On a
+    /// terminal it is read without echo.
+    static func privateKey() throws -> String {
+        let text: String
+        if Terminal.stdinIsTerminal {
+            text = try readLineWithoutEcho(prompt: "Private key (input hidden): ")
+        } else {
+            text = try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw CLIError("no private key on standard input; pipe an xprv/tprv (master or account) or a WIF key in")
+        }
+        return trimmed
+    }
+
     /// A passphrase file's contents less exactly one trailing newline, nothing else: spaces and
     /// other whitespace are part of a BIP39 passphrase.
     static func passphrase(file path: String?) throws -> String {
@@ -66,7 +82,7 @@ enum SecretInput {
             Terminal.writeError("\n")
         }
         guard let line = readLine(strippingNewline: true) else {
-            throw CLIError("no mnemonic entered")
+            throw CLIError("nothing entered")
         }
         return line
     }
