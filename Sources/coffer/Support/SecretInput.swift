@@ -7,32 +7,29 @@ enum SecretInput {
     /// The mnemonic on stdin, trimmed of surrounding whitespace. On a terminal it is read
     /// without echo.
     static func mnemonic() throws -> String {
-        let text: String
-        if Terminal.stdinIsTerminal {
-            text = try readLineWithoutEcho(prompt: "Mnemonic (input hidden): ")
-        } else {
-            text = try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else {
-            throw CLIError("no mnemonic on standard input; pipe it in, e.g. coffer mnemonic check < mnemonic.txt")
-        }
-        return trimmed
+        try readSecret(
+            prompt: "Mnemonic (input hidden): ",
+            missing: "no mnemonic on standard input; pipe it in, e.g. coffer mnemonic check < mnemonic.txt")
     }
 
     /// A private key (extended key or WIF) on stdin, trimmed of surrounding whitespace. On a
     /// terminal it is read without echo.
     static func privateKey() throws -> String {
+        try readSecret(
+            prompt: "Private key (input hidden): ",
+            missing: "no private key on standard input; pipe an xprv/tprv (master or account) or a WIF key in")
+    }
+
+    /// Standard input (one hidden line on a terminal), trimmed; `missing` when there is nothing.
+    private static func readSecret(prompt: String, missing: String) throws -> String {
         let text: String
         if Terminal.stdinIsTerminal {
-            text = try readLineWithoutEcho(prompt: "Private key (input hidden): ")
+            text = try readLineWithoutEcho(prompt: prompt)
         } else {
             text = try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else {
-            throw CLIError("no private key on standard input; pipe an xprv/tprv (master or account) or a WIF key in")
-        }
+        guard !trimmed.isEmpty else { throw CLIError(missing) }
         return trimmed
     }
 

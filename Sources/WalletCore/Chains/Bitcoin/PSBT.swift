@@ -66,32 +66,16 @@ public struct PSBT: Sendable, Equatable, PSBTMap {
         guard let transaction else { throw PSBTError("PSBT has no unsigned transaction (PSBT_GLOBAL_UNSIGNED_TX)") }
         unsignedTransaction = transaction
 
-        inputs = []
-        for index in transaction.inputs.indices {
-            guard !reader.isAtEnd else {
-                throw PSBTError("PSBT is truncated: the transaction has \(transaction.inputs.count) input(s) but only \(index) input map(s) follow")
-            }
-            let input = PSBTInput(entries: try PSBTKeyValue.readMap(&reader, name: "input \(index)"))
-            for entry in input.entries {
-                do { try PSBTInput.validate(entry) } catch { throw PSBTError("PSBT input \(index): \(error.description)") }
-            }
+        inputs = try Self.readMaps(&reader, count: transaction.inputs.count, kind: "input", validate: PSBTInput.validate)
+            .map(PSBTInput.init(entries:))
+        for (index, input) in inputs.enumerated() {
             if let previous = input.nonWitnessUTXO,
                previous.transactionHash != transaction.inputs[index].previousOutput.transactionHash {
                 throw PSBTError("PSBT input \(index): PSBT_IN_NON_WITNESS_UTXO is transaction \(previous.txid), but the input spends \(transaction.inputs[index].previousOutput.txid)")
             }
-            inputs.append(input)
         }
-        outputs = []
-        for index in transaction.outputs.indices {
-            guard !reader.isAtEnd else {
-                throw PSBTError("PSBT is truncated: the transaction has \(transaction.outputs.count) output(s) but only \(index) output map(s) follow")
-            }
-            let output = PSBTOutput(entries: try PSBTKeyValue.readMap(&reader, name: "output \(index)"))
-            for entry in output.entries {
-                do { try PSBTOutput.validate(entry) } catch { throw PSBTError("PSBT output \(index): \(error.description)") }
-            }
-            outputs.append(output)
-        }
+        outputs = try Self.readMaps(&reader, count: transaction.outputs.count, kind: "output", validate: PSBTOutput.validate)
+            .map(PSBTOutput.init(entries:))
         guard reader.isAtEnd else { throw PSBTError("PSBT has \(reader.remaining) unexpected bytes after its last output map") }
     }
 
@@ -146,10 +130,9 @@ public struct PSBT: Sendable, Equatable, PSBTMap {
             try PSBTFieldCheck.length(entry.keyData, 78, "PSBT_GLOBAL_XPUB extended key")
             try PSBTFieldCheck.keyOrigin(entry.value, "PSBT_GLOBAL_XPUB")
         case KeyType.version2Only:
-            throw PSBTError("global key type 0x0\(entry.keyType) belongs to PSBT version 2 and is not allowed in version 0")
+            try PSBTFieldCheck.version2Only(entry, map: "global")
         case KeyType.version:
-            try PSBTFieldCheck.noKeyData(entry, "PSBT_GLOBAL_VERSION")
-            try PSBTFieldCheck.length(entry.value, 4, "PSBT_GLOBAL_VERSION")
+            try PSBTFieldCheck.fixedValue(entry, 4, "PSBT_GLOBAL_VERSION")
             guard entry.value == [0, 0, 0, 0] else {
                 let version = entry.value.reversed().reduce(0) { $0 << 8 | UInt32($1) }
                 throw PSBTError("PSBT version \(version) is not supported; only version 0 (BIP174) is")
@@ -157,6 +140,24 @@ public struct PSBT: Sendable, Equatable, PSBTMap {
         default:
             break
         }
+    }
+
+    /// Reads the `count` input or output maps, checking every pair with `validate`.
+    private static func readMaps(
+        _ reader: inout BitcoinByteReader, count: Int, kind: String, validate: (PSBTKeyValue) throws(PSBTError) -> Void
+    ) throws(PSBTError) -> [[PSBTKeyValue]] {
+        var maps: [[PSBTKeyValue]] = []
+        for index in 0..<count {
+            guard !reader.isAtEnd else {
+                throw PSBTError("PSBT is truncated: the transaction has \(count) \(kind)(s) but only \(index) \(kind) map(s) follow")
+            }
+            let entries = try PSBTKeyValue.readMap(&reader, name: "\(kind) \(index)")
+            for entry in entries {
+                do { try validate(entry) } catch { throw PSBTError("PSBT \(kind) \(index): \(error.description)") }
+            }
+            maps.append(entries)
+        }
+        return maps
     }
 
     private static func parseUnsignedTransaction(_ bytes: [UInt8]) throws(PSBTError) -> BitcoinTransaction {

@@ -76,11 +76,7 @@ public struct PSBTInput: Sendable, Equatable, PSBTMap {
     }
 
     /// PSBT_IN_BIP32_DERIVATION records.
-    public var bip32Derivations: [PSBTKeyDerivation] {
-        all(KeyType.bip32Derivation).compactMap { entry in
-            (try? PSBTKeyOrigin(serialized: entry.value[...])).map { PSBTKeyDerivation(publicKey: entry.keyData, origin: $0) }
-        }
-    }
+    public var bip32Derivations: [PSBTKeyDerivation] { keyDerivations(KeyType.bip32Derivation) }
 
     public mutating func addBIP32Derivation(_ derivation: PSBTKeyDerivation) {
         set(PSBTKeyValue(keyType: KeyType.bip32Derivation, keyData: derivation.publicKey, value: derivation.origin.serialized))
@@ -118,9 +114,7 @@ public struct PSBTInput: Sendable, Equatable, PSBTMap {
     }
 
     /// PSBT_IN_TAP_BIP32_DERIVATION records.
-    public var tapBIP32Derivations: [PSBTTapKeyDerivation] {
-        all(KeyType.tapBIP32Derivation).compactMap { try? PSBTTapKeyDerivation(keyData: $0.keyData, value: $0.value) }
-    }
+    public var tapBIP32Derivations: [PSBTTapKeyDerivation] { tapKeyDerivations(KeyType.tapBIP32Derivation) }
 
     public mutating func addTapBIP32Derivation(_ derivation: PSBTTapKeyDerivation) {
         set(PSBTKeyValue(keyType: KeyType.tapBIP32Derivation, keyData: derivation.xOnlyPublicKey, value: derivation.serializedValue))
@@ -143,8 +137,7 @@ public struct PSBTInput: Sendable, Equatable, PSBTMap {
             try PSBTFieldCheck.publicKey(entry.keyData, "PSBT_IN_PARTIAL_SIG")
             guard !entry.value.isEmpty else { throw PSBTError("PSBT_IN_PARTIAL_SIG signature is empty") }
         case KeyType.sighashType:
-            try PSBTFieldCheck.noKeyData(entry, "PSBT_IN_SIGHASH_TYPE")
-            try PSBTFieldCheck.length(entry.value, 4, "PSBT_IN_SIGHASH_TYPE")
+            try PSBTFieldCheck.fixedValue(entry, 4, "PSBT_IN_SIGHASH_TYPE")
         case KeyType.redeemScript:
             try PSBTFieldCheck.noKeyData(entry, "PSBT_IN_REDEEM_SCRIPT")
         case KeyType.witnessScript:
@@ -164,7 +157,7 @@ public struct PSBTInput: Sendable, Equatable, PSBTMap {
         case KeyType.sha256Preimage, KeyType.hash256Preimage:
             try PSBTFieldCheck.length(entry.keyData, 32, "sha256/hash256 preimage key")
         case KeyType.version2Only:
-            throw PSBTError("input key type 0x\(String(entry.keyType, radix: 16)) belongs to PSBT version 2 and is not allowed in version 0")
+            try PSBTFieldCheck.version2Only(entry, map: "input")
         case KeyType.tapKeySignature:
             try PSBTFieldCheck.noKeyData(entry, "PSBT_IN_TAP_KEY_SIG")
             try PSBTFieldCheck.schnorrSignature(entry.value, "PSBT_IN_TAP_KEY_SIG")
@@ -180,11 +173,9 @@ public struct PSBTInput: Sendable, Equatable, PSBTMap {
             try PSBTFieldCheck.length(entry.keyData, 32, "PSBT_IN_TAP_BIP32_DERIVATION x-only key")
             try PSBTFieldCheck.tapKeyOrigin(entry.value, "PSBT_IN_TAP_BIP32_DERIVATION")
         case KeyType.tapInternalKey:
-            try PSBTFieldCheck.noKeyData(entry, "PSBT_IN_TAP_INTERNAL_KEY")
-            try PSBTFieldCheck.length(entry.value, 32, "PSBT_IN_TAP_INTERNAL_KEY")
+            try PSBTFieldCheck.fixedValue(entry, 32, "PSBT_IN_TAP_INTERNAL_KEY")
         case KeyType.tapMerkleRoot:
-            try PSBTFieldCheck.noKeyData(entry, "PSBT_IN_TAP_MERKLE_ROOT")
-            try PSBTFieldCheck.length(entry.value, 32, "PSBT_IN_TAP_MERKLE_ROOT")
+            try PSBTFieldCheck.fixedValue(entry, 32, "PSBT_IN_TAP_MERKLE_ROOT")
         default:
             break
         }

@@ -72,6 +72,18 @@ extension PSBTMap {
 
     mutating func remove(_ keyType: UInt64) { entries.removeAll { $0.keyType == keyType } }
 
+    /// The BIP32 derivation records stored under `keyType` (key data: the public key).
+    func keyDerivations(_ keyType: UInt64) -> [PSBTKeyDerivation] {
+        all(keyType).compactMap { entry in
+            (try? PSBTKeyOrigin(serialized: entry.value[...])).map { PSBTKeyDerivation(publicKey: entry.keyData, origin: $0) }
+        }
+    }
+
+    /// The BIP371 taproot derivation records stored under `keyType` (key data: the x-only key).
+    func tapKeyDerivations(_ keyType: UInt64) -> [PSBTTapKeyDerivation] {
+        all(keyType).compactMap { try? PSBTTapKeyDerivation(keyData: $0.keyData, value: $0.value) }
+    }
+
     /// Sets the key-data-less field `keyType` to `value`, or removes it for nil.
     mutating func setOrRemove(_ keyType: UInt64, _ value: [UInt8]?) {
         if let value { set(PSBTKeyValue(keyType: keyType, value: value)) } else { remove(keyType) }
@@ -82,6 +94,17 @@ extension PSBTMap {
 enum PSBTFieldCheck {
     static func noKeyData(_ entry: PSBTKeyValue, _ name: String) throws(PSBTError) {
         guard entry.keyData.isEmpty else { throw PSBTError("\(name) key must have no key data, found \(entry.keyData.count) bytes") }
+    }
+
+    /// A field with no key data and a value of exactly `count` bytes.
+    static func fixedValue(_ entry: PSBTKeyValue, _ count: Int, _ name: String) throws(PSBTError) {
+        try noKeyData(entry, name)
+        try length(entry.value, count, name)
+    }
+
+    /// Key types BIP370 defines for PSBT version 2 only.
+    static func version2Only(_ entry: PSBTKeyValue, map: String) throws(PSBTError) -> Never {
+        throw PSBTError("\(map) key type 0x\(String(entry.keyType, radix: 16)) belongs to PSBT version 2 and is not allowed in version 0")
     }
 
     static func length(_ bytes: [UInt8], _ expected: Int, _ name: String) throws(PSBTError) {

@@ -22,16 +22,10 @@ public struct PSBTOutput: Sendable, Equatable, PSBTMap {
     public var tapInternalKey: [UInt8]? { first(KeyType.tapInternalKey)?.value }
 
     /// PSBT_OUT_BIP32_DERIVATION records (change outputs).
-    public var bip32Derivations: [PSBTKeyDerivation] {
-        all(KeyType.bip32Derivation).compactMap { entry in
-            (try? PSBTKeyOrigin(serialized: entry.value[...])).map { PSBTKeyDerivation(publicKey: entry.keyData, origin: $0) }
-        }
-    }
+    public var bip32Derivations: [PSBTKeyDerivation] { keyDerivations(KeyType.bip32Derivation) }
 
     /// PSBT_OUT_TAP_BIP32_DERIVATION records.
-    public var tapBIP32Derivations: [PSBTTapKeyDerivation] {
-        all(KeyType.tapBIP32Derivation).compactMap { try? PSBTTapKeyDerivation(keyData: $0.keyData, value: $0.value) }
-    }
+    public var tapBIP32Derivations: [PSBTTapKeyDerivation] { tapKeyDerivations(KeyType.tapBIP32Derivation) }
 
     static func validate(_ entry: PSBTKeyValue) throws(PSBTError) {
         switch entry.keyType {
@@ -43,10 +37,9 @@ public struct PSBTOutput: Sendable, Equatable, PSBTMap {
             try PSBTFieldCheck.publicKey(entry.keyData, "PSBT_OUT_BIP32_DERIVATION")
             try PSBTFieldCheck.keyOrigin(entry.value, "PSBT_OUT_BIP32_DERIVATION")
         case KeyType.version2Only:
-            throw PSBTError("output key type 0x\(String(entry.keyType, radix: 16)) belongs to PSBT version 2 and is not allowed in version 0")
+            try PSBTFieldCheck.version2Only(entry, map: "output")
         case KeyType.tapInternalKey:
-            try PSBTFieldCheck.noKeyData(entry, "PSBT_OUT_TAP_INTERNAL_KEY")
-            try PSBTFieldCheck.length(entry.value, 32, "PSBT_OUT_TAP_INTERNAL_KEY")
+            try PSBTFieldCheck.fixedValue(entry, 32, "PSBT_OUT_TAP_INTERNAL_KEY")
         case KeyType.tapTree:
             try PSBTFieldCheck.noKeyData(entry, "PSBT_OUT_TAP_TREE")
             try validateTapTree(entry.value)
