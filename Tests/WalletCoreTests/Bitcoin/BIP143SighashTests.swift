@@ -129,6 +129,31 @@ struct BIP143SighashTests {
         }
     }
 
+    /// The P2SH-P2WPKH example through the PSBT roles: creator, updater, signer (single key,
+    /// matched by script), finaliser, extractor, ending in the spec's signed transaction.
+    @Test func p2shP2WPKHThroughPSBT() throws {
+        let unsigned = try BitcoinTransaction(serialized: Self.fromSpec("0100000001db6b1b20aa0fd7b23880be2ecbd4a98130974cf4748fb66092ac4d3ceb1a54770100000000feffffff02b8b4eb0b000000001976a914a457b684d7f0d539a46a45bbc043f35b59d0d96388ac0008af2f000000001976a914fd270b1ee6abcaea97fea7ad0402e8bd8ad6d77c88ac92040000"))
+        let key = try Secp256k1.PrivateKey(Self.fromSpec("eb696a065ef48a2192da5b28b694f87544b30fae8327c4510137a922f32c6dcf"))
+        var psbt = try PSBT(unsignedTransaction: unsigned)
+        try psbt.updateInput(0) { input in
+            input.witnessUTXO = BitcoinTransaction.Output(value: 1_000_000_000, scriptPubKey: Self.fromSpec("a9144733f37cf4db86fbc2efed2500b4f4e49f31202387"))
+        }
+        // Without the redeem script the signer cannot tell what the p2sh output wraps.
+        #expect(try psbt.sign(with: .privateKey(key)).skipped.first?.reason == "p2sh input without PSBT_IN_REDEEM_SCRIPT")
+        try psbt.updateInput(0) { $0.redeemScript = [0x00] }
+        #expect(throws: PSBTError.self) { try psbt.sign(with: .privateKey(key)) }
+        try psbt.updateInput(0) { $0.redeemScript = Self.fromSpec("001479091972186c449eb1ded22b78e40d009bdf0089") }
+        let report = try psbt.sign(with: .privateKey(key))
+        #expect(report.signed.first?.method == .p2shP2wpkh)
+        #expect(psbt.inputs[0].partialSignatures.first?.signature == Self.fromSpec("3044022047ac8e878352d3ebbde1c94ce3a10d057c24175747116f8288e5d794d12d482f0220217f36a485cae903c713331d877c1f64677e3622ad4010726870540656fe9dcb01"))
+        let signed = try psbt.finalize()
+        #expect(signed.serialized() == Self.fromSpec("01000000000101db6b1b20aa0fd7b23880be2ecbd4a98130974cf4748fb66092ac4d3ceb1a5477010000001716001479091972186c449eb1ded22b78e40d009bdf0089feffffff02b8b4eb0b000000001976a914a457b684d7f0d539a46a45bbc043f35b59d0d96388ac0008af2f000000001976a914fd270b1ee6abcaea97fea7ad0402e8bd8ad6d77c88ac02473044022047ac8e878352d3ebbde1c94ce3a10d057c24175747116f8288e5d794d12d482f0220217f36a485cae903c713331d877c1f64677e3622ad4010726870540656fe9dcb012103ad1d8e89212f0b92c74d23bb710c00662ad1470198ac48c43f7d6f93a2a2687392040000"))
+        // Finalising cleared the signing fields and kept the UTXO.
+        #expect(psbt.inputs[0].partialSignatures.isEmpty && psbt.inputs[0].redeemScript == nil)
+        #expect(psbt.inputs[0].witnessUTXO != nil && psbt.inputs[0].isFinalized)
+        #expect(try PSBT(serialized: psbt.serialized) == psbt)
+    }
+
     @Test func inputOutOfRangeIsAnError() throws {
         let transaction = BitcoinTransaction(inputs: [], outputs: [])
         #expect(throws: SighashError.self) {
