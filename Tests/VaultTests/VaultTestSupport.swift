@@ -13,7 +13,7 @@ struct TemporaryVault {
 
     init(initialize: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-vault-\(UUID().uuidString)")
-        database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: VaultMigrations.all)
+        database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: VaultMigrations.all + SigningStore.migrations)
         vault = Vault(store: SQLiteVaultStore(database: database), actor: "test")
         if initialize { try vault.initialize(passphrase: Self.passphrase, parameters: .insecureTesting) }
     }
@@ -35,3 +35,8 @@ struct TemporaryVault {
 }
 
 func secretBytes(_ text: String) -> SecretBytes { SecretBytes(Array(text.utf8)) }
+
+func hex(_ text: String) -> [UInt8] {
+    // Test literals; a malformed one is a bug in the test.
+    try! Hex.decode(text)
+}

@@ -7,16 +7,29 @@ enum SecretInput {
     /// The mnemonic on stdin, trimmed of surrounding whitespace. On a terminal it is read
     /// without echo.
     static func mnemonic() throws -> String {
+        try readSecret(
+            prompt: "Mnemonic (input hidden): ",
+            missing: "no mnemonic on standard input; pipe it in, e.g. coffer mnemonic check < mnemonic.txt")
+    }
+
+    /// A Bitcoin signing key as text (extended private key or WIF) on stdin, trimmed of
+    /// surrounding whitespace. On a terminal it is read without echo.
+    static func bitcoinKeyText() throws -> String {
+        try readSecret(
+            prompt: "Private key (input hidden): ",
+            missing: "no private key on standard input; pipe an xprv/tprv (master or account) or a WIF key in")
+    }
+
+    /// Standard input (one hidden line on a terminal), trimmed; `missing` when there is nothing.
+    private static func readSecret(prompt: String, missing: String) throws -> String {
         let text: String
         if Terminal.stdinIsTerminal {
-            text = try readLineWithoutEcho(prompt: "Mnemonic (input hidden): ")
+            text = try readLineWithoutEcho(prompt: prompt)
         } else {
             text = try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else {
-            throw CLIError("no mnemonic on standard input; pipe it in, e.g. coffer mnemonic check < mnemonic.txt")
-        }
+        guard !trimmed.isEmpty else { throw CLIError(missing) }
         return trimmed
     }
 
@@ -39,12 +52,9 @@ enum SecretInput {
         return SecretBytes(bytes)
     }
 
-    /// All of standard input as bytes (for secrets that are not mnemonics), trimmed of surrounding whitespace.
+    /// A secret that is not a mnemonic (hex key...) on stdin, trimmed; hidden on a terminal.
     static func standardInputLine(what: String) throws -> String {
-        let text = try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw CLIError("no \(what) on standard input") }
-        return trimmed
+        try readSecret(prompt: "\(what.prefix(1).uppercased() + what.dropFirst()) (input hidden): ", missing: "no \(what) on standard input")
     }
 
     /// A secp256k1 private key as 64 hex digits on stdin (`0x` optional, surrounding whitespace

@@ -12,7 +12,9 @@ public enum TaprootScriptTree {
 
     /// `TapLeaf` hash of one script: tagged hash of leaf version, compact size, script.
     public static func leafHash(script: [UInt8], leafVersion: UInt8) -> [UInt8] {
-        TaggedHash.sha256(tag: "TapLeaf", [leafVersion] + compactSize(script.count) + script)
+        var data: [UInt8] = [leafVersion]
+        data.appendVarBytes(script)
+        return TaggedHash.sha256(tag: "TapLeaf", data)
     }
 
     /// `TapBranch` hash: the two children in lexicographic order.
@@ -31,13 +33,5 @@ public enum TaprootScriptTree {
         let bytes: [UInt8]
         do { bytes = try Hex.decode(script) } catch { throw AddressError("taproot leaf script: \(error)") }
         return leafHash(script: bytes, leafVersion: UInt8(version))
-    }
-
-    static func compactSize(_ value: Int) -> [UInt8] {
-        switch value {
-        case ..<0xFD: [UInt8(value)]
-        case ...0xFFFF: [0xFD, UInt8(value & 0xFF), UInt8(value >> 8)]
-        default: [0xFE, UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8(value >> 24)]
-        }
     }
 }

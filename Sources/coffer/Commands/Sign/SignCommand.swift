@@ -14,6 +14,7 @@ struct SignCommand: ParsableCommand {
             SignEthereumTransactionCommand.self,
             SignEthereumMessageCommand.self,
             SignEthereumTypedDataCommand.self,
+            SignBitcoinPSBTCommand.self,
         ]
     )
 }

@@ -1,0 +1,69 @@
+/// One output map of a PSBT: ordered pairs with typed views of the common fields.
+public struct PSBTOutput: Sendable, Equatable, PSBTMap {
+    public internal(set) var entries: [PSBTKeyValue]
+
+    init(entries: [PSBTKeyValue]) { self.entries = entries }
+
+    /// BIP174/BIP371 output key types.
+    public enum KeyType {
+        public static let redeemScript: UInt64 = 0x00
+        public static let witnessScript: UInt64 = 0x01
+        public static let bip32Derivation: UInt64 = 0x02
+        /// 0x03 (amount) and 0x04 (script) are PSBT version 2 fields (BIP370).
+        static let version2Only: ClosedRange<UInt64> = 0x03...0x04
+        public static let tapInternalKey: UInt64 = 0x05
+        public static let tapTree: UInt64 = 0x06
+        public static let tapBIP32Derivation: UInt64 = 0x07
+        public static let proprietary: UInt64 = 0xFC
+    }
+
+    public var redeemScript: [UInt8]? { first(KeyType.redeemScript)?.value }
+    public var witnessScript: [UInt8]? { first(KeyType.witnessScript)?.value }
+    public var tapInternalKey: [UInt8]? { first(KeyType.tapInternalKey)?.value }
+
+    /// PSBT_OUT_BIP32_DERIVATION records (change outputs).
+    public var bip32Derivations: [PSBTKeyDerivation] { keyDerivations(KeyType.bip32Derivation) }
+
+    /// PSBT_OUT_TAP_BIP32_DERIVATION records.
+    public var tapBIP32Derivations: [PSBTTapKeyDerivation] { tapKeyDerivations(KeyType.tapBIP32Derivation) }
+
+    static func validate(_ entry: PSBTKeyValue) throws(PSBTError) {
+        switch entry.keyType {
+        case KeyType.redeemScript:
+            try PSBTFieldCheck.noKeyData(entry, "PSBT_OUT_REDEEM_SCRIPT")
+        case KeyType.witnessScript:
+            try PSBTFieldCheck.noKeyData(entry, "PSBT_OUT_WITNESS_SCRIPT")
+        case KeyType.bip32Derivation:
+            try PSBTFieldCheck.publicKey(entry.keyData, "PSBT_OUT_BIP32_DERIVATION")
+            try PSBTFieldCheck.keyOrigin(entry.value, "PSBT_OUT_BIP32_DERIVATION")
+        case KeyType.version2Only:
+            try PSBTFieldCheck.version2Only(entry, map: "output")
+        case KeyType.tapInternalKey:
+            try PSBTFieldCheck.fixedValue(entry, 32, "PSBT_OUT_TAP_INTERNAL_KEY")
+        case KeyType.tapTree:
+            try PSBTFieldCheck.noKeyData(entry, "PSBT_OUT_TAP_TREE")
+            try validateTapTree(entry.value)
+        case KeyType.tapBIP32Derivation:
+            try PSBTFieldCheck.length(entry.keyData, 32, "PSBT_OUT_TAP_BIP32_DERIVATION x-only key")
+            try PSBTFieldCheck.tapKeyOrigin(entry.value, "PSBT_OUT_TAP_BIP32_DERIVATION")
+        default:
+            break
+        }
+    }
+
+    /// `{depth (≤128), leaf version, CompactSize script}*`, at least one leaf.
+    private static func validateTapTree(_ value: [UInt8]) throws(PSBTError) {
+        var reader = BitcoinByteReader(value, context: "PSBT_OUT_TAP_TREE")
+        guard !value.isEmpty else { throw PSBTError("PSBT_OUT_TAP_TREE must hold at least one leaf") }
+        do throws(BitcoinEncodingError) {
+            while !reader.isAtEnd {
+                let depth = try reader.readByte("leaf depth")
+                guard depth <= 128 else { throw BitcoinEncodingError("PSBT_OUT_TAP_TREE leaf depth \(depth) exceeds 128") }
+                _ = try reader.readByte("leaf version")
+                _ = try reader.readVarBytes("leaf script")
+            }
+        } catch {
+            throw PSBTError(error.description)
+        }
+    }
+}
