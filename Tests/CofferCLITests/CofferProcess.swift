@@ -52,9 +52,9 @@ struct CofferProcess {
     /// Asserts the contract for rejected input: non-zero exit, one clear stderr line, no crash.
     static func expectRejected(
         _ arguments: [String], stdin: String? = nil, status: Int32? = nil, mentioning words: [String] = [],
-        sourceLocation: SourceLocation = #_sourceLocation
+        environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let result = try run(arguments, stdin: stdin)
+        let result = try run(arguments, stdin: stdin, environment: environment)
         #expect(result.status != 0, "accepted: \(arguments)", sourceLocation: sourceLocation)
         if let status { #expect(result.status == status, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation) }
         #expect(result.stderrLines.count == 1, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
