@@ -24,6 +24,12 @@ let package = Package(
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
         ),
+        // libsodium's scrypt: V3 keystores whose parameters BoringSSL refuses (n >= 2^(16r)).
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
         // Word lists compiled into the binary: `coffer` is one file that needs no resources at run time.
         // A target of its own so the large generated arrays compile once, not on every WalletCore change.
         .target(
@@ -46,6 +52,7 @@ let package = Package(
             name: "WalletCore",
             dependencies: [
                 "CSecp256k1",
+                "CSodium",
                 "Wordlists",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
