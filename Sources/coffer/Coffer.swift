@@ -14,7 +14,7 @@ struct Coffer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             MnemonicCommand.self, DeriveCommand.self, XpubCommand.self, AddressCommand.self,
-            DemoCommand.self, BenchCommand.self,
+            DemoCommand.self, BenchCommand.self, SignCommand.self,
         ]
     )
 
@@ -38,6 +38,10 @@ struct Coffer: AsyncParsableCommand {
                 var syncCommand = command
                 try syncCommand.run()
             }
+        } catch where exitCode(for: error) == .success {
+            // `--help` parses into Argument Parser's help command, whose run() throws the request;
+            // a command group run without a subcommand throws CleanExit.helpRequest.
+            exit(withError: error)
         } catch let error as UsageError {
             Terminal.fail(error.message, hint: nil, status: 2)
         } catch let error as ExitCode {

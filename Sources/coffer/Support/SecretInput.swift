@@ -52,7 +52,7 @@ enum SecretInput {
         return nsError.localizedDescription
     }
 
-    private static func readLineWithoutEcho(prompt: String) throws -> String {
+    static func readLineWithoutEcho(prompt: String) throws -> String {
         Terminal.writeError(prompt)
         var original = termios()
         let haveTerminal = tcgetattr(STDIN_FILENO, &original) == 0
