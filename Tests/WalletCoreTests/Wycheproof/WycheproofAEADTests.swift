@@ -36,56 +36,60 @@ struct WycheproofAEADTests {
         return out
     }
 
-    @Test func aesGCM() throws {
+    /// Runs every case of `file` whose IV size `runs` accepts: valid cases must open to `msg` and
+    /// seal to `ct` and `tag`, invalid ones must not open.
+    static func run(
+        _ file: String, runs: (Int) -> Bool,
+        open: (Case) throws -> [UInt8], seal: (Case) throws -> (ciphertext: [UInt8], tag: [UInt8])
+    ) throws -> (Counts, failures: [String]) {
         var counts = Counts()
         var failures: [String] = []
-        for (ivSize, test) in try Self.cases("wycheproof/aes_gcm_test.json") {
-            // AES.GCM.Nonce takes 12 bytes or more; shorter IVs (legal in GCM, never used by us) are skipped.
-            guard ivSize >= 96 else { counts.skipped += 1; continue }
-            let key = SymmetricKey(data: test.key)
-            let opened: [UInt8]? = try? {
-                let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: test.iv), ciphertext: test.ct, tag: test.tag)
-                return [UInt8](try AES.GCM.open(box, using: key, authenticating: test.aad))
-            }()
+        for (ivSize, test) in try cases(file) {
+            guard runs(ivSize) else { counts.skipped += 1; continue }
+            let opened = try? open(test)
             if test.valid {
                 counts.validRun += 1
                 if opened != test.msg { failures.append("tcId \(test.tcId): valid case did not open to msg") }
-                let sealed = try AES.GCM.seal(test.msg, using: key, nonce: AES.GCM.Nonce(data: test.iv), authenticating: test.aad)
-                if [UInt8](sealed.ciphertext) != test.ct || [UInt8](sealed.tag) != test.tag {
-                    failures.append("tcId \(test.tcId): seal differs")
-                }
+                let sealed = try seal(test)
+                if sealed.ciphertext != test.ct || sealed.tag != test.tag { failures.append("tcId \(test.tcId): seal differs") }
             } else {
                 counts.invalidRun += 1
                 if opened != nil { failures.append("tcId \(test.tcId): invalid case opened") }
             }
         }
+        return (counts, failures)
+    }
+
+    @Test func aesGCM() throws {
+        // AES.GCM.Nonce takes 12 bytes or more; shorter IVs (legal in GCM, never used by us) are skipped.
+        let (counts, failures) = try Self.run(
+            "wycheproof/aes_gcm_test.json", runs: { $0 >= 96 },
+            open: { test in
+                let box = try AES.GCM.SealedBox(nonce: AES.GCM.Nonce(data: test.iv), ciphertext: test.ct, tag: test.tag)
+                return [UInt8](try AES.GCM.open(box, using: SymmetricKey(data: test.key), authenticating: test.aad))
+            },
+            seal: { test in
+                let box = try AES.GCM.seal(
+                    test.msg, using: SymmetricKey(data: test.key), nonce: AES.GCM.Nonce(data: test.iv), authenticating: test.aad)
+                return ([UInt8](box.ciphertext), [UInt8](box.tag))
+            })
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(counts == Counts(validRun: 192, invalidRun: 81, skipped: 43))
     }
 
     @Test func chaCha20Poly1305() throws {
-        var counts = Counts()
-        var failures: [String] = []
-        for (ivSize, test) in try Self.cases("wycheproof/chacha20_poly1305_test.json") {
-            // ChaChaPoly.Nonce is exactly 12 bytes; the other sizes are all invalid cases.
-            guard ivSize == 96 else { counts.skipped += 1; continue }
-            let key = SymmetricKey(data: test.key)
-            let opened: [UInt8]? = try? {
+        // ChaChaPoly.Nonce is exactly 12 bytes; the other sizes are all invalid cases.
+        let (counts, failures) = try Self.run(
+            "wycheproof/chacha20_poly1305_test.json", runs: { $0 == 96 },
+            open: { test in
                 let box = try ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: test.iv), ciphertext: test.ct, tag: test.tag)
-                return [UInt8](try ChaChaPoly.open(box, using: key, authenticating: test.aad))
-            }()
-            if test.valid {
-                counts.validRun += 1
-                if opened != test.msg { failures.append("tcId \(test.tcId): valid case did not open to msg") }
-                let sealed = try ChaChaPoly.seal(test.msg, using: key, nonce: ChaChaPoly.Nonce(data: test.iv), authenticating: test.aad)
-                if [UInt8](sealed.ciphertext) != test.ct || [UInt8](sealed.tag) != test.tag {
-                    failures.append("tcId \(test.tcId): seal differs")
-                }
-            } else {
-                counts.invalidRun += 1
-                if opened != nil { failures.append("tcId \(test.tcId): invalid case opened") }
-            }
-        }
+                return [UInt8](try ChaChaPoly.open(box, using: SymmetricKey(data: test.key), authenticating: test.aad))
+            },
+            seal: { test in
+                let box = try ChaChaPoly.seal(
+                    test.msg, using: SymmetricKey(data: test.key), nonce: ChaChaPoly.Nonce(data: test.iv), authenticating: test.aad)
+                return ([UInt8](box.ciphertext), [UInt8](box.tag))
+            })
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(counts == Counts(validRun: 256, invalidRun: 60, skipped: 9))
     }
