@@ -26,6 +26,7 @@ let package = Package(
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
         ),
+        // libsodium's scrypt: V3 keystores whose parameters BoringSSL refuses (n >= 2^(16r)).
         .systemLibrary(
             name: "CSodium",
             pkgConfig: "libsodium",
@@ -53,6 +54,7 @@ let package = Package(
             name: "WalletCore",
             dependencies: [
                 "CSecp256k1",
+                "CSodium",
                 "Wordlists",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),

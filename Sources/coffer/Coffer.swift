@@ -39,6 +39,10 @@ struct Coffer: AsyncParsableCommand {
                 var syncCommand = command
                 try syncCommand.run()
             }
+        } catch where exitCode(for: error) == .success {
+            // `--help` parses into Argument Parser's help command, whose run() throws the request;
+            // a command group run without a subcommand throws CleanExit.helpRequest.
+            exit(withError: error)
         } catch let error as UsageError {
             Terminal.fail(error.message, hint: nil, status: 2)
         } catch let error as ExitCode {

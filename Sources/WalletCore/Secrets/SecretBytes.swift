@@ -21,16 +21,19 @@ public final class SecretBytes: @unchecked Sendable {
 
     /// Creates a buffer of `count` bytes filled by `body`.
     public init<E: Error>(count: Int, _ body: (UnsafeMutableRawBufferPointer) throws(E) -> Void) throws(E) {
-        buffer = .allocate(byteCount: Swift.max(count, 1), alignment: 16)
-        buffer.initializeMemory(as: UInt8.self, repeating: 0)
-        self.count = count
+        // Filled before `self` is fully initialised: a class whose init throws after that point
+        // runs deinit, which would free the buffer a second time.
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(count, 1), alignment: 16)
+        memory.initializeMemory(as: UInt8.self, repeating: 0)
         do {
-            try body(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))
+            try body(UnsafeMutableRawBufferPointer(rebasing: memory[0..<count]))
         } catch {
-            SecretBytes.wipe(buffer)
-            buffer.deallocate()
+            SecretBytes.wipe(memory)
+            memory.deallocate()
             throw error
         }
+        buffer = memory
+        self.count = count
     }
 
     public let count: Int

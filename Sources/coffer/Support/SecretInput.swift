@@ -110,7 +110,7 @@ enum SecretInput {
         return text
     }
 
-    private static func readLineWithoutEcho(prompt: String, what: String = "mnemonic") throws -> String {
+    static func readLineWithoutEcho(prompt: String, what: String = "mnemonic") throws -> String {
         Terminal.writeError(prompt)
         var original = termios()
         let haveTerminal = tcgetattr(STDIN_FILENO, &original) == 0

@@ -15,6 +15,8 @@ struct SignCommand: ParsableCommand {
             SignEthereumMessageCommand.self,
             SignEthereumTypedDataCommand.self,
             SignBitcoinPSBTCommand.self,
+            SignTronCommand.self,
+            SignSolanaCommand.self,
         ]
     )
 }
