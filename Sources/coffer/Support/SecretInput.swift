@@ -7,17 +7,50 @@ enum SecretInput {
     /// The mnemonic on stdin, trimmed of surrounding whitespace. On a terminal it is read
     /// without echo.
     static func mnemonic() throws -> String {
-        let text: String
-        if Terminal.stdinIsTerminal {
-            text = try readLineWithoutEcho(prompt: "Mnemonic (input hidden): ")
-        } else {
-            text = try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
-        }
+        let text = try standardInput(prompt: "Mnemonic (input hidden): ", multiline: false)
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
             throw CLIError("no mnemonic on standard input; pipe it in, e.g. coffer mnemonic check < mnemonic.txt")
         }
         return trimmed
+    }
+
+    /// The master secret on stdin as hex (optional 0x), trimmed of surrounding whitespace.
+    static func hexSecret(example: String) throws -> SecretBytes {
+        let text = try standardInput(prompt: "Master secret in hex (input hidden): ", multiline: false)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw CLIError("no master secret on standard input; pipe its hex in, e.g. \(example)")
+        }
+        do {
+            var bytes = try Hex.decode(trimmed)
+            defer { SecretBytes.wipe(&bytes) }
+            return SecretBytes(bytes)
+        } catch {
+            throw CLIError("master secret on standard input: \(error)")
+        }
+    }
+
+    /// The non-blank lines of stdin, each trimmed (on a terminal: lines typed without echo up to
+    /// an empty one).
+    static func lines(what: String, example: String) throws -> [String] {
+        let text = try standardInput(prompt: "Enter \(what), one per line, then an empty line (input hidden): ",
+                                     multiline: true)
+        let lines = text.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard !lines.isEmpty else {
+            throw CLIError("no \(what) on standard input; pipe them in, e.g. \(example)")
+        }
+        return lines
+    }
+
+    /// All of piped stdin; on a terminal, one line (or lines up to an empty one) read without echo.
+    private static func standardInput(prompt: String, multiline: Bool) throws -> String {
+        if Terminal.stdinIsTerminal {
+            return try readWithoutEcho(prompt: prompt, multiline: multiline)
+        }
+        return try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
     }
 
     /// A passphrase file's contents less exactly one trailing newline, nothing else: spaces and
@@ -52,7 +85,7 @@ enum SecretInput {
         return nsError.localizedDescription
     }
 
-    private static func readLineWithoutEcho(prompt: String) throws -> String {
+    private static func readWithoutEcho(prompt: String, multiline: Bool) throws -> String {
         Terminal.writeError(prompt)
         var original = termios()
         let haveTerminal = tcgetattr(STDIN_FILENO, &original) == 0
@@ -65,10 +98,17 @@ enum SecretInput {
             if haveTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &original) }
             Terminal.writeError("\n")
         }
-        guard let line = readLine(strippingNewline: true) else {
-            throw CLIError("no mnemonic entered")
+        guard multiline else {
+            guard let line = readLine(strippingNewline: true) else {
+                throw CLIError("nothing entered")
+            }
+            return line
         }
-        return line
+        var lines: [String] = []
+        while let line = readLine(strippingNewline: true), !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 }
 
