@@ -2,48 +2,88 @@ import Foundation
 import WalletCore
 
 /// Reads secrets from standard input or files, never from arguments (argv is visible to every
-/// user through /proc and lands in shell history).
+/// user through /proc and lands in shell history). Error messages name what is missing or
+/// malformed, never the secret.
 enum SecretInput {
-    /// The mnemonic on stdin, trimmed of surrounding whitespace. On a terminal it is read
-    /// without echo.
+    /// The mnemonic on stdin, trimmed of surrounding whitespace; hidden on a terminal.
     static func mnemonic() throws -> String {
-        try readSecret(
-            prompt: "Mnemonic (input hidden): ",
-            missing: "no mnemonic on standard input; pipe it in, e.g. coffer mnemonic check < mnemonic.txt")
+        try text(prompt: "Mnemonic (input hidden): ",
+                 missing: "no mnemonic on standard input; pipe it in, e.g. coffer mnemonic check < mnemonic.txt")
     }
 
-    /// A Bitcoin signing key as text (extended private key or WIF) on stdin, trimmed of
-    /// surrounding whitespace. On a terminal it is read without echo.
+    /// A Bitcoin signing key as text (extended private key or WIF) on stdin, trimmed.
     static func bitcoinKeyText() throws -> String {
-        try readSecret(
-            prompt: "Private key (input hidden): ",
-            missing: "no private key on standard input; pipe an xprv/tprv (master or account) or a WIF key in")
+        try text(prompt: "Private key (input hidden): ",
+                 missing: "no private key on standard input; pipe an xprv/tprv (master or account) or a WIF key in")
     }
 
-    /// Standard input (one hidden line on a terminal), trimmed; `missing` when there is nothing.
-    private static func readSecret(prompt: String, missing: String) throws -> String {
-        let text: String
-        if Terminal.stdinIsTerminal {
-            text = try readLineWithoutEcho(prompt: prompt)
-        } else {
-            text = try decodeUTF8(FileHandle.standardInput.readDataToEndOfFile(), what: "standard input")
+    /// Any other one-line secret on stdin (an approver key...), trimmed.
+    static func standardInputLine(what: String) throws -> String {
+        try text(prompt: "\(what.prefix(1).uppercased() + what.dropFirst()) (input hidden): ", missing: "no \(what) on standard input")
+    }
+
+    /// A secp256k1 private key as 64 hex digits on stdin (`0x` optional, surrounding whitespace
+    /// ignored).
+    static func privateKey() throws -> Secp256k1.PrivateKey {
+        var bytes = try standardInputBytes(prompt: "Private key, hex (input hidden): ", multiline: false)
+        defer { SecretBytes.wipe(&bytes) }
+        let trimmed = trim(bytes[...])
+        guard !trimmed.isEmpty else {
+            throw CLIError("no private key on standard input; pipe in 64 hex digits, e.g. coffer sign ... < key.hex")
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw CLIError(missing) }
-        return trimmed
+        let secret = try hexPrivateKey(SecretBytes(trimmed), what: "the private key on standard input")
+        do {
+            return try Secp256k1.PrivateKey(secret: secret)
+        } catch {
+            throw CLIError("the private key on standard input is not a valid secp256k1 key (zero or not below the curve order)")
+        }
+    }
+
+    /// The non-empty lines of stdin, each trimmed, in wiped memory (private keys, one per line).
+    static func privateKeyLines(what: String) throws -> [SecretBytes] {
+        var bytes = try standardInputBytes(prompt: "\(what) (input hidden): ", multiline: true)
+        defer { SecretBytes.wipe(&bytes) }
+        let lines = bytes.split(separator: UInt8(ascii: "\n")).map { trim($0) }.filter { !$0.isEmpty }.map { SecretBytes($0) }
+        guard !lines.isEmpty else {
+            throw CLIError("no \(what) on standard input; pipe it in, e.g. coffer sign ... < key-file")
+        }
+        return lines
+    }
+
+    /// A master secret as hex on stdin (optional 0x), trimmed.
+    static func hexSecret(example: String) throws -> SecretBytes {
+        var text = try text(prompt: "Master secret in hex (input hidden): ",
+                            missing: "no master secret on standard input; pipe its hex in, e.g. \(example)")
+        defer { text = "" }
+        do {
+            var bytes = try Hex.decode(text)
+            defer { SecretBytes.wipe(&bytes) }
+            return SecretBytes(bytes)
+        } catch {
+            throw CLIError("master secret on standard input: \(error)")
+        }
+    }
+
+    /// The non-blank lines of stdin, each trimmed (on a terminal: hidden lines up to an empty one).
+    static func lines(what: String, example: String) throws -> [String] {
+        var bytes = try standardInputBytes(prompt: "Enter \(what), one per line, then an empty line (input hidden): ", multiline: true)
+        defer { SecretBytes.wipe(&bytes) }
+        let lines = try decodeUTF8(bytes, what: "standard input").split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard !lines.isEmpty else { throw CLIError("no \(what) on standard input; pipe them in, e.g. \(example)") }
+        return lines
     }
 
     /// A passphrase file's contents less exactly one trailing newline, nothing else: spaces and
     /// other whitespace are part of a BIP39 passphrase.
     static func passphrase(file path: String?) throws -> String {
         guard let path else { return "" }
-        var bytes = try InputFile.bytes(at: path, what: "passphrase file")
-        defer { SecretBytes.wipe(&bytes) }
-        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-        return try decodeUTF8(Data(bytes), what: "passphrase file \(path)")
+        let bytes = try passphraseBytes(file: path, what: "passphrase file")
+        return bytes.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// A secret file's bytes less exactly one trailing newline, in wiped memory.
+    /// A secret file's bytes less exactly one trailing newline, in wiped memory; must be UTF-8.
     static func passphraseBytes(file path: String, what: String) throws -> SecretBytes {
         var bytes = try InputFile.bytes(at: path, what: what)
         defer { SecretBytes.wipe(&bytes) }
@@ -52,65 +92,48 @@ enum SecretInput {
         return SecretBytes(bytes)
     }
 
-    /// A secret that is not a mnemonic (hex key...) on stdin, trimmed; hidden on a terminal.
-    static func standardInputLine(what: String) throws -> String {
-        try readSecret(prompt: "\(what.prefix(1).uppercased() + what.dropFirst()) (input hidden): ", missing: "no \(what) on standard input")
-    }
-
-    /// A secp256k1 private key as 64 hex digits on stdin (`0x` optional, surrounding whitespace
-    /// ignored). Errors never echo any of the input.
-    static func privateKey() throws -> Secp256k1.PrivateKey {
-        var bytes: [UInt8]
-        if Terminal.stdinIsTerminal {
-            bytes = Array(try readLineWithoutEcho(prompt: "Private key, hex (input hidden): ", what: "private key").utf8)
-        } else {
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+    /// 64 hex digits (an optional 0x prefix) into 32 bytes of wiped memory.
+    static func hexPrivateKey(_ line: SecretBytes, what: String) throws -> SecretBytes {
+        var text = line.copyBytes()
+        defer { SecretBytes.wipe(&text) }
+        if text.count >= 2 && text[0] == UInt8(ascii: "0") && (text[1] | 0x20) == UInt8(ascii: "x") {
+            text.removeFirst(2)
         }
-        defer { SecretBytes.wipe(&bytes) }
-        // Index arithmetic only: slicing and trimming must not copy the secret into new buffers.
-        let isWhitespace: (UInt8) -> Bool = { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
-        var start = bytes.startIndex
-        var end = bytes.endIndex
-        while start < end && isWhitespace(bytes[start]) { start += 1 }
-        while end > start && isWhitespace(bytes[end - 1]) { end -= 1 }
-        guard start < end else {
-            throw CLIError("no private key on standard input; pipe in 64 hex digits, e.g. coffer sign ... < key.hex")
+        guard text.count == 64 else {
+            throw CLIError("\(what) must be 64 hex digits (32 bytes), got \(text.count) characters")
         }
-        if end - start >= 2 && bytes[start] == UInt8(ascii: "0") && (bytes[start + 1] | 0x20) == UInt8(ascii: "x") { start += 2 }
-        let invalid = CLIError("the private key on standard input must be 64 hex digits (32 bytes), optionally prefixed with 0x")
-        guard end - start == 64 else { throw invalid }
-        let secret = try SecretBytes(count: 32) { (out: UnsafeMutableRawBufferPointer) throws(CLIError) in
+        return try SecretBytes(count: 32) { (out: UnsafeMutableRawBufferPointer) throws(CLIError) in
             for index in 0..<32 {
-                let high = Self.nibble(bytes[start + 2 * index])
-                let low = Self.nibble(bytes[start + 2 * index + 1])
-                guard let high, let low else { throw invalid }
+                guard let high = hexValue(text[2 * index]), let low = hexValue(text[2 * index + 1]) else {
+                    throw CLIError("\(what) is not hexadecimal (expected 64 hex digits)")
+                }
                 out[index] = high << 4 | low
             }
         }
-        do {
-            return try Secp256k1.PrivateKey(secret: secret)
-        } catch {
-            throw CLIError("the private key on standard input is not a valid secp256k1 key (zero or not below the curve order)")
-        }
     }
 
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
+    // MARK: reading
+
+    /// Trimmed UTF-8 text of stdin; `missing` when there is nothing.
+    private static func text(prompt: String, missing: String) throws -> String {
+        var bytes = try standardInputBytes(prompt: prompt, multiline: false)
+        defer { SecretBytes.wipe(&bytes) }
+        let trimmed = try decodeUTF8(bytes, what: "standard input").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw CLIError(missing) }
+        return trimmed
     }
 
-    private static func decodeUTF8(_ data: Data, what: String) throws -> String {
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError("\(what) is not valid UTF-8")
+    /// All of piped stdin; on a terminal, one line (or lines up to an empty one) typed without echo.
+    private static func standardInputBytes(prompt: String, multiline: Bool) throws -> [UInt8] {
+        if Terminal.stdinIsTerminal {
+            return Array(try readWithoutEcho(prompt: prompt, multiline: multiline).utf8)
         }
-        return text
+        var data = FileHandle.standardInput.readDataToEndOfFile()
+        defer { data.withUnsafeMutableBytes { SecretBytes.wipe($0) } }
+        return [UInt8](data)
     }
 
-    static func readLineWithoutEcho(prompt: String, what: String = "mnemonic") throws -> String {
+    private static func readWithoutEcho(prompt: String, multiline: Bool) throws -> String {
         Terminal.writeError(prompt)
         var original = termios()
         let haveTerminal = tcgetattr(STDIN_FILENO, &original) == 0
@@ -123,10 +146,36 @@ enum SecretInput {
             if haveTerminal { tcsetattr(STDIN_FILENO, TCSAFLUSH, &original) }
             Terminal.writeError("\n")
         }
-        guard let line = readLine(strippingNewline: true) else {
-            throw CLIError("no \(what) entered")
+        guard multiline else {
+            guard let line = readLine(strippingNewline: true) else { throw CLIError("nothing entered") }
+            return line
         }
-        return line
+        var lines: [String] = []
+        while let line = readLine(strippingNewline: true), !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func decodeUTF8(_ bytes: [UInt8], what: String) throws -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw CLIError("\(what) is not valid UTF-8") }
+        return text
+    }
+
+    private static func trim(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        let isSpace: (UInt8) -> Bool = { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        var slice = bytes
+        while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+        while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
+        return slice
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
-
