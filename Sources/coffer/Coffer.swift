@@ -14,7 +14,7 @@ struct Coffer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             MnemonicCommand.self, ShamirCommand.self, DeriveCommand.self, XpubCommand.self, AddressCommand.self,
-            VaultCommand.self, WalletCommand.self, PolicyCommand.self, ApproverCommand.self, SignCommand.self,
+            VaultCommand.self, WalletCommand.self, PolicyCommand.self, ApproverCommand.self, SignCommand.self, KeystoreCommand.self,
             AuditCommand.self, DemoCommand.self, BenchCommand.self,
         ]
     )

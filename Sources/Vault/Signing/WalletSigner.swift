@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 public import WalletCore
 
 /// One key of one vault wallet, opened for a run of signatures: a hot path that decrypts and
@@ -6,7 +6,8 @@ public import WalletCore
 public struct WalletSigner: Sendable {
     public enum Key: Sendable {
         case secp256k1(Secp256k1.PrivateKey)
-        case ed25519(SecretBytes)
+        /// swift-crypto keeps the key in its own zeroising storage.
+        case ed25519(Curve25519.Signing.PrivateKey)
     }
 
     public let key: Key
@@ -20,8 +21,7 @@ public struct WalletSigner: Sendable {
 
     /// Ed25519 (deterministic, RFC 8032) over a message.
     public func signEd25519(_ message: [UInt8]) throws -> [UInt8] {
-        guard case .ed25519(let seed) = key else { throw VaultError("wallet \(walletID) holds a secp256k1 key, not ed25519") }
-        let privateKey = try seed.withUnsafeBytes { try Curve25519.Signing.PrivateKey(rawRepresentation: $0) }
+        guard case .ed25519(let privateKey) = key else { throw VaultError("wallet \(walletID) holds a secp256k1 key, not ed25519") }
         return Array(try privateKey.signature(for: message))
     }
 
@@ -41,17 +41,21 @@ public struct WalletSigner: Sendable {
             case .secp256k1:
                 return WalletSigner(key: .secp256k1(try ExtendedPrivateKey(seed: seed).derive(path: path).privateKey), walletID: walletID)
             case .ed25519:
-                return WalletSigner(key: .ed25519(try Ed25519HDKey(seed: seed).derive(path: path).privateKey), walletID: walletID)
+                return WalletSigner(key: .ed25519(try ed25519Key(try Ed25519HDKey(seed: seed).derive(path: path).privateKey)), walletID: walletID)
             }
         case .privateKey(let key, let keyCurve):
             guard keyCurve == curve else { throw VaultError("wallet \(walletID) holds a \(keyCurve.rawValue) key; this request needs \(curve.rawValue)") }
             guard path == nil else { throw VaultError("wallet \(walletID) holds a single key: the request must not give a derivation path") }
             switch curve {
             case .secp256k1: return WalletSigner(key: .secp256k1(try Secp256k1.PrivateKey(secret: key)), walletID: walletID)
-            case .ed25519: return WalletSigner(key: .ed25519(key), walletID: walletID)
+            case .ed25519: return WalletSigner(key: .ed25519(try ed25519Key(key)), walletID: walletID)
             }
         }
     }
+}
+
+private func ed25519Key(_ seed: SecretBytes) throws -> Curve25519.Signing.PrivateKey {
+    try seed.withUnsafeBytes { try Curve25519.Signing.PrivateKey(rawRepresentation: $0) }
 }
 
 extension UnlockedVault {

@@ -78,8 +78,13 @@ public enum AddressFormat: Sendable, Hashable, CustomStringConvertible {
 
     /// The address of a secp256k1 public key in this format.
     public func address(for publicKey: Secp256k1.PublicKey) throws(AddressError) -> String {
+        try address(for: publicKey, compressed: publicKey.compressed)
+    }
+
+    /// Same, reusing the key's compressed encoding the caller already has (the hot path).
+    public func address(for publicKey: Secp256k1.PublicKey, compressed: [UInt8]) throws(AddressError) -> String {
         switch self {
-        case .bitcoin(let scheme, let network): try BitcoinAddress.encode(publicKey, scheme: scheme, network: network)
+        case .bitcoin(let scheme, let network): try BitcoinAddress.encode(publicKey, compressed: compressed, scheme: scheme, network: network)
         case .ethereum: EthereumAddress.encode(publicKey)
         case .tron: TronAddress.encode(publicKey)
         case .solana: throw AddressError("solana addresses are ed25519 keys, not secp256k1")

@@ -61,7 +61,8 @@ public struct AddressDeriver: Sendable {
             path = pathPrefix + String(index)
             do {
                 let key = try deriver.publicKey(at: ChildIndex(rawValue: index))
-                return DerivedAddress(index: index, path: path, address: try format.address(for: key), publicKey: key.compressed)
+                let compressed = key.compressed
+                return DerivedAddress(index: index, path: path, address: try format.address(for: key, compressed: compressed), publicKey: compressed)
             } catch {
                 throw DerivationError("address \(index): \(error)")
             }

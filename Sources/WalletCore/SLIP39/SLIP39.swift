@@ -27,7 +27,7 @@ public enum SLIP39 {
     /// should be extendable (the default); `iterationExponent` e costs 10000 << e PBKDF2
     /// iterations at every recovery.
     /// - Parameters:
-    ///   - masterSecret: 16 to 32 bytes, even length.
+    ///   - masterSecret: 16 to 64 bytes, even length (64 for a BIP39-derived seed; 59-word shares).
     ///   - passphrase: printable ASCII only (SLIP-39 requires it); empty for none.
     /// - Throws: `.invalidMasterSecretLength`, `.invalidPassphrase`, `.invalidIterationExponent`,
     ///   `.invalidGroupCount`, `.invalidGroupThreshold`, `.invalidGroup` or
@@ -162,7 +162,7 @@ public enum SLIP39 {
     static func split(masterSecret: SecretBytes, groupThreshold: Int, groups: [SLIP39GroupSpec],
                       passphrase: String, extendable: Bool, iterationExponent: Int,
                       using rng: inout some RandomNumberGenerator) throws(SLIP39Error) -> [[SLIP39Share]] {
-        guard (16...32).contains(masterSecret.count), masterSecret.count % 2 == 0 else {
+        guard (16...64).contains(masterSecret.count), masterSecret.count % 2 == 0 else {
             throw SLIP39Error(.invalidMasterSecretLength(masterSecret.count))
         }
         let passphraseBytes = try Self.passphraseBytes(passphrase)

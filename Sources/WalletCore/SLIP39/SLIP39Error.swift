@@ -51,7 +51,7 @@ public struct SLIP39Error: Error, Sendable, Equatable, CustomStringConvertible {
         // Parameters.
         /// The passphrase has a character outside printable ASCII (32...126) at 1-based `position`.
         case invalidPassphrase(position: Int)
-        /// A master secret to split must be 16 to 32 bytes of even length.
+        /// A master secret to split must be 16 to 64 bytes of even length.
         case invalidMasterSecretLength(Int)
         /// The iteration exponent must be 0...15.
         case invalidIterationExponent(Int)
@@ -128,7 +128,7 @@ public struct SLIP39Error: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPassphrase(let position):
             "the passphrase must contain only printable ASCII characters (space to ~); character \(position) is not"
         case .invalidMasterSecretLength(let count):
-            "the master secret must be 16 to 32 bytes of even length, got \(count)"
+            "the master secret must be 16 to 64 bytes of even length, got \(count)"
         case .invalidIterationExponent(let exponent):
             "the iteration exponent must be 0 to 15, got \(exponent)"
         case .invalidGroupCount(let count):

@@ -34,19 +34,16 @@ struct BenchCommand: ParsableCommand {
 
             let report = BenchReport(runs: runs)
             report.line("coffer bench derive: \(count) addresses per run, median of \(runs) runs, \(cores) cores")
-            let floor = report.measure("floor: libsecp256k1 tweak_add + serialise, 1 core", unit: "ops/s") {
-                BareFloor.tweakAddRate(iterations: Int(count), threads: 1)
-            }
-            let floorAll = report.measure("floor: libsecp256k1 tweak_add + serialise, \(cores) cores", unit: "ops/s") {
-                BareFloor.tweakAddRate(iterations: Int(count), threads: cores)
-            }
+            report.line("each run measures the floor and then Coffer back to back; ratios are medians of per-run ratios")
             for (name, deriver) in [("p2wpkh watch-only", p2wpkh), ("ethereum watch-only", ethereum)] {
-                let one = try report.measure("\(name), 1 core", unit: "addr/s", floor: floor) {
-                    try Self.rate(deriver, count: count, workers: 1)
-                }
-                let all = try report.measure("\(name), \(cores) cores", unit: "addr/s", floor: floorAll) {
-                    try Self.rate(deriver, count: count, workers: cores)
-                }
+                let one = try report.compare(
+                    "\(name), 1 core", floorName: "libsecp256k1 tweak_add + serialise, 1 core", unit: "addr/s",
+                    floor: { BareFloor.tweakAddRate(iterations: Int(count), threads: 1) },
+                    ours: { try Self.rate(deriver, count: count, workers: 1) })
+                let all = try report.compare(
+                    "\(name), \(cores) cores", floorName: "libsecp256k1 tweak_add + serialise, \(cores) cores", unit: "addr/s",
+                    floor: { BareFloor.tweakAddRate(iterations: Int(count), threads: cores) },
+                    ours: { try Self.rate(deriver, count: count, workers: cores) })
                 report.line(String(format: "  %@ speed-up on %d cores: %.2fx (target >= 1.8x)", name, cores, all / one))
             }
             _ = report.measure("BIP39 seeds (PBKDF2-HMAC-SHA512 x2048), 1 core", unit: "seeds/s") {
@@ -99,6 +96,25 @@ struct BenchReport {
 
     func line(_ text: String) {
         try? Terminal.print(text)
+    }
+
+    /// Measures the floor and Coffer back to back in every run (so both see the same machine
+    /// state) and reports medians and the median of the per-run ratios. Returns Coffer's median.
+    @discardableResult
+    func compare(_ name: String, floorName: String, unit: String, floor: () throws -> Double, ours: () throws -> Double) rethrows -> Double {
+        var floors: [Double] = [], results: [Double] = [], ratios: [Double] = []
+        for _ in 0..<runs {
+            let f = try floor()
+            let o = try ours()
+            floors.append(f)
+            results.append(o)
+            ratios.append(o / f)
+        }
+        let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+        line(String(format: "%@ %10.0f %@   floor (%@) %8.0f   ratio %.2f   (ratios %.2f-%.2f)",
+                    name.padding(toLength: 38, withPad: " ", startingAt: 0), median(results), unit, floorName,
+                    median(floors), median(ratios), ratios.min()!, ratios.max()!))
+        return median(results)
     }
 
     @discardableResult

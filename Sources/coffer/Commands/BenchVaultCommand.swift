@@ -31,25 +31,27 @@ extension BenchCommand {
             let ed25519 = try unlocked.signer(for: "e", curve: .ed25519, path: nil)
             let digests = (0..<256).map { Array(SHA256.hash(data: [UInt8(truncatingIfNeeded: $0)])) }
 
-            let bareECDSA = report.measure("floor: libsecp256k1 ecdsa_sign_recoverable", unit: "sig/s") {
-                BareSigning.ecdsaRate(count: count, digests: digests)
-            }
-            _ = try report.measure("ECDSA through the vault's WalletSigner", unit: "sig/s", floor: bareECDSA) {
-                let started = DispatchTime.now()
-                for i in 0..<count { _ = try ecdsa.signDigest(digests[i & 255]) }
-                return Double(count) / seconds(since: started)
-            }
+            try report.compare(
+                "ECDSA via the vault's WalletSigner", floorName: "libsecp256k1 ecdsa_sign_recoverable", unit: "sig/s",
+                floor: { BareSigning.ecdsaRate(count: count, digests: digests) },
+                ours: {
+                    let started = DispatchTime.now()
+                    for i in 0..<count { _ = try ecdsa.signDigest(digests[i & 255]) }
+                    return Double(count) / seconds(since: started)
+                })
             let edKey = try Curve25519.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: 9, count: 32))
-            let bareEd = try report.measure("floor: swift-crypto Ed25519 signature", unit: "sig/s") {
-                let started = DispatchTime.now()
-                for i in 0..<count { _ = try edKey.signature(for: digests[i & 255]) }
-                return Double(count) / seconds(since: started)
-            }
-            _ = try report.measure("Ed25519 through the vault's WalletSigner", unit: "sig/s", floor: bareEd) {
-                let started = DispatchTime.now()
-                for i in 0..<count { _ = try ed25519.signEd25519(digests[i & 255]) }
-                return Double(count) / seconds(since: started)
-            }
+            try report.compare(
+                "Ed25519 via the vault's WalletSigner", floorName: "swift-crypto Ed25519", unit: "sig/s",
+                floor: {
+                    let started = DispatchTime.now()
+                    for i in 0..<count { _ = try edKey.signature(for: digests[i & 255]) }
+                    return Double(count) / seconds(since: started)
+                },
+                ours: {
+                    let started = DispatchTime.now()
+                    for i in 0..<count { _ = try ed25519.signEd25519(digests[i & 255]) }
+                    return Double(count) / seconds(since: started)
+                })
             let unlockSeconds = try report.measure("Argon2id unlock (m=64 MiB, t=3, p=1)", unit: "ms") {
                 let started = DispatchTime.now()
                 _ = try vault.unlock(passphrase: passphrase)

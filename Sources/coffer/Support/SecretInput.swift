@@ -50,6 +50,15 @@ enum SecretInput {
         return lines
     }
 
+    /// A password on stdin less exactly one trailing newline (spaces are part of passwords).
+    static func password(what: String) throws -> String {
+        var bytes = try standardInputBytes(prompt: "\(what.prefix(1).uppercased() + what.dropFirst()) (input hidden): ", multiline: false)
+        defer { SecretBytes.wipe(&bytes) }
+        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        guard !bytes.isEmpty else { throw CLIError("no \(what) on standard input") }
+        return try decodeUTF8(bytes, what: what)
+    }
+
     /// A master secret as hex on stdin (optional 0x), trimmed.
     static func hexSecret(example: String) throws -> SecretBytes {
         var text = try text(prompt: "Master secret in hex (input hidden): ",

@@ -102,23 +102,11 @@ struct RLPTests {
 
     /// Random trees of byte strings (all lengths around the 55-byte short/long boundary) and lists.
     static let items = Gen.uint64().map { seed in
-        var generator = SplitMix(seed)
+        var generator = SplitMix64(state: seed)
         return randomItem(&generator, depth: 0)
     }
 
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func randomItem(_ generator: inout SplitMix, depth: Int) -> RLP.Item {
+    static func randomItem(_ generator: inout SplitMix64, depth: Int) -> RLP.Item {
         if depth < 4 && Bool.random(using: &generator) {
             return .list((0..<Int.random(in: 0...5, using: &generator)).map { _ in randomItem(&generator, depth: depth + 1) })
         }

@@ -13,7 +13,8 @@ struct SLIP39ParameterTests {
                                 exponent: Int, expected: SLIP39Error.Kind)] = [
         (15, 1, [group(2, of: 3)], "", 0, .invalidMasterSecretLength(15)),
         (17, 1, [group(2, of: 3)], "", 0, .invalidMasterSecretLength(17)),
-        (34, 1, [group(2, of: 3)], "", 0, .invalidMasterSecretLength(34)),
+        (34 + 32, 1, [group(2, of: 3)], "", 0, .invalidMasterSecretLength(66)),
+        (33, 1, [group(2, of: 3)], "", 0, .invalidMasterSecretLength(33)),
         (0, 1, [group(2, of: 3)], "", 0, .invalidMasterSecretLength(0)),
         (16, 1, [group(2, of: 3)], "", 16, .invalidIterationExponent(16)),
         (16, 1, [group(2, of: 3)], "", -1, .invalidIterationExponent(-1)),

@@ -2,15 +2,20 @@
 public enum BitcoinAddress {
     /// The address for `publicKey` under `scheme`. p2tr applies the BIP86 key-path-only tweak.
     public static func encode(_ publicKey: Secp256k1.PublicKey, scheme: BitcoinScheme, network: BitcoinNetwork) throws(AddressError) -> String {
+        try encode(publicKey, compressed: publicKey.compressed, scheme: scheme, network: network)
+    }
+
+    /// Same, with the key's compressed encoding already at hand.
+    static func encode(_ publicKey: Secp256k1.PublicKey, compressed: [UInt8], scheme: BitcoinScheme, network: BitcoinNetwork) throws(AddressError) -> String {
         do {
             switch scheme {
             case .p2pkh:
-                return Base58.encodeCheck([network.p2pkhVersion] + Hash160.hash(publicKey.compressed))
+                return Base58.encodeCheck([network.p2pkhVersion] + Hash160.hash(compressed))
             case .p2shP2wpkh:
-                let redeemScript: [UInt8] = [0x00, 0x14] + Hash160.hash(publicKey.compressed)
+                let redeemScript: [UInt8] = [0x00, 0x14] + Hash160.hash(compressed)
                 return Base58.encodeCheck([network.p2shVersion] + Hash160.hash(redeemScript))
             case .p2wpkh:
-                return try SegwitAddress.encode(hrp: network.bech32HRP, version: 0, program: Hash160.hash(publicKey.compressed))
+                return try SegwitAddress.encode(hrp: network.bech32HRP, version: 0, program: Hash160.hash(compressed))
             case .p2tr:
                 return try SegwitAddress.encode(hrp: network.bech32HRP, version: 1, program: publicKey.taprootOutputKey())
             }
