@@ -26,6 +26,22 @@ public enum BitcoinAddress {
         }
     }
 
+    /// The address of a standard output script (p2pkh, p2sh, segwit v0-16), or nil for scripts
+    /// that have no address (bare multisig, OP_RETURN...).
+    public static func address(scriptPubKey script: [UInt8], network: BitcoinNetwork) -> String? {
+        let body = script.count >= 2 ? Array(script[2...]) : []
+        switch (script.first, script.count) {
+        case (0x76, 25) where script[1] == 0xA9 && script[2] == 0x14 && script[23] == 0x88 && script[24] == 0xAC:
+            return Base58.encodeCheck([network.p2pkhVersion] + script[3..<23])
+        case (0xA9, 23) where script[1] == 0x14 && script[22] == 0x87:
+            return Base58.encodeCheck([network.p2shVersion] + script[2..<22])
+        case (.some(let opcode), 4...42) where (opcode == 0x00 || (0x51...0x60).contains(opcode)) && Int(script[1]) == body.count:
+            return try? SegwitAddress.encode(hrp: network.bech32HRP, version: opcode == 0 ? 0 : opcode - 0x50, program: body)
+        default:
+            return nil
+        }
+    }
+
     /// What a valid Bitcoin address pays to.
     public struct Decoded: Sendable, Equatable, CustomStringConvertible {
         public let network: BitcoinNetwork
