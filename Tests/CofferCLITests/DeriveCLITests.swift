@@ -104,6 +104,8 @@ struct DeriveCLITests {
             (["derive", "--chain", "bitcoin", "--count", "1", "--xpub", "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi"], nil, ["private"]),
             (["derive", "--chain", "bitcoin", "--count", "1", "--xpub", "xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD265TMg7usUDFdp6W1EGMcet8"], nil, ["depth 0"]),
             (["derive", "--chain", "bitcoin", "--count", "1", "--format", "xml"], Self.mnemonic, ["xml"]),
+            (["derive", "--chain", "bitcoin", "--count", "1", "--threads", "100000"], Self.mnemonic, ["--threads"]),
+            (["derive", "--chain", "bitcoin", "--count", "1", "--threads", "0"], Self.mnemonic, ["--threads"]),
             (["xpub", "--chain", "solana"], Self.mnemonic, ["solana"]),
             (["derive", "--chain", "bitcoin", "--count", "1", "--passphrase-file", "/nonexistent"], Self.mnemonic, ["/nonexistent"]),
         ]

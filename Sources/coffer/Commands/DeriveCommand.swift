@@ -48,12 +48,17 @@ struct DeriveCommand: ParsableCommand {
     @Option(help: "Worker threads (default: every core).")
     var threads: Int?
 
+    func validate() throws {
+        if let threads, !(1...256).contains(threads) {
+            throw ValidationError("--threads must be between 1 and 256, got \(threads)")
+        }
+    }
+
     func run() throws {
         let deriver = try makeDeriver()
         let metadata = AddressMetadata(label: label, owner: owner, purpose: purpose, batch: batch)
         var addressBatch = try AddressBatch(deriver: deriver, start: start, count: count, format: format, metadata: metadata)
         if let threads {
-            guard threads >= 1 else { throw UsageError("--threads must be at least 1") }
             addressBatch.workers = threads
         }
         var progress = Terminal.stderrIsTerminal ? ProgressBar(total: count, label: "deriving") : nil
