@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// One entry of the tamper-evident audit log. `hash` covers every field and the previous
 /// record's hash, so altering, removing or reordering any record breaks the chain.

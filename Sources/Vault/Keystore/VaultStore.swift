@@ -1,5 +1,5 @@
 public import Foundation
-public import WalletCore
+import WalletCore
 
 /// The vault's persistent state, behind a protocol so SQLite (embedded) and, later,
 /// PostgreSQL can hold it. Every mutating call is atomic and appends its audit record in the

@@ -1,4 +1,4 @@
-public import WalletCore
+import WalletCore
 
 /// Payload `{"type":"bitcoin-psbt","network":"mainnet"|"testnet","psbt":"<base64>"}` signed by an
 /// HD wallet (inputs matched by their BIP32 derivation records) or a single-key wallet.

@@ -1,5 +1,5 @@
 import Foundation
-public import WalletCore
+import WalletCore
 
 /// Payload `{"type":"ethereum-tx","chain_id":1,"path":"m/44'/60'/0'/0/0","tx":{...}}`, where `tx` is
 /// the transaction object of `coffer sign ethereum-tx` and `path` is required for HD wallets.

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import WalletCore
+import WalletCore
 
 /// A signing request as submitted: a client-chosen id (the idempotency key), the intent, and the
 /// chain payload to sign. Its hash covers a canonical form of all three; approvals sign that hash.

@@ -1,6 +1,6 @@
 import Crypto
 public import Foundation
-public import WalletCore
+import WalletCore
 
 /// Signing behind the policy: checks that the payload does what the intent says, evaluates the
 /// policy before any key is touched, collects approvals, and signs an approved request exactly

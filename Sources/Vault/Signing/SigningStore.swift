@@ -1,7 +1,7 @@
 import CofferStorage
 import Foundation
 import GRDB
-public import WalletCore
+import WalletCore
 
 /// A stored signing request and where it stands.
 public struct SigningRequestRecord: Sendable, Equatable {
