@@ -38,7 +38,8 @@ struct DemoCommand: ParsableCommand {
         }
         let widths = (0..<3).map { column in rows.map { $0[column].count }.max()! }
         for row in rows {
-            print("   " + (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            let line = (0..<3).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            print("   " + line.trimmingCharacters(in: .whitespaces))
         }
         let zpubFormat = AddressFormat.bitcoin(.p2wpkh, .mainnet)
         let zpub = try ExtendedPrivateKey(seed: seed).derive(path: zpubFormat.accountPath(account: 0))
@@ -57,6 +58,12 @@ struct DemoCommand: ParsableCommand {
                coffer xpub --chain bitcoin --scheme p2wpkh < my.mnemonic
                coffer derive --chain bitcoin --xpub <zpub> --count 1000000 --format csv > addresses.csv
                coffer address check --chain ethereum 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed
+
+            Keys for real belong in the vault (Argon2id + AES-256-GCM, policy-checked signing, audit log):
+
+               coffer vault init --passphrase-file vault.pass
+               coffer wallet import --name treasury --from mnemonic --passphrase-file vault.pass < my.mnemonic
+               coffer wallet backup --wallet treasury --threshold 2 --shares 3 --passphrase-file vault.pass
             """)
     }
 }
