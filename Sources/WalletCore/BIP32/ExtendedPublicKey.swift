@@ -69,6 +69,33 @@ public struct ExtendedPublicKey: Sendable, Equatable {
             }
         }
 
+        /// Many consecutive children, in two passes (every HMAC first, then every tweak-add) so
+        /// libsecp256k1's precomputed tables stay in cache between its calls.
+        public func publicKeys(_ indices: Range<UInt32>) throws(BIP32Error) -> [Secp256k1.PublicKey] {
+            guard let last = indices.last else { return [] }
+            guard last < ChildIndex.hardenedOffset else { throw .hardenedFromPublic(ChildIndex(rawValue: last)) }
+            // Public-derivation tweaks follow from the xpub: nothing secret to wipe here.
+            var tweaks = [UInt8](repeating: 0, count: indices.count * 32)
+            for (offset, index) in indices.enumerated() {
+                try withTweak(ChildIndex(rawValue: index)) { tweak, _ throws(BIP32Error) in
+                    tweaks.withUnsafeMutableBytes { UnsafeMutableRawBufferPointer(rebasing: $0[offset * 32..<offset * 32 + 32]).copyMemory(from: tweak) }
+                }
+            }
+            var keys: [Secp256k1.PublicKey] = []
+            keys.reserveCapacity(indices.count)
+            let failed: UInt32? = tweaks.withUnsafeBytes { all in
+                for (offset, index) in indices.enumerated() {
+                    guard let key = try? parent.publicKey.adding(tweak: UnsafeRawBufferPointer(rebasing: all[offset * 32..<offset * 32 + 32])) else {
+                        return index
+                    }
+                    keys.append(key)
+                }
+                return nil
+            }
+            if let failed { throw .invalidChild(ChildIndex(rawValue: failed)) }
+            return keys
+        }
+
         /// The full child extended key.
         public func derive(_ index: ChildIndex) throws(BIP32Error) -> ExtendedPublicKey {
             try withTweak(index) { tweak, chainCode throws(BIP32Error) in

@@ -37,8 +37,8 @@ public struct AddressBatch: Sendable {
             let end = first + min(chunkSize, batch.count - UInt32(chunk) * chunkSize)
             var buffer = [UInt8]()
             buffer.reserveCapacity(Int(end - first) * 192)
-            for index in first..<end {
-                batch.format.append(try batch.deriver.derive(index: index), metadata: batch.metadata, to: &buffer)
+            for record in try batch.deriver.derive(range: first..<end) {
+                batch.format.append(record, metadata: batch.metadata, to: &buffer)
             }
             return buffer
         } consume: { output in

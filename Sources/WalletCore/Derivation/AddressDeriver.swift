@@ -52,6 +52,34 @@ public struct AddressDeriver: Sendable {
         }
     }
 
+    /// The addresses of a range of indices, in order. Secp256k1 chains derive the keys of the
+    /// whole range first (see `ChildDeriver.publicKeys`), then encode them.
+    public func derive(range: Range<UInt32>) throws(DerivationError) -> [DerivedAddress] {
+        guard let last = range.last else { return [] }
+        guard last < ChildIndex.hardenedOffset else { throw DerivationError.indexOutOfRange(UInt64(last)) }
+        guard case .externalChain(let deriver) = source else {
+            var records: [DerivedAddress] = []
+            for index in range { records.append(try derive(index: index)) }
+            return records
+        }
+        let keys: [Secp256k1.PublicKey]
+        do { keys = try deriver.publicKeys(range) } catch { throw DerivationError("addresses \(range.lowerBound)..<\(range.upperBound): \(error)") }
+        var records: [DerivedAddress] = []
+        records.reserveCapacity(keys.count)
+        for (offset, key) in keys.enumerated() {
+            let index = range.lowerBound + UInt32(offset)
+            let compressed = key.compressed
+            do {
+                records.append(DerivedAddress(
+                    index: index, path: pathPrefix + String(index), address: try format.address(for: key, compressed: compressed),
+                    publicKey: compressed))
+            } catch {
+                throw DerivationError("address \(index): \(error)")
+            }
+        }
+        return records
+    }
+
     /// The address at `index` (below 2^31).
     public func derive(index: UInt32) throws(DerivationError) -> DerivedAddress {
         guard index < ChildIndex.hardenedOffset else { throw DerivationError.indexOutOfRange(UInt64(index)) }
