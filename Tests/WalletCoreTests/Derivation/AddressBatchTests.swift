@@ -54,6 +54,18 @@ struct AddressBatchTests {
         }
     }
 
+    /// Deriving a range at once (keys first, then encodings) gives what one index at a time gives.
+    @Test func rangeDerivationMatchesSingle() async throws {
+        let seed = try Self.seed()
+        let derivers = try [AddressFormat.bitcoin(.p2wpkh, .mainnet), .bitcoin(.p2tr, .testnet), .ethereum, .tron, .solana]
+            .map { try AddressDeriver(seed: seed, format: $0) }
+        await propertyCheck(count: 20, input: Gen.uint32(in: 0...2_147_483_600), Gen.uint32(in: 0...40), Gen.int(in: 0...4)) { start, count, which throws in
+            let deriver = derivers[which]
+            let range = start..<start + count
+            #expect(try deriver.derive(range: range) == range.map { try deriver.derive(index: $0) })
+        }
+    }
+
     @Test func jsonLinesCarryMetadataAndParse() throws {
         let deriver = try AddressDeriver(seed: Self.seed(), format: .bitcoin(.p2wpkh, .mainnet))
         let metadata = AddressMetadata(label: "shop \"A\"\n", owner: "user-7", purpose: "deposit", batch: "b\\1")
