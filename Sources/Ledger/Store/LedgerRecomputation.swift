@@ -69,7 +69,7 @@ enum LedgerRecomputation {
                 }
             }
         }
-        var sums: [String: (debits: UInt128, credits: UInt128)] = [:]
+        var sums: [String: (debits: WideSum, credits: WideSum)] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT a.*, b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
             FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id ORDER BY a.id
@@ -85,16 +85,14 @@ enum LedgerRecomputation {
                 return .broken("account \(account.id): stored \(name) \(stored) but the transfers give \(computed)")
             }
             balances[account.id] = nil
-            var sum = sums[account.asset] ?? (0, 0)
-            let (debits, o1) = sum.debits.addingReportingOverflow(account.balances.debitsPosted)
-            let (credits, o2) = sum.credits.addingReportingOverflow(account.balances.creditsPosted)
-            guard !o1, !o2 else { return .broken("asset \(account.asset): the sum of posted balances exceeds 2^128-1") }
-            sum = (debits, credits)
+            var sum = sums[account.asset] ?? (WideSum(), WideSum())
+            sum.debits.add(account.balances.debitsPosted)
+            sum.credits.add(account.balances.creditsPosted)
             sums[account.asset] = sum
         }
         if let stray = balances.keys.sorted().first { return .broken("transfers move account \(stray), which is not stored") }
         for (asset, sum) in sums.sorted(by: { $0.key < $1.key }) where sum.debits != sum.credits {
-            return .broken("asset \(asset): posted debits \(sum.debits) differ from posted credits \(sum.credits)")
+            return .broken("asset \(asset): the sum of posted debits differs from the sum of posted credits")
         }
         return .intact(batches: batches.count, transfers: transfers.count, head: previous)
     }
@@ -119,5 +117,17 @@ enum LedgerRecomputation {
         balances[pending.debitAccountID] = d
         balances[pending.creditAccountID] = c
         return true
+    }
+}
+
+/// A sum of many UInt128 values that cannot overflow: the carries are counted in a second word.
+struct WideSum: Equatable {
+    var carries: UInt128 = 0
+    var low: UInt128 = 0
+
+    mutating func add(_ value: UInt128) {
+        let (sum, overflow) = low.addingReportingOverflow(value)
+        low = sum
+        if overflow { carries += 1 }
     }
 }
