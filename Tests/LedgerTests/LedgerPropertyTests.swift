@@ -13,6 +13,24 @@ struct LedgerPropertyTests {
         }
     }
 
+    @Test func generatorReachesTheInterestingPaths() throws {
+        var seen: Set<TransferResult> = []
+        var expiries = 0
+        for seed in UInt64(0)..<200 {
+            var scenario = LedgerScenario(seed: seed, accountPool: 4)
+            try scenario.run(steps: 120)
+            seen.formUnion(scenario.seen)
+            expiries += scenario.expiries
+        }
+        let wanted: [TransferResult] = [
+            .created, .exists, .linkedEventFailed, .linkedEventChainOpen, .exceedsCredits, .exceedsDebits, .existsWithDifferentAmount,
+            .pendingTransferAlreadyPosted, .pendingTransferAlreadyVoided, .pendingTransferExpired, .exceedsPendingTransferAmount,
+            .overflowsCreditsPosted, .accountsMustHaveTheSameAsset, .debitAccountNotFound, .flagsAreMutuallyExclusive,
+        ]
+        for result in wanted { #expect(seen.contains(result), "never produced \(result)") }
+        #expect(expiries > 0)
+    }
+
     @Test func longScenariosWithFewAccounts() async {
         await propertyCheck(count: 40, input: Gen.uint64(), Gen.int(in: 100...300)) { seed, steps throws in
             var scenario = LedgerScenario(seed: seed, accountPool: 4)
@@ -46,6 +64,9 @@ struct LedgerScenario {
     let accountPool: Int
     var transferCounter = 0
     var history: [Transfer] = []
+    /// Which results the run produced, to prove the generator reaches the interesting paths.
+    var seen: Set<TransferResult> = []
+    var expiries = 0
 
     init(seed: UInt64, accountPool: Int = 8) {
         self.seed = seed
@@ -68,6 +89,9 @@ struct LedgerScenario {
                     throw ScenarioFailure(description: "seed \(seed) step \(step): engine \(outcome.results.map(\.rawValue)) but model \(expected.map(\.rawValue)) for \(batch.map(describe))")
                 }
                 history += batch
+                seen.formUnion(outcome.results)
+                if !outcome.pendingOutcomes.isEmpty { seen.insert(.created) }
+                expiries += outcome.pendingOutcomes.filter { $0.kind == .expired }.count
             }
             now += UInt64.random(in: 0...3, using: &random)
             try checkAgreement(step: step)
@@ -96,6 +120,7 @@ struct LedgerScenario {
         case 0: 0
         case 1: UInt128.max
         case 2: UInt128.max / 2 + UInt128(UInt64.random(in: 0...5, using: &random))
+        case 3, 4, 5, 6: UInt128(UInt64.random(in: 1...4, using: &random))  // small: limits are hit exactly
         default: UInt128(UInt64.random(in: 1...1_000, using: &random))
         }
     }
