@@ -1,3 +1,4 @@
+import Foundation
 import Ledger
 import Testing
 
@@ -217,5 +218,19 @@ struct LedgerTimeTests {
         for bad in ["", "2023-11-14", "2023-02-30T00:00:00Z", "2023-11-14T25:00:00Z", "1969-12-31T23:59:59Z", "2023-11-14T22:13:20", "2023-11-14T22:13:20.Z"] {
             #expect(throws: LedgerError.self) { try LedgerTime.parseRFC3339(bad) }
         }
+    }
+}
+
+struct LedgerDocumentationTests {
+    /// docs/ledger.md lists the result codes in exactly the engine's precedence order.
+    @Test func resultCodeTableMatchesTheEngine() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/ledger.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let documented = text.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| "), let start = line.firstIndex(of: "`"), let end = line[line.index(after: start)...].firstIndex(of: "`") else { return nil }
+            return String(line[line.index(after: start)..<end])
+        }
+        #expect(documented == TransferResult.allCases.map(\.rawValue))
     }
 }
