@@ -6,13 +6,13 @@ public struct Asset: Sendable, Equatable {
     public let chain: String?
     public let contract: String?
 
-    public static let maximumDecimals: UInt8 = 30
+    public static let maximumFractionDigits: UInt8 = 30
 
     /// Validates the code (1-32 characters from `A-Za-z0-9._-`) and the decimals.
     public init(code: String, decimals: UInt8, chain: String? = nil, contract: String? = nil) throws(LedgerError) {
         try Self.validate(code: code)
-        guard decimals <= Self.maximumDecimals else {
-            throw LedgerError("asset \(code): decimals \(decimals) is above \(Self.maximumDecimals)")
+        guard decimals <= Self.maximumFractionDigits else {
+            throw LedgerError("asset \(code): decimals \(decimals) is above \(Self.maximumFractionDigits)")
         }
         self.code = code
         self.decimals = decimals
