@@ -105,3 +105,19 @@ struct LedgerCLITests {
         try sandbox.expectRejected(["balance", "acct-a", "--at", "yesterday"], mentioning: ["RFC 3339"])
     }
 }
+
+extension LedgerCLITests {
+    /// More lines than one batch holds: split into batches, results still one per line in order.
+    @Test func inputLargerThanOneBatch() throws {
+        let sandbox = try Sandbox()
+        try sandbox.setUp()
+        let count = 8_003
+        let input = (0..<count).map { #"{"id":"t\#($0)","debit":"acct-a","credit":"acct-b","amount":"1","asset":"USDT"}"# }.joined(separator: "\n")
+        let result = try sandbox.run(["transfer"], stdin: input)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutLines.count == count)
+        #expect(result.stdoutLines.last == #"{"id":"t8002","result":"created"}"#)
+        #expect(try sandbox.balance("acct-b").contains(#""credits_posted":"8003""#))
+        #expect(try sandbox.run(["verify"]).stdout.contains(#""batches":2"#))
+    }
+}

@@ -204,3 +204,37 @@ struct SQLiteLedgerStoreTests {
         }
     }
 }
+
+struct LedgerGroupCommitTests {
+    /// Callers merged into one commit keep their own chain boundaries: one caller's open chain
+    /// fails only that caller's transfers.
+    @Test func mergedBatchesKeepTheirOwnChains() async throws {
+        let ledger = try TemporaryLedger()
+        try await ledger.setUp()
+        let store = ledger.store
+        async let open = store.submit([transfer("o1", "a", "b", 1, flags: .linked), transfer("o2", "a", "b", 1, flags: .linked)])
+        async let closed = store.submit([transfer("c1", "a", "b", 2, flags: .linked), transfer("c2", "a", "b", 3)])
+        async let plain = store.submit([transfer("p1", "a", "b", 4)])
+        #expect(try await open == [.linkedEventFailed, .linkedEventChainOpen])
+        #expect(try await closed == [.created, .created])
+        #expect(try await plain == [.created])
+        #expect(try await ledger.balances("b") == AccountBalances(creditsPosted: 9))
+        guard case .intact(_, let count, _) = try await store.verify() else { Issue.record("not intact"); return }
+        #expect(count == 3)
+    }
+
+    @Test func fullBatchOfEightThousandCommitsAtOnce() async throws {
+        let ledger = try TemporaryLedger()
+        try await ledger.setUp()
+        let batch = (0..<LedgerEngine.maximumBatchSize).map { transfer("t\($0)", $0 % 2 == 0 ? "a" : "b", $0 % 2 == 0 ? "b" : "a", 1) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let results = try await ledger.store.submit(batch)
+        let elapsed = clock.now - start
+        #expect(results.allSatisfy { $0 == .created })
+        #expect(try await ledger.balances("a") == AccountBalances(debitsPosted: 4_000, creditsPosted: 4_000))
+        // Not a timed test: the figure is printed for the record (debug builds are much slower than release).
+        print("ledger: \(LedgerEngine.maximumBatchSize) transfers committed in \(elapsed)")
+        #expect(try await ledger.store.submit(batch).allSatisfy { $0 == .exists })
+    }
+}
