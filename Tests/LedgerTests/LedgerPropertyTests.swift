@@ -1,16 +1,26 @@
+import Foundation
 import Ledger
 import PropertyBased
 import Testing
 
 /// Random operation sequences applied to `LedgerEngine` and to `ReferenceLedger`: after every
 /// step the results, balances and invariants agree. Each case is driven by one seed that the
-/// failure message prints; `LedgerScenario(seed:)` replays it.
+/// failure message prints (with the step); `replayOneSeed` replays it.
 struct LedgerPropertyTests {
     @Test func engineAgreesWithTheReferenceModel() async {
         await propertyCheck(count: 300, input: Gen.uint64(), Gen.int(in: 1...40)) { seed, steps throws in
             var scenario = LedgerScenario(seed: seed)
             try scenario.run(steps: steps)
         }
+    }
+
+    /// Replays one failing case: `LEDGER_SCENARIO_SEED=<seed> LEDGER_SCENARIO_STEPS=<steps> swift test --filter replay`.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["LEDGER_SCENARIO_SEED"] != nil))
+    func replayOneSeed() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let seed = try #require(environment["LEDGER_SCENARIO_SEED"].flatMap { UInt64($0) })
+        var scenario = LedgerScenario(seed: seed, accountPool: environment["LEDGER_SCENARIO_ACCOUNTS"].flatMap { Int($0) } ?? 8)
+        try scenario.run(steps: environment["LEDGER_SCENARIO_STEPS"].flatMap { Int($0) } ?? 40)
     }
 
     @Test func generatorReachesTheInterestingPaths() throws {
