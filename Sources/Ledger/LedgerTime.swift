@@ -62,6 +62,7 @@ public enum LedgerTime {
         else { throw invalid }
         let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds
         guard seconds >= 0 else { throw LedgerError("time \"\(text.prefix(40))\" is before 1970") }
+        guard UInt64(seconds) < UInt64.max / 1_000_000_000 else { throw LedgerError("time \"\(text.prefix(40))\" is after 2554, the end of the ledger's clock") }
         return UInt64(seconds) * 1_000_000_000 + UInt64(nanos)
     }
 

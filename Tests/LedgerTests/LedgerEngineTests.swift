@@ -215,7 +215,7 @@ struct LedgerTimeTests {
         #expect(try LedgerTime.parseRFC3339("2023-11-14T23:13:20.000000001+01:00") == 1_700_000_000_000_000_001)
         #expect(LedgerTime.formatRFC3339(1_700_000_000_000_000_001) == "2023-11-14T22:13:20.000000001Z")
         #expect(try LedgerTime.parseRFC3339("2024-02-29T12:00:00Z") == LedgerTime.parseRFC3339(LedgerTime.formatRFC3339(try LedgerTime.parseRFC3339("2024-02-29T12:00:00Z"))))
-        for bad in ["", "2023-11-14", "2023-02-30T00:00:00Z", "2023-11-14T25:00:00Z", "1969-12-31T23:59:59Z", "2023-11-14T22:13:20", "2023-11-14T22:13:20.Z"] {
+        for bad in ["", "2023-11-14", "2023-02-30T00:00:00Z", "2023-11-14T25:00:00Z", "1969-12-31T23:59:59Z", "2023-11-14T22:13:20", "2023-11-14T22:13:20.Z", "9999-12-31T23:59:59Z", "2023-11-14T22:13:20.1234567890Z"] {
             #expect(throws: LedgerError.self) { try LedgerTime.parseRFC3339(bad) }
         }
     }

@@ -60,8 +60,8 @@ public enum LedgerEngine {
             let timestamp = clock
             clock = clock == UInt64.max ? clock : clock + 1
             guard var debit = state.accounts[pending.debitAccountID], var credit = state.accounts[pending.creditAccountID] else { continue }
-            debit.balances.debitsPending -= pending.amount
-            credit.balances.creditsPending -= pending.amount
+            debit.balances.debitsPending = release(pending.amount, from: debit.balances.debitsPending)
+            credit.balances.creditsPending = release(pending.amount, from: credit.balances.creditsPending)
             let record = PendingOutcome(pendingID: pending.id, kind: .expired, transferID: nil, timestamp: timestamp)
             state.accounts[debit.id] = debit
             state.accounts[credit.id] = credit
@@ -202,8 +202,8 @@ public enum LedgerEngine {
         guard var debit = state.accounts[pending.debitAccountID] else { return .debitAccountNotFound }
         guard var credit = state.accounts[pending.creditAccountID] else { return .creditAccountNotFound }
         var d = debit.balances, c = credit.balances
-        d.debitsPending -= pending.amount  // the pending amount is part of these totals
-        c.creditsPending -= pending.amount
+        d.debitsPending = release(pending.amount, from: d.debitsPending)  // the pending amount is part of these totals
+        c.creditsPending = release(pending.amount, from: c.creditsPending)
         if posting {
             guard let sum = add(d.debitsPosted, amount) else { return .overflowsDebitsPosted }
             d.debitsPosted = sum
@@ -244,6 +244,12 @@ public enum LedgerEngine {
         guard total >= a else { return 0 }
         let rest = total - a
         return rest >= b ? rest - b : 0
+    }
+
+    /// `total - amount`; a state that does not hold the amount (only a corrupted store can give one)
+    /// saturates at zero instead of trapping, and `verify` reports the discrepancy.
+    static func release(_ amount: UInt128, from total: UInt128) -> UInt128 {
+        total >= amount ? total - amount : 0
     }
 
     static func add(_ a: UInt128, _ b: UInt128) -> UInt128? {
