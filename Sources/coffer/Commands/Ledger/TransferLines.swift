@@ -23,10 +23,12 @@ enum TransferLines {
         return transfers
     }
 
+    private static let decoder = JSONDecoder()
+
     static func transfer(_ line: Data) throws(LedgerError) -> Ledger.Transfer {
         let wire: WireTransfer
         do {
-            wire = try JSONDecoder().decode(WireTransfer.self, from: line)
+            wire = try decoder.decode(WireTransfer.self, from: line)
         } catch let error as LedgerError {
             throw error
         } catch DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context) {
