@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "coffer", targets: ["coffer"]),
         .library(name: "WalletCore", targets: ["WalletCore"]),
         .library(name: "Vault", targets: ["Vault"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -79,11 +80,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Double-entry, multi-asset, append-only ledger: the pure engine and its stores.
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "CofferStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "coffer",
             dependencies: [
                 "WalletCore",
                 "Vault",
+                "Ledger",
                 "CofferStorage",
                 "CSecp256k1",  // the bare-library floor of `coffer bench`
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -107,6 +119,16 @@ let package = Package(
                 "WalletCore",
                 "CofferStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: [
+                "Ledger",
+                "CofferStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

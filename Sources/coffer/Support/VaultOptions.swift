@@ -1,12 +1,13 @@
 import ArgumentParser
 import CofferStorage
 import Foundation
+import Ledger
 import Vault
 import WalletCore
 
 /// Every migration of every domain, in one place: the executable composes the schema.
 enum CofferSchema {
-    static let migrations: [SchemaMigration] = VaultMigrations.all + SigningStore.migrations
+    static let migrations: [SchemaMigration] = VaultMigrations.all + SigningStore.migrations + LedgerMigrations.all
 }
 
 /// Where the data lives and how to reach the vault passphrase (a file, never an argument).

@@ -1,0 +1,47 @@
+/// What the engine needs to decide a batch: the accounts it touches, the transfers it refers to
+/// (by id or pending id) with how their pending ones ended, and the last timestamp used. A store
+/// loads a snapshot of these; tests keep the whole ledger in one.
+public struct LedgerState: Sendable, Equatable {
+    public var accounts: [LedgerID: Account]
+    public var transfers: [LedgerID: CommittedTransfer]
+    public var pendingOutcomes: [LedgerID: PendingOutcome]
+    public var lastTimestamp: UInt64
+
+    public init(
+        accounts: [LedgerID: Account] = [:], transfers: [LedgerID: CommittedTransfer] = [:],
+        pendingOutcomes: [LedgerID: PendingOutcome] = [:], lastTimestamp: UInt64 = 0
+    ) {
+        self.accounts = accounts
+        self.transfers = transfers
+        self.pendingOutcomes = pendingOutcomes
+        self.lastTimestamp = lastTimestamp
+    }
+}
+
+/// An account's balances after one event, for the balance history.
+public struct BalanceChange: Sendable, Equatable {
+    public let accountID: LedgerID
+    public let timestamp: UInt64
+    public let balances: AccountBalances
+}
+
+/// What applying a batch changed: the results in input order and everything a store must write.
+public struct BatchOutcome: Sendable, Equatable {
+    public var results: [TransferResult] = []
+    /// Committed transfers in timestamp order.
+    public var created: [CommittedTransfer] = []
+    /// Posts, voids and expiries in timestamp order.
+    public var pendingOutcomes: [PendingOutcome] = []
+    public var balanceChanges: [BalanceChange] = []
+
+    public init() {}
+
+    /// True when nothing is to be written.
+    public var isEmpty: Bool { created.isEmpty && pendingOutcomes.isEmpty }
+
+    /// The ids of accounts whose balances changed, each once.
+    public var changedAccountIDs: [LedgerID] {
+        var seen = Set<LedgerID>()
+        return balanceChanges.compactMap { seen.insert($0.accountID).inserted ? $0.accountID : nil }
+    }
+}

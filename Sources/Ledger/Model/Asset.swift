@@ -1,0 +1,32 @@
+/// A unit of account: a currency or token. Amounts of it are whole numbers of smallest units;
+/// `decimals` (0-30) only says where a display puts the point.
+public struct Asset: Sendable, Equatable {
+    public let code: String
+    public let decimals: UInt8
+    public let chain: String?
+    public let contract: String?
+
+    public static let maximumFractionDigits: UInt8 = 30
+
+    /// Validates the code (1-32 characters from `A-Za-z0-9._-`) and the decimals.
+    public init(code: String, decimals: UInt8, chain: String? = nil, contract: String? = nil) throws(LedgerError) {
+        try Self.validate(code: code)
+        guard decimals <= Self.maximumFractionDigits else {
+            throw LedgerError("asset \(code): decimals \(decimals) is above \(Self.maximumFractionDigits)")
+        }
+        self.code = code
+        self.decimals = decimals
+        self.chain = chain
+        self.contract = contract
+    }
+
+    /// Throws unless `code` is 1-32 characters from `A-Za-z0-9._-`.
+    public static func validate(code: String) throws(LedgerError) {
+        let ok = !code.isEmpty && code.utf8.count <= 32 && code.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        guard ok else { throw LedgerError("asset code \"\(code.prefix(40))\" is not valid: use 1-32 characters from A-Za-z0-9._-") }
+    }
+}

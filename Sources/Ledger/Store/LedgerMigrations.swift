@@ -1,0 +1,98 @@
+public import CofferStorage
+import GRDB
+
+/// The ledger's numbered schema changes. Committed rows are never updated or deleted (triggers
+/// refuse it); only `ledger_account_balances` changes, in the same transaction as the transfers.
+/// Amounts are decimal TEXT (UInt128 does not fit SQLite's INTEGER); timestamps are nanoseconds.
+public enum LedgerMigrations {
+    public static let all: [SchemaMigration] = [
+        SchemaMigration(domain: "ledger", number: 1, name: "accounts-transfers-batches") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_assets (
+                    code TEXT PRIMARY KEY,
+                    decimals INTEGER NOT NULL,
+                    chain TEXT,
+                    contract TEXT,
+                    timestamp INTEGER NOT NULL
+                );
+                CREATE TABLE ledger_accounts (
+                    id TEXT PRIMARY KEY,
+                    asset TEXT NOT NULL REFERENCES ledger_assets(code),
+                    owner TEXT NOT NULL,
+                    code INTEGER NOT NULL,
+                    metadata TEXT NOT NULL,
+                    flags INTEGER NOT NULL,
+                    timestamp INTEGER NOT NULL
+                );
+                CREATE TABLE ledger_account_balances (
+                    account_id TEXT PRIMARY KEY REFERENCES ledger_accounts(id),
+                    debits_pending TEXT NOT NULL,
+                    debits_posted TEXT NOT NULL,
+                    credits_pending TEXT NOT NULL,
+                    credits_posted TEXT NOT NULL
+                );
+                CREATE TABLE ledger_batches (
+                    seq INTEGER PRIMARY KEY,
+                    timestamp INTEGER NOT NULL,
+                    transfer_count INTEGER NOT NULL,
+                    outcome_count INTEGER NOT NULL,
+                    prev_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL
+                );
+                CREATE TABLE ledger_transfers (
+                    seq INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    batch INTEGER NOT NULL REFERENCES ledger_batches(seq),
+                    debit_account_id TEXT NOT NULL,
+                    credit_account_id TEXT NOT NULL,
+                    asset TEXT NOT NULL,
+                    amount TEXT NOT NULL,
+                    request_debit_account_id TEXT,
+                    request_credit_account_id TEXT,
+                    request_asset TEXT,
+                    request_amount TEXT NOT NULL,
+                    flags INTEGER NOT NULL,
+                    pending_id TEXT,
+                    timeout INTEGER NOT NULL,
+                    code INTEGER NOT NULL,
+                    reference TEXT NOT NULL,
+                    metadata TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL UNIQUE,
+                    expires_at INTEGER
+                );
+                CREATE INDEX ledger_transfers_debit ON ledger_transfers(debit_account_id, timestamp);
+                CREATE INDEX ledger_transfers_credit ON ledger_transfers(credit_account_id, timestamp);
+                CREATE INDEX ledger_transfers_reference ON ledger_transfers(reference) WHERE reference <> '';
+                CREATE INDEX ledger_transfers_expiry ON ledger_transfers(expires_at) WHERE expires_at IS NOT NULL;
+                CREATE TABLE ledger_pending_outcomes (
+                    pending_id TEXT PRIMARY KEY,
+                    batch INTEGER NOT NULL REFERENCES ledger_batches(seq),
+                    kind TEXT NOT NULL CHECK (kind IN ('posted', 'voided', 'expired')),
+                    transfer_id TEXT,
+                    timestamp INTEGER NOT NULL
+                );
+                CREATE TABLE ledger_balance_history (
+                    account_id TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    debits_pending TEXT NOT NULL,
+                    debits_posted TEXT NOT NULL,
+                    credits_pending TEXT NOT NULL,
+                    credits_posted TEXT NOT NULL,
+                    PRIMARY KEY (account_id, timestamp)
+                ) WITHOUT ROWID;
+                """)
+            for table in ["ledger_assets", "ledger_accounts", "ledger_batches", "ledger_transfers", "ledger_pending_outcomes", "ledger_balance_history"] {
+                try db.execute(sql: """
+                    CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                    CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table)
+                        BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                    """)
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER ledger_account_balances_no_delete BEFORE DELETE ON ledger_account_balances
+                    BEGIN SELECT RAISE(ABORT, 'ledger_account_balances rows are never deleted'); END;
+                """)
+        },
+    ]
+}

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+
+/// `ledger verify`: recomputes the batch hash chain from the stored transfers and pending
+/// outcomes, then every account's balances by replaying them, and names the first discrepancy.
+enum LedgerRecomputation {
+    static func verify(db: Database) throws -> LedgerVerification {
+        var transfers: [CommittedTransfer] = []
+        var transfersByBatch: [Int64: [CommittedTransfer]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM ledger_transfers ORDER BY timestamp") {
+            let transfer = try SQLiteLedgerStore.transfer(from: row)
+            transfers.append(transfer)
+            transfersByBatch[row["batch"], default: []].append(transfer)
+        }
+        var outcomes: [PendingOutcome] = []
+        var outcomesByBatch: [Int64: [PendingOutcome]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM ledger_pending_outcomes ORDER BY timestamp") {
+            let outcome = try SQLiteLedgerStore.outcome(from: row)
+            outcomes.append(outcome)
+            outcomesByBatch[row["batch"], default: []].append(outcome)
+        }
+
+        // The hash chain.
+        var previous = LedgerBatchHash.genesis
+        var expectedSeq: Int64 = 1
+        let batches = try Row.fetchAll(db, sql: "SELECT * FROM ledger_batches ORDER BY seq")
+        for batch in batches {
+            let seq: Int64 = batch["seq"]
+            let prevHash = Array(batch["prev_hash"] as Data), hash = Array(batch["hash"] as Data)
+            guard seq == expectedSeq else { return .broken("batch \(expectedSeq) is missing (next stored batch is \(seq))") }
+            guard prevHash == previous else { return .broken("batch \(seq): its previous hash does not match batch \(seq - 1)") }
+            let recomputed = LedgerBatchHash.compute(
+                previous: previous, seq: seq, transfers: transfersByBatch[seq] ?? [], outcomes: outcomesByBatch[seq] ?? [])
+            guard recomputed == hash else { return .broken("batch \(seq): its transfers or pending outcomes do not match its hash") }
+            previous = hash
+            expectedSeq += 1
+        }
+        if let orphan = transfersByBatch.keys.first(where: { $0 < 1 || $0 >= expectedSeq }) {
+            return .broken("transfers reference batch \(orphan), which is not in the chain")
+        }
+
+        // The balances, replayed in commit order.
+        var byID: [LedgerID: CommittedTransfer] = [:]
+        for transfer in transfers { byID[transfer.id] = transfer }
+        var balances: [LedgerID: AccountBalances] = [:]
+        enum Event { case transfer(CommittedTransfer), expiry(PendingOutcome) }
+        let events = (transfers.map { ($0.timestamp, Event.transfer($0)) }
+            + outcomes.filter { $0.kind == .expired }.map { ($0.timestamp, Event.expiry($0)) }).sorted { $0.0 < $1.0 }
+        for (_, event) in events {
+            switch event {
+            case .transfer(let transfer):
+                let flags = transfer.flags
+                if flags.contains(.postPending) || flags.contains(.voidPending) {
+                    guard let pendingID = transfer.request.pendingID, let pending = byID[pendingID] else {
+                        return .broken("transfer \(transfer.id) resolves a pending transfer that is not stored")
+                    }
+                    guard release(pending, in: &balances) else { return .broken("transfer \(transfer.id) releases more than is pending") }
+                    if flags.contains(.postPending) {
+                        guard post(transfer.amount, transfer, in: &balances, pending: false) else { return .broken("transfer \(transfer.id) overflows a balance") }
+                    }
+                } else {
+                    guard post(transfer.amount, transfer, in: &balances, pending: flags.contains(.pending)) else {
+                        return .broken("transfer \(transfer.id) overflows a balance")
+                    }
+                }
+            case .expiry(let outcome):
+                guard let pending = byID[outcome.pendingID], release(pending, in: &balances) else {
+                    return .broken("the expiry of \(outcome.pendingID) releases a pending transfer that is not stored or not pending")
+                }
+            }
+        }
+        var sums: [String: (debits: WideSum, credits: WideSum)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT a.*, b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
+            FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id ORDER BY a.id
+            """) {
+            let account = try SQLiteLedgerStore.account(from: row)
+            let expected = balances[account.id] ?? .zero
+            for (name, stored, computed) in [
+                ("debits_pending", account.balances.debitsPending, expected.debitsPending),
+                ("debits_posted", account.balances.debitsPosted, expected.debitsPosted),
+                ("credits_pending", account.balances.creditsPending, expected.creditsPending),
+                ("credits_posted", account.balances.creditsPosted, expected.creditsPosted),
+            ] where stored != computed {
+                return .broken("account \(account.id): stored \(name) \(stored) but the transfers give \(computed)")
+            }
+            balances[account.id] = nil
+            var sum = sums[account.asset] ?? (WideSum(), WideSum())
+            sum.debits.add(account.balances.debitsPosted)
+            sum.credits.add(account.balances.creditsPosted)
+            sums[account.asset] = sum
+        }
+        if let stray = balances.keys.sorted().first { return .broken("transfers move account \(stray), which is not stored") }
+        for (asset, sum) in sums.sorted(by: { $0.key < $1.key }) where sum.debits != sum.credits {
+            return .broken("asset \(asset): the sum of posted debits differs from the sum of posted credits")
+        }
+        return .intact(batches: batches.count, transfers: transfers.count, head: previous)
+    }
+
+    private static func post(_ amount: UInt128, _ transfer: CommittedTransfer, in balances: inout [LedgerID: AccountBalances], pending: Bool) -> Bool {
+        var d = balances[transfer.debitAccountID] ?? .zero, c = balances[transfer.creditAccountID] ?? .zero
+        let (dv, o1) = (pending ? d.debitsPending : d.debitsPosted).addingReportingOverflow(amount)
+        let (cv, o2) = (pending ? c.creditsPending : c.creditsPosted).addingReportingOverflow(amount)
+        guard !o1, !o2 else { return false }
+        if pending { d.debitsPending = dv; c.creditsPending = cv } else { d.debitsPosted = dv; c.creditsPosted = cv }
+        balances[transfer.debitAccountID] = d
+        balances[transfer.creditAccountID] = c
+        return true
+    }
+
+    private static func release(_ pending: CommittedTransfer, in balances: inout [LedgerID: AccountBalances]) -> Bool {
+        guard pending.flags.contains(.pending) else { return false }
+        var d = balances[pending.debitAccountID] ?? .zero, c = balances[pending.creditAccountID] ?? .zero
+        guard d.debitsPending >= pending.amount, c.creditsPending >= pending.amount else { return false }
+        d.debitsPending -= pending.amount
+        c.creditsPending -= pending.amount
+        balances[pending.debitAccountID] = d
+        balances[pending.creditAccountID] = c
+        return true
+    }
+}
+
+/// A sum of many UInt128 values that cannot overflow: the carries are counted in a second word.
+struct WideSum: Equatable {
+    var carries: UInt128 = 0
+    var low: UInt128 = 0
+
+    mutating func add(_ value: UInt128) {
+        let (sum, overflow) = low.addingReportingOverflow(value)
+        low = sum
+        if overflow { carries += 1 }
+    }
+}

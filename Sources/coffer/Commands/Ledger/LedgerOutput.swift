@@ -1,0 +1,51 @@
+import ArgumentParser
+import CofferStorage
+import Ledger
+
+/// Where the ledger lives.
+struct LedgerStorageOptions: ParsableArguments {
+    @Option(help: "Data directory (default: $COFFER_DATA_DIR, else ~/.local/share/coffer).")
+    var dataDir: String?
+
+    func store() throws -> SQLiteLedgerStore {
+        SQLiteLedgerStore(database: try CofferDatabase(directory: DataDirectory(explicit: dataDir), migrations: CofferSchema.migrations))
+    }
+}
+
+/// One JSON object per line with keys in the order given (the documented contract's order).
+enum LedgerJSON {
+    enum Value {
+        case text(String), number(Int), bool(Bool)
+    }
+
+    static func print(_ fields: [(String, Value)]) throws {
+        let body = fields.map { key, value in
+            let rendered: String
+            switch value {
+            case .text(let text): rendered = quote(text)
+            case .number(let number): rendered = String(number)
+            case .bool(let flag): rendered = flag ? "true" : "false"
+            }
+            return "\(quote(key)):\(rendered)"
+        }
+        try Terminal.print("{\(body.joined(separator: ","))}")
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
