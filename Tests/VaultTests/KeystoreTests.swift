@@ -142,6 +142,14 @@ struct KeystoreTests {
                 #expect(bytes.copyBytes() == expected)
             }
         }
+        // A rotation that unlocked before this one committed is refused, changing nothing.
+        let stale = try temporary.vault.store.meta()!
+        var staleMeta = stale
+        staleMeta.kekGeneration = stale.kekGeneration  // as if computed from the previous generation
+        #expect(throws: VaultError.concurrentRotation) {
+            try temporary.vault.store.rotate(to: staleMeta, audit: AuditEvent(actor: "t", action: "vault.rotate", subject: "vault", outcome: "ok"), at: "now") { $0.dek }
+        }
+        #expect(try temporary.vault.store.meta() == stale)
         // The old unlocked handle holds a retired key: it must not open anything.
         #expect(throws: VaultError.self) { try unlocked.withSecret(of: "w0") { _, _ in } }
     }

@@ -60,6 +60,9 @@ public final class SQLiteVaultStore: VaultStore {
         rewrap: (StoredWallet) throws -> Envelope.Sealed
     ) throws {
         try database.pool.write { db in
+            // Another rotation may have committed since this one unlocked the vault.
+            let current = try Int64.fetchOne(db, sql: "SELECT kek_generation FROM vault_meta WHERE id = 1")
+            guard current == meta.kekGeneration - 1 else { throw VaultError.concurrentRotation }
             let wallets = try Row.fetchAll(db, sql: "SELECT * FROM vault_wallets").map(Self.wallet(from:))
             for wallet in wallets {
                 let dek = try rewrap(wallet)

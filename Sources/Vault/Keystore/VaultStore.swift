@@ -13,7 +13,8 @@ public protocol VaultStore: Sendable {
     func wallet(_ reference: String) throws -> StoredWallet?
     func insert(_ wallet: StoredWallet, audit: AuditEvent, at time: String) throws
     /// Replaces the metadata and every wallet's wrapped data key in ONE transaction: after a
-    /// crash either the old or the new key-encryption key opens everything.
+    /// crash either the old or the new key-encryption key opens everything. Fails with
+    /// `VaultError.concurrentRotation` unless the stored generation is `meta.kekGeneration - 1`.
     func rotate(
         to meta: VaultMeta, audit: AuditEvent, at time: String,
         rewrap: (StoredWallet) throws -> Envelope.Sealed
