@@ -11,6 +11,7 @@ public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
         VaultError("the vault passphrase has \(length) characters; use at least 8")
     }
     public static let concurrentRotation = VaultError("the vault passphrase was changed by another process during this rotation; nothing was changed here, retry with the current passphrase")
+    public static let rotatedSinceUnlock = VaultError("the vault passphrase was rotated since this vault was unlocked; unlock it again with the current passphrase")
     public static func walletNotFound(_ reference: String) -> VaultError {
         VaultError("no wallet \"\(reference)\" in the vault; `coffer vault list` shows them")
     }

@@ -150,7 +150,7 @@ struct KeystoreTests {
             try temporary.vault.store.rotate(to: staleMeta, audit: AuditEvent(actor: "t", action: "vault.rotate", subject: "vault", outcome: "ok"), at: "now") { $0.dek }
         }
         #expect(try temporary.vault.store.meta() == stale)
-        // The old unlocked handle holds a retired key: it must not open anything.
-        #expect(throws: VaultError.self) { try unlocked.withSecret(of: "w0") { _, _ in } }
+        // The old unlocked handle holds a retired key: it must not open anything, and says why.
+        #expect(throws: VaultError.rotatedSinceUnlock) { try unlocked.withSecret(of: "w0") { _, _ in } }
     }
 }

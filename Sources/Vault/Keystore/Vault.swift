@@ -166,6 +166,10 @@ public struct UnlockedVault: Sendable {
     }
 
     func openDataKey(of wallet: StoredWallet) throws(VaultError) -> SecretBytes {
+        if wallet.kekGeneration != generation,
+           let current = try? vault.store.meta(), current.kekGeneration == wallet.kekGeneration, current.kekGeneration != generation {
+            throw VaultError.rotatedSinceUnlock
+        }
         guard wallet.kekGeneration == generation,
               let dek = Envelope.open(wallet.dek, key: kek, associatedData: StoredWallet.dekAssociatedData(
                 id: wallet.id, generation: wallet.kekGeneration, recordVersion: wallet.recordVersion))
