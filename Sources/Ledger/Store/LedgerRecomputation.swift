@@ -69,7 +69,7 @@ enum LedgerRecomputation {
                 }
             }
         }
-        var sums: [String: (debits: WideSum, credits: WideSum)] = [:]
+        var sums: [String: (debits: LedgerSum, credits: LedgerSum)] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT a.*, b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
             FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id ORDER BY a.id
@@ -85,7 +85,7 @@ enum LedgerRecomputation {
                 return .broken("account \(account.id): stored \(name) \(stored) but the transfers give \(computed)")
             }
             balances[account.id] = nil
-            var sum = sums[account.asset] ?? (WideSum(), WideSum())
+            var sum = sums[account.asset] ?? (LedgerSum(), LedgerSum())
             sum.debits.add(account.balances.debitsPosted)
             sum.credits.add(account.balances.creditsPosted)
             sums[account.asset] = sum
@@ -117,17 +117,5 @@ enum LedgerRecomputation {
         balances[pending.debitAccountID] = d
         balances[pending.creditAccountID] = c
         return true
-    }
-}
-
-/// A sum of many UInt128 values that cannot overflow: the carries are counted in a second word.
-struct WideSum: Equatable {
-    var carries: UInt128 = 0
-    var low: UInt128 = 0
-
-    mutating func add(_ value: UInt128) {
-        let (sum, overflow) = low.addingReportingOverflow(value)
-        low = sum
-        if overflow { carries += 1 }
     }
 }
