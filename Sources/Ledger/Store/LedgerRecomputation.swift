@@ -7,14 +7,14 @@ enum LedgerRecomputation {
     static func verify(db: Database) throws -> LedgerVerification {
         var transfers: [CommittedTransfer] = []
         var transfersByBatch: [Int64: [CommittedTransfer]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM ledger_transfers ORDER BY timestamp") {
+        for row in try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.transferColumns), batch FROM ledger_transfers ORDER BY timestamp") {
             let transfer = try SQLiteLedgerStore.transfer(from: row)
             transfers.append(transfer)
             transfersByBatch[row["batch"], default: []].append(transfer)
         }
         var outcomes: [PendingOutcome] = []
         var outcomesByBatch: [Int64: [PendingOutcome]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM ledger_pending_outcomes ORDER BY timestamp") {
+        for row in try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.outcomeColumns), batch FROM ledger_pending_outcomes ORDER BY timestamp") {
             let outcome = try SQLiteLedgerStore.outcome(from: row)
             outcomes.append(outcome)
             outcomesByBatch[row["batch"], default: []].append(outcome)
@@ -71,8 +71,7 @@ enum LedgerRecomputation {
         }
         var sums: [String: (debits: LedgerSum, credits: LedgerSum)] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT a.*, b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
-            FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id ORDER BY a.id
+            SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) ORDER BY a.id
             """) {
             let account = try SQLiteLedgerStore.account(from: row)
             let expected = balances[account.id] ?? .zero

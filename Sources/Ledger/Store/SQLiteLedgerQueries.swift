@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteLedgerStore {
     public func transfer(_ id: LedgerID) async throws -> CommittedTransfer? {
         try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM ledger_transfers WHERE id = ?", arguments: [id.value]).map(Self.transfer(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Self.transferColumns) FROM ledger_transfers WHERE id = ?", arguments: [id.value]).map(Self.transfer(from:))
         }
     }
 
@@ -38,7 +38,7 @@ extension SQLiteLedgerStore {
                 }
                 return BalanceHistoryEntry(
                     event: event, transferID: try LedgerID(validating: eventID, field: "transfer id"),
-                    timestamp: UInt64(clamping: timestamp), balances: try Self.balances(row))
+                    timestamp: UInt64(clamping: timestamp), balances: try Self.balances(row, at: 1))
             }
             return LedgerPage(rows: entries, nextCursor: rows.count > limit ? entries.last?.cursor : nil)
         }
@@ -70,7 +70,7 @@ extension SQLiteLedgerStore {
         if let account = query.account {
             // One index range per side (debit, credit), each already in timestamp order and limited, then merged.
             func side(_ column: String) -> String {
-                "SELECT * FROM (SELECT * FROM ledger_transfers WHERE " + (["\(column) = ?"] + conditions).joined(separator: " AND ")
+                "SELECT * FROM (SELECT \(Self.transferColumns) FROM ledger_transfers WHERE " + (["\(column) = ?"] + conditions).joined(separator: " AND ")
                     + " ORDER BY timestamp, id LIMIT ?)"
             }
             sql = "\(side("debit_account_id")) UNION ALL \(side("credit_account_id")) ORDER BY timestamp, id LIMIT ?"
@@ -78,7 +78,7 @@ extension SQLiteLedgerStore {
             all += [account.value] + arguments + [limit + 1]
             all.append(limit + 1)
         } else {
-            sql = "SELECT * FROM ledger_transfers" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            sql = "SELECT \(Self.transferColumns) FROM ledger_transfers" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
                 + " ORDER BY timestamp, id LIMIT ?"
             all = arguments + [limit + 1]
         }
@@ -100,7 +100,7 @@ extension SQLiteLedgerStore {
                 FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id
                 """) {
                 let asset: String = row["asset"]
-                let balances = try Self.balances(row)
+                let balances = try Self.balances(row, at: 1)
                 var sum = sums[asset] ?? Array(repeating: LedgerSum(), count: 4)
                 sum[0].add(balances.debitsPosted)
                 sum[1].add(balances.creditsPosted)
