@@ -95,6 +95,7 @@ struct LedgerQueryCLITests {
         #expect(try sandbox.balance("acct-b").contains(#""debits_posted":"2000000","credits_posted":"1500007""#))
         let reversal = try sandbox.run(["transfers", "--reference", "reversal:t1"]).stdoutLines
         #expect(reversal.count == 1 && reversal.first?.hasPrefix(#"{"id":"r1","debit":"acct-b","credit":"acct-a","amount":"1500000","asset":"USDT""#) == true)
+        try sandbox.expectRejected(["reverse", "--transfer", "t1", "--id", "r2"], mentioning: ["already reversed by r1"])
         #expect(try sandbox.run(["verify"]).status == 0)
     }
 

@@ -179,14 +179,14 @@ struct LedgerQueryTests {
 
         #expect(try await ledger.store.reverse(LedgerID("post")!, newID: LedgerID("r2")!) == .created)
         #expect(try await ledger.store.transfer(LedgerID("r2")!)?.amount == 30)
-        // The reversal of t1 under another id would be a different transfer: the same id with other fields is named.
-        #expect(try await ledger.store.reverse(LedgerID("post")!, newID: LedgerID("r1")!) == .existsWithDifferentAmount)
+        // A new id that is already taken by another transfer: the first differing field is named.
+        #expect(try await ledger.store.reverse(LedgerID("t2")!, newID: LedgerID("t1")!) == .existsWithDifferentDebitAccountID)
         // limited may not debit more than it was credited: the reversal is a result like any transfer's.
         #expect(try await ledger.store.submit([transfer("t3", "limited", "a", 10)]) == [.created])
         #expect(try await ledger.store.reverse(LedgerID("t2")!, newID: LedgerID("r3")!) == .exceedsCredits)
 
         let a = try await ledger.balances("a"), b = try await ledger.balances("b")
-        for (original, newID) in [("p1", "r4"), ("p2", "r5"), ("void", "r6"), ("missing", "r7"), ("t1", "t1")] {
+        for (original, newID) in [("p1", "r4"), ("p2", "r5"), ("void", "r6"), ("missing", "r7"), ("t1", "t1"), ("t1", "r8")] {
             await #expect(throws: LedgerError.self, "\(original)") { try await ledger.store.reverse(LedgerID(original)!, newID: LedgerID(newID)!) }
         }
         #expect(try await ledger.balances("a") == a)

@@ -27,10 +27,16 @@ public protocol LedgerStore: Sendable {
 
 extension LedgerStore {
     /// Submits the transfer that undoes the posted transfer `original` (see `TransferReversal`);
-    /// idempotent by `newID` like every transfer. Throws for an unknown or unreversible original.
+    /// idempotent by `newID` like every transfer. Throws for an unknown or unreversible original,
+    /// or one already reversed under another id (checked before submitting, so two concurrent
+    /// callers with different new ids can still both succeed).
     public func reverse(_ original: LedgerID, newID: LedgerID) async throws -> TransferResult {
         guard let committed = try await transfer(original) else {
             throw LedgerError("no committed transfer \"\(original)\"; only committed, posted transfers can be reversed")
+        }
+        let earlier = try await transfers(TransferQuery(reference: TransferReversal.reference(reversing: original), limit: 1)).rows
+        if let earlier = earlier.first, earlier.id != newID {
+            throw LedgerError("transfer \(original) was already reversed by \(earlier.id); reversing it again would undo it twice")
         }
         let results = try await submit([try TransferReversal.reversal(of: committed, id: newID)])
         guard let result = results.first else { throw LedgerError("the store returned no result for transfer \(newID)") }

@@ -94,7 +94,7 @@ extension LedgerCommand {
             abstract: "Undo a posted transfer with a new one: debit and credit swapped, same amount and asset, reference reversal:<id>.",
             discussion: """
                 Prints {"id":NEW_ID,"result":...} like `transfer` (a rejection such as exceeds_credits is a result, exit 0);
-                rerunning with the same --id returns exists. Unknown, pending and void transfers are refused (exit 1).
+                rerunning with the same --id returns exists. Unknown, pending, void and already reversed transfers are refused (exit 1).
                 """)
         @OptionGroup var storage: LedgerStorageOptions
         @Option(help: "Id of the posted transfer to undo.") var transfer: String
