@@ -149,7 +149,7 @@ enum LedgerCommit {
         let first = LedgerEngine.firstTimestamp(now: now, after: state.lastTimestamp)
 
         var loaded: [CommittedTransfer] = try Row.fetchAll(db, sql: """
-            SELECT t.* FROM ledger_transfers t
+            SELECT \(SQLiteLedgerStore.transferColumns) FROM ledger_transfers t
             WHERE t.expires_at IS NOT NULL AND t.expires_at <= ?
               AND NOT EXISTS (SELECT 1 FROM ledger_pending_outcomes o WHERE o.pending_id = t.id)
             """, arguments: [Int64(clamping: first)]).map(SQLiteLedgerStore.transfer(from:))
@@ -158,10 +158,10 @@ enum LedgerCommit {
             transferIDs.insert(transfer.id.value)
             if let pending = transfer.pendingID { transferIDs.insert(pending.value) }
         }
-        loaded += try fetch(Array(transferIDs), sql: "SELECT * FROM ledger_transfers WHERE id IN", db: db, decode: SQLiteLedgerStore.transfer(from:))
+        loaded += try fetch(Array(transferIDs), sql: "SELECT \(SQLiteLedgerStore.transferColumns) FROM ledger_transfers WHERE id IN", db: db, decode: SQLiteLedgerStore.transfer(from:))
         for transfer in loaded { state.transfers[transfer.id] = transfer }
         let pendingIDs = loaded.filter { $0.flags.contains(.pending) }.map(\.id.value)
-        for outcome in try fetch(pendingIDs, sql: "SELECT * FROM ledger_pending_outcomes WHERE pending_id IN", db: db, decode: SQLiteLedgerStore.outcome(from:)) {
+        for outcome in try fetch(pendingIDs, sql: "SELECT \(SQLiteLedgerStore.outcomeColumns) FROM ledger_pending_outcomes WHERE pending_id IN", db: db, decode: SQLiteLedgerStore.outcome(from:)) {
             state.pendingOutcomes[outcome.pendingID] = outcome
         }
 
@@ -175,8 +175,7 @@ enum LedgerCommit {
             accountIDs.insert(transfer.creditAccountID.value)
         }
         for account in try fetch(Array(accountIDs), sql: """
-            SELECT a.*, b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
-            FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id WHERE a.id IN
+            SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) WHERE a.id IN
             """, db: db, decode: SQLiteLedgerStore.account(from:)) {
             state.accounts[account.id] = account
         }

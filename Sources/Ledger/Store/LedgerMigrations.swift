@@ -94,5 +94,15 @@ public enum LedgerMigrations {
                     BEGIN SELECT RAISE(ABORT, 'ledger_account_balances rows are never deleted'); END;
                 """)
         },
+        // Queries: transfers by reference page on (reference, timestamp) (the query repeats the
+        // partial index's condition so SQLite can use it with a bound reference); history entries
+        // find the expiry that produced them by timestamp.
+        SchemaMigration(domain: "ledger", number: 2, name: "query-indexes") { db in
+            try db.execute(sql: """
+                DROP INDEX ledger_transfers_reference;
+                CREATE INDEX ledger_transfers_reference_time ON ledger_transfers(reference, timestamp) WHERE reference <> '';
+                CREATE INDEX ledger_pending_outcomes_timestamp ON ledger_pending_outcomes(timestamp);
+                """)
+        },
     ]
 }

@@ -7,14 +7,14 @@ enum LedgerRecomputation {
     static func verify(db: Database) throws -> LedgerVerification {
         var transfers: [CommittedTransfer] = []
         var transfersByBatch: [Int64: [CommittedTransfer]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM ledger_transfers ORDER BY timestamp") {
+        for row in try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.transferColumns), batch FROM ledger_transfers ORDER BY timestamp") {
             let transfer = try SQLiteLedgerStore.transfer(from: row)
             transfers.append(transfer)
             transfersByBatch[row["batch"], default: []].append(transfer)
         }
         var outcomes: [PendingOutcome] = []
         var outcomesByBatch: [Int64: [PendingOutcome]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM ledger_pending_outcomes ORDER BY timestamp") {
+        for row in try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.outcomeColumns), batch FROM ledger_pending_outcomes ORDER BY timestamp") {
             let outcome = try SQLiteLedgerStore.outcome(from: row)
             outcomes.append(outcome)
             outcomesByBatch[row["batch"], default: []].append(outcome)
@@ -69,10 +69,9 @@ enum LedgerRecomputation {
                 }
             }
         }
-        var sums: [String: (debits: WideSum, credits: WideSum)] = [:]
+        var sums: [String: (debits: LedgerSum, credits: LedgerSum)] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT a.*, b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
-            FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id ORDER BY a.id
+            SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) ORDER BY a.id
             """) {
             let account = try SQLiteLedgerStore.account(from: row)
             let expected = balances[account.id] ?? .zero
@@ -85,7 +84,7 @@ enum LedgerRecomputation {
                 return .broken("account \(account.id): stored \(name) \(stored) but the transfers give \(computed)")
             }
             balances[account.id] = nil
-            var sum = sums[account.asset] ?? (WideSum(), WideSum())
+            var sum = sums[account.asset] ?? (LedgerSum(), LedgerSum())
             sum.debits.add(account.balances.debitsPosted)
             sum.credits.add(account.balances.creditsPosted)
             sums[account.asset] = sum
@@ -117,17 +116,5 @@ enum LedgerRecomputation {
         balances[pending.debitAccountID] = d
         balances[pending.creditAccountID] = c
         return true
-    }
-}
-
-/// A sum of many UInt128 values that cannot overflow: the carries are counted in a second word.
-struct WideSum: Equatable {
-    var carries: UInt128 = 0
-    var low: UInt128 = 0
-
-    mutating func add(_ value: UInt128) {
-        let (sum, overflow) = low.addingReportingOverflow(value)
-        low = sum
-        if overflow { carries += 1 }
     }
 }

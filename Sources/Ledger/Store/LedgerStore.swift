@@ -14,6 +14,34 @@ public protocol LedgerStore: Sendable {
     func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances?
     /// Recomputes the hash chain and every balance from the committed transfers.
     func verify() async throws -> LedgerVerification
+    /// The committed transfer with this id, or nil.
+    func transfer(_ id: LedgerID) async throws -> CommittedTransfer?
+    /// The account's balances after each event that changed them, oldest first, at most `limit`
+    /// (1...`TransferQuery.maximumLimit`) entries strictly after `cursor`; nil if no such account.
+    func history(of id: LedgerID, limit: Int, after cursor: LedgerCursor?) async throws -> LedgerPage<BalanceHistoryEntry>?
+    /// Committed transfers matching `query`, in commit order, one page at a time.
+    func transfers(_ query: TransferQuery) async throws -> LedgerPage<CommittedTransfer>
+    /// Per asset (every asset, in code order), the sums of debits and credits posted and pending.
+    func totals() async throws -> [AssetTotals]
+}
+
+extension LedgerStore {
+    /// Submits the transfer that undoes the posted transfer `original` (see `TransferReversal`);
+    /// idempotent by `newID` like every transfer. Throws for an unknown or unreversible original,
+    /// or one already reversed under another id (checked before submitting, so two concurrent
+    /// callers with different new ids can still both succeed).
+    public func reverse(_ original: LedgerID, newID: LedgerID) async throws -> TransferResult {
+        guard let committed = try await transfer(original) else {
+            throw LedgerError("no committed transfer \"\(original)\"; only committed, posted transfers can be reversed")
+        }
+        let earlier = try await transfers(TransferQuery(reference: TransferReversal.reference(reversing: original), limit: 1)).rows
+        if let earlier = earlier.first, earlier.id != newID {
+            throw LedgerError("transfer \(original) was already reversed by \(earlier.id); reversing it again would undo it twice")
+        }
+        let results = try await submit([try TransferReversal.reversal(of: committed, id: newID)])
+        guard let result = results.first else { throw LedgerError("the store returned no result for transfer \(newID)") }
+        return result
+    }
 }
 
 /// The result of recomputing a ledger.

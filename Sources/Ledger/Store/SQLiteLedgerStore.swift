@@ -91,9 +91,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await database.pool.read { db in
             guard try Self.account(id, db: db) != nil else { return nil }
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT * FROM ledger_balance_history WHERE account_id = ? AND timestamp <= ? ORDER BY timestamp DESC LIMIT 1
+                SELECT \(Self.balanceColumns) FROM ledger_balance_history WHERE account_id = ? AND timestamp <= ? ORDER BY timestamp DESC LIMIT 1
                 """, arguments: [id.value, Int64(clamping: timestamp)]) else { return .zero }
-            return try Self.balances(row)
+            return try Self.balances(row, at: 0)
         }
     }
 
@@ -101,59 +101,77 @@ public final class SQLiteLedgerStore: LedgerStore {
         try await database.pool.read { db in try LedgerRecomputation.verify(db: db) }
     }
 
-    // MARK: Row decoding, shared by the writer and verification
+    // MARK: Row decoding, shared by the writer, queries and verification
+    //
+    // Rows are decoded by column position, not name: GRDB looks a name up case-insensitively in
+    // every column on each access, which cost about a third of a large group commit's time. Every
+    // query that feeds a decoder selects the decoder's column list below, in that order.
+
+    /// The columns `transfer(from:)` decodes, in order.
+    static let transferColumns = """
+        id, debit_account_id, credit_account_id, asset, amount, request_debit_account_id, request_credit_account_id, \
+        request_asset, request_amount, flags, pending_id, timeout, code, reference, metadata, timestamp
+        """
+    /// The columns `account(from:)` decodes, in order, over `accountSource`.
+    static let accountColumns = """
+        a.id, a.asset, a.owner, a.code, a.metadata, a.flags, a.timestamp, \
+        b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
+        """
+    static let accountSource = "ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id"
+    /// The columns `balances(_:at:)` decodes, in order, from its start position.
+    static let balanceColumns = "debits_pending, debits_posted, credits_pending, credits_posted"
+    /// The columns `outcome(from:)` decodes, in order.
+    static let outcomeColumns = "pending_id, kind, transfer_id, timestamp"
 
     static func account(_ id: LedgerID, db: Database) throws -> Account? {
-        try Row.fetchOne(db, sql: """
-            SELECT a.*, b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
-            FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id WHERE a.id = ?
-            """, arguments: [id.value]).map(account(from:))
+        try Row.fetchOne(db, sql: "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = ?", arguments: [id.value]).map(account(from:))
     }
 
     static func account(from row: Row) throws -> Account {
-        let code: Int = row["code"], flags: Int64 = row["flags"], timestamp: Int64 = row["timestamp"]
+        let code: Int = row[3], flags: Int64 = row[5], timestamp: Int64 = row[6]
         return Account(
-            id: try LedgerID(validating: row["id"]), asset: row["asset"], owner: row["owner"], code: UInt16(clamping: code),
-            metadata: row["metadata"], flags: AccountFlags(rawValue: UInt32(clamping: flags)),
-            timestamp: UInt64(clamping: timestamp), balances: try balances(row))
+            id: try LedgerID(validating: row[0]), asset: row[1], owner: row[2], code: UInt16(clamping: code),
+            metadata: row[4], flags: AccountFlags(rawValue: UInt32(clamping: flags)),
+            timestamp: UInt64(clamping: timestamp), balances: try balances(row, at: 7))
     }
 
-    static func balances(_ row: Row) throws -> AccountBalances {
+    /// The four balances in `balanceColumns` order, starting at column `start`.
+    static func balances(_ row: Row, at start: Int) throws -> AccountBalances {
         AccountBalances(
-            debitsPending: try amount(row, "debits_pending"), debitsPosted: try amount(row, "debits_posted"),
-            creditsPending: try amount(row, "credits_pending"), creditsPosted: try amount(row, "credits_posted"))
+            debitsPending: try amount(row, start, "debits_pending"), debitsPosted: try amount(row, start + 1, "debits_posted"),
+            creditsPending: try amount(row, start + 2, "credits_pending"), creditsPosted: try amount(row, start + 3, "credits_posted"))
     }
 
-    static func amount(_ row: Row, _ column: String) throws -> UInt128 {
-        let text: String = row[column]
+    static func amount(_ row: Row, _ index: Int, _ column: String) throws -> UInt128 {
+        let text: String = row[index]
         guard let value = UInt128(text) else { throw LedgerError("corrupt ledger database: \(column) \"\(text.prefix(40))\" is not an amount") }
         return value
     }
 
-    static func optionalID(_ row: Row, _ column: String) throws -> LedgerID? {
-        let text: String? = row[column]
+    static func optionalID(_ row: Row, _ index: Int, _ column: String) throws -> LedgerID? {
+        let text: String? = row[index]
         return try text.map { text throws(LedgerError) in try LedgerID(validating: text, field: column) }
     }
 
     static func transfer(from row: Row) throws -> CommittedTransfer {
-        let flags: Int64 = row["flags"], timeout: Int64 = row["timeout"], code: Int64 = row["code"], timestamp: Int64 = row["timestamp"]
+        let flags: Int64 = row[9], timeout: Int64 = row[11], code: Int64 = row[12], timestamp: Int64 = row[15]
         let request = Transfer(
-            id: try LedgerID(validating: row["id"]), debitAccountID: try optionalID(row, "request_debit_account_id"),
-            creditAccountID: try optionalID(row, "request_credit_account_id"), amount: try amount(row, "request_amount"),
-            asset: row["request_asset"], flags: TransferFlags(rawValue: UInt32(clamping: flags)),
-            pendingID: try optionalID(row, "pending_id"), timeout: UInt32(clamping: timeout), code: UInt16(clamping: code),
-            reference: row["reference"], metadata: row["metadata"])
+            id: try LedgerID(validating: row[0]), debitAccountID: try optionalID(row, 5, "request_debit_account_id"),
+            creditAccountID: try optionalID(row, 6, "request_credit_account_id"), amount: try amount(row, 8, "request_amount"),
+            asset: row[7], flags: TransferFlags(rawValue: UInt32(clamping: flags)),
+            pendingID: try optionalID(row, 10, "pending_id"), timeout: UInt32(clamping: timeout), code: UInt16(clamping: code),
+            reference: row[13], metadata: row[14])
         return CommittedTransfer(
-            request: request, debitAccountID: try LedgerID(validating: row["debit_account_id"]),
-            creditAccountID: try LedgerID(validating: row["credit_account_id"]), asset: row["asset"],
-            amount: try amount(row, "amount"), timestamp: UInt64(clamping: timestamp))
+            request: request, debitAccountID: try LedgerID(validating: row[1]),
+            creditAccountID: try LedgerID(validating: row[2]), asset: row[3],
+            amount: try amount(row, 4, "amount"), timestamp: UInt64(clamping: timestamp))
     }
 
     static func outcome(from row: Row) throws -> PendingOutcome {
-        let kindText: String = row["kind"], timestamp: Int64 = row["timestamp"]
+        let kindText: String = row[1], timestamp: Int64 = row[3]
         guard let kind = PendingOutcome.Kind(rawValue: kindText) else { throw LedgerError("corrupt ledger database: pending outcome \"\(kindText)\"") }
         return PendingOutcome(
-            pendingID: try LedgerID(validating: row["pending_id"]), kind: kind,
-            transferID: try optionalID(row, "transfer_id"), timestamp: UInt64(clamping: timestamp))
+            pendingID: try LedgerID(validating: row[0]), kind: kind,
+            transferID: try optionalID(row, 2, "transfer_id"), timestamp: UInt64(clamping: timestamp))
     }
 }

@@ -7,8 +7,8 @@ import WalletCore
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
-        abstract: "Double-entry, multi-asset, append-only ledger: assets, accounts, transfers, balances, verification.",
-        subcommands: [AssetCommand.self, AccountCommand.self, Transfer.self, Balance.self, Verify.self]
+        abstract: "Double-entry, multi-asset, append-only ledger: assets, accounts, transfers, reversals, balances, history, queries, verification.",
+        subcommands: [AssetCommand.self, AccountCommand.self, Transfer.self, Reverse.self, Balance.self, History.self, Transfers.self, Totals.self, Verify.self]
     )
 
     struct AssetCommand: ParsableCommand {

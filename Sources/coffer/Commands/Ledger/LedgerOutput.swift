@@ -15,7 +15,7 @@ struct LedgerStorageOptions: ParsableArguments {
 /// One JSON object per line with keys in the order given (the documented contract's order).
 enum LedgerJSON {
     enum Value {
-        case text(String), number(Int), bool(Bool)
+        case text(String), number(Int), bool(Bool), texts([String])
     }
 
     static func print(_ fields: [(String, Value)]) throws {
@@ -25,10 +25,16 @@ enum LedgerJSON {
             case .text(let text): rendered = quote(text)
             case .number(let number): rendered = String(number)
             case .bool(let flag): rendered = flag ? "true" : "false"
+            case .texts(let texts): rendered = "[" + texts.map(quote).joined(separator: ",") + "]"
             }
             return "\(quote(key)):\(rendered)"
         }
         try Terminal.print("{\(body.joined(separator: ","))}")
+    }
+
+    /// The pagination trailer: `{"next_cursor":"..."}` when more rows remain, nothing otherwise.
+    static func printNextCursor(_ cursor: LedgerCursor?) throws {
+        if let cursor { try print([("next_cursor", .text(cursor.text))]) }
     }
 
     static func quote(_ text: String) -> String {

@@ -1,0 +1,22 @@
+/// Corrections in an append-only ledger: nothing committed changes, so a mistaken transfer is
+/// undone by a new transfer in the opposite direction.
+public enum TransferReversal {
+    /// The reference every reversal carries, so it can be found from the original.
+    public static func reference(reversing id: LedgerID) -> String { "reversal:\(id.value)" }
+
+    /// The transfer that undoes `original`: debit and credit swapped, same resolved amount, asset
+    /// and code, reference `reversal:<original id>`. Only posted movements can be reversed: a
+    /// pending transfer is voided instead, and a void moved nothing.
+    public static func reversal(of original: CommittedTransfer, id: LedgerID) throws(LedgerError) -> Transfer {
+        if original.flags.contains(.pending) {
+            throw LedgerError("transfer \(original.id) is pending, not posted; void it (void_pending) or reverse the transfer that posted it")
+        }
+        if original.flags.contains(.voidPending) {
+            throw LedgerError("transfer \(original.id) voided a pending transfer and moved nothing; there is nothing to reverse")
+        }
+        guard id != original.id else { throw LedgerError("the reversal needs a new id, not \(original.id) itself") }
+        return Transfer(
+            id: id, debitAccountID: original.creditAccountID, creditAccountID: original.debitAccountID, amount: original.amount,
+            asset: original.asset, code: original.request.code, reference: reference(reversing: original.id))
+    }
+}

@@ -1,0 +1,116 @@
+import CofferStorage
+import GRDB
+
+/// The read side of the SQLite store: single transfers, balance history, transfer listings and
+/// per-asset totals. Pages are keyset-paginated on (timestamp, id), never OFFSET.
+extension SQLiteLedgerStore {
+    public func transfer(_ id: LedgerID) async throws -> CommittedTransfer? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.transferColumns) FROM ledger_transfers WHERE id = ?", arguments: [id.value]).map(Self.transfer(from:))
+        }
+    }
+
+    public func history(of id: LedgerID, limit: Int, after cursor: LedgerCursor?) async throws -> LedgerPage<BalanceHistoryEntry>? {
+        let limit = try TransferQuery.validate(limit: limit)
+        return try await database.pool.read { db in
+            guard try Self.account(id, db: db) != nil else { return nil }
+            // Timestamps are unique per account here, so the (timestamp, id) key reduces to the timestamp.
+            let after = cursor.map { Int64(clamping: $0.timestamp) } ?? -1
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT h.timestamp, h.debits_pending, h.debits_posted, h.credits_pending, h.credits_posted,
+                       t.id AS transfer_id, o.pending_id AS expired_id
+                FROM ledger_balance_history h
+                LEFT JOIN ledger_transfers t ON t.timestamp = h.timestamp
+                LEFT JOIN ledger_pending_outcomes o ON o.timestamp = h.timestamp AND o.kind = 'expired'
+                WHERE h.account_id = ? AND h.timestamp > ?
+                ORDER BY h.timestamp LIMIT ?
+                """, arguments: [id.value, after, limit + 1])
+            let entries = try rows.prefix(limit).map { row throws in
+                let timestamp: Int64 = row["timestamp"]
+                let event: BalanceHistoryEntry.Event
+                let eventID: String
+                if let transferID: String = row["transfer_id"] {
+                    (event, eventID) = (.transfer, transferID)
+                } else if let expiredID: String = row["expired_id"] {
+                    (event, eventID) = (.expiry, expiredID)
+                } else {
+                    throw LedgerError("corrupt ledger database: balance history of \(id) at \(timestamp) matches no transfer or expiry")
+                }
+                return BalanceHistoryEntry(
+                    event: event, transferID: try LedgerID(validating: eventID, field: "transfer id"),
+                    timestamp: UInt64(clamping: timestamp), balances: try Self.balances(row, at: 1))
+            }
+            return LedgerPage(rows: entries, nextCursor: rows.count > limit ? entries.last?.cursor : nil)
+        }
+    }
+
+    public func transfers(_ query: TransferQuery) async throws -> LedgerPage<CommittedTransfer> {
+        let limit = try TransferQuery.validate(limit: query.limit)
+        if let reference = query.reference, reference.isEmpty { throw LedgerError("the reference to search for is empty") }
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let reference = query.reference {
+            conditions.append("reference = ? AND reference <> ''")
+            arguments.append(reference)
+        }
+        if let from = query.from {
+            conditions.append("timestamp >= ?")
+            arguments.append(Int64(clamping: from))
+        }
+        if let to = query.to {
+            conditions.append("timestamp < ?")
+            arguments.append(Int64(clamping: to))
+        }
+        if let cursor = query.cursor {
+            conditions.append("timestamp >= ? AND (timestamp > ? OR id > ?)")
+            arguments += [Int64(clamping: cursor.timestamp), Int64(clamping: cursor.timestamp), cursor.id]
+        }
+        let sql: String
+        var all: [(any DatabaseValueConvertible)?]
+        if let account = query.account {
+            // One index range per side (debit, credit), each already in timestamp order and limited, then merged.
+            func side(_ column: String) -> String {
+                "SELECT * FROM (SELECT \(Self.transferColumns) FROM ledger_transfers WHERE " + (["\(column) = ?"] + conditions).joined(separator: " AND ")
+                    + " ORDER BY timestamp, id LIMIT ?)"
+            }
+            sql = "\(side("debit_account_id")) UNION ALL \(side("credit_account_id")) ORDER BY timestamp, id LIMIT ?"
+            all = [account.value] + arguments + [limit + 1]
+            all += [account.value] + arguments + [limit + 1]
+            all.append(limit + 1)
+        } else {
+            sql = "SELECT \(Self.transferColumns) FROM ledger_transfers" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+                + " ORDER BY timestamp, id LIMIT ?"
+            all = arguments + [limit + 1]
+        }
+        let statementArguments = StatementArguments(all)
+        return try await database.pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: statementArguments)
+            let transfers = try rows.prefix(limit).map(Self.transfer(from:))
+            let next = rows.count > limit ? transfers.last.map { LedgerCursor(timestamp: $0.timestamp, id: $0.id.value) } : nil
+            return LedgerPage(rows: transfers, nextCursor: next)
+        }
+    }
+
+    public func totals() async throws -> [AssetTotals] {
+        try await database.pool.read { db in
+            var sums: [String: [LedgerSum]] = [:]
+            for code in try String.fetchAll(db, sql: "SELECT code FROM ledger_assets") { sums[code] = Array(repeating: LedgerSum(), count: 4) }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.asset, b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
+                FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id
+                """) {
+                let asset: String = row["asset"]
+                let balances = try Self.balances(row, at: 1)
+                var sum = sums[asset] ?? Array(repeating: LedgerSum(), count: 4)
+                sum[0].add(balances.debitsPosted)
+                sum[1].add(balances.creditsPosted)
+                sum[2].add(balances.debitsPending)
+                sum[3].add(balances.creditsPending)
+                sums[asset] = sum
+            }
+            return sums.sorted { $0.key < $1.key }.map { asset, sum in
+                AssetTotals(asset: asset, debitsPosted: sum[0], creditsPosted: sum[1], debitsPending: sum[2], creditsPending: sum[3])
+            }
+        }
+    }
+}
