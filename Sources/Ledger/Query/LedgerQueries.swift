@@ -53,7 +53,7 @@ public struct TransferQuery: Sendable, Equatable {
     }
 }
 
-/// Per asset, the sums over all its accounts. Double entry means debits equal credits, posted and
+/// Per asset, the sums over all its accounts. In double entry, debits equal credits, posted and
 /// pending alike; the sums are exact even beyond 2^128 (see `LedgerSum`).
 public struct AssetTotals: Sendable, Equatable {
     public let asset: String
