@@ -1,3 +1,4 @@
+import Crypto
 public import WalletCore
 
 /// What a vault wallet holds: a BIP32/SLIP-10 seed, or one private key on one curve.
@@ -82,12 +83,13 @@ public enum WalletKind: String, Sendable, Codable {
     case seed, privateKey = "private-key"
 }
 
-import Crypto
-
-/// Ed25519 public keys from 32-byte private seeds (swift-crypto).
+/// Ed25519 keys from 32-byte private seeds (swift-crypto keeps them in zeroising storage).
 enum Ed25519Keys {
+    static func privateKey(_ seed: SecretBytes) throws -> Curve25519.Signing.PrivateKey {
+        try seed.withUnsafeBytes { try Curve25519.Signing.PrivateKey(rawRepresentation: $0) }
+    }
+
     static func publicKey(privateKey: SecretBytes) throws -> [UInt8] {
-        let key = try privateKey.withUnsafeBytes { try Curve25519.Signing.PrivateKey(rawRepresentation: $0) }
-        return Array(key.publicKey.rawRepresentation)
+        Array(try Self.privateKey(privateKey).publicKey.rawRepresentation)
     }
 }

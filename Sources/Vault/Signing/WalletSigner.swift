@@ -41,21 +41,17 @@ public struct WalletSigner: Sendable {
             case .secp256k1:
                 return WalletSigner(key: .secp256k1(try ExtendedPrivateKey(seed: seed).derive(path: path).privateKey), walletID: walletID)
             case .ed25519:
-                return WalletSigner(key: .ed25519(try ed25519Key(try Ed25519HDKey(seed: seed).derive(path: path).privateKey)), walletID: walletID)
+                return WalletSigner(key: .ed25519(try Ed25519Keys.privateKey(try Ed25519HDKey(seed: seed).derive(path: path).privateKey)), walletID: walletID)
             }
         case .privateKey(let key, let keyCurve):
             guard keyCurve == curve else { throw VaultError("wallet \(walletID) holds a \(keyCurve.rawValue) key; this request needs \(curve.rawValue)") }
             guard path == nil else { throw VaultError("wallet \(walletID) holds a single key: the request must not give a derivation path") }
             switch curve {
             case .secp256k1: return WalletSigner(key: .secp256k1(try Secp256k1.PrivateKey(secret: key)), walletID: walletID)
-            case .ed25519: return WalletSigner(key: .ed25519(try ed25519Key(key)), walletID: walletID)
+            case .ed25519: return WalletSigner(key: .ed25519(try Ed25519Keys.privateKey(key)), walletID: walletID)
             }
         }
     }
-}
-
-private func ed25519Key(_ seed: SecretBytes) throws -> Curve25519.Signing.PrivateKey {
-    try seed.withUnsafeBytes { try Curve25519.Signing.PrivateKey(rawRepresentation: $0) }
 }
 
 extension UnlockedVault {

@@ -48,7 +48,7 @@ public enum ExtendedKey: Sendable {
         let name = isPrivate ? version.privatePrefix : version.publicPrefix
         if isPrivate {
             guard prefix == 0 else {
-                throw ExtendedKeyError("\(name) key data must start with 0x00 (a private key), found 0x\(String(format2: prefix)): version and key type do not match")
+                throw ExtendedKeyError("\(name) key data must start with 0x00 (a private key), found 0x\(Hex.encode([prefix])): version and key type do not match")
             }
             let privateKey: Secp256k1.PrivateKey
             do {
@@ -63,7 +63,7 @@ public enum ExtendedKey: Sendable {
                 version: version)
         } else {
             guard prefix == 2 || prefix == 3 else {
-                throw ExtendedKeyError("\(name) key data must start with 0x02 or 0x03 (a compressed public key), found 0x\(String(format2: prefix))\(prefix == 0 ? ": version and key type do not match" : "")")
+                throw ExtendedKeyError("\(name) key data must start with 0x02 or 0x03 (a compressed public key), found 0x\(Hex.encode([prefix]))\(prefix == 0 ? ": version and key type do not match" : "")")
             }
             let publicKey: Secp256k1.PublicKey
             do {
@@ -84,13 +84,6 @@ public enum ExtendedKey: Sendable {
 public struct ExtendedKeyError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension String {
-    init(format2 byte: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self = String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-    }
 }
 
 extension Array where Element == UInt8 {

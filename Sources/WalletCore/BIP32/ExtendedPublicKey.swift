@@ -62,13 +62,6 @@ public struct ExtendedPublicKey: Sendable, Equatable {
             parentFingerprint = parent.publicKey.fingerprint
         }
 
-        /// The child public key alone: the hot path of address generation.
-        public func publicKey(at index: ChildIndex) throws(BIP32Error) -> Secp256k1.PublicKey {
-            try withTweak(index) { tweak, _ throws(BIP32Error) in
-                do { return try parent.publicKey.adding(tweak: tweak) } catch { throw .invalidChild(index) }
-            }
-        }
-
         /// Many consecutive children, in two passes (every HMAC first, then every tweak-add) so
         /// libsecp256k1's precomputed tables stay in cache between its calls.
         public func publicKeys(_ indices: Range<UInt32>) throws(BIP32Error) -> [Secp256k1.PublicKey] {

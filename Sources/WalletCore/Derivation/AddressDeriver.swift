@@ -83,19 +83,11 @@ public struct AddressDeriver: Sendable {
     /// The address at `index` (below 2^31).
     public func derive(index: UInt32) throws(DerivationError) -> DerivedAddress {
         guard index < ChildIndex.hardenedOffset else { throw DerivationError.indexOutOfRange(UInt64(index)) }
-        let path: String
         switch source {
-        case .externalChain(let deriver):
-            path = pathPrefix + String(index)
-            do {
-                let key = try deriver.publicKey(at: ChildIndex(rawValue: index))
-                let compressed = key.compressed
-                return DerivedAddress(index: index, path: path, address: try format.address(for: key, compressed: compressed), publicKey: compressed)
-            } catch {
-                throw DerivationError("address \(index): \(error)")
-            }
+        case .externalChain:
+            return try derive(range: index..<index + 1)[0]
         case .ed25519(let root):
-            path = pathPrefix + String(index) + "'/0'"
+            let path = pathPrefix + String(index) + "'/0'"
             do {
                 let key = try root.derive(.hardened(index)).derive(.hardened(0))
                 let publicKey = key.publicKey

@@ -200,24 +200,12 @@ public enum Base58 {
 
     /// First four bytes of SHA-256(SHA-256(data)), in memory order.
     static func checksum(of data: UnsafeRawBufferPointer) -> UInt32 {
-        var first = SHA256()
-        first.update(bufferPointer: data)
-        let inner = first.finalize()
-        var second = SHA256()
-        inner.withUnsafeBytes { second.update(bufferPointer: $0) }
-        return second.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+        DoubleSHA256.digest(data).withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
     }
 
-    /// Compares byte by byte with no data-dependent branch: OR of XORs.
-    @inline(never)
+    /// Compares with no data-dependent branch.
     static func constantTimeEqual(_ a: UInt32, _ b: UInt32) -> Bool {
-        var difference: UInt8 = 0
-        withUnsafeBytes(of: a) { x in
-            withUnsafeBytes(of: b) { y in
-                for i in 0..<4 { difference |= x[i] ^ y[i] }
-            }
-        }
-        return difference == 0
+        withUnsafeBytes(of: a) { x in withUnsafeBytes(of: b) { y in ConstantTime.equals(x, y) } }
     }
 
     /// 58^5, the largest power of 58 that keeps limb arithmetic inside UInt64.

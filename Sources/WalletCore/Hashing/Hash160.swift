@@ -19,9 +19,4 @@ public enum Hash160 {
         let sha = SHA256.hash(data: data)
         sha.withUnsafeBytes { RIPEMD160.hash($0, into: out) }
     }
-
-    /// Double SHA-256, Bitcoin's checksum and txid hash.
-    public static func sha256d<Bytes: Sequence>(_ data: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
-        Array(SHA256.hash(data: Array(SHA256.hash(data: Array(data)))))
-    }
 }

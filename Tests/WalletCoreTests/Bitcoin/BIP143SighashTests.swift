@@ -41,7 +41,7 @@ struct BIP143SighashTests {
         #expect(signed.serialized() == expected)
         #expect(try BitcoinTransaction(serialized: expected) == signed)
         #expect(signed.wtxid != signed.txid)
-        #expect(signed.transactionHash == Hash160.sha256d(signed.serialized(includingWitness: false)))
+        #expect(signed.transactionHash == DoubleSHA256.hash(signed.serialized(includingWitness: false)))
     }
 
     @Test func p2shP2WPKH() throws {

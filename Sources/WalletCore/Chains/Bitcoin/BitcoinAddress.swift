@@ -92,7 +92,7 @@ public enum BitcoinAddress {
             case 0x05: decoded = Decoded(network: .mainnet, type: "p2sh", scriptPubKey: [0xA9, 0x14] + hash + [0x87])
             case 0xC4: decoded = Decoded(network: .testnet, type: "p2sh", scriptPubKey: [0xA9, 0x14] + hash + [0x87])
             default:
-                throw AddressError("invalid bitcoin address: unknown version byte 0x\(String(format2: payload[0])) (expected 0x00/0x05 mainnet or 0x6f/0xc4 testnet)")
+                throw AddressError("invalid bitcoin address: unknown version byte 0x\(Hex.encode([payload[0]])) (expected 0x00/0x05 mainnet or 0x6f/0xc4 testnet)")
             }
         }
         if let expected, expected != decoded.network {

@@ -96,7 +96,7 @@ public struct BitcoinTransaction: Sendable, Equatable {
             _ = try reader.readByte("segwit marker")
             let flag = try reader.readByte("segwit flag")
             guard flag == 0x01 else {
-                throw BitcoinEncodingError("transaction has segwit marker 0x00 but flag 0x\(String(format2: flag)); only 0x01 is defined")
+                throw BitcoinEncodingError("transaction has segwit marker 0x00 but flag 0x\(Hex.encode([flag])); only 0x01 is defined")
             }
             hasWitness = true
         }
@@ -178,11 +178,11 @@ public struct BitcoinTransaction: Sendable, Equatable {
     }
 
     /// The transaction id in internal byte order: double SHA-256 of the legacy serialisation.
-    public var transactionHash: [UInt8] { Hash160.sha256d(serialized(includingWitness: false)) }
+    public var transactionHash: [UInt8] { DoubleSHA256.hash(serialized(includingWitness: false)) }
 
     /// The txid as users see it.
     public var txid: String { Hex.encode(transactionHash.reversed()) }
 
     /// The witness txid (BIP141) as users see it; equals ``txid`` when there is no witness.
-    public var wtxid: String { Hex.encode(Hash160.sha256d(serialized()).reversed()) }
+    public var wtxid: String { Hex.encode(DoubleSHA256.hash(serialized()).reversed()) }
 }

@@ -6,7 +6,7 @@ extension BitcoinTransaction {
     public func segwitV0SignatureHash(
         inputIndex: Int, scriptCode: [UInt8], amount: UInt64, sighashType: SighashType
     ) throws(SighashError) -> [UInt8] {
-        Hash160.sha256d(try segwitV0SignatureMessage(inputIndex: inputIndex, scriptCode: scriptCode, amount: amount, sighashType: sighashType))
+        DoubleSHA256.hash(try segwitV0SignatureMessage(inputIndex: inputIndex, scriptCode: scriptCode, amount: amount, sighashType: sighashType))
     }
 
     /// The BIP143 preimage. `scriptCode` is the bare script (p2pkh of the key hash for p2wpkh,
@@ -24,13 +24,13 @@ extension BitcoinTransaction {
         }
         for output in outputs { allOutputs += output.serialized }
 
-        let hashPrevouts = sighashType.anyoneCanPay ? zero : Hash160.sha256d(prevouts)
-        let hashSequence = sighashType.anyoneCanPay || sighashType.isSingle || sighashType.isNone ? zero : Hash160.sha256d(sequences)
+        let hashPrevouts = sighashType.anyoneCanPay ? zero : DoubleSHA256.hash(prevouts)
+        let hashSequence = sighashType.anyoneCanPay || sighashType.isSingle || sighashType.isNone ? zero : DoubleSHA256.hash(sequences)
         let hashOutputs: [UInt8]
         if !sighashType.isSingle && !sighashType.isNone {
-            hashOutputs = Hash160.sha256d(allOutputs)
+            hashOutputs = DoubleSHA256.hash(allOutputs)
         } else if sighashType.isSingle && inputIndex < outputs.count {
-            hashOutputs = Hash160.sha256d(outputs[inputIndex].serialized)
+            hashOutputs = DoubleSHA256.hash(outputs[inputIndex].serialized)
         } else {
             hashOutputs = zero
         }

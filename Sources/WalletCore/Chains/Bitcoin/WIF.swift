@@ -27,7 +27,7 @@ public enum WIF {
         switch payload[0] {
         case 0x80: network = .mainnet
         case 0xEF: network = .testnet
-        default: throw WIFError("WIF version byte must be 0x80 (mainnet) or 0xef (testnet), got 0x\(String(format2: payload[0]))")
+        default: throw WIFError("WIF version byte must be 0x80 (mainnet) or 0xef (testnet), got 0x\(Hex.encode([payload[0]]))")
         }
         do {
             let key = try Secp256k1.PrivateKey(payload[1..<33])

@@ -16,7 +16,7 @@ public enum TronAddress {
             throw AddressError("invalid tron address: Base58Check payload must be 21 bytes (0x41 + 20-byte hash), got \(payload.count)")
         }
         guard payload[0] == prefix else {
-            throw AddressError("invalid tron address: prefix byte must be 0x41, got 0x\(String(format2: payload[0]))")
+            throw AddressError("invalid tron address: prefix byte must be 0x41, got 0x\(Hex.encode([payload[0]]))")
         }
         return payload
     }
