@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -68,6 +70,16 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // PostgreSQL for several Coffer processes sharing one database: connection from a URL,
+        // numbered migrations, transactions (postgres-nio).
+        .target(
+            name: "CofferPostgres",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Encrypted keystore, signing policy, approvals and the tamper-evident audit log.
         .target(
             name: "Vault",
@@ -85,6 +97,8 @@ let package = Package(
             name: "Ledger",
             dependencies: [
                 "CofferStorage",
+                "CofferPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -97,6 +111,7 @@ let package = Package(
                 "Vault",
                 "Ledger",
                 "CofferStorage",
+                "CofferPostgres",
                 "CSecp256k1",  // the bare-library floor of `coffer bench`
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -129,6 +144,7 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "CofferStorage",
+                "CofferPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

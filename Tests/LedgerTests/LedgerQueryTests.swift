@@ -22,8 +22,8 @@ struct LedgerQueryTests {
         return rows
     }
 
-    @Test func historyRecordsEveryEventInOrder() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func historyRecordsEveryEventInOrder(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         #expect(try await ledger.store.submit([
             transfer("t1", "a", "b", 100), transfer("t2", "b", "a", 30), transfer("p", "a", "b", 10, flags: .pending, timeout: 1),
@@ -54,8 +54,8 @@ struct LedgerQueryTests {
         await #expect(throws: LedgerError.self) { try await ledger.store.history(of: a, limit: 10_001, after: nil) }
     }
 
-    @Test func transfersFilterAndPaginate() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func transfersFilterAndPaginate(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp(accounts: [("a", []), ("b", []), ("c", [])])
         let names = ["a", "b", "c"]
         var submitted: [Transfer] = []
@@ -125,8 +125,8 @@ struct LedgerQueryTests {
         }
     }
 
-    @Test func totalsBalancePerAsset() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func totalsBalancePerAsset(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         #expect(try await ledger.store.createAsset(try Asset(code: "BTC", decimals: 8)))
         #expect(try await ledger.store.createAsset(try Asset(code: "EUR", decimals: 2)))
@@ -160,8 +160,8 @@ struct LedgerQueryTests {
         #expect(LedgerSum(10_000_000_000_000_000_001).description == "10000000000000000001")
     }
 
-    @Test func reversalUndoesAPostedTransfer() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func reversalUndoesAPostedTransfer(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         #expect(try await ledger.store.submit([
             transfer("t1", "a", "b", 100), transfer("p1", "a", "b", 50, flags: .pending), transfer("p2", "a", "b", 20, flags: .pending),

@@ -122,3 +122,16 @@ public enum AccountResult: String, Sendable, CaseIterable {
 
     public var isSuccess: Bool { self == .created || self == .exists }
 }
+
+extension AccountResult {
+    /// The result of creating `account` when `existing` already has its id: `exists` when every
+    /// attribute matches, else the first differing one.
+    static func resubmitting(_ account: Account, over existing: Account) -> AccountResult {
+        if existing.asset != account.asset { return .existsWithDifferentAsset }
+        if existing.flags != account.flags { return .existsWithDifferentFlags }
+        if existing.owner != account.owner { return .existsWithDifferentOwner }
+        if existing.code != account.code { return .existsWithDifferentCode }
+        if existing.metadata != account.metadata { return .existsWithDifferentMetadata }
+        return .exists
+    }
+}

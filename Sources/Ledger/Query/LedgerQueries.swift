@@ -83,6 +83,22 @@ public struct LedgerSum: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ value: UInt128) { add(value) }
 
+    /// Parses exact decimal digits (as PostgreSQL prints a NUMERIC sum); nil for anything else or
+    /// a value of 2^256 or more.
+    public init?(decimal text: String) {
+        guard !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        for digit in text.utf8 {
+            var carry = UInt64(digit - 48)
+            for index in 0..<4 {
+                let (high, low) = limbs[index].multipliedFullWidth(by: 10)
+                let (sum, overflow) = low.addingReportingOverflow(carry)
+                limbs[index] = sum
+                carry = high + (overflow ? 1 : 0)
+            }
+            guard carry == 0 else { return nil }
+        }
+    }
+
     /// Adds `value`; a sum of fewer than 2^128 amounts always fits.
     public mutating func add(_ value: UInt128) {
         var carry: UInt64 = 0

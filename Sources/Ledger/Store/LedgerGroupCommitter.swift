@@ -2,7 +2,7 @@ import CofferStorage
 import Foundation
 import GRDB
 
-/// The single writer: collects concurrent callers' batches for up to about a millisecond (or
+/// The single writer of a store in this process: collects concurrent callers' batches for up to about a millisecond (or
 /// until 8,000 transfers wait), decides them in arrival order in one IMMEDIATE transaction, and
 /// answers every caller only after that transaction committed.
 actor LedgerGroupCommitter {
@@ -11,13 +11,16 @@ actor LedgerGroupCommitter {
         let continuation: CheckedContinuation<[TransferResult], any Error>
     }
 
-    private let database: CofferDatabase
+    /// Decides and durably commits the merged batches at `now`; one result list per batch.
+    typealias Commit = @Sendable (_ batches: [[Transfer]], _ now: UInt64) async throws -> [[TransferResult]]
+
+    private let commit: Commit
     private let clock: @Sendable () -> UInt64
     private var queue: [Request] = []
     private var draining = false
 
-    init(database: CofferDatabase, clock: @escaping @Sendable () -> UInt64) {
-        self.database = database
+    init(clock: @escaping @Sendable () -> UInt64, commit: @escaping Commit) {
+        self.commit = commit
         self.clock = clock
     }
 
@@ -44,7 +47,7 @@ actor LedgerGroupCommitter {
                 queue.removeFirst()
             }
             do {
-                let results = try LedgerCommit.commit(group.map(\.transfers), database: database, now: clock())
+                let results = try await commit(group.map(\.transfers), clock())
                 for (request, result) in zip(group, results) { request.continuation.resume(returning: result) }
             } catch {
                 for request in group { request.continuation.resume(throwing: error) }

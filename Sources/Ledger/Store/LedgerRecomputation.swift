@@ -4,29 +4,44 @@ import GRDB
 /// `ledger verify`: recomputes the batch hash chain from the stored transfers and pending
 /// outcomes, then every account's balances by replaying them, and names the first discrepancy.
 enum LedgerRecomputation {
+    /// A stored batch header.
+    struct StoredBatch {
+        let seq: Int64
+        let previousHash: [UInt8]
+        let hash: [UInt8]
+    }
+
     static func verify(db: Database) throws -> LedgerVerification {
-        var transfers: [CommittedTransfer] = []
+        let transfers = try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.transferColumns), batch FROM ledger_transfers ORDER BY timestamp")
+            .map { row throws in (try SQLiteLedgerStore.transfer(from: row), row[16] as Int64) }
+        let outcomes = try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.outcomeColumns), batch FROM ledger_pending_outcomes ORDER BY timestamp")
+            .map { row throws in (try SQLiteLedgerStore.outcome(from: row), row[4] as Int64) }
+        let batches = try Row.fetchAll(db, sql: "SELECT seq, prev_hash, hash FROM ledger_batches ORDER BY seq").map { row in
+            StoredBatch(seq: row[0], previousHash: Array(row[1] as Data), hash: Array(row[2] as Data))
+        }
+        let accounts = try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) ORDER BY a.id")
+            .map(SQLiteLedgerStore.account(from:))
+        return verify(transfers: transfers, outcomes: outcomes, batches: batches, accounts: accounts)
+    }
+
+    /// Recomputes from stored rows: transfers and outcomes in timestamp order with their batch
+    /// numbers, batch headers in sequence order, accounts in id order.
+    static func verify(
+        transfers stored: [(CommittedTransfer, Int64)], outcomes storedOutcomes: [(PendingOutcome, Int64)],
+        batches: [StoredBatch], accounts: [Account]
+    ) -> LedgerVerification {
+        let transfers = stored.map(\.0)
         var transfersByBatch: [Int64: [CommittedTransfer]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.transferColumns), batch FROM ledger_transfers ORDER BY timestamp") {
-            let transfer = try SQLiteLedgerStore.transfer(from: row)
-            transfers.append(transfer)
-            transfersByBatch[row["batch"], default: []].append(transfer)
-        }
-        var outcomes: [PendingOutcome] = []
+        for (transfer, batch) in stored { transfersByBatch[batch, default: []].append(transfer) }
+        let outcomes = storedOutcomes.map(\.0)
         var outcomesByBatch: [Int64: [PendingOutcome]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.outcomeColumns), batch FROM ledger_pending_outcomes ORDER BY timestamp") {
-            let outcome = try SQLiteLedgerStore.outcome(from: row)
-            outcomes.append(outcome)
-            outcomesByBatch[row["batch"], default: []].append(outcome)
-        }
+        for (outcome, batch) in storedOutcomes { outcomesByBatch[batch, default: []].append(outcome) }
 
         // The hash chain.
         var previous = LedgerBatchHash.genesis
         var expectedSeq: Int64 = 1
-        let batches = try Row.fetchAll(db, sql: "SELECT * FROM ledger_batches ORDER BY seq")
         for batch in batches {
-            let seq: Int64 = batch["seq"]
-            let prevHash = Array(batch["prev_hash"] as Data), hash = Array(batch["hash"] as Data)
+            let seq = batch.seq, prevHash = batch.previousHash, hash = batch.hash
             guard seq == expectedSeq else { return .broken("batch \(expectedSeq) is missing (next stored batch is \(seq))") }
             guard prevHash == previous else { return .broken("batch \(seq): its previous hash does not match batch \(seq - 1)") }
             let recomputed = LedgerBatchHash.compute(
@@ -70,10 +85,7 @@ enum LedgerRecomputation {
             }
         }
         var sums: [String: (debits: LedgerSum, credits: LedgerSum)] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) ORDER BY a.id
-            """) {
-            let account = try SQLiteLedgerStore.account(from: row)
+        for account in accounts {
             let expected = balances[account.id] ?? .zero
             for (name, stored, computed) in [
                 ("debits_pending", account.balances.debitsPending, expected.debitsPending),

@@ -14,7 +14,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     public init(database: CofferDatabase, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
         self.database = database
         self.clock = clock
-        writer = LedgerGroupCommitter(database: database, clock: clock)
+        writer = LedgerGroupCommitter(clock: clock) { batches, now in try LedgerCommit.commit(batches, database: database, now: now) }
     }
 
     public static let systemClock: @Sendable () -> UInt64 = {
@@ -55,14 +55,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
         let now = clock()
         return try await database.pool.write { db in
-            if let existing = try Self.account(account.id, db: db) {
-                if existing.asset != account.asset { return .existsWithDifferentAsset }
-                if existing.flags != account.flags { return .existsWithDifferentFlags }
-                if existing.owner != account.owner { return .existsWithDifferentOwner }
-                if existing.code != account.code { return .existsWithDifferentCode }
-                if existing.metadata != account.metadata { return .existsWithDifferentMetadata }
-                return .exists
-            }
+            if let existing = try Self.account(account.id, db: db) { return .resubmitting(account, over: existing) }
             guard try Self.asset(account.asset, db: db) != nil else { return .assetNotFound }
             try db.execute(
                 sql: "INSERT INTO ledger_accounts (id, asset, owner, code, metadata, flags, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CofferPostgres
 import CofferStorage
 import Foundation
 import Ledger
@@ -8,6 +9,8 @@ import WalletCore
 /// Every migration of every domain, in one place: the executable composes the schema.
 enum CofferSchema {
     static let migrations: [SchemaMigration] = VaultMigrations.all + SigningStore.migrations + LedgerMigrations.all
+    /// The domains that can live in PostgreSQL (the vault stays in the embedded database).
+    static let postgresMigrations: [PostgresMigration] = PostgresLedgerMigrations.all
 }
 
 /// Where the data lives and how to reach the vault passphrase (a file, never an argument).

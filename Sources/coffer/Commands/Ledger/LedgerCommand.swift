@@ -81,7 +81,7 @@ struct LedgerCommand: ParsableCommand {
         func run() async throws {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             let transfers = try TransferLines.parse(input)
-            let store = try storage.store()
+            let store = try await storage.store()
             for batch in TransferLines.batches(transfers) {
                 let results = try await store.submit(batch)
                 for (transfer, result) in zip(batch, results) {
@@ -102,7 +102,7 @@ struct LedgerCommand: ParsableCommand {
         func run() async throws {
             let accountID = try LedgerID(validating: id, field: "account id")
             let time = try at.map { text throws(LedgerError) in try LedgerTime.parseRFC3339(text) } ?? UInt64.max
-            let store = try storage.store()
+            let store = try await storage.store()
             guard let account = try await store.account(accountID), let balances = try await store.balances(of: accountID, at: time) else {
                 throw CLIError("no ledger account \"\(id)\"; create it with `coffer ledger account create`")
             }

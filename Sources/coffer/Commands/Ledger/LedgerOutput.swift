@@ -1,14 +1,26 @@
 import ArgumentParser
+import CofferPostgres
 import CofferStorage
+import Foundation
 import Ledger
 
-/// Where the ledger lives.
+/// Where the ledger lives: the embedded SQLite database in the data directory, or PostgreSQL.
 struct LedgerStorageOptions: ParsableArguments {
-    @Option(help: "Data directory (default: $COFFER_DATA_DIR, else ~/.local/share/coffer).")
+    @Option(help: "Data directory for the embedded SQLite database (default: $COFFER_DATA_DIR, else ~/.local/share/coffer).")
     var dataDir: String?
 
-    func store() throws -> SQLiteLedgerStore {
-        SQLiteLedgerStore(database: try CofferDatabase(directory: DataDirectory(explicit: dataDir), migrations: CofferSchema.migrations))
+    @Option(help: ArgumentHelp(
+        "PostgreSQL instead of the embedded database: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require] (default: $COFFER_DATABASE_URL).",
+        discussion: "Prefer $COFFER_DATABASE_URL when the URL carries a password: arguments are visible to other users of the machine."))
+    var database: String?
+
+    func store() async throws -> any LedgerStore {
+        let url = database ?? ProcessInfo.processInfo.environment["COFFER_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let url {
+            guard dataDir == nil else { throw UsageError("--data-dir and --database exclude each other: the ledger is either embedded or in PostgreSQL") }
+            return PostgresLedgerStore(database: try await PostgresPool(url: url, migrations: CofferSchema.postgresMigrations))
+        }
+        return SQLiteLedgerStore(database: try CofferDatabase(directory: DataDirectory(explicit: dataDir), migrations: CofferSchema.migrations))
     }
 }
 

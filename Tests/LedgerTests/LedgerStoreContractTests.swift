@@ -1,28 +1,69 @@
+import CofferPostgres
 import CofferStorage
 import Foundation
 import GRDB
 import Ledger
+import PostgresNIO
 import Testing
 
-/// A ledger in a temporary SQLite file, with a clock the test moves.
+/// A ledger in a temporary SQLite file or a fresh PostgreSQL database, with a clock the test moves.
 struct TemporaryLedger {
-    let directory: URL
-    let database: CofferDatabase
-    let store: SQLiteLedgerStore
+    let backend: LedgerBackend
+    let store: any LedgerStore
     let clock: TestClock
+    private let sqlite: CofferDatabase?
+    private let postgres: PostgresPool?
 
+    /// The SQLite database (SQLite-only tests).
+    var database: CofferDatabase { sqlite! }
+
+    /// An SQLite ledger.
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-ledger-\(UUID().uuidString)")
-        database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: LedgerMigrations.all)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-ledger-\(UUID().uuidString)")
+        let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: LedgerMigrations.all)
         let clock = TestClock()
-        self.clock = clock
-        store = SQLiteLedgerStore(database: database, clock: { clock.now })
+        self.init(backend: .sqlite, store: SQLiteLedgerStore(database: database, clock: { clock.now }), clock: clock, sqlite: database, postgres: nil)
     }
 
-    /// Reopens the same file, as a restarted process would.
-    func reopened() throws -> SQLiteLedgerStore {
+    private init(backend: LedgerBackend, store: any LedgerStore, clock: TestClock, sqlite: CofferDatabase?, postgres: PostgresPool?) {
+        (self.backend, self.store, self.clock, self.sqlite, self.postgres) = (backend, store, clock, sqlite, postgres)
+    }
+
+    init(_ backend: LedgerBackend) async throws {
+        guard backend == .postgres else {
+            try self.init()
+            return
+        }
+        let database = try await PostgresPool(url: try await LedgerBackend.freshPostgresDatabase(), migrations: PostgresLedgerMigrations.all)
+        let clock = TestClock()
+        self.init(backend: .postgres, store: PostgresLedgerStore(database: database, clock: { clock.now }), clock: clock, sqlite: nil, postgres: database)
+    }
+
+    /// Reopens the same database, as a restarted process would.
+    func reopened() async throws -> any LedgerStore {
         let clock = self.clock
+        if let postgres {
+            return PostgresLedgerStore(database: try await PostgresPool(url: postgres.location.urlForTests, migrations: PostgresLedgerMigrations.all), clock: { clock.now })
+        }
         return SQLiteLedgerStore(database: try CofferDatabase(path: database.path, migrations: LedgerMigrations.all), clock: { clock.now })
+    }
+
+    /// Runs raw SQL against the backing database, bypassing the store (tamper tests).
+    func execute(_ sql: String) async throws {
+        if let postgres {
+            _ = try await postgres.rows(PostgresQuery(unsafeSQL: sql), "a test statement")
+        } else {
+            try await database.pool.write { db in try db.execute(sql: sql) }
+        }
+    }
+
+    /// The number of rows in `table`.
+    func count(_ table: String) async throws -> Int {
+        if let postgres {
+            let rows = try await postgres.rows(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), "counting")
+            return Int(try rows.first?.decode(Int64.self) ?? 0)
+        }
+        return try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
     }
 
     func setUp(accounts: [(String, AccountFlags)] = [("a", []), ("b", []), ("limited", .debitsMustNotExceedCredits)]) async throws {
@@ -49,9 +90,10 @@ func transfer(_ name: String, _ debit: String?, _ credit: String?, _ amount: UIn
              amount: amount, asset: asset, flags: flags, pendingID: pending.flatMap(LedgerID.init), timeout: timeout)
 }
 
-struct SQLiteLedgerStoreTests {
-    @Test func assetsAndAccounts() async throws {
-        let ledger = try TemporaryLedger()
+/// The contract every `LedgerStore` keeps, run against SQLite and PostgreSQL.
+struct LedgerStoreContractTests {
+    @Test(arguments: LedgerBackend.all) func assetsAndAccounts(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         #expect(try await ledger.store.createAsset(try Asset(code: "USDT", decimals: 6)) == false)
         await #expect(throws: LedgerError.self) { try await ledger.store.createAsset(try Asset(code: "USDT", decimals: 2)) }
@@ -63,8 +105,8 @@ struct SQLiteLedgerStoreTests {
         #expect(throws: LedgerError.self) { try Asset(code: "USDT", decimals: 31) }
     }
 
-    @Test func transfersCommitAndResubmissionIsIdempotent() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func transfersCommitAndResubmissionIsIdempotent(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         let batch = [transfer("t1", "a", "b", 1_500_000), transfer("t2", "limited", "b", 1)]
         #expect(try await ledger.store.submit(batch) == [.created, .exceedsCredits])
@@ -75,14 +117,14 @@ struct SQLiteLedgerStoreTests {
         #expect(try await ledger.store.submit([changed]) == [.existsWithDifferentAmount])
         #expect(try await ledger.balances("b") == AccountBalances(creditsPosted: 1_500_000))
         // A restarted process sees the same ledger.
-        let reopened = try ledger.reopened()
+        let reopened = try await ledger.reopened()
         #expect(try await reopened.submit([batch[0]]) == [.exists])
         guard case .intact(let batches, let transfers, _) = try await reopened.verify() else { Issue.record("not intact"); return }
         #expect(batches == 1 && transfers == 1)
     }
 
-    @Test func pendingPostVoidAndExpiryThroughTheStore() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func pendingPostVoidAndExpiryThroughTheStore(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         #expect(try await ledger.store.submit([
             transfer("p1", "a", "b", 100, flags: .pending), transfer("p2", "a", "b", 50, flags: .pending, timeout: 30),
@@ -98,8 +140,8 @@ struct SQLiteLedgerStoreTests {
         guard case .intact = try await ledger.store.verify() else { Issue.record("not intact"); return }
     }
 
-    @Test func balanceAtAPastTimestamp() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func balanceAtAPastTimestamp(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         let start = ledger.clock.now
         _ = try await ledger.store.submit([transfer("t1", "a", "b", 10)])
@@ -111,36 +153,39 @@ struct SQLiteLedgerStoreTests {
         #expect(try await ledger.store.balances(of: LedgerID("nobody")!, at: UInt64.max) == nil)
     }
 
-    @Test func committedRowsCannotBeUpdatedOrDeleted() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func committedRowsCannotBeUpdatedOrDeleted(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         _ = try await ledger.store.submit([transfer("t1", "a", "b", 10)])
-        for sql in ["UPDATE ledger_transfers SET amount = '11'", "DELETE FROM ledger_transfers", "DELETE FROM ledger_batches",
-                    "UPDATE ledger_batches SET hash = x'00'", "DELETE FROM ledger_account_balances"] {
-            #expect(throws: (any Error).self) { try ledger.database.pool.write { db in try db.execute(sql: sql) } }
+        var statements = ["UPDATE ledger_transfers SET amount = '11'", "DELETE FROM ledger_transfers", "DELETE FROM ledger_batches",
+                          "DELETE FROM ledger_account_balances", "DELETE FROM ledger_balance_history", "UPDATE ledger_accounts SET owner = 'x'"]
+        statements += backend == .postgres
+            ? ["UPDATE ledger_batches SET hash = '\\x00'", "TRUNCATE ledger_transfers CASCADE", "TRUNCATE ledger_account_balances"]
+            : ["UPDATE ledger_batches SET hash = x'00'"]
+        for sql in statements {
+            await #expect(throws: (any Error).self, "\(sql)") { try await ledger.execute(sql) }
         }
+        #expect(try await ledger.count("ledger_transfers") == 1)
+        #expect(try await ledger.balances("b") == AccountBalances(creditsPosted: 10))
     }
 
-    @Test func verifyNamesTheFirstDiscrepancy() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func verifyNamesTheFirstDiscrepancy(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         _ = try await ledger.store.submit([transfer("t1", "a", "b", 10)])
         _ = try await ledger.store.submit([transfer("t2", "a", "b", 20)])
-        try await ledger.database.pool.write { db in
-            try db.execute(sql: "UPDATE ledger_account_balances SET credits_posted = '31' WHERE account_id = 'b'")
-        }
+        try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '31' WHERE account_id = 'b'")
         #expect(try await ledger.store.verify() == .broken("account b: stored credits_posted 31 but the transfers give 30"))
         // Tampering with a transfer needs the trigger gone; verify then names the batch.
-        try await ledger.database.pool.write { db in
-            try db.execute(sql: "UPDATE ledger_account_balances SET credits_posted = '30' WHERE account_id = 'b'")
-            try db.execute(sql: "DROP TRIGGER ledger_transfers_no_update")
-            try db.execute(sql: "UPDATE ledger_transfers SET reference = 'forged' WHERE id = 't2'")
-        }
+        try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '30' WHERE account_id = 'b'")
+        try await ledger.execute(backend == .postgres
+            ? "DROP TRIGGER ledger_transfers_append_only ON ledger_transfers" : "DROP TRIGGER ledger_transfers_no_update")
+        try await ledger.execute("UPDATE ledger_transfers SET reference = 'forged' WHERE id = 't2'")
         #expect(try await ledger.store.verify() == .broken("batch 2: its transfers or pending outcomes do not match its hash"))
     }
 
-    @Test func concurrentSubmittersCommitEachTransferExactlyOnce() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func concurrentSubmittersCommitEachTransferExactlyOnce(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         let store = ledger.store
         // 64 tasks, each submitting 10 batches; every transfer id is submitted by two tasks at once.
@@ -162,24 +207,65 @@ struct SQLiteLedgerStoreTests {
         #expect(results.filter { $0 == .created }.count == 320)
         #expect(results.filter { $0 == .exists }.count == 320)
         #expect(try await ledger.balances("b") == AccountBalances(creditsPosted: 320))
-        let batches = try await ledger.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_batches") ?? 0 }
+        let batches = try await ledger.count("ledger_batches")
         #expect(batches < 320, "group commit merged batches: \(batches) commits")
         guard case .intact(_, let count, _) = try await ledger.store.verify() else { Issue.record("not intact"); return }
         #expect(count == 320)
     }
 
-    @Test func oversizedBatchIsRefusedWhole() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func independentStoresOnOneDatabaseCommitEachTransferOnce(backend: LedgerBackend) async throws {
+        // Four stores with their own connections and group committers, as four processes would
+        // have, moving value around three hot accounts; every id is submitted by two of them.
+        let ledger = try await TemporaryLedger(backend)
+        try await ledger.setUp(accounts: [("a", []), ("b", []), ("c", [])])
+        var stores: [any LedgerStore] = [ledger.store]
+        for _ in 1..<4 { stores.append(try await ledger.reopened()) }
+        let hot = ["a", "b", "c"]
+        let results = try await withThrowingTaskGroup(of: [(String, TransferResult)].self) { group in
+            for (index, store) in stores.enumerated() {
+                group.addTask {
+                    var all: [(String, TransferResult)] = []
+                    for round in 0..<40 {
+                        let owner = (index / 2) * 1_000 + round
+                        let batch = (0..<5).map { k in
+                            transfer("h\(owner)-\(k)", hot[(owner + k) % 3], hot[(owner + k + 1) % 3], UInt128(owner % 7 + k + 1))
+                        }
+                        all += zip(batch.map(\.id.value), try await store.submit(batch)).map { ($0, $1) }
+                    }
+                    return all
+                }
+            }
+            var all: [(String, TransferResult)] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let created = Set(results.filter { $0.1 == .created }.map(\.0))
+        #expect(created.count == 400 && results.filter { $0.1 == .exists }.count == 400)
+        var expected: [String: AccountBalances] = [:]
+        for owner in (0..<40).map({ $0 }) + (1_000..<1_040).map({ $0 }) {
+            for k in 0..<5 {
+                let amount = UInt128(owner % 7 + k + 1)
+                expected[hot[(owner + k) % 3], default: .zero].debitsPosted += amount
+                expected[hot[(owner + k + 1) % 3], default: .zero].creditsPosted += amount
+            }
+        }
+        for name in hot { #expect(try await ledger.balances(name) == expected[name], "\(name)") }
+        guard case .intact(_, let count, _) = try await ledger.store.verify() else { Issue.record("not intact"); return }
+        #expect(count == 400)
+    }
+
+    @Test(arguments: LedgerBackend.all) func oversizedBatchIsRefusedWhole(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         let batch = (0...LedgerEngine.maximumBatchSize).map { transfer("t\($0)", "a", "b", 1) }
         await #expect(throws: LedgerError.self) { try await ledger.store.submit(batch) }
         #expect(try await ledger.balances("b") == .zero)
     }
 
-    @Test func storeAgreesWithTheEngineOnRandomScenarios() async throws {
+    @Test(arguments: LedgerBackend.all) func storeAgreesWithTheEngineOnRandomScenarios(backend: LedgerBackend) async throws {
         // The same random batches through the store (via SQL snapshots) and through the engine on a full state.
         for seed in UInt64(1)...6 {
-            let ledger = try TemporaryLedger()
+            let ledger = try await TemporaryLedger(backend)
             try await ledger.setUp(accounts: [("acct-0", []), ("acct-1", .debitsMustNotExceedCredits), ("acct-2", []), ("acct-3", .creditsMustNotExceedDebits)])
             var scenario = LedgerScenario(seed: seed, accountPool: 4)
             for index in 0..<4 {
@@ -208,8 +294,8 @@ struct SQLiteLedgerStoreTests {
 struct LedgerGroupCommitTests {
     /// Callers merged into one commit keep their own chain boundaries: one caller's open chain
     /// fails only that caller's transfers.
-    @Test func mergedBatchesKeepTheirOwnChains() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func mergedBatchesKeepTheirOwnChains(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         let store = ledger.store
         async let open = store.submit([transfer("o1", "a", "b", 1, flags: .linked), transfer("o2", "a", "b", 1, flags: .linked)])
@@ -223,8 +309,8 @@ struct LedgerGroupCommitTests {
         #expect(count == 3)
     }
 
-    @Test func fullBatchOfEightThousandCommitsAtOnce() async throws {
-        let ledger = try TemporaryLedger()
+    @Test(arguments: LedgerBackend.all) func fullBatchOfEightThousandCommitsAtOnce(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
         let batch = (0..<LedgerEngine.maximumBatchSize).map { transfer("t\($0)", $0 % 2 == 0 ? "a" : "b", $0 % 2 == 0 ? "b" : "a", 1) }
         let clock = ContinuousClock()

@@ -1,0 +1,57 @@
+/// The store-independent part of a group commit: which rows a snapshot must load, and what
+/// deciding the batches against that snapshot writes. Stores only do the loading and writing.
+struct LedgerCommitPlan {
+    var results: [[TransferResult]] = []
+    /// Committed transfers in timestamp order.
+    var created: [CommittedTransfer] = []
+    /// Posts, voids and expiries in timestamp order.
+    var outcomes: [PendingOutcome] = []
+    /// Every account's balances after each event that changed them, for the history.
+    var changes: [BalanceChange] = []
+    /// The final balances of every changed account, each once.
+    var finalBalances: [(id: LedgerID, balances: AccountBalances)] = []
+
+    /// True when the batches changed nothing (every transfer rejected or `exists`): no batch is written.
+    var isEmpty: Bool { created.isEmpty && outcomes.isEmpty }
+
+    /// Decides `batches` in order against `state` (the snapshot the store loaded).
+    init(deciding batches: [[Transfer]], against state: LedgerState, now: UInt64) {
+        var state = state
+        for batch in batches {
+            let outcome = LedgerEngine.apply(batch, to: &state, now: now)
+            results.append(outcome.results)
+            created += outcome.created
+            outcomes += outcome.pendingOutcomes
+            changes += outcome.balanceChanges
+        }
+        var seen = Set<LedgerID>()
+        for change in changes where seen.insert(change.accountID).inserted {
+            if let balances = state.accounts[change.accountID]?.balances { finalBalances.append((change.accountID, balances)) }
+        }
+    }
+
+    /// The ids of the transfers the batches name: their own (for idempotency) and the pending
+    /// transfers they post or void.
+    static func transferKeys(_ transfers: [Transfer]) -> [String] {
+        var keys = Set<String>()
+        for transfer in transfers {
+            keys.insert(transfer.id.value)
+            if let pending = transfer.pendingID { keys.insert(pending.value) }
+        }
+        return Array(keys)
+    }
+
+    /// The accounts the batches and the loaded transfers (pending ones they resolve, expiries) touch.
+    static func accountKeys(_ transfers: [Transfer], loaded: [CommittedTransfer]) -> [String] {
+        var keys = Set<String>()
+        for transfer in transfers {
+            if let debit = transfer.debitAccountID { keys.insert(debit.value) }
+            if let credit = transfer.creditAccountID { keys.insert(credit.value) }
+        }
+        for transfer in loaded {
+            keys.insert(transfer.debitAccountID.value)
+            keys.insert(transfer.creditAccountID.value)
+        }
+        return Array(keys)
+    }
+}

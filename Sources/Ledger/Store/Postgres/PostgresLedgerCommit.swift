@@ -1,0 +1,165 @@
+import CofferPostgres
+import Foundation
+import PostgresNIO
+
+/// One group commit on PostgreSQL: take the ledger's commit lock, load the snapshot the batches
+/// need, decide them (`LedgerCommitPlan`), and write every row with one statement per table
+/// (arrays bound as parameters and `unnest`ed), whatever the batch size.
+enum PostgresLedgerCommit {
+    /// The transaction-scoped advisory lock every commit holds ("coffer-l" as 8 bytes).
+    static let commitLockKey: Int64 = 0x636f_6666_6572_2d6c
+
+    static func commit(_ batches: [[Transfer]], database: PostgresPool, now: UInt64) async throws -> [[TransferResult]] {
+        try await database.transaction("committing ledger transfers") { connection in
+            // Must precede every read: a snapshot taken before the lock was granted could miss the
+            // commit that held it (and READ COMMITTED takes a fresh one per statement).
+            try await connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            try await connection.execute("SELECT pg_advisory_xact_lock(\(commitLockKey))")
+            let head = try await connection.rows("""
+                SELECT (SELECT seq FROM ledger_batches ORDER BY seq DESC LIMIT 1),
+                       (SELECT hash FROM ledger_batches ORDER BY seq DESC LIMIT 1),
+                       GREATEST((SELECT MAX(timestamp) FROM ledger_transfers), (SELECT MAX(timestamp) FROM ledger_pending_outcomes), 0)
+                """)
+            guard let head = head.first else { throw LedgerError("PostgreSQL returned no ledger head") }
+            let (lastSeq, lastHash, lastTimestamp) = try head.decode((Int64?, Data?, Int64).self)
+
+            let transfers = batches.flatMap { $0 }
+            let state = try await snapshot(for: transfers, lastTimestamp: UInt64(clamping: lastTimestamp), connection: connection, now: now)
+            let plan = LedgerCommitPlan(deciding: batches, against: state, now: now)
+            guard !plan.isEmpty else { return plan.results }
+
+            let seq = (lastSeq ?? 0) + 1
+            let previousHash = lastHash.map { Array($0) } ?? LedgerBatchHash.genesis
+            let hash = LedgerBatchHash.compute(previous: previousHash, seq: seq, transfers: plan.created, outcomes: plan.outcomes)
+            try await connection.execute("""
+                INSERT INTO ledger_batches (seq, timestamp, transfer_count, outcome_count, prev_hash, hash)
+                VALUES (\(seq), \(Int64(clamping: now)), \(Int32(plan.created.count)), \(Int32(plan.outcomes.count)),
+                        \(Data(previousHash)), \(Data(hash)))
+                """)
+            try await insertTransfers(plan.created, batch: seq, connection: connection)
+            try await insertOutcomes(plan.outcomes, batch: seq, connection: connection)
+            try await insertHistory(plan.changes, connection: connection)
+            try await updateBalances(plan.finalBalances, connection: connection)
+            return plan.results
+        }
+    }
+
+    /// The accounts, transfers and pending outcomes these transfers can touch, and every pending
+    /// transfer already due to expire.
+    static func snapshot(for transfers: [Transfer], lastTimestamp: UInt64, connection: PostgresConnection, now: UInt64) async throws -> LedgerState {
+        var state = LedgerState()
+        state.lastTimestamp = lastTimestamp
+        let first = Int64(clamping: LedgerEngine.firstTimestamp(now: now, after: lastTimestamp))
+        let columns = PostgresLedgerStore.transferColumns
+        var loaded = try await connection.rows(PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM ledger_transfers t
+            WHERE t.expires_at IS NOT NULL AND t.expires_at <= $1
+              AND NOT EXISTS (SELECT 1 FROM ledger_pending_outcomes o WHERE o.pending_id = t.id)
+            """, binds: PostgresLedgerStore.binds(first))).map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
+        loaded += try await connection.rows(PostgresQuery(
+            unsafeSQL: "SELECT \(columns) FROM ledger_transfers WHERE id = ANY($1)",
+            binds: PostgresLedgerStore.binds(LedgerCommitPlan.transferKeys(transfers))
+        )).map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
+        for transfer in loaded { state.transfers[transfer.id] = transfer }
+
+        let pendingIDs = loaded.filter { $0.flags.contains(.pending) }.map(\.id.value)
+        if !pendingIDs.isEmpty {
+            for row in try await connection.rows(PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresLedgerStore.outcomeColumns) FROM ledger_pending_outcomes WHERE pending_id = ANY($1)",
+                binds: PostgresLedgerStore.binds(pendingIDs))) {
+                let outcome = try LedgerRowDecoding.outcome(PostgresColumns(row))
+                state.pendingOutcomes[outcome.pendingID] = outcome
+            }
+        }
+        for row in try await connection.rows(PostgresQuery(
+            unsafeSQL: "SELECT \(PostgresLedgerStore.accountColumns) FROM \(PostgresLedgerStore.accountSource) WHERE a.id = ANY($1)",
+            binds: PostgresLedgerStore.binds(LedgerCommitPlan.accountKeys(transfers, loaded: loaded)))) {
+            let account = try LedgerRowDecoding.account(PostgresColumns(row))
+            state.accounts[account.id] = account
+        }
+        return state
+    }
+
+    // Nullable columns travel as arrays of non-null sentinels turned back into NULL by NULLIF:
+    // "" for ids and asset codes (never empty when present) and -1 for expiry (never negative).
+
+    static func insertTransfers(_ created: [CommittedTransfer], batch: Int64, connection: PostgresConnection) async throws {
+        guard !created.isEmpty else { return }
+        var ids: [String] = [], debits: [String] = [], credits: [String] = [], assets: [String] = [], amounts: [String] = []
+        var requestDebits: [String] = [], requestCredits: [String] = [], requestAssets: [String] = [], requestAmounts: [String] = []
+        var flags: [Int64] = [], pendingIDs: [String] = [], timeouts: [Int64] = [], codes: [Int64] = []
+        var references: [String] = [], metadata: [String] = [], timestamps: [Int64] = [], expiries: [Int64] = []
+        for transfer in created {
+            let request = transfer.request
+            ids.append(transfer.id.value)
+            debits.append(transfer.debitAccountID.value)
+            credits.append(transfer.creditAccountID.value)
+            assets.append(transfer.asset)
+            amounts.append(String(transfer.amount))
+            requestDebits.append(request.debitAccountID?.value ?? "")
+            requestCredits.append(request.creditAccountID?.value ?? "")
+            requestAssets.append(request.asset ?? "")
+            requestAmounts.append(String(request.amount))
+            flags.append(Int64(request.flags.rawValue))
+            pendingIDs.append(request.pendingID?.value ?? "")
+            timeouts.append(Int64(request.timeout))
+            codes.append(Int64(request.code))
+            references.append(request.reference)
+            metadata.append(request.metadata)
+            timestamps.append(Int64(clamping: transfer.timestamp))
+            expiries.append(transfer.expiresAt.map { Int64(clamping: $0) } ?? -1)
+        }
+        try await connection.execute("""
+            INSERT INTO ledger_transfers (id, batch, debit_account_id, credit_account_id, asset, amount, request_debit_account_id,
+                request_credit_account_id, request_asset, request_amount, flags, pending_id, timeout, code, reference, metadata,
+                timestamp, expires_at)
+            SELECT u.id, \(batch), u.debit, u.credit, u.asset, u.amount::numeric, NULLIF(u.request_debit, ''),
+                NULLIF(u.request_credit, ''), NULLIF(u.request_asset, ''), u.request_amount::numeric, u.flags,
+                NULLIF(u.pending_id, ''), u.timeout, u.code, u.reference, u.metadata, u.timestamp, NULLIF(u.expires_at, -1)
+            FROM unnest(\(ids)::text[], \(debits)::text[], \(credits)::text[], \(assets)::text[], \(amounts)::text[],
+                        \(requestDebits)::text[], \(requestCredits)::text[], \(requestAssets)::text[], \(requestAmounts)::text[],
+                        \(flags)::int8[], \(pendingIDs)::text[], \(timeouts)::int8[], \(codes)::int8[], \(references)::text[],
+                        \(metadata)::text[], \(timestamps)::int8[], \(expiries)::int8[])
+                AS u(id, debit, credit, asset, amount, request_debit, request_credit, request_asset, request_amount, flags,
+                     pending_id, timeout, code, reference, metadata, timestamp, expires_at)
+            """)
+    }
+
+    static func insertOutcomes(_ outcomes: [PendingOutcome], batch: Int64, connection: PostgresConnection) async throws {
+        guard !outcomes.isEmpty else { return }
+        try await connection.execute("""
+            INSERT INTO ledger_pending_outcomes (pending_id, batch, kind, transfer_id, timestamp)
+            SELECT u.pending_id, \(batch), u.kind, NULLIF(u.transfer_id, ''), u.timestamp
+            FROM unnest(\(outcomes.map(\.pendingID.value))::text[], \(outcomes.map(\.kind.rawValue))::text[],
+                        \(outcomes.map { $0.transferID?.value ?? "" })::text[], \(outcomes.map { Int64(clamping: $0.timestamp) })::int8[])
+                AS u(pending_id, kind, transfer_id, timestamp)
+            """)
+    }
+
+    static func insertHistory(_ changes: [BalanceChange], connection: PostgresConnection) async throws {
+        guard !changes.isEmpty else { return }
+        let balances = changes.map(\.balances)
+        try await connection.execute("""
+            INSERT INTO ledger_balance_history (account_id, timestamp, debits_pending, debits_posted, credits_pending, credits_posted)
+            SELECT u.account_id, u.timestamp, u.dp::numeric, u.dq::numeric, u.cp::numeric, u.cq::numeric
+            FROM unnest(\(changes.map(\.accountID.value))::text[], \(changes.map { Int64(clamping: $0.timestamp) })::int8[],
+                        \(balances.map { String($0.debitsPending) })::text[], \(balances.map { String($0.debitsPosted) })::text[],
+                        \(balances.map { String($0.creditsPending) })::text[], \(balances.map { String($0.creditsPosted) })::text[])
+                AS u(account_id, timestamp, dp, dq, cp, cq)
+            """)
+    }
+
+    static func updateBalances(_ finals: [(id: LedgerID, balances: AccountBalances)], connection: PostgresConnection) async throws {
+        guard !finals.isEmpty else { return }
+        let balances = finals.map(\.balances)
+        try await connection.execute("""
+            UPDATE ledger_account_balances b
+            SET debits_pending = u.dp::numeric, debits_posted = u.dq::numeric, credits_pending = u.cp::numeric, credits_posted = u.cq::numeric
+            FROM unnest(\(finals.map(\.id.value))::text[],
+                        \(balances.map { String($0.debitsPending) })::text[], \(balances.map { String($0.debitsPosted) })::text[],
+                        \(balances.map { String($0.creditsPending) })::text[], \(balances.map { String($0.creditsPosted) })::text[])
+                AS u(account_id, dp, dq, cp, cq)
+            WHERE b.account_id = u.account_id
+            """)
+    }
+}

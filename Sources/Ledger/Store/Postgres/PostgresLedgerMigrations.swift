@@ -1,0 +1,116 @@
+public import CofferPostgres
+
+/// The ledger's schema on PostgreSQL: the same tables as on SQLite, with amounts as
+/// NUMERIC(39,0) (every UInt128 fits; CHECK keeps them non-negative) and timestamps as BIGINT
+/// nanoseconds. Committed rows are never updated or deleted: a trigger refuses UPDATE, DELETE and
+/// TRUNCATE on every append-only table; only `ledger_account_balances` rows change.
+public enum PostgresLedgerMigrations {
+    static let appendOnlyTables = [
+        "ledger_assets", "ledger_accounts", "ledger_batches", "ledger_transfers", "ledger_pending_outcomes", "ledger_balance_history",
+    ]
+
+    public static let all: [PostgresMigration] = [
+        PostgresMigration(domain: "ledger", number: 1, name: "accounts-transfers-batches", sql: [
+            """
+            CREATE TABLE ledger_assets (
+                code text PRIMARY KEY,
+                decimals smallint NOT NULL CHECK (decimals BETWEEN 0 AND 30),
+                chain text,
+                contract text,
+                timestamp bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE ledger_accounts (
+                id text PRIMARY KEY,
+                asset text NOT NULL REFERENCES ledger_assets(code),
+                owner text NOT NULL,
+                code integer NOT NULL,
+                metadata text NOT NULL,
+                flags bigint NOT NULL,
+                timestamp bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE ledger_account_balances (
+                account_id text PRIMARY KEY REFERENCES ledger_accounts(id),
+                debits_pending numeric(39,0) NOT NULL CHECK (debits_pending >= 0),
+                debits_posted numeric(39,0) NOT NULL CHECK (debits_posted >= 0),
+                credits_pending numeric(39,0) NOT NULL CHECK (credits_pending >= 0),
+                credits_posted numeric(39,0) NOT NULL CHECK (credits_posted >= 0)
+            )
+            """,
+            """
+            CREATE TABLE ledger_batches (
+                seq bigint PRIMARY KEY,
+                timestamp bigint NOT NULL,
+                transfer_count integer NOT NULL,
+                outcome_count integer NOT NULL,
+                prev_hash bytea NOT NULL,
+                hash bytea NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE ledger_transfers (
+                id text PRIMARY KEY,
+                batch bigint NOT NULL REFERENCES ledger_batches(seq),
+                debit_account_id text NOT NULL,
+                credit_account_id text NOT NULL,
+                asset text NOT NULL,
+                amount numeric(39,0) NOT NULL CHECK (amount >= 0),
+                request_debit_account_id text,
+                request_credit_account_id text,
+                request_asset text,
+                request_amount numeric(39,0) NOT NULL CHECK (request_amount >= 0),
+                flags bigint NOT NULL,
+                pending_id text,
+                timeout bigint NOT NULL,
+                code integer NOT NULL,
+                reference text NOT NULL,
+                metadata text NOT NULL,
+                timestamp bigint NOT NULL UNIQUE,
+                expires_at bigint
+            )
+            """,
+            "CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_account_id, timestamp)",
+            "CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account_id, timestamp)",
+            "CREATE INDEX ledger_transfers_reference_time ON ledger_transfers (reference, timestamp) WHERE reference <> ''",
+            "CREATE INDEX ledger_transfers_expiry ON ledger_transfers (expires_at) WHERE expires_at IS NOT NULL",
+            """
+            CREATE TABLE ledger_pending_outcomes (
+                pending_id text PRIMARY KEY,
+                batch bigint NOT NULL REFERENCES ledger_batches(seq),
+                kind text NOT NULL CHECK (kind IN ('posted', 'voided', 'expired')),
+                transfer_id text,
+                timestamp bigint NOT NULL
+            )
+            """,
+            "CREATE INDEX ledger_pending_outcomes_timestamp ON ledger_pending_outcomes (timestamp)",
+            """
+            CREATE TABLE ledger_balance_history (
+                account_id text NOT NULL,
+                timestamp bigint NOT NULL,
+                debits_pending numeric(39,0) NOT NULL,
+                debits_posted numeric(39,0) NOT NULL,
+                credits_pending numeric(39,0) NOT NULL,
+                credits_posted numeric(39,0) NOT NULL,
+                PRIMARY KEY (account_id, timestamp)
+            )
+            """,
+            """
+            CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+            END $$
+            """,
+        ] + appendOnlyTables.flatMap { table in
+            [
+                "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+                "CREATE TRIGGER \(table)_no_truncate BEFORE TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
+            ]
+        } + [
+            "CREATE TRIGGER ledger_account_balances_no_delete BEFORE DELETE ON ledger_account_balances FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+            "CREATE TRIGGER ledger_account_balances_no_truncate BEFORE TRUNCATE ON ledger_account_balances FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
+        ]),
+    ]
+}

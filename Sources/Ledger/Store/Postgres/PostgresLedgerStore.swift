@@ -1,0 +1,149 @@
+public import CofferPostgres
+import Foundation
+import PostgresNIO
+
+/// The ledger on PostgreSQL, for several Coffer processes sharing one database.
+///
+/// Each process merges its callers' batches into group commits (as on SQLite); across processes,
+/// every commit takes one transaction-scoped advisory lock first, so commits are serialised in a
+/// single total order. That order is what the batch hash chain and the unique, increasing commit
+/// timestamps need, and one lock cannot deadlock. Commits run at READ COMMITTED, so every read
+/// after the lock sees all earlier commits. A result is returned only after COMMIT, which with
+/// PostgreSQL's default `synchronous_commit = on` means the WAL is flushed.
+public final class PostgresLedgerStore: LedgerStore {
+    let database: PostgresPool
+    let clock: @Sendable () -> UInt64
+    private let writer: LedgerGroupCommitter
+
+    /// `clock` returns nanoseconds since 1970; tests inject their own to drive expiry.
+    public init(database: PostgresPool, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
+        self.database = database
+        self.clock = clock
+        writer = LedgerGroupCommitter(clock: clock) { batches, now in
+            try await PostgresLedgerCommit.commit(batches, database: database, now: now)
+        }
+    }
+
+    // Columns in `LedgerRowDecoding`'s orders; amounts come back as text (UInt128 has no PostgreSQL type).
+    static let transferColumns = """
+        id, debit_account_id, credit_account_id, asset, amount::text, request_debit_account_id, request_credit_account_id, \
+        request_asset, request_amount::text, flags, pending_id, timeout, code, reference, metadata, timestamp
+        """
+    static let balanceColumns = "debits_pending::text, debits_posted::text, credits_pending::text, credits_posted::text"
+    static let accountColumns = """
+        a.id, a.asset, a.owner, a.code, a.metadata, a.flags, a.timestamp, \
+        b.debits_pending::text, b.debits_posted::text, b.credits_pending::text, b.credits_posted::text
+        """
+    static let accountSource = "ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id"
+    static let outcomeColumns = "pending_id, kind, transfer_id, timestamp"
+
+    public func createAsset(_ asset: Asset) async throws -> Bool {
+        let now = Int64(clamping: clock())
+        return try await database.transaction("creating asset \(asset.code)") { connection in
+            let inserted = try await connection.rows("""
+                INSERT INTO ledger_assets (code, decimals, chain, contract, timestamp)
+                VALUES (\(asset.code), \(Int16(asset.decimals)), \(asset.chain), \(asset.contract), \(now))
+                ON CONFLICT (code) DO NOTHING RETURNING code
+                """)
+            if !inserted.isEmpty { return true }
+            guard let existing = try await Self.asset(asset.code, connection: connection), existing == asset else {
+                throw LedgerError("asset \(asset.code) already exists with other decimals, chain or contract; assets never change")
+            }
+            return false
+        }
+    }
+
+    public func asset(_ code: String) async throws -> Asset? {
+        try await database.transaction("reading asset \(code)") { connection in try await Self.asset(code, connection: connection) }
+    }
+
+    static func asset(_ code: String, connection: PostgresConnection) async throws -> Asset? {
+        guard let row = try await connection.rows("SELECT code, decimals, chain, contract FROM ledger_assets WHERE code = \(code)").first else { return nil }
+        let (code, decimals, chain, contract) = try row.decode((String, Int16, String?, String?).self)
+        return try Asset(code: code, decimals: UInt8(clamping: decimals), chain: chain, contract: contract)
+    }
+
+    public func createAccount(_ account: Account) async throws -> AccountResult {
+        if account.flags.contains(.debitsMustNotExceedCredits) && account.flags.contains(.creditsMustNotExceedDebits) {
+            return .flagsAreMutuallyExclusive
+        }
+        let now = Int64(clamping: clock())
+        return try await database.transaction("creating account \(account.id)") { connection in
+            guard try await Self.asset(account.asset, connection: connection) != nil else {
+                return try await Self.account(account.id, connection: connection).map { .resubmitting(account, over: $0) } ?? .assetNotFound
+            }
+            let inserted = try await connection.rows("""
+                INSERT INTO ledger_accounts (id, asset, owner, code, metadata, flags, timestamp)
+                VALUES (\(account.id.value), \(account.asset), \(account.owner), \(Int32(account.code)), \(account.metadata),
+                        \(Int64(account.flags.rawValue)), \(now))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """)
+            guard !inserted.isEmpty else {
+                guard let existing = try await Self.account(account.id, connection: connection) else {
+                    throw LedgerError("account \(account.id) was being created concurrently; retry")
+                }
+                return .resubmitting(account, over: existing)
+            }
+            try await connection.execute("""
+                INSERT INTO ledger_account_balances (account_id, debits_pending, debits_posted, credits_pending, credits_posted)
+                VALUES (\(account.id.value), 0, 0, 0, 0)
+                """)
+            return .created
+        }
+    }
+
+    public func account(_ id: LedgerID) async throws -> Account? {
+        try await database.transaction("reading account \(id)") { connection in try await Self.account(id, connection: connection) }
+    }
+
+    static func account(_ id: LedgerID, connection: PostgresConnection) async throws -> Account? {
+        try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = $1", binds: binds(id.value)))
+            .first.map { try LedgerRowDecoding.account(PostgresColumns($0)) }
+    }
+
+    public func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
+        guard transfers.count <= LedgerEngine.maximumBatchSize else {
+            throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
+        }
+        guard !transfers.isEmpty else { return [] }
+        return try await writer.submit(transfers)
+    }
+
+    public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {
+        try await database.transaction("reading the balances of \(id)") { connection in
+            guard try await Self.account(id, connection: connection) != nil else { return nil }
+            guard let row = try await connection.rows(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.balanceColumns) FROM ledger_balance_history WHERE account_id = $1 AND timestamp <= $2
+                ORDER BY timestamp DESC LIMIT 1
+                """, binds: Self.binds(id.value, Int64(clamping: timestamp)))).first else { return .zero }
+            return try LedgerRowDecoding.balances(PostgresColumns(row), at: 0)
+        }
+    }
+
+    /// Bindings for `PostgresQuery(unsafeSQL:binds:)`, whose SQL is assembled from fixed column lists.
+    static func binds(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values { try binds.append(value) }
+        return binds
+    }
+}
+
+/// A PostgreSQL row read by column position for `LedgerRowDecoding`.
+struct PostgresColumns: LedgerColumnReader {
+    let cells: [PostgresCell]
+
+    init(_ row: PostgresRow) { cells = Array(row) }
+
+    func text(_ index: Int) throws -> String { try decode(String.self, index) }
+    func optionalText(_ index: Int) throws -> String? { try decode(String?.self, index) }
+    func integer(_ index: Int) throws -> Int64 { try decode(Int64.self, index) }
+
+    private func decode<T: PostgresDecodable>(_ type: T.Type, _ index: Int) throws -> T {
+        guard cells.indices.contains(index) else { throw LedgerError("corrupt ledger query: no column \(index)") }
+        do {
+            return try cells[index].decode(T.self)
+        } catch {
+            throw LedgerError("corrupt ledger database: column \(cells[index].columnName) does not hold a \(T.self)")
+        }
+    }
+}
