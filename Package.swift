@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -104,6 +107,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `coffer serve`: the HTTP API over wallets, addresses, the vault and the ledger (Hummingbird 2).
+        .target(
+            name: "CofferServer",
+            dependencies: [
+                "WalletCore",
+                "Vault",
+                "Ledger",
+                "CofferStorage",
+                "CofferPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "coffer",
             dependencies: [
@@ -112,6 +131,7 @@ let package = Package(
                 "Ledger",
                 "CofferStorage",
                 "CofferPostgres",
+                "CofferServer",
                 "CSecp256k1",  // the bare-library floor of `coffer bench`
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -20,13 +20,22 @@ public struct Asset: Sendable, Equatable {
         self.contract = contract
     }
 
-    /// Throws unless `code` is 1-32 characters from `A-Za-z0-9._-`.
+    /// Throws unless `code` is 1-32 characters from `A-Za-z0-9._-`, optionally namespaced as
+    /// `<namespace>/<code>` (see `LedgerNamespace`).
     public static func validate(code: String) throws(LedgerError) {
-        let ok = !code.isEmpty && code.utf8.count <= 32 && code.utf8.allSatisfy { byte in
+        var local = Substring(code)
+        if let slash = code.firstIndex(of: "/"), LedgerNamespace.isValid(code[..<slash]) { local = code[code.index(after: slash)...] }
+        guard isValidLocal(code: local) else {
+            throw LedgerError("asset code \"\(local.prefix(40))\" is not valid: use 1-32 characters from A-Za-z0-9._-")
+        }
+    }
+
+    /// A well-formed code without a namespace: what a tenant may write.
+    public static func isValidLocal(code: some StringProtocol) -> Bool {
+        !code.isEmpty && code.utf8.count <= 32 && code.utf8.allSatisfy { byte in
             (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
-        guard ok else { throw LedgerError("asset code \"\(code.prefix(40))\" is not valid: use 1-32 characters from A-Za-z0-9._-") }
     }
 }

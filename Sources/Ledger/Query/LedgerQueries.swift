@@ -42,8 +42,14 @@ public struct TransferQuery: Sendable, Equatable {
     public var to: UInt64?
     public var limit: Int
     public var cursor: LedgerCursor?
+    /// Only transfers whose ids are in this namespace (a tenant's listing).
+    public var namespace: LedgerNamespace?
 
-    public init(account: LedgerID? = nil, reference: String? = nil, from: UInt64? = nil, to: UInt64? = nil, limit: Int = 100, cursor: LedgerCursor? = nil) {
+    public init(
+        account: LedgerID? = nil, reference: String? = nil, from: UInt64? = nil, to: UInt64? = nil, limit: Int = 100,
+        cursor: LedgerCursor? = nil, namespace: LedgerNamespace? = nil
+    ) {
+        self.namespace = namespace
         self.account = account
         self.reference = reference
         self.from = from

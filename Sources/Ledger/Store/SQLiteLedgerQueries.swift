@@ -53,6 +53,11 @@ extension SQLiteLedgerStore {
             conditions.append("reference = ? AND reference <> ''")
             arguments.append(reference)
         }
+        if let namespace = query.namespace {
+            // The namespace's ids sort between "<name>/" and "<name>0" ('0' follows '/').
+            conditions.append("id >= ? AND id < ?")
+            arguments += [namespace.prefix, namespace.name + "0"]
+        }
         if let from = query.from {
             conditions.append("timestamp >= ?")
             arguments.append(Int64(clamping: from))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CofferPostgres
+import CofferServer
 import CofferStorage
 import Foundation
 import Ledger
@@ -8,9 +9,9 @@ import WalletCore
 
 /// Every migration of every domain, in one place: the executable composes the schema.
 enum CofferSchema {
-    static let migrations: [SchemaMigration] = VaultMigrations.all + SigningStore.migrations + LedgerMigrations.all
+    static let migrations: [SchemaMigration] = VaultMigrations.all + SigningStore.migrations + LedgerMigrations.all + TenancyMigrations.sqlite
     /// The domains that can live in PostgreSQL (the vault stays in the embedded database).
-    static let postgresMigrations: [PostgresMigration] = PostgresLedgerMigrations.all
+    static let postgresMigrations: [PostgresMigration] = PostgresLedgerMigrations.all + TenancyMigrations.allPostgres
 }
 
 /// Where the data lives and how to reach the vault passphrase (a file, never an argument).

@@ -56,6 +56,9 @@ extension PostgresLedgerStore {
         }
         var conditions: [String] = []
         if let reference = query.reference { conditions.append("reference = \(try parameter(reference)) AND reference <> ''") }
+        if let namespace = query.namespace {
+            conditions.append("starts_with(id, \(try parameter(namespace.prefix)))")
+        }
         if let from = query.from { conditions.append("timestamp >= \(try parameter(Int64(clamping: from)))") }
         if let to = query.to { conditions.append("timestamp < \(try parameter(Int64(clamping: to)))") }
         if let cursor = query.cursor {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CofferPostgres
+import CofferServer
 import CofferStorage
 import Foundation
 import Ledger
@@ -28,42 +29,23 @@ struct LedgerStorageOptions: ParsableArguments {
 enum LedgerJSON {
     enum Value {
         case text(String), number(Int), bool(Bool), texts([String])
+
+        var json: JSONValue {
+            switch self {
+            case .text(let text): .string(text)
+            case .number(let number): .int(Int64(number))
+            case .bool(let flag): .bool(flag)
+            case .texts(let texts): .array(texts.map(JSONValue.string))
+            }
+        }
     }
 
     static func print(_ fields: [(String, Value)]) throws {
-        let body = fields.map { key, value in
-            let rendered: String
-            switch value {
-            case .text(let text): rendered = quote(text)
-            case .number(let number): rendered = String(number)
-            case .bool(let flag): rendered = flag ? "true" : "false"
-            case .texts(let texts): rendered = "[" + texts.map(quote).joined(separator: ",") + "]"
-            }
-            return "\(quote(key)):\(rendered)"
-        }
-        try Terminal.print("{\(body.joined(separator: ","))}")
+        try Terminal.print(JSONValue.object(fields.map { ($0.0, $0.1.json) }).text)
     }
 
     /// The pagination trailer: `{"next_cursor":"..."}` when more rows remain, nothing otherwise.
     static func printNextCursor(_ cursor: LedgerCursor?) throws {
         if let cursor { try print([("next_cursor", .text(cursor.text))]) }
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

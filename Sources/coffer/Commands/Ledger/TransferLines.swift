@@ -4,8 +4,6 @@ import Ledger
 /// The JSON Lines input of `coffer ledger transfer`: every line is checked before any is
 /// submitted, so unusable input writes nothing.
 enum TransferLines {
-    static let fields: Set<String> = ["id", "debit", "credit", "amount", "asset", "flags", "pending_id", "timeout", "reference", "code", "metadata"]
-
     static func parse(_ data: Data) throws -> [Ledger.Transfer] {
         var transfers: [Ledger.Transfer] = []
         var lineNumber = 0
@@ -14,80 +12,13 @@ enum TransferLines {
             let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
             if trimmed.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
             do {
-                transfers.append(try transfer(Data(trimmed)))
+                transfers.append(try TransferJSON.decode(Data(trimmed)))
             } catch {
                 throw LedgerError("line \(lineNumber): \(error.description); nothing was written")
             }
         }
         guard !transfers.isEmpty else { throw LedgerError("no transfers on standard input; send one JSON object per line") }
         return transfers
-    }
-
-    private static let decoder = JSONDecoder()
-
-    static func transfer(_ line: Data) throws(LedgerError) -> Ledger.Transfer {
-        let wire: WireTransfer
-        do {
-            wire = try decoder.decode(WireTransfer.self, from: line)
-        } catch let error as LedgerError {
-            throw error
-        } catch DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context) {
-            let field = context.codingPath.first?.stringValue
-            throw LedgerError("\(field ?? "a field") has the wrong type or range, or the line is not a JSON object (ids and amounts are strings; timeout and code whole numbers)")
-        } catch {
-            throw LedgerError("not a transfer object: \(error)")
-        }
-        guard let idText = wire.id else { throw LedgerError("id is missing") }
-        let id = try LedgerID(validating: idText, field: "id")
-        let debit = try wire.debit.map { text throws(LedgerError) in try LedgerID(validating: text, field: "debit") }
-        let credit = try wire.credit.map { text throws(LedgerError) in try LedgerID(validating: text, field: "credit") }
-        let pendingID = try wire.pendingID.map { text throws(LedgerError) in try LedgerID(validating: text, field: "pending_id") }
-        let amount = try wire.amount.map { text throws(LedgerError) in try LedgerAmount.parse(text, field: "amount") } ?? 0
-        if let asset = wire.asset { try Asset.validate(code: asset) }
-        var flags: TransferFlags = []
-        for name in wire.flags ?? [] {
-            guard let flag = TransferFlags.names.first(where: { $0.name == name }) else {
-                throw LedgerError("unknown flag \"\(name.prefix(40))\"; flags are \(TransferFlags.names.map(\.name).joined(separator: ", "))")
-            }
-            flags.insert(flag.flag)
-        }
-        return Ledger.Transfer(
-            id: id, debitAccountID: debit, creditAccountID: credit, amount: amount, asset: wire.asset, flags: flags, pendingID: pendingID,
-            timeout: wire.timeout ?? 0, code: wire.code ?? 0, reference: wire.reference ?? "", metadata: wire.metadata ?? "")
-    }
-
-    /// The fields as they arrive; unknown keys are refused.
-    struct WireTransfer: Decodable {
-        var id, debit, credit, amount, asset, pendingID, reference, metadata: String?
-        var flags: [String]?
-        var timeout: UInt32?
-        var code: UInt16?
-
-        struct Key: CodingKey {
-            let stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Key.self)
-            if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !TransferLines.fields.contains($0) }) {
-                throw LedgerError("unknown field \"\(unknown.prefix(40))\"; fields are \(TransferLines.fields.sorted().joined(separator: ", "))")
-            }
-            func text(_ name: String) throws -> String? { try container.decodeIfPresent(String.self, forKey: Key(stringValue: name)) }
-            id = try text("id")
-            debit = try text("debit")
-            credit = try text("credit")
-            amount = try text("amount")
-            asset = try text("asset")
-            pendingID = try text("pending_id")
-            reference = try text("reference")
-            metadata = try text("metadata")
-            flags = try container.decodeIfPresent([String].self, forKey: Key(stringValue: "flags"))
-            timeout = try container.decodeIfPresent(UInt32.self, forKey: Key(stringValue: "timeout"))
-            code = try container.decodeIfPresent(UInt16.self, forKey: Key(stringValue: "code"))
-        }
     }
 
     /// Splits into batches of at most 8,000, cutting after a transfer that closes a linked chain when one is near.

@@ -1,0 +1,134 @@
+public import CofferStorage
+import Foundation
+import GRDB
+
+/// Tenants, keys and idempotency records in the embedded database.
+public final class SQLiteTenancyStore: TenancyStore {
+    let database: CofferDatabase
+
+    public init(database: CofferDatabase) { self.database = database }
+
+    public func createTenant(name: String) async throws -> Tenant {
+        let name = try TenancyValidation.tenantName(name)
+        let tenant = Tenant(id: Tenant.newID(), name: name, createdAt: Date())
+        try await database.pool.write { db in
+            try db.execute(sql: "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
+                           arguments: [tenant.id, tenant.name, TenancyValidation.milliseconds(tenant.createdAt)])
+        }
+        return tenant
+    }
+
+    public func tenant(_ id: String) async throws -> Tenant? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name, created_at FROM tenants WHERE id = ?", arguments: [id]).map(Self.tenant)
+        }
+    }
+
+    public func tenants() async throws -> [Tenant] {
+        try await database.pool.read { db in try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM tenants ORDER BY created_at, id").map(Self.tenant) }
+    }
+
+    static func tenant(_ row: Row) -> Tenant {
+        Tenant(id: row[0], name: row[1], createdAt: TenancyValidation.date(milliseconds: row[2]))
+    }
+
+    public func createKey(tenantID: String, scopes: Set<APIScope>, label: String, expiresAt: Date?) async throws -> APIKey {
+        let key = APIKey.generate()
+        let label = try TenancyValidation.label(label)
+        try await database.pool.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM tenants WHERE id = ?", arguments: [tenantID]) != nil else {
+                throw ServerError("no tenant \"\(tenantID.prefix(40))\"; create one with `coffer tenant create`")
+            }
+            try db.execute(sql: """
+                INSERT INTO api_keys (id, tenant_id, secret_hash, scopes, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key.id, tenantID, Data(key.secretHash), scopes.sorted().map(\.rawValue).joined(separator: ","), label,
+                                 TenancyValidation.milliseconds(Date()), expiresAt.map(TenancyValidation.milliseconds)])
+        }
+        return key
+    }
+
+    static let keyColumns = "id, tenant_id, secret_hash, scopes, label, created_at, expires_at, revoked_at"
+
+    public func key(_ id: String) async throws -> APIKeyRecord? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE id = ?", arguments: [id]).map(Self.key)
+        }
+    }
+
+    public func keys(tenantID: String) async throws -> [APIKeyRecord] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id", arguments: [tenantID]).map(Self.key)
+        }
+    }
+
+    static func key(_ row: Row) throws -> APIKeyRecord {
+        let scopesText: String = row[3]
+        return APIKeyRecord(
+            id: row[0], tenantID: row[1], secretHash: Array(row[2] as Data), scopes: try APIScope.parse(scopesText), label: row[4],
+            createdAt: TenancyValidation.date(milliseconds: row[5]), expiresAt: (row[6] as Int64?).map(TenancyValidation.date(milliseconds:)),
+            revokedAt: (row[7] as Int64?).map(TenancyValidation.date(milliseconds:)))
+    }
+
+    public func revokeKey(_ id: String, tenantID: String) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND tenant_id = ?",
+                           arguments: [TenancyValidation.milliseconds(Date()), id, tenantID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func beginIdempotent(tenantID: String, key: String, requestHash: [UInt8]) async throws -> IdempotencyStart {
+        try await database.pool.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, content_type, body FROM idempotency_records WHERE tenant_id = ? AND key = ?",
+                                          arguments: [tenantID, key]) {
+                guard Array(row[0] as Data) == requestHash else { return .mismatch }
+                guard let status: Int = row[1] else { return .inProgress }
+                return .replay(StoredResponse(status: status, contentType: row[2] ?? "application/json", body: Array((row[3] as Data?) ?? Data())))
+            }
+            try db.execute(sql: "INSERT INTO idempotency_records (tenant_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [tenantID, key, Data(requestHash), TenancyValidation.milliseconds(Date())])
+            return .proceed
+        }
+    }
+
+    public func completeIdempotent(tenantID: String, key: String, response: StoredResponse) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE idempotency_records SET status = ?, content_type = ?, body = ? WHERE tenant_id = ? AND key = ?",
+                           arguments: [response.status, response.contentType, Data(response.body), tenantID, key])
+        }
+    }
+
+    public func abandonIdempotent(tenantID: String, key: String) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM idempotency_records WHERE tenant_id = ? AND key = ? AND status IS NULL", arguments: [tenantID, key])
+        }
+    }
+
+    public func purgeIdempotent(before cutoff: Date) async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM idempotency_records WHERE created_at < ?", arguments: [TenancyValidation.milliseconds(cutoff)])
+            return db.changesCount
+        }
+    }
+}
+
+/// Checks and conversions shared by the tenancy stores.
+enum TenancyValidation {
+    static func tenantName(_ name: String) throws(ServerError) -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ServerError("a tenant name is 1-100 printable characters")
+        }
+        return trimmed
+    }
+
+    static func label(_ label: String) throws(ServerError) -> String {
+        guard label.count <= 100, !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ServerError("a key label is at most 100 printable characters")
+        }
+        return label
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(milliseconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000) }
+}
