@@ -8,9 +8,14 @@ final class CofferChildProcess: @unchecked Sendable {
         /// Ended by `kill()`'s SIGKILL, not by itself.
         let killed: Bool
         let status: Int32
-        /// The complete lines of standard output; a last line cut short by the kill is left out.
-        let lines: [Substring]
+        let stdout: String
         let stderr: String
+
+        /// The complete lines of standard output; a last line cut short by a kill is left out.
+        var lines: [Substring] {
+            let complete = stdout.last == "\n" ? stdout[...] : stdout[..<(stdout.lastIndex(of: "\n").map(stdout.index(after:)) ?? stdout.startIndex)]
+            return complete.split(separator: "\n")
+        }
     }
 
     private let process = Process()
@@ -72,12 +77,10 @@ final class CofferChildProcess: @unchecked Sendable {
     /// Waits for the end of the process and of its output.
     func finish() -> Outcome {
         process.waitUntilExit()
-        let stdout = output.finish()
-        let complete = stdout.last == UInt8(ascii: "\n") ? stdout : stdout[..<(stdout.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? stdout.startIndex)]
         return Outcome(
             killed: process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
             status: process.terminationStatus,
-            lines: String(decoding: complete, as: UTF8.self).split(separator: "\n"),
+            stdout: String(decoding: output.finish(), as: UTF8.self),
             stderr: String(decoding: errors.finish(), as: UTF8.self))
     }
 }
