@@ -74,8 +74,12 @@ final class CofferChildProcess: @unchecked Sendable {
         if process.isRunning { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// Waits for the end of the process and of its output.
-    func finish() -> Outcome {
+    /// Waits for the end of the process and of its output; with a limit, a process still running
+    /// then is killed (a hung writer fails its test instead of stalling the run).
+    func finish(within limit: Duration? = nil) -> Outcome {
+        if let limit {
+            DispatchQueue.global().asyncAfter(deadline: .now() + limit.timeInterval) { self.kill() }
+        }
         process.waitUntilExit()
         return Outcome(
             killed: process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,

@@ -36,7 +36,7 @@ struct LedgerConcurrencyTests {
         let outcomes = try onSeparateThreads(processes) { index in
             try runs[index].map { units in
                 let input = units.joined().map(\.line).joined(separator: "\n") + "\n"
-                return try CofferChildProcess(backend.ledgerArguments(["transfer"]), input: Data(input.utf8)).finish()
+                return try CofferChildProcess(backend.ledgerArguments(["transfer"]), input: Data(input.utf8)).finish(within: .seconds(120))
             }
         }
 
@@ -45,6 +45,7 @@ struct LedgerConcurrencyTests {
         for (processRuns, processOutcomes) in zip(runs, outcomes) {
             for (units, outcome) in zip(processRuns, processOutcomes) {
                 let submitted = Array(units.joined())
+                try #require(!outcome.killed, "a concurrent writer did not end within 120 s (deadlock?)")
                 try #require(outcome.status == 0, "a concurrent writer failed: \(outcome.stderr)")
                 try #require(outcome.lines.count == submitted.count, "printed \(outcome.lines.count) of \(submitted.count) results")
                 var offset = 0

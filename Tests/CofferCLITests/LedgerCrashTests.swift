@@ -51,7 +51,8 @@ struct LedgerCrashRun {
     var kills: [KillTiming: Int] = [:]
     var killsBeforeAnyResult = 0
     var runs = 0
-    /// Learned from runs that printed: process start-up, and commit time per transfer of a first batch.
+    /// Learned from runs that printed. The first result comes after start-up, reading and checking
+    /// every line, and committing the first batch: about `startup + perTransfer * (lines + firstBatch) / 2`.
     var startup: Duration = .zero
     var perTransfer: Duration?
 
@@ -98,8 +99,8 @@ struct LedgerCrashRun {
         let input = transfers[start..<end].map(\.line).joined(separator: "\n") + "\n"
 
         let writer = try CofferChildProcess(backend.ledgerArguments(["transfer"]), input: Data(input.utf8))
-        let firstBatch = min(end - start, Self.batchSize)
-        let predictedFirst = startup + (perTransfer ?? .zero) * firstBatch
+        let firstBatchWork = (end - start + min(end - start, Self.batchSize)) / 2
+        let predictedFirst = startup + (perTransfer ?? .zero) * firstBatchWork
         switch timing {
         case .anywhere:
             let predictedWhole = startup + (perTransfer ?? .zero) * (end - start) * 3 / 2
@@ -116,7 +117,7 @@ struct LedgerCrashRun {
         runs += 1
 
         if let first = writer.timeToFirstOutput, first > startup {
-            let measured = (first - startup) / firstBatch
+            let measured = (first - startup) / firstBatchWork
             perTransfer = perTransfer.map { ($0 * 3 + measured) / 4 } ?? measured
         }
         if outcome.killed {
@@ -143,7 +144,8 @@ struct LedgerCrashRun {
     /// Returns how many transfers were committed but not acknowledged when a kill landed.
     func finalCheck() throws -> Int {
         let input = transfers.map(\.line).joined(separator: "\n") + "\n"
-        let outcome = try CofferChildProcess(backend.ledgerArguments(["transfer"]), input: Data(input.utf8)).finish()
+        let outcome = try CofferChildProcess(backend.ledgerArguments(["transfer"]), input: Data(input.utf8)).finish(within: .seconds(180))
+        try #require(!outcome.killed, "the final run did not end within 180 s")
         try #require(outcome.status == 0, "final run: \(outcome.stderr)")
         try #require(outcome.lines.count == transfers.count, "final run printed \(outcome.lines.count) of \(transfers.count) results")
         let results = try outcome.lines.map { try Self.parseResult($0).result }
