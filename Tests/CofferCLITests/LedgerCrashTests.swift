@@ -24,7 +24,7 @@ struct LedgerCrashRun {
     static let minimumKills = 20
     static let targetKills = 25
     /// After this long the run stops at the minimum, so a busy machine still ends in about a minute.
-    static let killBudget: Duration = .seconds(30)
+    static let killBudget: Duration = .seconds(25)
     static let batchSize = 8_000
 
     /// When the kill lands.
@@ -84,10 +84,10 @@ struct LedgerCrashRun {
     mutating func writerRun() throws {
         let timing = perTransfer == nil ? .afterFirstResult : KillTiming.allCases.randomElement(using: &random)!
         let size = switch timing {
-        case .anywhere: Int.random(in: 500...Self.batchSize * 5 / 4, using: &random)
-        case .aroundFirstCommit: Int.random(in: 200...Self.batchSize * 3 / 4, using: &random)
-        // Often more than a batch, so the kill may land in the second commit.
-        case .afterFirstResult: Int.random(in: 2_000...Self.batchSize * 3 / 2, using: &random)
+        case .anywhere: Int.random(in: 500...Self.batchSize, using: &random)
+        case .aroundFirstCommit: Int.random(in: 200...Self.batchSize / 2, using: &random)
+        // A third of the time more than a batch, so the kill may land in the second commit.
+        case .afterFirstResult: Int.random(in: 1_000...Self.batchSize * 5 / 4, using: &random)
         }
         let start = unitStart.isEmpty ? 0 : unitStart[next]
         while transfers.count < start + size + 3 {
