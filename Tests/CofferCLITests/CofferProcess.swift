@@ -26,27 +26,8 @@ struct CofferProcess {
 
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes concurrently so a large output cannot block the child.
-        let errorData = ErrorCollector(error.fileHandleForReading)
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errorData.finish(), as: UTF8.self))
+        let outcome = try CofferChildProcess(arguments, input: Data((stdin ?? "").utf8), environment: environment).finish()
+        return Result(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
     }
 
     /// Asserts the contract for rejected input: non-zero exit, one clear stderr line, no crash.
@@ -67,20 +48,56 @@ struct CofferProcess {
     }
 }
 
-/// Drains a pipe on a background thread.
-final class ErrorCollector: @unchecked Sendable {
+/// Drains a pipe on a background thread, so a child never blocks on a full pipe; `waitForData`
+/// lets a test act on the first bytes while the child still runs.
+final class PipeCollector: @unchecked Sendable {
     private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
+    private var ended = false
+    private var firstData: ContinuousClock.Instant?
+    private let condition = NSCondition()
 
     init(_ handle: FileHandle) {
         Thread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                self.condition.lock()
+                if count > 0 {
+                    self.data.append(contentsOf: buffer[0..<count])
+                    if self.firstData == nil { self.firstData = .now }
+                } else {
+                    self.ended = true
+                }
+                self.condition.broadcast()
+                self.condition.unlock()
+                if count <= 0 { break }
+            }
+            try? handle.close()
         }.start()
     }
 
+    /// Waits until some bytes arrived or the pipe closed, at most `timeout`; true when bytes arrived.
+    func waitForData(timeout: Duration) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout.timeInterval)
+        condition.lock()
+        defer { condition.unlock() }
+        while data.isEmpty && !ended && condition.wait(until: deadline) {}
+        return !data.isEmpty
+    }
+
+    /// When the first bytes arrived, if they did.
+    var firstDataArrival: ContinuousClock.Instant? {
+        condition.lock()
+        defer { condition.unlock() }
+        return firstData
+    }
+
+    /// Everything the pipe carried, once its writer closed it.
     func finish() -> Data {
-        done.wait()
+        condition.lock()
+        defer { condition.unlock() }
+        while !ended { condition.wait() }
         return data
     }
 }

@@ -121,24 +121,3 @@ extension LedgerCLITests {
         #expect(try sandbox.run(["verify"]).stdout.contains(#""batches":2"#))
     }
 }
-
-extension LedgerCLITests {
-    /// Several processes submit the same transfers at once: each is committed exactly once.
-    @Test func concurrentProcessesCommitEachTransferOnce() async throws {
-        let sandbox = try Sandbox()
-        try sandbox.setUp()
-        let input = (0..<200).map { #"{"id":"c\#($0)","debit":"acct-a","credit":"acct-b","amount":"1","asset":"USDT"}"# }.joined(separator: "\n")
-        let outputs = try await withThrowingTaskGroup(of: CofferProcess.Result.self) { group in
-            for _ in 0..<4 { group.addTask { try sandbox.run(["transfer"], stdin: input) } }
-            var all: [CofferProcess.Result] = []
-            for try await result in group { all.append(result) }
-            return all
-        }
-        #expect(outputs.allSatisfy { $0.status == 0 }, "\(outputs.map(\.stderr))")
-        let lines = outputs.flatMap(\.stdoutLines)
-        #expect(lines.filter { $0.contains(#""result":"created""#) }.count == 200)
-        #expect(lines.filter { $0.contains(#""result":"exists""#) }.count == 600)
-        #expect(try sandbox.balance("acct-b").contains(#""credits_posted":"200""#))
-        #expect(try sandbox.run(["verify"]).status == 0)
-    }
-}
