@@ -5,8 +5,14 @@ import GRDB
 /// Tenants, keys and idempotency records in the embedded database.
 public final class SQLiteTenancyStore: TenancyStore {
     let database: CofferDatabase
+    /// Idempotency records are written on every keyed POST, twice: merging those writes into
+    /// shared transactions keeps each durable without an fsync per request.
+    private let writer: GroupCommitWriter
 
-    public init(database: CofferDatabase) { self.database = database }
+    public init(database: CofferDatabase) {
+        self.database = database
+        writer = GroupCommitWriter(database: database)
+    }
 
     public func createTenant(name: String) async throws -> Tenant {
         let name = try TenancyValidation.tenantName(name)
@@ -78,7 +84,7 @@ public final class SQLiteTenancyStore: TenancyStore {
     }
 
     public func beginIdempotent(tenantID: String, key: String, requestHash: [UInt8]) async throws -> IdempotencyStart {
-        try await database.pool.write { db in
+        try await writer.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, content_type, body FROM idempotency_records WHERE tenant_id = ? AND key = ?",
                                           arguments: [tenantID, key]) {
                 guard Array(row[0] as Data) == requestHash else { return .mismatch }
@@ -92,14 +98,14 @@ public final class SQLiteTenancyStore: TenancyStore {
     }
 
     public func completeIdempotent(tenantID: String, key: String, response: StoredResponse) async throws {
-        try await database.pool.write { db in
+        try await writer.write { db in
             try db.execute(sql: "UPDATE idempotency_records SET status = ?, content_type = ?, body = ? WHERE tenant_id = ? AND key = ?",
                            arguments: [response.status, response.contentType, Data(response.body), tenantID, key])
         }
     }
 
     public func abandonIdempotent(tenantID: String, key: String) async throws {
-        try await database.pool.write { db in
+        try await writer.write { db in
             try db.execute(sql: "DELETE FROM idempotency_records WHERE tenant_id = ? AND key = ? AND status IS NULL", arguments: [tenantID, key])
         }
     }
