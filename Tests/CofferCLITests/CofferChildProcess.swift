@@ -69,6 +69,11 @@ final class CofferChildProcess: @unchecked Sendable {
     /// Time from the start to the first byte of output, once it came.
     var timeToFirstOutput: Duration? { output.firstDataArrival.map { $0 - started } }
 
+    /// Sends `signal` (e.g. SIGTERM for a graceful stop). Harmless once it has ended.
+    func send(_ signal: Int32) {
+        if process.isRunning { _ = Foundation.kill(process.processIdentifier, signal) }
+    }
+
     /// SIGKILL: no handler, no flush, no clean-up runs in the process. Harmless once it has ended.
     func kill() {
         if process.isRunning { _ = Foundation.kill(process.processIdentifier, SIGKILL) }

@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `coffer serve` as operators run it: the real binary, a real port, the embedded database.
+struct ServeCLITests {
+    /// A free loopback port (the kernel's choice; released just before the server binds it).
+    static func freePort() -> Int {
+        let socketHandle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketHandle) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketHandle, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketHandle, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func request(_ method: String, _ url: String, key: String? = nil, body: String? = nil) async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.timeoutInterval = 20
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func sigtermLetsInFlightRequestsFinishAndLosesNoAcknowledgedTransfer() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-serve-\(UUID().uuidString)").path
+        let tenantLine = try CofferProcess.run(["tenant", "create", "--name", "Acme", "--data-dir", dataDir]).stdout
+        let tenant = try #require(tenantLine.split(separator: "\"").dropFirst(3).first.map(String.init))
+        let key = try CofferProcess.run(["apikey", "create", "--tenant", tenant, "--scopes", "read,write", "--data-dir", dataDir])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = Self.freePort()
+        let base = "http://127.0.0.1:\(port)"
+        let server = try CofferChildProcess(["serve", "--data-dir", dataDir, "--port", String(port), "--rate-limit", "0"], input: Data())
+        var up = false
+        for _ in 0..<200 where !up {
+            up = (try? await Self.request("GET", "\(base)/health").0) == 200
+            if !up { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(up, "the server did not come up")
+        #expect(try await Self.request("POST", "\(base)/v1/assets", key: key, body: #"{"code":"USDT","decimals":6}"#).0 == 201)
+        for id in ["a", "b"] {
+            #expect(try await Self.request("POST", "\(base)/v1/accounts", key: key, body: #"{"id":"\#(id)","asset":"USDT"}"#).0 == 201)
+        }
+        // 400 transfers from 16 clients; SIGTERM lands while they run.
+        let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
+            for client in 0..<16 {
+                group.addTask {
+                    var acked: [String] = []
+                    for index in 0..<25 {
+                        let id = "t\(client)-\(index)"
+                        let body = #"{"id":"\#(id)","debit":"a","credit":"b","amount":"1","asset":"USDT"}"#
+                        guard let (status, _) = try? await Self.request("POST", "\(base)/v1/transfers", key: key, body: body) else { break }
+                        if status == 201 { acked.append(id) }
+                    }
+                    return acked
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(300))
+                server.send(SIGTERM)
+                return []
+            }
+            var all: [String] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let outcome = server.finish(within: .seconds(30))
+        #expect(!outcome.killed && outcome.status == 0, "graceful stop: \(outcome.stderr.suffix(500))")
+        #expect(!acknowledged.isEmpty, "some transfers were acknowledged before the stop")
+        // Every acknowledged transfer is in the ledger (the operator CLI sees the tenant's namespace).
+        let listing = try CofferProcess.run(["ledger", "transfers", "--account", "\(tenant)/b", "--limit", "10000", "--data-dir", dataDir]).stdout
+        for id in acknowledged { #expect(listing.contains("\"id\":\"\(tenant)/\(id)\""), "acknowledged \(id) is missing") }
+        #expect(try CofferProcess.run(["ledger", "verify", "--data-dir", dataDir]).status == 0)
+    }
+}
