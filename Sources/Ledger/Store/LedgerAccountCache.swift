@@ -7,7 +7,12 @@
 /// account's other attributes never change. Anything else (another writer's batch, a restored
 /// file, a failed commit) empties it. Accounts created since are simply not cached yet.
 /// Closing an account after creation (not built yet) must append a batch or empty the cache.
-struct LedgerAccountCache {
+///
+/// A class, so a commit updates it in place instead of copying every cached account (a value
+/// type captured by the commit's closure was copied on each write). Only `LedgerCommit` touches
+/// it, on GRDB's writer queue, and the group committer runs one commit at a time, so it needs no
+/// lock.
+final class LedgerAccountCache: @unchecked Sendable {
     /// The most accounts kept; past it the cache starts over (memory stays bounded).
     static let capacity = 200_000
 
@@ -16,7 +21,7 @@ struct LedgerAccountCache {
     private(set) var head: LedgerBatchHead?
 
     /// Drops everything unless the database's last batch is still `head`.
-    mutating func validate(against current: LedgerBatchHead?) {
+    func validate(against current: LedgerBatchHead?) {
         if current != head {
             accounts.removeAll()
             head = current
@@ -24,20 +29,20 @@ struct LedgerAccountCache {
     }
 
     /// Records the accounts a successful commit left at `head`.
-    mutating func committed(_ updated: [LedgerID: Account], head: LedgerBatchHead?) {
+    func committed(_ updated: [LedgerID: Account], head: LedgerBatchHead?) {
         if accounts.count + updated.count > Self.capacity { accounts.removeAll() }
         accounts.merge(updated) { _, new in new }
         self.head = head
     }
 
-    mutating func clear() {
+    func clear() {
         accounts.removeAll()
         head = nil
     }
 }
 
 /// The last committed batch: its number and hash.
-struct LedgerBatchHead: Equatable {
+struct LedgerBatchHead: Sendable, Equatable {
     let seq: Int64
     let hash: [UInt8]
 }

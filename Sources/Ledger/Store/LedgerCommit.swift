@@ -9,33 +9,28 @@ import GRDB
 /// `SQLiteRawStatement` instead of GRDB's `StatementArguments` and `Row`, which box every value:
 /// see docs/ledger.md for the measured effect.
 enum LedgerCommit {
-    /// Decides and writes `batches` in one IMMEDIATE transaction; `cache` (see
-    /// `LedgerAccountCache`) is validated inside it and updated only once COMMIT returned.
-    static func commit(
-        _ batches: [[Transfer]], database: CofferDatabase, now: UInt64, cache: inout LedgerAccountCache
-    ) throws -> [[TransferResult]] {
-        do {
-            var cached = cache
-            let (results, accounts, head) = try database.pool.writeWithoutTransaction { db in
+    /// Decides and writes `batches` in one IMMEDIATE transaction on GRDB's writer queue. `cache`
+    /// is validated inside the transaction, updated once COMMIT returned, and emptied on any error.
+    static func commit(_ batches: [[Transfer]], database: CofferDatabase, now: UInt64, cache: LedgerAccountCache) async throws -> [[TransferResult]] {
+        try await database.pool.writeWithoutTransaction { db in
+            do {
                 var outcome: ([[TransferResult]], [LedgerID: Account], LedgerBatchHead?) = ([], [:], nil)
                 try db.inTransaction(.immediate) {
-                    outcome = try commit(batches, db: db, now: now, cache: &cached)
+                    outcome = try commit(batches, db: db, now: now, cache: cache)
                     return .commit
                 }
-                return outcome
+                cache.committed(outcome.1, head: outcome.2)
+                return outcome.0
+            } catch {
+                cache.clear()
+                throw error
             }
-            cached.committed(accounts, head: head)
-            cache = cached
-            return results
-        } catch {
-            cache.clear()
-            throw error
         }
     }
 
     /// The work inside the transaction: results, the accounts as they now stand, and the new head.
     static func commit(
-        _ batches: [[Transfer]], db: Database, now: UInt64, cache: inout LedgerAccountCache
+        _ batches: [[Transfer]], db: Database, now: UInt64, cache: LedgerAccountCache
     ) throws -> ([[TransferResult]], [LedgerID: Account], LedgerBatchHead?) {
         let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM ledger_batches ORDER BY seq DESC LIMIT 1"))
             .map { LedgerBatchHead(seq: $0[0], hash: Array($0[1] as Data)) }

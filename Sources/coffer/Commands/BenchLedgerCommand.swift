@@ -61,7 +61,7 @@ extension BenchCommand {
             guard warmUp.allSatisfy({ $0 == .created }) else { throw CLIError("bench warm-up: transfers were refused: \(Set(warmUp.map(\.rawValue)).sorted())") }
 
             var samples: [Int: [(floor: Double, coffer: Double)]] = [:]
-            var p50s: [Double] = [], p99s: [Double] = []
+            var p50s: [Double] = [], p99s: [Double] = [], floorP50s: [Double] = [], floorP99s: [Double] = []
             for run in 0..<options.runs {
                 for size in options.batchSizes {
                     let floorRows = try generator.transfers(count: options.transfers, prefix: "floor-\(run)-\(size)").map(\.benchRow)
@@ -69,6 +69,13 @@ extension BenchCommand {
                     let batch = try generator.transfers(count: options.transfers, prefix: "run-\(run)-\(size)")
                     let elapsed: Duration
                     if size == 1 {  // single transfers: concurrent submitters, merged by group commit
+                        // The latency floor: durable one-row commits, one after another (the disk's fsync).
+                        var commits: [Duration] = []
+                        for row in try generator.transfers(count: 200, prefix: "latency-floor-\(run)").map(\.benchRow) {
+                            commits.append(try await backend.rawInsertFloor(rows: [row]))
+                        }
+                        floorP50s.append(commits.percentile(50).milliseconds)
+                        floorP99s.append(commits.percentile(99).milliseconds)
                         let timing = try await submitConcurrently(batch, submitters: options.submitters, to: store)
                         elapsed = timing.elapsed
                         p50s.append(timing.latencies.percentile(50).milliseconds)
@@ -90,6 +97,8 @@ extension BenchCommand {
             if !p50s.isEmpty {
                 report.line(String(format: "single transfers, %d concurrent submitters: commit latency p50 %.2f ms, p99 %.2f ms   (p99 %.2f-%.2f)",
                                options.submitters, p50s.median, p99s.median, p99s.min() ?? 0, p99s.max() ?? 0))
+                report.line(String(format: "  floor: one-row durable commits in sequence: p50 %.2f ms, p99 %.2f ms",
+                                   floorP50s.median, floorP99s.median))
             }
             report.line("targets (SQLite): >= 150,000 transfers/s and >= 0.5 of the floor at batch 8,000; p99 <= 10 ms")
             guard case .intact = try await store.verify() else { throw CLIError("the ledger written by the benchmark does not verify") }
