@@ -26,6 +26,11 @@ public final class CofferDatabase: Sendable {
         do {
             let existed = FileManager.default.fileExists(atPath: path)
             pool = try DatabasePool(path: path, configuration: configuration)
+            // Again on the writer, now that the pool is open: GRDB switches a new pool to WAL
+            // after `prepareDatabase` ran and sets `synchronous = NORMAL` as it does, so the FULL
+            // above never reached the connection that commits (found with strace: 11 fdatasync
+            // calls for about 90 commits).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             if !existed { chmod(path, 0o600) }
             var migrator = DatabaseMigrator()
             for migration in migrations.sorted(by: { ($0.domain, $0.number) < ($1.domain, $1.number) }) {

@@ -62,3 +62,15 @@ struct LedgerCommitTests {
         #expect(try await ledger.balances("late") == AccountBalances(creditsPosted: 1))
     }
 }
+
+/// The durability docs/ledger.md promises: the connection that commits fsyncs the WAL at every
+/// commit (`synchronous = FULL`, 2), whatever GRDB sets when it opens a pool in WAL mode.
+struct LedgerDurabilityTests {
+    @Test func theWriterSyncsEveryCommit() async throws {
+        let ledger = try TemporaryLedger()
+        let level = try await ledger.database.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(level == 2)
+        let mode = try await ledger.database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+}
