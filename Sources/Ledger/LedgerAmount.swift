@@ -22,3 +22,57 @@ public enum LedgerAmount {
         return "\(padded[..<split]).\(padded[split...])"
     }
 }
+
+/// Decimal digits straight to and from bytes: stores keep amounts as decimal TEXT (`UInt128` does
+/// not fit SQLite's INTEGER) and the batch hash encodes them as text; these skip the `String` that
+/// `String(_:)` and `UInt128(_:)` allocate per value (tens of thousands per group commit).
+extension LedgerAmount {
+    /// Calls `body` with the decimal digits of `value` (no sign, no leading zeros).
+    static func withDigits<R>(of value: UInt128, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var end = buffer.count
+            var rest = value
+            // 10^19 is the largest power of ten below 2^64: peel 19-digit groups off with one
+            // 128-bit division each, then format the last group with 64-bit arithmetic.
+            while rest > UInt128(UInt64.max) {
+                let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: 10_000_000_000_000_000_000)
+                var group = UInt64(remainder)
+                for _ in 0..<19 {
+                    end -= 1
+                    buffer[end] = UInt8(truncatingIfNeeded: group % 10) &+ UInt8(ascii: "0")
+                    group /= 10
+                }
+                rest = quotient
+            }
+            var group = UInt64(rest)
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(truncatingIfNeeded: group % 10) &+ UInt8(ascii: "0")
+                group /= 10
+            } while group > 0
+            return body(UnsafeBufferPointer(rebasing: buffer[end...]))
+        }
+    }
+
+    /// Digits only, at most 2^128-1; nil otherwise.
+    static func parseDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt128? {
+        guard !bytes.isEmpty else { return nil }
+        if bytes.count <= 19 {  // below 10^19 < 2^64: no overflow checks needed
+            var small: UInt64 = 0
+            for byte in bytes {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                small = small &* 10 &+ UInt64(byte &- UInt8(ascii: "0"))
+            }
+            return UInt128(small)
+        }
+        var value: UInt128 = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt128(byte &- UInt8(ascii: "0")))
+            guard !o1, !o2 else { return nil }
+            value = sum
+        }
+        return value
+    }
+}

@@ -13,19 +13,24 @@ public enum LedgerEngine {
     /// expired by then, then decides each transfer in order. Linked chains succeed or fail together.
     public static func apply(_ batch: [Transfer], to state: inout LedgerState, now: UInt64) -> BatchOutcome {
         var outcome = BatchOutcome()
+        outcome.created.reserveCapacity(batch.count)
+        outcome.balanceChanges.reserveCapacity(batch.count * 2)
         var clock = firstTimestamp(now: now, after: state.lastTimestamp)
         expirePending(&state, clock: &clock, into: &outcome)
 
         var results = [TransferResult](repeating: .created, count: batch.count)
         var chainStart: Int?
         var chainFailed = false
-        var undo = UndoLog(outcome: outcome)
+        var undo = UndoLog(outcome: outcome, recording: false)
         for (index, transfer) in batch.enumerated() {
             let timestamp = clock
             clock = clock == UInt64.max ? clock : clock + 1
             let linked = transfer.flags.contains(.linked)
             if chainStart == nil {
-                undo = UndoLog(outcome: outcome)
+                // Only a linked chain is ever rolled back (a lone transfer that fails changed
+                // nothing), so only chains pay for saving what they change: recording every
+                // transfer was about a quarter of `apply`'s time on batches of 8,000.
+                undo = UndoLog(outcome: outcome, recording: linked)
                 if linked { chainStart = index }
             }
             if linked && index == batch.count - 1 {
@@ -228,11 +233,11 @@ public enum LedgerEngine {
         state.accounts[debit.id] = debit
         state.accounts[credit.id] = credit
         state.transfers[committed.id] = committed
-        undo.insertedTransfers.append(committed.id)
+        undo.inserted(transfer: committed.id)
         outcome.created.append(committed)
         if let record {
             state.pendingOutcomes[record.pendingID] = record
-            undo.insertedOutcomes.append(record.pendingID)
+            undo.inserted(outcome: record.pendingID)
             outcome.pendingOutcomes.append(record)
         }
         outcome.balanceChanges.append(BalanceChange(accountID: debit.id, timestamp: committed.timestamp, balances: debit.balances))
@@ -266,17 +271,29 @@ struct UndoLog {
     let createdCount: Int
     let outcomesCount: Int
     let balanceChangesCount: Int
+    /// False outside linked chains: nothing is saved, and `rollback` must not be called.
+    let recording: Bool
 
-    init(outcome: BatchOutcome) {
+    init(outcome: BatchOutcome, recording: Bool) {
         createdCount = outcome.created.count
         outcomesCount = outcome.pendingOutcomes.count
         balanceChangesCount = outcome.balanceChanges.count
+        self.recording = recording
     }
 
     /// Keeps the first saved version of each account: the one from before the chain.
     mutating func saveAccounts(_ debit: Account, _ credit: Account) {
+        guard recording else { return }
         if accounts[debit.id] == nil { accounts[debit.id] = debit }
         if accounts[credit.id] == nil { accounts[credit.id] = credit }
+    }
+
+    mutating func inserted(transfer id: LedgerID) {
+        if recording { insertedTransfers.append(id) }
+    }
+
+    mutating func inserted(outcome id: LedgerID) {
+        if recording { insertedOutcomes.append(id) }
     }
 
     func rollback(_ state: inout LedgerState, _ outcome: inout BatchOutcome) {

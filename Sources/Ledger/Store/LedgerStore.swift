@@ -7,6 +7,8 @@ public protocol LedgerStore: Sendable {
     func asset(_ code: String) async throws -> Asset?
     /// Creates an account with zero balances (its timestamp and balances are set by the store).
     func createAccount(_ account: Account) async throws -> AccountResult
+    /// Creates several accounts, one result each in order; a store may do it in one transaction.
+    func createAccounts(_ accounts: [Account]) async throws -> [AccountResult]
     func account(_ id: LedgerID) async throws -> Account?
     /// Decides and commits a batch of at most `LedgerEngine.maximumBatchSize` transfers; one result per transfer, in order.
     func submit(_ transfers: [Transfer]) async throws -> [TransferResult]
@@ -26,6 +28,13 @@ public protocol LedgerStore: Sendable {
 }
 
 extension LedgerStore {
+    /// One `createAccount` after another, for stores without a faster way.
+    public func createAccounts(_ accounts: [Account]) async throws -> [AccountResult] {
+        var results: [AccountResult] = []
+        for account in accounts { results.append(try await createAccount(account)) }
+        return results
+    }
+
     /// Submits the transfer that undoes the posted transfer `original` (see `TransferReversal`);
     /// idempotent by `newID` like every transfer. Throws for an unknown or unreversible original,
     /// or one already reversed under another id (checked before submitting, so two concurrent

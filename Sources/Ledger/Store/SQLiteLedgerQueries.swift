@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteLedgerStore {
     public func transfer(_ id: LedgerID) async throws -> CommittedTransfer? {
         try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.transferColumns) FROM ledger_transfers WHERE id = ?", arguments: [id.value]).map(Self.transfer(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Self.transferColumns) FROM ledger_transfers WHERE id = ?", arguments: [id.value]).map { try Self.transfer(from: $0) }
         }
     }
 
@@ -90,7 +90,7 @@ extension SQLiteLedgerStore {
         let statementArguments = StatementArguments(all)
         return try await database.pool.read { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: statementArguments)
-            let transfers = try rows.prefix(limit).map(Self.transfer(from:))
+            let transfers = try rows.prefix(limit).map { try Self.transfer(from: $0) }
             let next = rows.count > limit ? transfers.last.map { LedgerCursor(timestamp: $0.timestamp, id: $0.id.value) } : nil
             return LedgerPage(rows: transfers, nextCursor: next)
         }
