@@ -60,12 +60,13 @@ public final class PostgresPool: Sendable {
     public func close() { runner.cancel() }
 
     /// Runs `body` inside BEGIN ... COMMIT on one pooled connection; rolls back if it throws.
+    /// `begin` may name the isolation level, e.g. "BEGIN ISOLATION LEVEL READ COMMITTED".
     public func transaction<Result: Sendable>(
-        _ what: String, _ body: (PostgresConnection) async throws -> Result
+        _ what: String, begin: String = "BEGIN", _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         do {
             return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: Self.logger)
+                try await connection.query(PostgresQuery(unsafeSQL: begin), logger: Self.logger)
                 do {
                     let result = try await body(connection)
                     try await connection.query("COMMIT", logger: Self.logger)

@@ -10,10 +10,11 @@ enum PostgresLedgerCommit {
     static let commitLockKey: Int64 = 0x636f_6666_6572_2d6c
 
     static func commit(_ batches: [[Transfer]], database: PostgresPool, now: UInt64) async throws -> [[TransferResult]] {
-        try await database.transaction("committing ledger transfers") { connection in
-            // Must precede every read: a snapshot taken before the lock was granted could miss the
-            // commit that held it (and READ COMMITTED takes a fresh one per statement).
-            try await connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        // READ COMMITTED, set explicitly, and the lock in a statement of its own: every later
+        // statement takes a fresh snapshot, so it sees the commit that held the lock before us. (A
+        // snapshot taken before the lock was granted, by REPEATABLE READ or by reading in the
+        // locking statement itself, could miss it.)
+        try await database.transaction("committing ledger transfers", begin: "BEGIN ISOLATION LEVEL READ COMMITTED") { connection in
             try await connection.execute("SELECT pg_advisory_xact_lock(\(commitLockKey))")
             let head = try await connection.rows("""
                 SELECT (SELECT seq FROM ledger_batches ORDER BY seq DESC LIMIT 1),
@@ -51,15 +52,14 @@ enum PostgresLedgerCommit {
         state.lastTimestamp = lastTimestamp
         let first = Int64(clamping: LedgerEngine.firstTimestamp(now: now, after: lastTimestamp))
         let columns = PostgresLedgerStore.transferColumns
-        var loaded = try await connection.rows(PostgresQuery(unsafeSQL: """
+        // The pending transfers already due to expire, and the transfers the batches name.
+        let loaded = try await connection.rows(PostgresQuery(unsafeSQL: """
             SELECT \(columns) FROM ledger_transfers t
             WHERE t.expires_at IS NOT NULL AND t.expires_at <= $1
               AND NOT EXISTS (SELECT 1 FROM ledger_pending_outcomes o WHERE o.pending_id = t.id)
-            """, binds: PostgresLedgerStore.binds(first))).map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
-        loaded += try await connection.rows(PostgresQuery(
-            unsafeSQL: "SELECT \(columns) FROM ledger_transfers WHERE id = ANY($1)",
-            binds: PostgresLedgerStore.binds(LedgerCommitPlan.transferKeys(transfers))
-        )).map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
+            UNION
+            SELECT \(columns) FROM ledger_transfers WHERE id = ANY($2)
+            """, binds: PostgresLedgerStore.binds(first, LedgerCommitPlan.transferKeys(transfers)))).map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
         for transfer in loaded { state.transfers[transfer.id] = transfer }
 
         let pendingIDs = loaded.filter { $0.flags.contains(.pending) }.map(\.id.value)
