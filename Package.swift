@@ -121,6 +121,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The OpenAPI document, the one source of truth for the API's shape, served at /openapi.json.
+            resources: [.embedInCode("openapi.json")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
