@@ -172,6 +172,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The HTTP API against its OpenAPI document, on SQLite and (when configured) PostgreSQL.
+        .testTarget(
+            name: "CofferServerTests",
+            dependencies: [
+                "CofferServer",
+                "Ledger",
+                "CofferStorage",
+                "CofferPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Runs the built `coffer` binary exactly as operators and acceptance checks do.
         .testTarget(
             name: "CofferCLITests",
