@@ -121,6 +121,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // The OpenAPI document, the one source of truth for the API's shape, served at /openapi.json.
+            resources: [.embedInCode("openapi.json")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -167,6 +169,20 @@ let package = Package(
                 "CofferPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The HTTP API against its OpenAPI document, on SQLite and (when configured) PostgreSQL.
+        .testTarget(
+            name: "CofferServerTests",
+            dependencies: [
+                "CofferServer",
+                "Ledger",
+                "CofferStorage",
+                "CofferPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings
         ),

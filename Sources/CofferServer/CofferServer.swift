@@ -43,6 +43,8 @@ public enum CofferServer {
         let idempotent = IdempotentPost(store: services.tenancy)
         LedgerRoutes(ledger: services.ledger, idempotent: idempotent).register(on: v1)
         TenancyRoutes(tenancy: services.tenancy, idempotent: idempotent).register(on: v1)
+        // Added last, so it wraps only the not-found responder: a known path with another method is 405.
+        router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
         return router
     }
 

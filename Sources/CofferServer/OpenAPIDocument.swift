@@ -1,5 +1,6 @@
-/// The OpenAPI 3.1 document served at /openapi.json. The source of truth is docs/openapi.json;
-/// this copy is checked against it (and against the router) by the tests.
+/// The OpenAPI 3.1 document served at /openapi.json. Its one source is
+/// Sources/CofferServer/openapi.json, compiled into the binary (so `coffer` needs no resource
+/// files); CofferServerTests prove the router and the document name the same operations.
 enum OpenAPIDocument {
-    static let json = #"{"openapi":"3.1.0","info":{"title":"Coffer","version":"0.1.0"},"paths":{}}"#
+    static let bytes: [UInt8] = PackageResources.openapi_json
 }

@@ -69,7 +69,7 @@ public struct ServerSettings: Sendable, Equatable {
         }
         switch key {
         case "host": host = value
-        case "port": port = try number(1...65535)
+        case "port": port = try number(0...65535)
         case "data_dir": dataDirectory = value
         case "database": databaseURL = value
         case "rate_limit": rateLimit = try number(0...10_000_000)

@@ -15,6 +15,14 @@ struct IdempotentPost: Sendable {
 
     static let maximumKeyLength = 255
 
+    /// What "the same request" means: SHA-256 of method, path and body bytes.
+    static func fingerprint(method: String, path: String, body: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: Array("\(method) \(path)\n".utf8))
+        hasher.update(data: body)
+        return Array(hasher.finalize())
+    }
+
     func run(
         _ request: Request, context: CofferRequestContext, body: [UInt8],
         _ handler: () async throws -> (HTTPResponse.Status, JSONValue)
@@ -27,10 +35,7 @@ struct IdempotentPost: Sendable {
             throw Problem.badRequest("Idempotency-Key must be 1-\(Self.maximumKeyLength) visible ASCII characters")
         }
         let tenant = try context.caller().tenantID
-        var hasher = SHA256()
-        hasher.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
-        hasher.update(data: body)
-        let hash = Array(hasher.finalize())
+        let hash = Self.fingerprint(method: request.method.rawValue, path: request.uri.path, body: body)
         switch try await store.beginIdempotent(tenantID: tenant, key: key, requestHash: hash) {
         case .replay(let stored):
             Counter(label: "coffer_idempotency_replays_total").increment()

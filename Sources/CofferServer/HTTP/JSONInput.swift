@@ -50,7 +50,10 @@ public struct JSONInput: Sendable {
     public func string(_ name: String) throws(Problem) -> String? {
         switch fields[name] {
         case nil, .null?: return nil
-        case .string(let text)?: return text
+        case .string(let text)?:
+            // PostgreSQL cannot store U+0000 in text; refusing it everywhere keeps both stores alike.
+            guard !text.utf8.contains(0) else { throw Problem.badRequest("\(name) contains a NUL character (U+0000)") }
+            return text
         case let other?: throw Problem.badRequest("\(name) must be a string, not \(other.typeName)")
         }
     }
@@ -75,7 +78,7 @@ public struct JSONInput: Sendable {
         case nil, .null?: return nil
         case .array(let items)?:
             return try items.map { item throws(Problem) in
-                guard case .string(let text) = item else { throw Problem.badRequest("\(name) must be an array of strings") }
+                guard case .string(let text) = item, !text.utf8.contains(0) else { throw Problem.badRequest("\(name) must be an array of strings without NUL characters") }
                 return text
             }
         case let other?: throw Problem.badRequest("\(name) must be an array of strings, not \(other.typeName)")

@@ -26,7 +26,7 @@ struct OperationsRoutes: Sendable {
                      body: ResponseBody(byteBuffer: ByteBuffer(bytes: CofferServer.registry.emitToBuffer())))
         }
         router.get("openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
     }
 }

@@ -53,14 +53,19 @@ struct TenancyRoutes: Sendable {
             let keys = try await tenancy.keys(tenantID: caller.tenantID)
             return Response.json(.object([("data", .array(keys.map(Self.json))), ("next_cursor", .null)]))
         }
-        router.post("keys/:id/revoke") { _, context in
+        router.post("keys/:id/revoke") { request, context in
             let caller = try context.caller()
             try caller.require(.admin)
             let id = try context.parameters.require("id")
-            guard try await tenancy.revokeKey(id, tenantID: caller.tenantID), let record = try await tenancy.key(id) else {
-                throw Problem.notFound("no API key \"\(id.prefix(40))\"")
+            let body = try await HTTPBody.collect(request, context)
+            return try await idempotent.run(request, context: context, body: body) {
+                // No fields: the body is empty or {}.
+                if !body.isEmpty { _ = try JSONInput(body, allowed: []) }
+                guard try await tenancy.revokeKey(id, tenantID: caller.tenantID), let record = try await tenancy.key(id) else {
+                    throw Problem.notFound("no API key \"\(id.prefix(40))\"")
+                }
+                return (.ok, Self.json(record))
             }
-            return Response.json(Self.json(record))
         }
     }
 

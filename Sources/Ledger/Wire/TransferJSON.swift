@@ -23,6 +23,10 @@ public enum TransferJSON {
             throw LedgerError("not a transfer object: \(error)")
         }
         guard let idText = wire.id else { throw LedgerError("id is missing") }
+        // PostgreSQL cannot store U+0000 in text: refused on every store alike.
+        for (name, text) in [("reference", wire.reference), ("metadata", wire.metadata)] where text?.utf8.contains(0) == true {
+            throw LedgerError("\(name) contains a NUL character (U+0000)")
+        }
         let id = try LedgerID(validating: idText, field: "id")
         let debit = try wire.debit.map { text throws(LedgerError) in try LedgerID(validating: text, field: "debit") }
         let credit = try wire.credit.map { text throws(LedgerError) in try LedgerID(validating: text, field: "credit") }

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import CofferServer
+
+/// `Idempotency-Key` on POST, per draft-ietf-httpapi-idempotency-key-header: the same key and
+/// request replays; a different request is 422; one still running is 409; keys are per tenant
+/// and survive at least 24 hours.
+@Suite struct IdempotencyContractTests {
+    static let account = #"{"id":"acct-i","asset":"USD","owner":"ivy"}"#
+
+    func prepare(_ api: APIUnderTest) async throws -> TestTenant {
+        let tenant = try await api.tenant("I")
+        try #require(try await api.call(.post, "/v1/assets", as: tenant, body: #"{"code":"USD","decimals":2}"#).status == 201)
+        return tenant
+    }
+
+    @Test(arguments: ServerBackend.all)
+    func theSameKeyAndBodyReplaysTheFirstResponse(_ backend: ServerBackend) async throws {
+        try await withAPI(backend) { api in
+            let tenant = try await prepare(api)
+            let first = try await api.call(.post, "/v1/accounts", as: tenant, body: Self.account, idempotencyKey: "k-1")
+            #expect(first.status == 201 && first.headers[.idempotentReplayed] == nil)
+            let again = try await api.call(.post, "/v1/accounts", as: tenant, body: Self.account, idempotencyKey: "k-1")
+            #expect(again.status == 201 && again.text == first.text && again.headers[.idempotentReplayed] == "true")
+            // Without the key the request runs again: the ledger answers "exists", so the 201 above was a replay.
+            let rerun = try await api.call(.post, "/v1/accounts", as: tenant, body: Self.account)
+            #expect(rerun.status == 200 && rerun.string("result") == "exists")
+            // A refused request is replayed too: the same mistake gets the same answer, and still changes nothing.
+            let bad = #"{"id":"acct-j","asset":"NOPE"}"#
+            let refused = try await api.call(.post, "/v1/accounts", as: tenant, body: bad, idempotencyKey: "k-2")
+            #expect(refused.problemSlug == "asset-not-found")
+            let refusedAgain = try await api.call(.post, "/v1/accounts", as: tenant, body: bad, idempotencyKey: "k-2")
+            #expect(refusedAgain.text == refused.text && refusedAgain.headers[.idempotentReplayed] == "true" && refusedAgain.status == 422)
+        }
+    }
+
+    @Test(arguments: ServerBackend.all)
+    func theSameKeyWithAnotherRequestIs422AndChangesNothing(_ backend: ServerBackend) async throws {
+        try await withAPI(backend) { api in
+            let tenant = try await prepare(api)
+            #expect(try await api.call(.post, "/v1/accounts", as: tenant, body: Self.account, idempotencyKey: "k").status == 201)
+            let before = try await LedgerFixture.snapshot(api, tenant, accounts: ["acct-i", "acct-other"], assets: ["USD", "EUR"])
+            let otherBody = try await api.call(.post, "/v1/accounts", as: tenant, body: #"{"id":"acct-other","asset":"USD"}"#, idempotencyKey: "k")
+            #expect(otherBody.status == 422 && otherBody.problemSlug == "idempotency-key-reused" && otherBody.isClientProblem)
+            let otherPath = try await api.call(.post, "/v1/assets", as: tenant, body: #"{"code":"EUR","decimals":2}"#, idempotencyKey: "k")
+            #expect(otherPath.problemSlug == "idempotency-key-reused")
+            // Same bytes, other path: still another request.
+            let samePathBytes = try await api.call(.post, "/v1/transfers", as: tenant, body: Self.account, idempotencyKey: "k")
+            #expect(samePathBytes.problemSlug == "idempotency-key-reused")
+            #expect(try await LedgerFixture.snapshot(api, tenant, accounts: ["acct-i", "acct-other"], assets: ["USD", "EUR"]) == before)
+        }
+    }
+
+    /// A request holding the key is simulated deterministically by claiming it in the store
+    /// exactly as the server does, then completing it.
+    @Test(arguments: ServerBackend.all)
+    func aKeyStillInProgressIs409ThenReplays(_ backend: ServerBackend) async throws {
+        try await withAPI(backend) { api in
+            let tenant = try await prepare(api)
+            let body = Self.account
+            let fingerprint = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array(body.utf8))
+            #expect(try await api.services.tenancy.beginIdempotent(tenantID: tenant.id, key: "busy", requestHash: fingerprint) == .proceed)
+            let busy = try await api.call(.post, "/v1/accounts", as: tenant, body: body, idempotencyKey: "busy")
+            #expect(busy.status == 409 && busy.problemSlug == "idempotency-key-in-use" && busy.isClientProblem)
+            #expect(try await api.call(.get, "/v1/accounts/acct-i", as: tenant).status == 404, "a 409 runs nothing")
+            // A different body with the busy key is still a mismatch, not a wait.
+            #expect(try await api.call(.post, "/v1/accounts", as: tenant, body: #"{"id":"x","asset":"USD"}"#, idempotencyKey: "busy").status == 422)
+            let stored = StoredResponse(status: 201, contentType: "application/json", body: Array(#"{"stored":true}"#.utf8))
+            try await api.services.tenancy.completeIdempotent(tenantID: tenant.id, key: "busy", response: stored)
+            let replay = try await api.call(.post, "/v1/accounts", as: tenant, body: body, idempotencyKey: "busy")
+            #expect(replay.status == 201 && replay.text == #"{"stored":true}"# && replay.headers[.idempotentReplayed] == "true")
+        }
+    }
+
+    @Test(arguments: ServerBackend.all)
+    func keysArePerTenantAndKeptAtLeast24Hours(_ backend: ServerBackend) async throws {
+        try await withAPI(backend) { api in
+            let first = try await prepare(api)
+            let second = try await prepare(api)
+            let one = try await api.call(.post, "/v1/accounts", as: first, body: Self.account, idempotencyKey: "same")
+            let two = try await api.call(.post, "/v1/accounts", as: second, body: Self.account, idempotencyKey: "same")
+            #expect(one.status == 201 && two.status == 201 && two.headers[.idempotentReplayed] == nil)
+            // Another key of the same tenant shares the tenant's idempotency keys.
+            let sibling = try await api.key(for: first, scopes: [.write])
+            #expect(try await api.call(.post, "/v1/accounts", as: sibling, body: Self.account, idempotencyKey: "same").headers[.idempotentReplayed] == "true")
+            // The hourly purge forgets only records older than 25 hours.
+            #expect(try await api.services.tenancy.purgeIdempotent(before: Date().addingTimeInterval(-24 * 3600)) == 0)
+            #expect(try await api.call(.post, "/v1/accounts", as: first, body: Self.account, idempotencyKey: "same").headers[.idempotentReplayed] == "true")
+            #expect(try await api.services.tenancy.purgeIdempotent(before: Date().addingTimeInterval(60)) >= 2)
+            let afterPurge = try await api.call(.post, "/v1/accounts", as: first, body: Self.account, idempotencyKey: "same")
+            #expect(afterPurge.status == 200 && afterPurge.headers[.idempotentReplayed] == nil && afterPurge.string("result") == "exists")
+        }
+    }
+
+    @Test(arguments: ServerBackend.all)
+    func everyPostHonoursTheKey(_ backend: ServerBackend) async throws {
+        try await withAPI(backend) { api in
+            let tenant = try await api.tenant("P")
+            try await LedgerFixture.build(api, tenant, owner: "p", amount: "10")
+            let posts: [(String, String)] = [
+                ("/v1/assets", #"{"code":"EUR","decimals":2}"#),
+                ("/v1/accounts", #"{"id":"acct-c","asset":"USD"}"#),
+                ("/v1/transfers", #"{"id":"t-2","debit":"acct-a","credit":"acct-c","amount":"3","asset":"USD"}"#),
+                ("/v1/transfers/batch", #"{"transfers":[{"id":"t-3","debit":"acct-a","credit":"acct-c","amount":"1","asset":"USD"}]}"#),
+                ("/v1/transfers/t-1/reverse", #"{"id":"undo-1"}"#),
+                ("/v1/keys", #"{"scopes":["read"],"label":"replayed"}"#),
+                ("/v1/keys/\(tenant.keyID)/revoke", ""),
+            ]
+            for (index, (uri, body)) in posts.enumerated() {
+                let key = "post-\(index)"
+                let first = try await api.call(.post, uri, as: uri.hasSuffix("/revoke") ? try await api.key(for: tenant, scopes: [.admin]) : tenant,
+                                               body: body.isEmpty ? nil : body, idempotencyKey: key)
+                #expect((200..<300).contains(first.status), "\(uri): \(first.text)")
+                let admin = try await api.key(for: tenant, scopes: [.admin])
+                let again = try await api.call(.post, uri, as: admin, body: body.isEmpty ? nil : body, idempotencyKey: key)
+                #expect(again.text == first.text && again.headers[.idempotentReplayed] == "true", "\(uri)")
+                let changed = try await api.call(.post, uri, as: admin, body: body.isEmpty ? "{}" : body + " ", idempotencyKey: key)
+                #expect(changed.problemSlug == "idempotency-key-reused", "\(uri): \(changed.text)")
+            }
+            // Only one key was created by the POST /v1/keys above, despite the replay.
+            let keys = try await api.call(.get, "/v1/keys", as: try await api.key(for: tenant, scopes: [.admin])).text
+            #expect(keys.components(separatedBy: "\"replayed\"").count == 2)
+        }
+    }
+
+    @Test func malformedKeysAre400() async throws {
+        try await withAPI(.sqlite) { api in
+            let tenant = try await prepare(api)
+            for key in ["", String(repeating: "k", count: 256), "has space", "tab\tkey"] {
+                let reply = try await api.call(.post, "/v1/accounts", as: tenant, body: Self.account, idempotencyKey: key)
+                #expect(reply.status == 400 && reply.isClientProblem, "\(key.prefix(10)): \(reply.text)")
+            }
+            #expect(try await api.call(.get, "/v1/accounts/acct-i", as: tenant).status == 404)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import Testing
+
+@testable import CofferServer
+
+/// The OpenAPI document and the router describe the same API, and the document keeps the
+/// conventions every route follows (bearer auth, Idempotency-Key on POST, strict bodies, problems).
+@Suite struct OpenAPITests {
+    static let methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"]
+
+    var document: [String: Any] {
+        get throws { try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes)) as? [String: Any]) }
+    }
+
+    /// "METHOD /path/{param}" for every operation in the document.
+    func documentedOperations() throws -> Set<String> {
+        let paths = try #require(try document["paths"] as? [String: [String: Any]])
+        return Set(paths.flatMap { path, item in item.keys.filter(Self.methods.contains).map { "\($0.uppercased()) \(path)" } })
+    }
+
+    /// "METHOD /path/{param}" for every route the router registers.
+    func routedOperations() async throws -> Set<String> {
+        try await ServerBackend.sqlite.withServices { services in
+            let router = CofferServer.router(settings: ServerSettings(), services: services)
+            return Set(router.routes.map { route in
+                let path = route.path.components.map { element in
+                    let text = element.description
+                    return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
+                }
+                return "\(route.method.rawValue) /\(path.joined(separator: "/"))"
+            })
+        }
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsRouted() async throws {
+        let routed = try await routedOperations()
+        let documented = try documentedOperations()
+        #expect(routed.subtracting(documented).sorted() == [], "routed but not in Sources/CofferServer/openapi.json")
+        #expect(documented.subtracting(routed).sorted() == [], "documented but not routed")
+        #expect(routed.count >= 20)
+    }
+
+    @Test func theServedDocumentIsTheFileInTheRepository() async throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/CofferServer/openapi.json")
+        let onDisk = try Data(contentsOf: file)
+        try await withAPI(.sqlite) { api in
+            let reply = try await api.call(.get, "/openapi.json")
+            #expect(reply.status == 200)
+            #expect(reply.headers[.contentType] == "application/json")
+            #expect(Data(reply.text.utf8) == onDisk)
+        }
+        #expect(try document["openapi"] as? String == "3.1.0")
+    }
+
+    @Test func operationsFollowTheConventions() throws {
+        let document = try document
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let components = try #require(document["components"] as? [String: Any])
+        let schemas = try #require(components["schemas"] as? [String: [String: Any]])
+        func resolve(_ schema: [String: Any]) -> [String: Any] {
+            guard let ref = schema["$ref"] as? String else { return schema }
+            return schemas[String(ref.split(separator: "/").last!)] ?? [:]
+        }
+        for (path, item) in paths {
+            for (method, value) in item where Self.methods.contains(method) {
+                let operation = try #require(value as? [String: Any])
+                let name = "\(method.uppercased()) \(path)"
+                let responses = try #require(operation["responses"] as? [String: Any], "\(name)")
+                let parameters = (operation["parameters"] as? [[String: Any]]) ?? []
+                let references = parameters.compactMap { $0["$ref"] as? String }
+                if path.hasPrefix("/v1/") {
+                    #expect(operation["security"] == nil, "\(name) must use the document's bearer security")
+                    for status in ["400", "401", "403", "429"] { #expect(responses[status] != nil, "\(name) lacks \(status)") }
+                } else {
+                    #expect((operation["security"] as? [Any])?.isEmpty == true, "\(name) is open")
+                }
+                if method == "post" {
+                    #expect(references.contains("#/components/parameters/IdempotencyKey"), "\(name) lacks Idempotency-Key")
+                    for status in ["409", "413", "422"] { #expect(responses[status] != nil, "\(name) lacks \(status)") }
+                    let content = try #require((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any], "\(name) has no body")
+                    let schema = resolve(try #require((content["application/json"] as? [String: Any])?["schema"] as? [String: Any]))
+                    #expect(schema["additionalProperties"] as? Bool == false, "\(name)'s body must refuse unknown fields")
+                }
+                // Path parameters are declared exactly as the template names them.
+                let declared = Set(parameters.filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String })
+                let template = Set(path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
+                #expect(declared == template, "\(name)")
+            }
+        }
+        // Every 4xx response is a problem document.
+        for (name, response) in try #require(components["responses"] as? [String: [String: Any]]) {
+            #expect((response["content"] as? [String: Any])?.keys.sorted() == ["application/problem+json"], "\(name)")
+        }
+    }
+
+    @Test func problemTypesInTheCodeAreNamedInTheDocument() throws {
+        let text = String(decoding: OpenAPIDocument.bytes, as: UTF8.self)
+        for slug in ["invalid-request", "unauthenticated", "invalid-key", "insufficient-scope", "not-found", "idempotency-key-in-use", "asset-exists",
+                     "account-exists", "body-too-large", "idempotency-key-reused", "asset-not-found", "transfer-rejected", "not-reversible",
+                     "rate-limited", "not-ready"] {
+            #expect(text.contains(slug), "\(slug)")
+        }
+    }
+}
