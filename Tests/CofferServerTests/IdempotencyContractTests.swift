@@ -74,6 +74,25 @@ import Testing
         }
     }
 
+    /// A claim whose request died is taken over by the next identical request once it is older
+    /// than the claim lifetime; a different request still gets 422.
+    @Test(arguments: ServerBackend.all)
+    func anAbandonedClaimIsTakenOverAfterItsLifetime(_ backend: ServerBackend) async throws {
+        let clock = MovableClock()
+        try await backend.withServices(clock: { clock.now }) { services in
+            let tenant = try await services.tenancy.createTenant(name: "T")
+            let hash = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array("{}".utf8))
+            let other = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array("{ }".utf8))
+            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .proceed)
+            clock.advance(seconds: 60)
+            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .inProgress)
+            clock.advance(seconds: 61)
+            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: other) == .mismatch)
+            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .proceed)
+            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .inProgress, "the new claim is fresh")
+        }
+    }
+
     @Test(arguments: ServerBackend.all)
     func keysArePerTenantAndKeptAtLeast24Hours(_ backend: ServerBackend) async throws {
         try await withAPI(backend) { api in
@@ -135,4 +154,12 @@ import Testing
             #expect(try await api.call(.get, "/v1/accounts/acct-i", as: tenant).status == 404)
         }
     }
+}
+
+/// A clock tests move by hand.
+final class MovableClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = Date(timeIntervalSince1970: 1_800_000_000)
+    var now: Date { lock.withLock { value } }
+    func advance(seconds: TimeInterval) { lock.withLock { value += seconds } }
 }

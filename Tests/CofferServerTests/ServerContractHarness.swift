@@ -21,18 +21,18 @@ enum ServerBackend: String, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// Opens empty stores, runs `body` with them, then closes them.
-    func withServices<T>(_ body: (CofferServices) async throws -> T) async throws -> T {
+    func withServices<T>(clock: @escaping @Sendable () -> Date = Date.init, _ body: (CofferServices) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-server-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
             let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: LedgerMigrations.all + TenancyMigrations.sqlite)
-            return try await body(CofferServices(ledger: SQLiteLedgerStore(database: database), tenancy: SQLiteTenancyStore(database: database), readiness: []))
+            return try await body(CofferServices(ledger: SQLiteLedgerStore(database: database), tenancy: SQLiteTenancyStore(database: database, clock: clock), readiness: []))
         case .postgres:
             let pool = try await PostgresPool(url: try await Self.freshPostgresDatabase(), migrations: PostgresLedgerMigrations.all + TenancyMigrations.allPostgres,
                                               maximumConnections: 4)
             defer { pool.close() }
-            return try await body(CofferServices(ledger: PostgresLedgerStore(database: pool), tenancy: PostgresTenancyStore(database: pool), readiness: []))
+            return try await body(CofferServices(ledger: PostgresLedgerStore(database: pool), tenancy: PostgresTenancyStore(database: pool, clock: clock), readiness: []))
         }
     }
 

@@ -6,7 +6,13 @@ import PostgresNIO
 public final class PostgresTenancyStore: TenancyStore {
     let database: PostgresPool
 
-    public init(database: PostgresPool) { self.database = database }
+    let clock: @Sendable () -> Date
+
+    /// `clock` is injectable so tests can age idempotency claims.
+    public init(database: PostgresPool, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.clock = clock
+    }
 
     public func createTenant(name: String) async throws -> Tenant {
         let name = try TenancyValidation.tenantName(name)
@@ -70,10 +76,15 @@ public final class PostgresTenancyStore: TenancyStore {
     }
 
     public func beginIdempotent(tenantID: String, key: String, requestHash: [UInt8]) async throws -> IdempotencyStart {
+        let now = TenancyValidation.milliseconds(clock())
+        // Inserts a claim, or takes over an identical request's claim that outlived its lifetime.
         let inserted = try await database.rows("""
             INSERT INTO idempotency_records (tenant_id, key, request_hash, created_at)
-            VALUES (\(tenantID), \(key), \(Data(requestHash)), \(TenancyValidation.milliseconds(Date())))
-            ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key
+            VALUES (\(tenantID), \(key), \(Data(requestHash)), \(now))
+            ON CONFLICT (tenant_id, key) DO UPDATE SET created_at = EXCLUDED.created_at
+            WHERE idempotency_records.status IS NULL AND idempotency_records.request_hash = EXCLUDED.request_hash
+              AND idempotency_records.created_at < \(now - idempotencyClaimLifetimeMilliseconds)
+            RETURNING key
             """, "claiming an idempotency key")
         if !inserted.isEmpty { return .proceed }
         guard let row = try await database.rows("""

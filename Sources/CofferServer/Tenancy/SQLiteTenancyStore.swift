@@ -9,8 +9,12 @@ public final class SQLiteTenancyStore: TenancyStore {
     /// shared transactions keeps each durable without an fsync per request.
     private let writer: GroupCommitWriter
 
-    public init(database: CofferDatabase) {
+    let clock: @Sendable () -> Date
+
+    /// `clock` is injectable so tests can age idempotency claims.
+    public init(database: CofferDatabase, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
+        self.clock = clock
         writer = GroupCommitWriter(database: database)
     }
 
@@ -84,15 +88,21 @@ public final class SQLiteTenancyStore: TenancyStore {
     }
 
     public func beginIdempotent(tenantID: String, key: String, requestHash: [UInt8]) async throws -> IdempotencyStart {
-        try await writer.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, content_type, body FROM idempotency_records WHERE tenant_id = ? AND key = ?",
+        try await writer.write { [clock] db in
+            let now = TenancyValidation.milliseconds(clock())
+            if let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, content_type, body, created_at FROM idempotency_records WHERE tenant_id = ? AND key = ?",
                                           arguments: [tenantID, key]) {
                 guard Array(row[0] as Data) == requestHash else { return .mismatch }
-                guard let status: Int = row[1] else { return .inProgress }
+                guard let status: Int = row[1] else {
+                    let claimed: Int64 = row[4]
+                    guard now - claimed > idempotencyClaimLifetimeMilliseconds else { return .inProgress }
+                    try db.execute(sql: "UPDATE idempotency_records SET created_at = ? WHERE tenant_id = ? AND key = ?", arguments: [now, tenantID, key])
+                    return .proceed
+                }
                 return .replay(StoredResponse(status: status, contentType: row[2] ?? "application/json", body: Array((row[3] as Data?) ?? Data())))
             }
             try db.execute(sql: "INSERT INTO idempotency_records (tenant_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [tenantID, key, Data(requestHash), TenancyValidation.milliseconds(Date())])
+                           arguments: [tenantID, key, Data(requestHash), now])
             return .proceed
         }
     }

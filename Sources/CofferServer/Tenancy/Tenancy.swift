@@ -146,6 +146,11 @@ public struct StoredResponse: Sendable, Equatable {
     }
 }
 
+/// How long a claimed key may stay "in progress": a claim older than this belongs to a request
+/// that died (a crash or a lost connection to the database before its response was stored), so
+/// the next identical request takes it over instead of getting 409 until the purge.
+public let idempotencyClaimLifetimeMilliseconds: Int64 = 120_000
+
 /// What `begin` found for an idempotency key.
 public enum IdempotencyStart: Sendable, Equatable {
     /// No earlier request: this one proceeds (the key is now held as in progress).
