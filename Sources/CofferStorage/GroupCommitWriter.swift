@@ -1,8 +1,8 @@
 import Foundation
 public import GRDB
 
-/// Merges concurrent small writes into shared transactions: callers' closures that arrive within
-/// about half a millisecond run one after another in a single IMMEDIATE transaction, each inside
+/// Merges concurrent small writes into shared transactions: callers' closures that queue up while
+/// a transaction is being committed run one after another in the next single transaction, each inside
 /// its own savepoint (so one failing closure rolls back only its own changes), and every caller
 /// gets its result after that transaction committed. With `synchronous=FULL` a commit costs an
 /// fsync; sharing it is what lets many requests per second each make a durable write.
@@ -15,14 +15,14 @@ public actor GroupCommitWriter {
     }
 
     private let database: CofferDatabase
-    private let window: Duration
     private let maximumGroup: Int
     private var queue: [Pending] = []
     private var draining = false
 
-    public init(database: CofferDatabase, window: Duration = .microseconds(500), maximumGroup: Int = 512) {
+    /// No timer gathers callers: under load they queue while the previous commit waits for its
+    /// fsync, so groups grow with the load and an idle writer adds no latency.
+    public init(database: CofferDatabase, maximumGroup: Int = 512) {
         self.database = database
-        self.window = window
         self.maximumGroup = maximumGroup
     }
 
@@ -41,7 +41,6 @@ public actor GroupCommitWriter {
 
     private func drain() async {
         while !queue.isEmpty {
-            if queue.count < maximumGroup { try? await Task.sleep(for: window) }
             let group = Array(queue.prefix(maximumGroup))
             queue.removeFirst(group.count)
             do {

@@ -3,12 +3,20 @@ import HTTPTypes
 import Hummingbird
 import Ledger
 import NIOCore
+import Synchronization
 
 /// /v1/assets, /v1/accounts, /v1/transfers: the ledger, seen through the caller's tenant
 /// namespace (ids and asset codes are the tenant's own; two tenants may use the same ones).
 struct LedgerRoutes: Sendable {
     let ledger: any LedgerStore
     let idempotent: IdempotentPost
+    let assets: AssetCache
+
+    init(ledger: any LedgerStore, idempotent: IdempotentPost) {
+        self.ledger = ledger
+        self.idempotent = idempotent
+        assets = AssetCache(ledger: ledger)
+    }
 
     func register(on router: RouterGroup<CofferRequestContext>) {
         router.post("assets") { request, context in try await createAsset(request, context) }
@@ -54,7 +62,7 @@ struct LedgerRoutes: Sendable {
     func showAsset(_ context: CofferRequestContext) async throws -> Response {
         let (_, namespace) = try scope(context, .read)
         let code = try context.parameters.require("code")
-        guard Asset.isValidLocal(code: code), let asset = try await ledger.asset(namespace.asset(code)) else {
+        guard Asset.isValidLocal(code: code), let asset = try await assets.asset(namespace.asset(code)) else {
             throw Problem.notFound("no asset \"\(code.prefix(40))\"")
         }
         return .json(assetJSON(asset, namespace: namespace, result: nil))
@@ -95,7 +103,7 @@ struct LedgerRoutes: Sendable {
             switch result {
             case .created, .exists:
                 guard let stored = try await ledger.account(account.id) else { throw Problem.notFound("account \(id) vanished") }
-                let asset = try await ledger.asset(stored.asset)
+                let asset = try await assets.asset(stored.asset)
                 return (result == .created ? .created : .ok, accountJSON(stored, asset: asset, namespace: namespace, result: result.rawValue))
             case .assetNotFound:
                 throw Problem.unprocessable("asset \(assetCode.prefix(40)) does not exist; create it with POST /v1/assets", slug: "asset-not-found")
@@ -120,7 +128,7 @@ struct LedgerRoutes: Sendable {
         guard LedgerID.isValidLocal(text), let local = LedgerID(text), let account = try await ledger.account(LedgerID(namespace: namespace, local: local)) else {
             throw Problem.notFound("no account \"\(text.prefix(70))\"")
         }
-        return (account, try await ledger.asset(account.asset))
+        return (account, try await assets.asset(account.asset))
     }
 
     func accountJSON(_ account: Account, asset: Asset?, namespace: LedgerNamespace, result: String?) -> JSONValue {
@@ -223,7 +231,7 @@ struct LedgerRoutes: Sendable {
 
     func transferJSON(_ stored: CommittedTransfer, namespace: LedgerNamespace) async throws -> JSONValue {
         let transfer = namespace.local(stored)
-        let decimals = try await ledger.asset(stored.asset)?.decimals ?? 0
+        let decimals = try await assets.asset(stored.asset)?.decimals ?? 0
         var fields: [(String, JSONValue)] = [
             ("id", .string(transfer.id.value)), ("debit", .string(transfer.debitAccountID.value)), ("credit", .string(transfer.creditAccountID.value)),
             ("amount", .string(String(transfer.amount))), ("display_amount", .string(LedgerAmount.display(transfer.amount, decimals: decimals))),
@@ -379,5 +387,24 @@ enum HTTPBody {
     static func collect(_ request: Request, _ context: CofferRequestContext) async throws -> [UInt8] {
         let buffer = try await request.body.collect(upTo: context.bodyLimit)
         return Array(buffer.readableBytesView)
+    }
+}
+
+/// Assets never change once created, so the routes keep those they have seen (only found ones:
+/// an asset missing now may be created later) instead of reading them on every request.
+final class AssetCache: Sendable {
+    private let ledger: any LedgerStore
+    private let known = Mutex<[String: Asset]>([:])
+
+    init(ledger: any LedgerStore) { self.ledger = ledger }
+
+    func asset(_ code: String) async throws -> Asset? {
+        if let asset = known.withLock({ $0[code] }) { return asset }
+        guard let asset = try await ledger.asset(code) else { return nil }
+        known.withLock { known in
+            if known.count > 100_000 { known.removeAll() }
+            known[code] = asset
+        }
+        return asset
     }
 }

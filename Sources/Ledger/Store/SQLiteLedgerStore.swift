@@ -48,7 +48,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     static func asset(_ code: String, db: Database) throws -> Asset? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ledger_assets WHERE code = ?", arguments: [code]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger_assets WHERE code = ?"), arguments: [code]) else { return nil }
         let decimals: Int = row["decimals"]
         return try Asset(code: row["code"], decimals: UInt8(clamping: decimals), chain: row["chain"], contract: row["contract"])
     }
@@ -133,7 +133,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     static let outcomeColumns = "pending_id, kind, transfer_id, timestamp"
 
     static func account(_ id: LedgerID, db: Database) throws -> Account? {
-        try Row.fetchOne(db, sql: "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = ?", arguments: [id.value]).map { try account(from: $0) }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = ?"), arguments: [id.value])
+            .map { try account(from: $0) }
     }
 
     static func account(from row: some SQLiteColumns) throws -> Account {
