@@ -23,7 +23,7 @@ public enum LedgerAmount {
     }
 }
 
-/// Decimal digits straight to and from bytes: stores keep amounts as decimal TEXT (`UInt128` does
+/// Base-10 digits straight to and from bytes: stores keep amounts as decimal TEXT (`UInt128` does
 /// not fit SQLite's INTEGER) and the batch hash encodes them as text; these skip the `String` that
 /// `String(_:)` and `UInt128(_:)` allocate per value (tens of thousands per group commit).
 extension LedgerAmount {
