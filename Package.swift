@@ -170,6 +170,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The HTTP API driven in process (HummingbirdTesting) over a real SQLite database and vault.
+        .testTarget(
+            name: "CofferServerTests",
+            dependencies: [
+                "CofferServer",
+                "Vault",
+                "WalletCore",
+                "Ledger",
+                "CofferStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Runs the built `coffer` binary exactly as operators and acceptance checks do.
         .testTarget(
             name: "CofferCLITests",
