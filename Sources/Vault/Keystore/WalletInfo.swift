@@ -7,7 +7,8 @@ public struct WalletInfo: Sendable, Equatable, Codable {
     public let kind: WalletKind
     /// For single-key wallets.
     public let curve: String?
-    /// Where the secret came from: "random", "bip39", "slip39", "ethereum-v3", "private-key".
+    /// Where the secret came from: "random", "generated-bip39" (a BIP39 mnemonic made inside the
+    /// vault and never shown), "bip39", "slip39", "ethereum-v3", "private-key".
     public let origin: String
     /// Master key fingerprint (seed) or address (single key).
     public let summary: String

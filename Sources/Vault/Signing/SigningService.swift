@@ -102,7 +102,7 @@ public struct SigningService: Sendable {
     }
 
     private func evaluate(_ document: SigningRequestDocument, walletID: String, walletName: String, approvers: Set<String>) throws -> PolicyDecision {
-        guard let (_, text) = try store.currentPolicy() else {
+        guard let (_, text) = try store.policy(forWallet: walletID) else {
             return PolicyDecision(outcome: .denied, rule: "no-policy", reason: "no signing policy is set; `coffer policy set` first",
                                   approvalsRequired: 0, approvalsReceived: 0)
         }

@@ -59,6 +59,20 @@ public final class SigningStore: Sendable {
                 );
                 """)
         },
+        // A wallet's own policy (set over the HTTP API): when a wallet has one, it replaces the
+        // vault-wide policy for that wallet's requests; versions are kept like the vault-wide ones.
+        SchemaMigration(domain: "vault", number: 3, name: "wallet-policies") { db in
+            try db.execute(sql: """
+                CREATE TABLE wallet_policy_versions (
+                    wallet_id TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    document TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    PRIMARY KEY (wallet_id, version)
+                ) WITHOUT ROWID;
+                """)
+        },
     ]
 
     // MARK: policy
@@ -81,6 +95,34 @@ public final class SigningStore: Sendable {
             try Row.fetchOne(db, sql: "SELECT version, document FROM policy_versions ORDER BY version DESC LIMIT 1")
                 .map { ($0["version"], $0["document"]) }
         }
+    }
+
+    /// Stores a new version of `walletID`'s own policy, audited in the same transaction.
+    public func setWalletPolicy(walletID: String, document: String, actor: String, audit: AuditEvent, at time: String) throws -> Int {
+        try database.pool.write { db in
+            let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM wallet_policy_versions WHERE wallet_id = ?", arguments: [walletID]) ?? 0) + 1
+            try db.execute(sql: "INSERT INTO wallet_policy_versions (wallet_id, version, document, created_at, actor) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [walletID, version, document, time, actor])
+            var event = audit
+            event.detail = "version \(version)"
+            try AuditAppender.append(event, at: time, db: db)
+            return version
+        }
+    }
+
+    /// `walletID`'s own active policy; nil when it has none.
+    public func walletPolicy(walletID: String) throws -> (version: Int, document: String, createdAt: String)? {
+        try database.pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT version, document, created_at FROM wallet_policy_versions WHERE wallet_id = ? ORDER BY version DESC LIMIT 1
+                """, arguments: [walletID]).map { ($0["version"], $0["document"], $0["created_at"]) }
+        }
+    }
+
+    /// The policy that decides `walletID`'s requests: its own when it has one, else the vault-wide one.
+    public func policy(forWallet walletID: String) throws -> (version: Int, document: String)? {
+        if let own = try walletPolicy(walletID: walletID) { return (own.version, own.document) }
+        return try currentPolicy()
     }
 
     // MARK: approvers

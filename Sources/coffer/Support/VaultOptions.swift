@@ -10,6 +10,7 @@ import WalletCore
 /// Every migration of every domain, in one place: the executable composes the schema.
 enum CofferSchema {
     static let migrations: [SchemaMigration] = VaultMigrations.all + SigningStore.migrations + LedgerMigrations.all + TenancyMigrations.sqlite
+        + ServerVaultMigrations.sqlite
     /// The domains that can live in PostgreSQL (the vault stays in the embedded database).
     static let postgresMigrations: [PostgresMigration] = PostgresLedgerMigrations.all + TenancyMigrations.allPostgres
 }

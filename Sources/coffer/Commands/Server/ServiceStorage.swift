@@ -4,6 +4,7 @@ import CofferServer
 import CofferStorage
 import Foundation
 import Ledger
+import Vault
 
 /// The service's stores on the embedded database or on PostgreSQL (`--database` or
 /// `$COFFER_DATABASE_URL`), shared by `coffer serve`, `coffer tenant` and `coffer apikey`.
@@ -12,6 +13,8 @@ enum ServiceStorage {
         let ledger: any LedgerStore
         let tenancy: any TenancyStore
         let readiness: [@Sendable () async -> String?]
+        /// The embedded database when the stores live in it (nil on PostgreSQL).
+        var embedded: CofferDatabase? = nil
     }
 
     static func open(dataDir: String?, database url: String?) async throws -> Opened {
@@ -27,7 +30,15 @@ enum ServiceStorage {
         let ledger = SQLiteLedgerStore(database: database)
         return Opened(ledger: ledger, tenancy: SQLiteTenancyStore(database: database), readiness: [
             { await reachable(ledger, "the database \(database.path)") },
-        ])
+        ], embedded: database)
+    }
+
+    /// The vault of `coffer serve`: always in the embedded database of the data directory, also
+    /// when the ledger and tenants are on PostgreSQL (the vault has no PostgreSQL store yet).
+    static func openVault(stores: Opened, dataDir: String?, passphraseFile: String?) throws -> VaultServices {
+        let database = try stores.embedded ?? CofferDatabase(directory: DataDirectory(explicit: dataDir), migrations: CofferSchema.migrations)
+        return try VaultServices.open(
+            database: database, passphraseFile: passphraseFile, parameters: KDFOptions.testParameters ?? .default, signers: PayloadSigners.all)
     }
 
     static func reachable(_ ledger: any LedgerStore, _ name: String) async -> String? {

@@ -1,0 +1,94 @@
+import Crypto
+import CofferServer
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import Vault
+import WalletCore
+
+/// Signing over HTTP: the wallet's policy decides, approvers sign the hash, the vault signs once,
+/// and the audit log shows the tenant its own records.
+struct SigningRoutesTests {
+    static let alice = "0x1111111111111111111111111111111111111111"
+
+    static func request(id: String, wallet: String, value: String, to: String = alice) -> String {
+        """
+        {"id":"\(id)","intent":{"chain":"ethereum","wallet":"\(wallet)","destination":"\(to)","asset":"ETH","amount":"\(value)","fee":"21000"},
+         "payload":{"type":"ethereum-tx","chain_id":1,"tx":{"type":2,"nonce":0,"max_priority_fee_per_gas":"1000000000","max_fee_per_gas":"30000000000","gas":21000,"to":"\(to)","value":"\(value)","data":"0x","access_list":[]}}}
+        """
+    }
+
+    @Test func policyApprovalsSignatureAndAudit() async throws {
+        let server = try await ServerHarness()
+        var approvers: [String: Curve25519.Signing.PrivateKey] = [:]
+        for id in ["a", "b"] {
+            let key = Curve25519.Signing.PrivateKey()
+            approvers[id] = key
+            try server.vault.signing.addApprover(id: id, publicKey: Array(key.publicKey.rawRepresentation),
+                                                 audit: AuditEvent(actor: "test", action: "approver.add", subject: id, outcome: "ok"), at: VaultClock.format(Date()))
+        }
+        let keys = approvers
+        try await server.run { client in
+            let wallet = try await client.call(.post, "/v1/wallets", key: server.adminA,
+                                               body: #"{"name":"hot","source":"private-key","curve":"secp256k1","private_key":"\#(Known.privateKey)"}"#)
+            let id = try #require(wallet.json["id"] as? String)
+            // No policy yet (and none vault-wide): denied before any key is touched.
+            let denied = try await client.call(.post, "/v1/signing-requests", key: server.adminA, body: Self.request(id: "r0", wallet: "hot", value: "1"))
+            #expect(denied.status == 201 && denied.json["status"] as? String == "denied" && denied.json["rule"] as? String == "no-policy")
+
+            let policy = """
+                {"rules":[{"type":"allow_destinations","destinations":["\(Self.alice)"]},
+                          {"type":"approvals","name":"big","asset":"ETH","above":"1000000000000000000","required":2,"approvers":["a","b"]}]}
+                """
+            let set = try await client.call(.put, "/v1/policies/hot", key: server.adminA, body: policy)
+            #expect(set.status == 200 && set.json["version"] as? Int == 1)
+            #expect(try await client.call(.put, "/v1/policies/hot", key: server.adminA, body: policy).json["version"] as? Int == 1)
+            #expect(try await client.call(.get, "/v1/policies/\(id)", key: server.adminA).json["version"] as? Int == 1)
+            #expect(try await client.call(.put, "/v1/policies/hot", key: server.adminA, body: #"{"rules":[{"type":"teleport"}]}"#).status == 400)
+            #expect(try await client.call(.put, "/v1/policies/hot", key: server.adminA,
+                                          body: #"{"rules":[{"type":"max_per_transaction","asset":"ETH","amount":"1","wallets":["other"]}]}"#).status == 400)
+            #expect(try await client.call(.put, "/v1/policies/hot", key: server.writerA, body: policy).status == 403)
+
+            let small = Self.request(id: "r1", wallet: "hot", value: "500000000000000000")
+            let signed = try await client.call(.post, "/v1/signing-requests", key: server.adminA, body: small)
+            #expect(signed.status == 201 && signed.json["status"] as? String == "signed")
+            #expect((signed.json["result"] as? [String: Any])?["from"] as? String == Known.privateKeyAddress)
+            #expect(signed.json["id"] as? String == "r1" && signed.json["wallet"] as? String == id)
+            let replay = try await client.call(.post, "/v1/signing-requests", key: server.adminA, body: small)
+            #expect(replay.status == 200 && (replay.json["result"] as? [String: Any])?["raw"] as? String == (signed.json["result"] as? [String: Any])?["raw"] as? String)
+            #expect(try await client.call(.post, "/v1/signing-requests", key: server.adminA,
+                                          body: Self.request(id: "r1", wallet: "hot", value: "1")).status == 409)
+            let elsewhere = try await client.call(.post, "/v1/signing-requests", key: server.adminA,
+                                                  body: Self.request(id: "r2", wallet: "hot", value: "1", to: "0x2222222222222222222222222222222222222222"))
+            #expect(elsewhere.json["status"] as? String == "denied")
+
+            let big = try await client.call(.post, "/v1/signing-requests", key: server.adminA, body: Self.request(id: "big", wallet: id, value: "2000000000000000000"))
+            #expect(big.json["status"] as? String == "pending_approval" && big.json["approvals_required"] as? Int == 2)
+            let message = Array(try #require(big.json["approval_message"] as? String).utf8)
+            func approval(_ approver: String, signer: String) throws -> String {
+                #"{"approver_id":"\#(approver)","signature":"\#(Hex.encode(try keys[signer]!.signature(for: message)))"}"#
+            }
+            let forged = try await client.call(.post, "/v1/signing-requests/big/approvals", key: server.adminA, body: try approval("a", signer: "b"))
+            #expect(forged.status == 422)
+            #expect(try await client.call(.post, "/v1/signing-requests/big/approvals", key: server.readerA, body: try approval("a", signer: "a")).status == 403)
+            let one = try await client.call(.post, "/v1/signing-requests/big/approvals", key: server.adminA, body: try approval("a", signer: "a"))
+            #expect(one.status == 200 && one.json["status"] as? String == "pending_approval" && one.json["approvals_received"] as? Int == 1)
+            let two = try await client.call(.post, "/v1/signing-requests/big/approvals", key: server.adminA, body: try approval("b", signer: "b"))
+            #expect(two.json["status"] as? String == "signed")
+            #expect(try await client.call(.post, "/v1/signing-requests/big/approvals", key: server.adminA, body: try approval("b", signer: "b")).status == 409)
+            #expect(try await client.call(.get, "/v1/signing-requests/big", key: server.readerA).json["status"] as? String == "signed")
+            #expect(try await client.call(.get, "/v1/signing-requests/big", key: server.adminB).status == 404)
+            #expect(try await client.call(.post, "/v1/signing-requests", key: server.adminA, body: #"{"id":"x"}"#).status == 400)
+
+            let audit = try await client.call(.get, "/v1/audit?limit=1000", key: server.adminA)
+            let actions = Set(audit.data.compactMap { $0["action"] as? String })
+            #expect(actions.isSuperset(of: ["wallet.import", "policy.set", "sign.decision", "sign.approval", "sign.signature"]))
+            #expect(!actions.contains("approver.add") && !actions.contains("vault.init"))
+            #expect(audit.data.contains { $0["subject"] as? String == "big" })
+            let verify = try await client.call(.get, "/v1/audit/verify", key: server.adminA)
+            #expect(verify.json["intact"] as? Bool == true)
+            #expect(try await client.call(.get, "/v1/audit", key: server.readerA).status == 403)
+        }
+    }
+}
