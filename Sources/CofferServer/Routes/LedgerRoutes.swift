@@ -206,9 +206,8 @@ struct LedgerRoutes: Sendable {
         let (_, namespace) = try scope(context, .write)
         let body = try await HTTPBody.collect(request, context)
         return try await idempotent.run(request, context: context, body: body) {
-            let transfers = try TransferBatchJSON.decode(body).map { transfer throws(Problem) in
-                try badRequest { () throws(LedgerError) in try namespace.enter(transfer) }
-            }
+            // `{"transfers":[...]}`, each item exactly a `coffer ledger transfer` line, at most 8,000.
+            let transfers = try badRequest { () throws(LedgerError) in try TransferJSON.decodeBatch(Data(body)).map(namespace.enter) }
             let results = try await ledger.submit(transfers)
             let rows: [JSONValue] = zip(transfers, results).map { transfer, result in
                 var fields: [(String, JSONValue)] = [("id", .string(String(transfer.id.local))), ("result", .string(result.rawValue))]
@@ -323,40 +322,6 @@ func badRequest<T>(_ body: () throws(LedgerError) -> T) throws(Problem) -> T {
         return try body()
     } catch {
         throw Problem.badRequest(error.description)
-    }
-}
-
-/// The body of `POST /v1/transfers/batch`: `{"transfers":[{...}, ...]}`, each item exactly a
-/// `coffer ledger transfer` line, at most 8,000.
-enum TransferBatchJSON {
-    static func decode(_ body: [UInt8]) throws(Problem) -> [Ledger.Transfer] {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
-        } catch {
-            throw Problem.badRequest("the request body is not valid JSON")
-        }
-        guard let fields = object as? [String: Any] else { throw Problem.badRequest("the request body must be a JSON object with a \"transfers\" array") }
-        if let unknown = fields.keys.sorted().first(where: { $0 != "transfers" }) {
-            throw Problem.badRequest("unknown field \"\(unknown.prefix(40))\"; the only field is transfers")
-        }
-        guard let items = fields["transfers"] as? [Any] else { throw Problem.badRequest("transfers must be an array of transfer objects") }
-        guard !items.isEmpty, items.count <= LedgerEngine.maximumBatchSize else {
-            throw Problem.badRequest("a batch holds 1 to \(LedgerEngine.maximumBatchSize) transfers; got \(items.count)")
-        }
-        var transfers: [Ledger.Transfer] = []
-        transfers.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            guard item is [String: Any], let data = try? JSONSerialization.data(withJSONObject: item) else {
-                throw Problem.badRequest("transfers[\(index)] must be a transfer object")
-            }
-            do {
-                transfers.append(try TransferJSON.decode(data))
-            } catch {
-                throw Problem.badRequest("transfers[\(index)]: \(error.description)")
-            }
-        }
-        return transfers
     }
 }
 

@@ -59,4 +59,22 @@ enum LedgerRowDecoding {
             pendingID: try id(row, 0, "pending_id"), kind: kind, transferID: try optionalID(row, 2, "transfer_id"),
             timestamp: UInt64(clamping: try row.integer(3)))
     }
+
+    /// A balance-history row: the event is the transfer at its timestamp, else the expiry recorded there.
+    static func historyEntry(
+        of account: LedgerID, timestamp: Int64, transferID: String?, expiredID: String?, balances: AccountBalances
+    ) throws -> BalanceHistoryEntry {
+        let event: BalanceHistoryEntry.Event
+        let eventID: String
+        if let transferID {
+            (event, eventID) = (.transfer, transferID)
+        } else if let expiredID {
+            (event, eventID) = (.expiry, expiredID)
+        } else {
+            throw LedgerError("corrupt ledger database: balance history of \(account) at \(timestamp) matches no transfer or expiry")
+        }
+        return BalanceHistoryEntry(
+            event: event, transferID: try LedgerID(validating: eventID, field: "transfer id"),
+            timestamp: UInt64(clamping: timestamp), balances: balances)
+    }
 }

@@ -26,19 +26,9 @@ extension SQLiteLedgerStore {
                 ORDER BY h.timestamp LIMIT ?
                 """, arguments: [id.value, after, limit + 1])
             let entries = try rows.prefix(limit).map { row throws in
-                let timestamp: Int64 = row["timestamp"]
-                let event: BalanceHistoryEntry.Event
-                let eventID: String
-                if let transferID: String = row["transfer_id"] {
-                    (event, eventID) = (.transfer, transferID)
-                } else if let expiredID: String = row["expired_id"] {
-                    (event, eventID) = (.expiry, expiredID)
-                } else {
-                    throw LedgerError("corrupt ledger database: balance history of \(id) at \(timestamp) matches no transfer or expiry")
-                }
-                return BalanceHistoryEntry(
-                    event: event, transferID: try LedgerID(validating: eventID, field: "transfer id"),
-                    timestamp: UInt64(clamping: timestamp), balances: try Self.balances(row, at: 1))
+                try LedgerRowDecoding.historyEntry(
+                    of: id, timestamp: row["timestamp"], transferID: row["transfer_id"], expiredID: row["expired_id"],
+                    balances: try Self.balances(row, at: 1))
             }
             return LedgerPage(rows: entries, nextCursor: rows.count > limit ? entries.last?.cursor : nil)
         }

@@ -11,17 +11,44 @@ public enum TransferJSON {
     /// Decodes one transfer object, naming the first problem: malformed JSON, an unknown field, a
     /// wrong type, a malformed id, amount, asset code or flag.
     public static func decode(_ json: Data) throws(LedgerError) -> Transfer {
-        let wire: WireTransfer
+        try transfer(from: try wire(WireTransfer.self, from: json))
+    }
+
+    /// Decodes `{"transfers":[...]}`: 1 to `LedgerEngine.maximumBatchSize` objects, each read
+    /// exactly as `decode` reads one; a problem names the item's index.
+    public static func decodeBatch(_ json: Data) throws(LedgerError) -> [Transfer] {
+        let batch = try wire(WireBatch.self, from: json)
+        guard !batch.transfers.isEmpty, batch.transfers.count <= LedgerEngine.maximumBatchSize else {
+            throw LedgerError("a batch holds 1 to \(LedgerEngine.maximumBatchSize) transfers; got \(batch.transfers.count)")
+        }
+        var transfers: [Transfer] = []
+        transfers.reserveCapacity(batch.transfers.count)
+        for (index, item) in batch.transfers.enumerated() {
+            do {
+                transfers.append(try transfer(from: item))
+            } catch {
+                throw LedgerError("transfers[\(index)]: \(error.description)")
+            }
+        }
+        return transfers
+    }
+
+    /// Parses the JSON, turning decoding failures into one line that names the field.
+    private static func wire<T: Decodable>(_ type: T.Type, from json: Data) throws(LedgerError) -> T {
         do {
-            wire = try decoder.decode(WireTransfer.self, from: json)
+            return try decoder.decode(T.self, from: json)
         } catch let error as LedgerError {
             throw error
-        } catch DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context) {
-            let field = context.codingPath.first?.stringValue
-            throw LedgerError("\(field ?? "a field") has the wrong type or range, or the line is not a JSON object (ids and amounts are strings; timeout and code whole numbers)")
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context),
+                DecodingError.keyNotFound(_, let context), DecodingError.valueNotFound(_, let context) {
+            let field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            throw LedgerError("\(field.isEmpty ? "a field" : field) has the wrong type or range, or is missing, or the text is not a JSON object (ids and amounts are strings; timeout and code whole numbers)")
         } catch {
             throw LedgerError("not a transfer object: \(error)")
         }
+    }
+
+    private static func transfer(from wire: WireTransfer) throws(LedgerError) -> Transfer {
         guard let idText = wire.id else { throw LedgerError("id is missing") }
         // PostgreSQL cannot store U+0000 in text: refused on every store alike.
         for (name, text) in [("reference", wire.reference), ("metadata", wire.metadata)] where text?.utf8.contains(0) == true {
@@ -43,6 +70,19 @@ public enum TransferJSON {
         return Transfer(
             id: id, debitAccountID: debit, creditAccountID: credit, amount: amount, asset: wire.asset, flags: flags, pendingID: pendingID,
             timeout: wire.timeout ?? 0, code: wire.code ?? 0, reference: wire.reference ?? "", metadata: wire.metadata ?? "")
+    }
+
+    /// A batch as it arrives; its only field is `transfers`.
+    struct WireBatch: Decodable {
+        let transfers: [WireTransfer]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: WireTransfer.Key.self)
+            if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { $0 != "transfers" }) {
+                throw LedgerError("unknown field \"\(unknown.prefix(40))\"; the only field is transfers")
+            }
+            transfers = try container.decode([WireTransfer].self, forKey: WireTransfer.Key(stringValue: "transfers"))
+        }
     }
 
     /// The fields as they arrive; unknown keys are refused.

@@ -28,19 +28,9 @@ extension PostgresLedgerStore {
                 """, binds: Self.binds(id.value, after, Int64(limit + 1))))
             let entries = try rows.prefix(limit).map { row throws in
                 let columns = PostgresColumns(row)
-                let timestamp = try columns.integer(0)
-                let event: BalanceHistoryEntry.Event
-                let eventID: String
-                if let transferID = try columns.optionalText(5) {
-                    (event, eventID) = (.transfer, transferID)
-                } else if let expiredID = try columns.optionalText(6) {
-                    (event, eventID) = (.expiry, expiredID)
-                } else {
-                    throw LedgerError("corrupt ledger database: balance history of \(id) at \(timestamp) matches no transfer or expiry")
-                }
-                return BalanceHistoryEntry(
-                    event: event, transferID: try LedgerID(validating: eventID, field: "transfer id"),
-                    timestamp: UInt64(clamping: timestamp), balances: try LedgerRowDecoding.balances(columns, at: 1))
+                return try LedgerRowDecoding.historyEntry(
+                    of: id, timestamp: try columns.integer(0), transferID: try columns.optionalText(5), expiredID: try columns.optionalText(6),
+                    balances: try LedgerRowDecoding.balances(columns, at: 1))
             }
             return LedgerPage(rows: entries, nextCursor: rows.count > limit ? entries.last?.cursor : nil)
         }
