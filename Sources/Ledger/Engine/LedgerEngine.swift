@@ -72,8 +72,10 @@ public enum LedgerEngine {
             state.accounts[credit.id] = credit
             state.pendingOutcomes[pending.id] = record
             outcome.pendingOutcomes.append(record)
-            outcome.balanceChanges.append(BalanceChange(accountID: debit.id, timestamp: timestamp, balances: debit.balances))
-            outcome.balanceChanges.append(BalanceChange(accountID: credit.id, timestamp: timestamp, balances: credit.balances))
+            let changes = [BalanceChange(accountID: debit.id, timestamp: timestamp, balances: debit.balances),
+                           BalanceChange(accountID: credit.id, timestamp: timestamp, balances: credit.balances)]
+            outcome.balanceChanges += changes
+            outcome.expiryBalances += changes
         }
     }
 
@@ -242,6 +244,7 @@ public enum LedgerEngine {
         }
         outcome.balanceChanges.append(BalanceChange(accountID: debit.id, timestamp: committed.timestamp, balances: debit.balances))
         outcome.balanceChanges.append(BalanceChange(accountID: credit.id, timestamp: committed.timestamp, balances: credit.balances))
+        outcome.transferBalances.append(TransferBalances(debit: debit.balances, credit: credit.balances))
     }
 
     /// `total - a - b`, or 0 when that would be negative.
@@ -271,6 +274,7 @@ struct UndoLog {
     let createdCount: Int
     let outcomesCount: Int
     let balanceChangesCount: Int
+    let expiryBalancesCount: Int
     /// False outside linked chains: nothing is saved, and `rollback` must not be called.
     let recording: Bool
 
@@ -278,6 +282,7 @@ struct UndoLog {
         createdCount = outcome.created.count
         outcomesCount = outcome.pendingOutcomes.count
         balanceChangesCount = outcome.balanceChanges.count
+        expiryBalancesCount = outcome.expiryBalances.count
         self.recording = recording
     }
 
@@ -301,6 +306,8 @@ struct UndoLog {
         for id in insertedTransfers { state.transfers[id] = nil }
         for id in insertedOutcomes { state.pendingOutcomes[id] = nil }
         outcome.created.removeSubrange(createdCount...)
+        outcome.transferBalances.removeSubrange(createdCount...)
+        outcome.expiryBalances.removeSubrange(expiryBalancesCount...)
         outcome.pendingOutcomes.removeSubrange(outcomesCount...)
         outcome.balanceChanges.removeSubrange(balanceChangesCount...)
     }

@@ -25,6 +25,18 @@ public struct BalanceChange: Sendable, Equatable {
     public let balances: AccountBalances
 }
 
+/// Both accounts' balances right after a transfer. Stores keep them in the transfer's own row,
+/// which makes the transfers themselves the balance history (no row per account per event).
+public struct TransferBalances: Sendable, Equatable {
+    public let debit: AccountBalances
+    public let credit: AccountBalances
+
+    public init(debit: AccountBalances, credit: AccountBalances) {
+        self.debit = debit
+        self.credit = credit
+    }
+}
+
 /// What applying a batch changed: the results in input order and everything a store must write.
 public struct BatchOutcome: Sendable, Equatable {
     public var results: [TransferResult] = []
@@ -32,7 +44,12 @@ public struct BatchOutcome: Sendable, Equatable {
     public var created: [CommittedTransfer] = []
     /// Posts, voids and expiries in timestamp order.
     public var pendingOutcomes: [PendingOutcome] = []
+    /// Every account's balances after each event (transfers and expiries) that changed them.
     public var balanceChanges: [BalanceChange] = []
+    /// The balances after each created transfer, parallel to `created`.
+    public var transferBalances: [TransferBalances] = []
+    /// The balances after each expiry (two per expired transfer): the history rows that no transfer row holds.
+    public var expiryBalances: [BalanceChange] = []
 
     public init() {}
 

@@ -4,8 +4,8 @@ import GRDB
 
 /// One group commit: load the snapshot the batches need, decide them, write everything.
 ///
-/// The hot loops (the snapshot's lookups and the writes, about 8,000 transfer rows, 16,000
-/// balance-history rows and up to 16,000 balance updates per full commit) bind and read through
+/// The hot loops (the snapshot's lookups and the writes, about 8,000 transfer rows carrying both
+/// accounts' balances after them, and up to 16,000 balance updates per full commit) bind and read through
 /// `SQLiteRawStatement` instead of GRDB's `StatementArguments` and `Row`, which box every value:
 /// see docs/ledger.md for the measured effect.
 enum LedgerCommit {
@@ -35,34 +35,24 @@ enum LedgerCommit {
         let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM ledger_batches ORDER BY seq DESC LIMIT 1"))
             .map { LedgerBatchHead(seq: $0[0], hash: Array($0[1] as Data)) }
         cache.validate(against: previous)
-        var state = try snapshot(for: batches.flatMap { $0 }, db: db, now: now, cached: cache.accounts)
-        var created: [CommittedTransfer] = []
-        var outcomes: [PendingOutcome] = []
-        var changes: [BalanceChange] = []
-        var results: [[TransferResult]] = []
-        for batch in batches {
-            let outcome = LedgerEngine.apply(batch, to: &state, now: now)
-            results.append(outcome.results)
-            created += outcome.created
-            outcomes += outcome.pendingOutcomes
-            changes += outcome.balanceChanges
-        }
-        guard !created.isEmpty || !outcomes.isEmpty else { return (results, state.accounts, previous) }
+        let state = try snapshot(for: batches.flatMap { $0 }, db: db, now: now, cached: cache.accounts)
+        let plan = LedgerCommitPlan(deciding: batches, against: state, now: now)
+        guard !plan.isEmpty else { return (plan.results, plan.accounts, previous) }
 
         let seq = (previous?.seq ?? 0) + 1
         let previousHash = previous?.hash ?? LedgerBatchHash.genesis
-        let hash = LedgerBatchHash.compute(previous: previousHash, seq: seq, transfers: created, outcomes: outcomes)
+        let hash = LedgerBatchHash.compute(previous: previousHash, seq: seq, transfers: plan.created, outcomes: plan.outcomes)
         try db.execute(
             sql: "INSERT INTO ledger_batches (seq, timestamp, transfer_count, outcome_count, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [seq, Int64(clamping: now), created.count, outcomes.count, Data(previousHash), Data(hash)])
+            arguments: [seq, Int64(clamping: now), plan.created.count, plan.outcomes.count, Data(previousHash), Data(hash)])
 
         let insertTransfer = SQLiteRawStatement(try db.cachedStatement(sql: """
             INSERT INTO ledger_transfers (id, batch, debit_account_id, credit_account_id, asset, amount, request_debit_account_id,
                 request_credit_account_id, request_asset, request_amount, flags, pending_id, timeout, code, reference, metadata,
-                timestamp, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                timestamp, expires_at, \(SQLiteLedgerStore.transferBalanceColumns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
-        for transfer in created {
+        for (transfer, balances) in zip(plan.created, plan.transferBalances) {
             let request = transfer.request
             insertTransfer.bind(1, transfer.id.value)
             insertTransfer.bind(2, seq)
@@ -82,12 +72,14 @@ enum LedgerCommit {
             insertTransfer.bind(16, request.metadata)
             insertTransfer.bind(17, Int64(clamping: transfer.timestamp))
             insertTransfer.bind(18, transfer.expiresAt.map { Int64(clamping: $0) })
+            insertTransfer.bind(balances: balances.debit, from: 19)
+            insertTransfer.bind(balances: balances.credit, from: 23)
             try insertTransfer.execute()
         }
         let insertOutcome = SQLiteRawStatement(try db.cachedStatement(sql: """
             INSERT INTO ledger_pending_outcomes (pending_id, batch, kind, transfer_id, timestamp) VALUES (?, ?, ?, ?, ?)
             """))
-        for outcome in outcomes {
+        for outcome in plan.outcomes {
             insertOutcome.bind(1, outcome.pendingID.value)
             insertOutcome.bind(2, seq)
             insertOutcome.bind(3, outcome.kind.rawValue)
@@ -99,7 +91,7 @@ enum LedgerCommit {
             INSERT INTO ledger_balance_history (account_id, timestamp, debits_pending, debits_posted, credits_pending, credits_posted)
             VALUES (?, ?, ?, ?, ?, ?)
             """))
-        for change in changes {
+        for change in plan.expiryBalances {
             insertHistory.bind(1, change.accountID.value)
             insertHistory.bind(2, Int64(clamping: change.timestamp))
             insertHistory.bind(balances: change.balances, from: 3)
@@ -109,14 +101,12 @@ enum LedgerCommit {
             UPDATE ledger_account_balances SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ?
             WHERE account_id = ?
             """))
-        var seen = Set<LedgerID>(minimumCapacity: changes.count)
-        for change in changes where seen.insert(change.accountID).inserted {
-            guard let balances = state.accounts[change.accountID]?.balances else { continue }
+        for (id, balances) in plan.finalBalances {
             updateBalances.bind(balances: balances, from: 1)
-            updateBalances.bind(5, change.accountID.value)
+            updateBalances.bind(5, id.value)
             try updateBalances.execute()
         }
-        return (results, state.accounts, LedgerBatchHead(seq: seq, hash: hash))
+        return (plan.results, plan.accounts, LedgerBatchHead(seq: seq, hash: hash))
     }
 
     /// The accounts, transfers and pending outcomes these transfers can touch, and every pending

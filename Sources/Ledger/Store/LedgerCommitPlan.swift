@@ -6,8 +6,10 @@ struct LedgerCommitPlan {
     var created: [CommittedTransfer] = []
     /// Posts, voids and expiries in timestamp order.
     var outcomes: [PendingOutcome] = []
-    /// Every account's balances after each event that changed them, for the history.
-    var changes: [BalanceChange] = []
+    /// Both accounts' balances after each created transfer, parallel to `created`: stored in the transfer rows.
+    var transferBalances: [TransferBalances] = []
+    /// The balances after each expiry: the only balance-history rows stored apart from transfers.
+    var expiryBalances: [BalanceChange] = []
     /// The final balances of every changed account, each once.
     var finalBalances: [(id: LedgerID, balances: AccountBalances)] = []
 
@@ -17,18 +19,25 @@ struct LedgerCommitPlan {
     /// Decides `batches` in order against `state` (the snapshot the store loaded).
     init(deciding batches: [[Transfer]], against state: LedgerState, now: UInt64) {
         var state = state
+        var changed: [LedgerID] = []
         for batch in batches {
             let outcome = LedgerEngine.apply(batch, to: &state, now: now)
             results.append(outcome.results)
             created += outcome.created
             outcomes += outcome.pendingOutcomes
-            changes += outcome.balanceChanges
+            transferBalances += outcome.transferBalances
+            expiryBalances += outcome.expiryBalances
+            changed += outcome.balanceChanges.map(\.accountID)
         }
-        var seen = Set<LedgerID>()
-        for change in changes where seen.insert(change.accountID).inserted {
-            if let balances = state.accounts[change.accountID]?.balances { finalBalances.append((change.accountID, balances)) }
+        var seen = Set<LedgerID>(minimumCapacity: changed.count)
+        for id in changed where seen.insert(id).inserted {
+            if let balances = state.accounts[id]?.balances { finalBalances.append((id, balances)) }
         }
+        accounts = state.accounts
     }
+
+    /// Every account of the snapshot as the batches left it (for the store's account cache).
+    private(set) var accounts: [LedgerID: Account] = [:]
 
     /// The ids of the transfers the batches name: their own (for idempotency) and the pending
     /// transfers they post or void.

@@ -104,5 +104,47 @@ public enum LedgerMigrations {
                 CREATE INDEX ledger_pending_outcomes_timestamp ON ledger_pending_outcomes(timestamp);
                 """)
         },
+        // The balance history moves into the transfer rows: each transfer stores both accounts'
+        // balances after it, so a commit appends one row per transfer instead of three (the two
+        // history rows landed at random places in an index keyed by account; on a batch of 8,000
+        // they cost about as much as everything else together, see docs/benchmarks.md). History
+        // rows remain only for expiries, which have no transfer row. Existing rows move over once,
+        // with the append-only triggers lifted inside this migration's transaction alone.
+        SchemaMigration(domain: "ledger", number: 3, name: "balances-in-transfer-rows") { db in
+            for column in transferBalanceColumns {
+                try db.execute(sql: "ALTER TABLE ledger_transfers ADD COLUMN \(column) TEXT")
+            }
+            let assignments = transferBalanceSources.map { column, side, balance in
+                """
+                \(column) = (SELECT h.\(balance) FROM ledger_balance_history h
+                    WHERE h.account_id = ledger_transfers.\(side)_account_id AND h.timestamp = ledger_transfers.timestamp)
+                """
+            }
+            try db.execute(sql: """
+                DROP TRIGGER ledger_transfers_no_update;
+                DROP TRIGGER ledger_balance_history_no_delete;
+                UPDATE ledger_transfers SET \(assignments.joined(separator: ", "));
+                DELETE FROM ledger_balance_history WHERE timestamp IN (SELECT timestamp FROM ledger_transfers);
+                CREATE TRIGGER ledger_transfers_no_update BEFORE UPDATE ON ledger_transfers
+                    BEGIN SELECT RAISE(ABORT, 'ledger_transfers is append-only'); END;
+                CREATE TRIGGER ledger_balance_history_no_delete BEFORE DELETE ON ledger_balance_history
+                    BEGIN SELECT RAISE(ABORT, 'ledger_balance_history is append-only'); END;
+                """)
+            let incomplete = try String.fetchOne(db, sql: """
+                SELECT id FROM ledger_transfers WHERE \(transferBalanceColumns.map { "\($0) IS NULL" }.joined(separator: " OR ")) LIMIT 1
+                """)
+            if let incomplete {
+                throw LedgerError("corrupt ledger database: transfer \(incomplete) has no balance-history rows to move into it")
+            }
+        },
     ]
+
+    /// The balance columns of a transfer row, in `balanceColumns` order: the debit account's four
+    /// balances after the transfer, then the credit account's.
+    static let transferBalanceColumns = transferBalanceSources.map(\.column)
+
+    /// Each transfer balance column with its side (`debit`/`credit`) and the balance it holds.
+    static let transferBalanceSources: [(column: String, side: String, balance: String)] = ["debit", "credit"].flatMap { side in
+        ["debits_pending", "debits_posted", "credits_pending", "credits_posted"].map { ("\(side)_\($0)", side, $0) }
+    }
 }

@@ -11,9 +11,21 @@ enum LedgerRecomputation {
         let hash: [UInt8]
     }
 
+    /// A stored transfer with its batch number and the balances its row records.
+    struct StoredTransfer {
+        let transfer: CommittedTransfer
+        let batch: Int64
+        let balances: TransferBalances
+    }
+
     static func verify(db: Database) throws -> LedgerVerification {
-        let transfers = try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.transferColumns), batch FROM ledger_transfers ORDER BY timestamp")
-            .map { row throws in (try SQLiteLedgerStore.transfer(from: row), row[16] as Int64) }
+        let transfers = try Row.fetchAll(db, sql: """
+            SELECT \(SQLiteLedgerStore.transferColumns), batch, \(SQLiteLedgerStore.transferBalanceColumns) FROM ledger_transfers ORDER BY timestamp
+            """).map { row throws in
+            StoredTransfer(
+                transfer: try SQLiteLedgerStore.transfer(from: row), batch: row[16],
+                balances: TransferBalances(debit: try SQLiteLedgerStore.balances(row, at: 17), credit: try SQLiteLedgerStore.balances(row, at: 21)))
+        }
         let outcomes = try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.outcomeColumns), batch FROM ledger_pending_outcomes ORDER BY timestamp")
             .map { row throws in (try SQLiteLedgerStore.outcome(from: row), row[4] as Int64) }
         let batches = try Row.fetchAll(db, sql: "SELECT seq, prev_hash, hash FROM ledger_batches ORDER BY seq").map { row in
@@ -21,18 +33,30 @@ enum LedgerRecomputation {
         }
         let accounts = try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) ORDER BY a.id")
             .map(SQLiteLedgerStore.account(from:))
-        return verify(transfers: transfers, outcomes: outcomes, batches: batches, accounts: accounts)
+        let history = try Row.fetchAll(db, sql: "SELECT account_id, timestamp, \(SQLiteLedgerStore.balanceColumns) FROM ledger_balance_history")
+            .map { row throws in
+                BalanceChange(accountID: try LedgerID(validating: row.text(0), field: "account_id"), timestamp: UInt64(clamping: row.int64(1)),
+                              balances: try SQLiteLedgerStore.balances(row, at: 2))
+            }
+        return verify(transfers: transfers, outcomes: outcomes, batches: batches, accounts: accounts, history: history)
     }
 
     /// Recomputes from stored rows: transfers and outcomes in timestamp order with their batch
-    /// numbers, batch headers in sequence order, accounts in id order.
+    /// numbers, batch headers in sequence order, accounts in id order, the expiries' history rows
+    /// in any order. Besides the chain and the final balances, every balance a transfer row or a
+    /// history row records must be the replayed one (they are not covered by the batch hashes).
     static func verify(
-        transfers stored: [(CommittedTransfer, Int64)], outcomes storedOutcomes: [(PendingOutcome, Int64)],
-        batches: [StoredBatch], accounts: [Account]
+        transfers stored: [StoredTransfer], outcomes storedOutcomes: [(PendingOutcome, Int64)],
+        batches: [StoredBatch], accounts: [Account], history: [BalanceChange]
     ) -> LedgerVerification {
-        let transfers = stored.map(\.0)
+        let transfers = stored.map(\.transfer)
         var transfersByBatch: [Int64: [CommittedTransfer]] = [:]
-        for (transfer, batch) in stored { transfersByBatch[batch, default: []].append(transfer) }
+        for row in stored { transfersByBatch[row.batch, default: []].append(row.transfer) }
+        var recorded: [LedgerID: TransferBalances] = [:]
+        for row in stored { recorded[row.transfer.id] = row.balances }
+        struct HistoryKey: Hashable { let account: LedgerID, timestamp: UInt64 }
+        var historyRows: [HistoryKey: AccountBalances] = [:]
+        for row in history { historyRows[HistoryKey(account: row.accountID, timestamp: row.timestamp)] = row.balances }
         let outcomes = storedOutcomes.map(\.0)
         var outcomesByBatch: [Int64: [PendingOutcome]] = [:]
         for (outcome, batch) in storedOutcomes { outcomesByBatch[batch, default: []].append(outcome) }
@@ -78,11 +102,26 @@ enum LedgerRecomputation {
                         return .broken("transfer \(transfer.id) overflows a balance")
                     }
                 }
+                if let stored = recorded[transfer.id] {
+                    for (side, account, value) in [("debit", transfer.debitAccountID, stored.debit), ("credit", transfer.creditAccountID, stored.credit)]
+                    where (balances[account] ?? .zero) != value {
+                        return .broken("transfer \(transfer.id): the \(side) account's balances it records are not the ones its transfers give")
+                    }
+                }
             case .expiry(let outcome):
                 guard let pending = byID[outcome.pendingID], release(pending, in: &balances) else {
                     return .broken("the expiry of \(outcome.pendingID) releases a pending transfer that is not stored or not pending")
                 }
+                for account in [pending.debitAccountID, pending.creditAccountID] {
+                    let key = HistoryKey(account: account, timestamp: outcome.timestamp)
+                    guard historyRows.removeValue(forKey: key) == (balances[account] ?? .zero) else {
+                        return .broken("the expiry of \(outcome.pendingID): the balance history of \(account) is missing or wrong")
+                    }
+                }
             }
+        }
+        if let stray = historyRows.keys.min(by: { ($0.timestamp, $0.account) < ($1.timestamp, $1.account) }) {
+            return .broken("balance history of \(stray.account) at \(stray.timestamp) matches no expiry")
         }
         var sums: [String: (debits: LedgerSum, credits: LedgerSum)] = [:]
         for account in accounts {

@@ -14,20 +14,14 @@ extension SQLiteLedgerStore {
         let limit = try TransferQuery.validate(limit: limit)
         return try await database.pool.read { db in
             guard try Self.account(id, db: db) != nil else { return nil }
-            // Timestamps are unique per account here, so the (timestamp, id) key reduces to the timestamp.
+            // Timestamps are unique across the ledger, so the (timestamp, id) key reduces to the timestamp.
             let after = cursor.map { Int64(clamping: $0.timestamp) } ?? -1
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT h.timestamp, h.debits_pending, h.debits_posted, h.credits_pending, h.credits_posted,
-                       t.id AS transfer_id, o.pending_id AS expired_id
-                FROM ledger_balance_history h
-                LEFT JOIN ledger_transfers t ON t.timestamp = h.timestamp
-                LEFT JOIN ledger_pending_outcomes o ON o.timestamp = h.timestamp AND o.kind = 'expired'
-                WHERE h.account_id = ? AND h.timestamp > ?
-                ORDER BY h.timestamp LIMIT ?
-                """, arguments: [id.value, after, limit + 1])
+            let query = Self.historySQL.page
+            let values: [Int: any DatabaseValueConvertible] = [1: id.value, 2: after, 3: limit + 1]
+            let rows = try Row.fetchAll(db.cachedStatement(sql: query.sql), arguments: StatementArguments(query.parameters.map { values[$0] }))
             let entries = try rows.prefix(limit).map { row throws in
                 try LedgerRowDecoding.historyEntry(
-                    of: id, timestamp: row["timestamp"], transferID: row["transfer_id"], expiredID: row["expired_id"],
+                    of: id, timestamp: row[0], transferID: row[5], expiredID: row[6],
                     balances: try Self.balances(row, at: 1))
             }
             return LedgerPage(rows: entries, nextCursor: rows.count > limit ? entries.last?.cursor : nil)

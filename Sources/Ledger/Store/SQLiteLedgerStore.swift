@@ -99,10 +99,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {
         try await database.pool.read { db in
             guard try Self.account(id, db: db) != nil else { return nil }
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT \(Self.balanceColumns) FROM ledger_balance_history WHERE account_id = ? AND timestamp <= ? ORDER BY timestamp DESC LIMIT 1
-                """, arguments: [id.value, Int64(clamping: timestamp)]) else { return .zero }
-            return try Self.balances(row, at: 0)
+            let query = Self.historySQL.balances
+            let values: [Int: any DatabaseValueConvertible] = [1: id.value, 2: Int64(clamping: timestamp)]
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: query.sql), arguments: StatementArguments(query.parameters.map { values[$0] }))
+            else { return .zero }
+            return try Self.balances(row, at: 1)
         }
     }
 
@@ -121,6 +122,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         id, debit_account_id, credit_account_id, asset, amount, request_debit_account_id, request_credit_account_id, \
         request_asset, request_amount, flags, pending_id, timeout, code, reference, metadata, timestamp
         """
+    /// Both accounts' balances after the transfer, each in `balanceColumns` order: debit side, then credit side.
+    static let transferBalanceColumns = LedgerMigrations.transferBalanceColumns.joined(separator: ", ")
     /// The columns `account(from:)` decodes, in order, over `accountSource`.
     static let accountColumns = """
         a.id, a.asset, a.owner, a.code, a.metadata, a.flags, a.timestamp, \
@@ -129,6 +132,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     static let accountSource = "ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id"
     /// The columns `balances(_:at:)` decodes, in order, from its start position.
     static let balanceColumns = "debits_pending, debits_posted, credits_pending, credits_posted"
+    /// The balance-history reads in SQLite's dialect.
+    static let historySQL = (balances: LedgerHistorySQL.sqlite.balances(), page: LedgerHistorySQL.sqlite.page())
     /// The columns `outcome(from:)` decodes, in order.
     static let outcomeColumns = "pending_id, kind, transfer_id, timestamp"
 

@@ -37,9 +37,9 @@ enum PostgresLedgerCommit {
                 VALUES (\(seq), \(Int64(clamping: now)), \(Int32(plan.created.count)), \(Int32(plan.outcomes.count)),
                         \(Data(previousHash)), \(Data(hash)))
                 """)
-            try await insertTransfers(plan.created, batch: seq, connection: connection)
+            try await insertTransfers(plan.created, balances: plan.transferBalances, batch: seq, connection: connection)
             try await insertOutcomes(plan.outcomes, batch: seq, connection: connection)
-            try await insertHistory(plan.changes, connection: connection)
+            try await insertHistory(plan.expiryBalances, connection: connection)
             try await updateBalances(plan.finalBalances, connection: connection)
             return plan.results
         }
@@ -83,7 +83,9 @@ enum PostgresLedgerCommit {
     // Nullable columns travel as arrays of non-null sentinels turned back into NULL by NULLIF:
     // "" for ids and asset codes (never empty when present) and -1 for expiry (never negative).
 
-    static func insertTransfers(_ created: [CommittedTransfer], batch: Int64, connection: PostgresConnection) async throws {
+    static func insertTransfers(
+        _ created: [CommittedTransfer], balances: [TransferBalances], batch: Int64, connection: PostgresConnection
+    ) async throws {
         guard !created.isEmpty else { return }
         var ids: [String] = [], debits: [String] = [], credits: [String] = [], assets: [String] = [], amounts: [String] = []
         var requestDebits: [String] = [], requestCredits: [String] = [], requestAssets: [String] = [], requestAmounts: [String] = []
@@ -109,20 +111,35 @@ enum PostgresLedgerCommit {
             timestamps.append(Int64(clamping: transfer.timestamp))
             expiries.append(transfer.expiresAt.map { Int64(clamping: $0) } ?? -1)
         }
-        try await connection.execute("""
+        // One text array per balance column, in `LedgerMigrations.transferBalanceColumns` order.
+        let balanceArrays: [[String]] = [
+            balances.map { String($0.debit.debitsPending) }, balances.map { String($0.debit.debitsPosted) },
+            balances.map { String($0.debit.creditsPending) }, balances.map { String($0.debit.creditsPosted) },
+            balances.map { String($0.credit.debitsPending) }, balances.map { String($0.credit.debitsPosted) },
+            balances.map { String($0.credit.creditsPending) }, balances.map { String($0.credit.creditsPosted) },
+        ]
+        let balanceColumns = LedgerMigrations.transferBalanceColumns
+        // Each column travels as one array parameter, typed for unnest.
+        let arrays: [(values: any PostgresThrowingDynamicTypeEncodable, type: String)] = [
+            (ids, "text"), (debits, "text"), (credits, "text"), (assets, "text"), (amounts, "text"), (requestDebits, "text"),
+            (requestCredits, "text"), (requestAssets, "text"), (requestAmounts, "text"), (flags, "int8"), (pendingIDs, "text"),
+            (timeouts, "int8"), (codes, "int8"), (references, "text"), (metadata, "text"), (timestamps, "int8"), (expiries, "int8"),
+        ] + balanceArrays.map { ($0, "text") }
+        var binds = PostgresBindings(capacity: arrays.count)
+        for array in arrays { try binds.append(array.values) }
+        let unnest = arrays.enumerated().map { "$\($0.offset + 1)::\($0.element.type)[]" }.joined(separator: ", ")
+        try await connection.execute(PostgresQuery(unsafeSQL: """
             INSERT INTO ledger_transfers (id, batch, debit_account_id, credit_account_id, asset, amount, request_debit_account_id,
                 request_credit_account_id, request_asset, request_amount, flags, pending_id, timeout, code, reference, metadata,
-                timestamp, expires_at)
+                timestamp, expires_at, \(balanceColumns.joined(separator: ", ")))
             SELECT u.id, \(batch), u.debit, u.credit, u.asset, u.amount::numeric, NULLIF(u.request_debit, ''),
                 NULLIF(u.request_credit, ''), NULLIF(u.request_asset, ''), u.request_amount::numeric, u.flags,
-                NULLIF(u.pending_id, ''), u.timeout, u.code, u.reference, u.metadata, u.timestamp, NULLIF(u.expires_at, -1)
-            FROM unnest(\(ids)::text[], \(debits)::text[], \(credits)::text[], \(assets)::text[], \(amounts)::text[],
-                        \(requestDebits)::text[], \(requestCredits)::text[], \(requestAssets)::text[], \(requestAmounts)::text[],
-                        \(flags)::int8[], \(pendingIDs)::text[], \(timeouts)::int8[], \(codes)::int8[], \(references)::text[],
-                        \(metadata)::text[], \(timestamps)::int8[], \(expiries)::int8[])
+                NULLIF(u.pending_id, ''), u.timeout, u.code, u.reference, u.metadata, u.timestamp, NULLIF(u.expires_at, -1),
+                \(balanceColumns.map { "u.\($0)::numeric" }.joined(separator: ", "))
+            FROM unnest(\(unnest))
                 AS u(id, debit, credit, asset, amount, request_debit, request_credit, request_asset, request_amount, flags,
-                     pending_id, timeout, code, reference, metadata, timestamp, expires_at)
-            """)
+                     pending_id, timeout, code, reference, metadata, timestamp, expires_at, \(balanceColumns.joined(separator: ", ")))
+            """, binds: binds))
     }
 
     static func insertOutcomes(_ outcomes: [PendingOutcome], batch: Int64, connection: PostgresConnection) async throws {

@@ -112,5 +112,36 @@ public enum PostgresLedgerMigrations {
             "CREATE TRIGGER ledger_account_balances_no_delete BEFORE DELETE ON ledger_account_balances FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
             "CREATE TRIGGER ledger_account_balances_no_truncate BEFORE TRUNCATE ON ledger_account_balances FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
         ]),
+        // As SQLite's migration 3: each transfer row carries both accounts' balances after it;
+        // history rows remain for expiries only. Existing rows move over once, with the
+        // append-only triggers disabled inside this migration's transaction alone.
+        PostgresMigration(domain: "ledger", number: 2, name: "balances-in-transfer-rows", sql: LedgerMigrations.transferBalanceColumns.map { column in
+            "ALTER TABLE ledger_transfers ADD COLUMN \(column) numeric(39,0) CHECK (\(column) >= 0)"
+        } + [
+            "ALTER TABLE ledger_transfers DISABLE TRIGGER ledger_transfers_append_only",
+            "ALTER TABLE ledger_balance_history DISABLE TRIGGER ledger_balance_history_append_only",
+            """
+            UPDATE ledger_transfers t SET \(LedgerMigrations.transferBalanceSources.map { column, side, balance in
+                "\(column) = \(side == "debit" ? "d" : "c").\(balance)"
+            }.joined(separator: ", "))
+            FROM ledger_balance_history d, ledger_balance_history c
+            WHERE d.account_id = t.debit_account_id AND d.timestamp = t.timestamp
+              AND c.account_id = t.credit_account_id AND c.timestamp = t.timestamp
+            """,
+            "DELETE FROM ledger_balance_history h USING ledger_transfers t WHERE t.timestamp = h.timestamp",
+            "ALTER TABLE ledger_transfers ENABLE TRIGGER ledger_transfers_append_only",
+            "ALTER TABLE ledger_balance_history ENABLE TRIGGER ledger_balance_history_append_only",
+            """
+            DO $$
+            DECLARE incomplete text;
+            BEGIN
+                SELECT id INTO incomplete FROM ledger_transfers
+                WHERE \(LedgerMigrations.transferBalanceColumns.map { "\($0) IS NULL" }.joined(separator: " OR ")) LIMIT 1;
+                IF incomplete IS NOT NULL THEN
+                    RAISE EXCEPTION 'corrupt ledger database: transfer % has no balance-history rows to move into it', incomplete;
+                END IF;
+            END $$
+            """,
+        ]),
     ]
 }

@@ -17,15 +17,8 @@ extension PostgresLedgerStore {
         return try await database.transaction("reading the history of \(id)") { connection in
             guard try await Self.account(id, connection: connection) != nil else { return nil }
             let after = cursor.map { Int64(clamping: $0.timestamp) } ?? -1
-            let rows = try await connection.rows(PostgresQuery(unsafeSQL: """
-                SELECT h.timestamp, h.debits_pending::text, h.debits_posted::text, h.credits_pending::text, h.credits_posted::text,
-                       t.id, o.pending_id
-                FROM ledger_balance_history h
-                LEFT JOIN ledger_transfers t ON t.timestamp = h.timestamp
-                LEFT JOIN ledger_pending_outcomes o ON o.timestamp = h.timestamp AND o.kind = 'expired'
-                WHERE h.account_id = $1 AND h.timestamp > $2
-                ORDER BY h.timestamp LIMIT $3
-                """, binds: Self.binds(id.value, after, Int64(limit + 1))))
+            let rows = try await connection.rows(PostgresQuery(
+                unsafeSQL: Self.historySQL.page.sql, binds: Self.binds(id.value, after, Int64(limit + 1))))
             let entries = try rows.prefix(limit).map { row throws in
                 let columns = PostgresColumns(row)
                 return try LedgerRowDecoding.historyEntry(
@@ -101,8 +94,15 @@ extension PostgresLedgerStore {
         try await database.transaction("verifying the ledger") { connection in
             // One snapshot for every read below.
             try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            let transfers = try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.transferColumns), batch FROM ledger_transfers ORDER BY timestamp"))
-                .map { row throws in let columns = PostgresColumns(row); return (try LedgerRowDecoding.transfer(columns), try columns.integer(16)) }
+            let balanceColumns = LedgerMigrations.transferBalanceColumns.map { "\($0)::text" }.joined(separator: ", ")
+            let transfers = try await connection.rows(PostgresQuery(
+                unsafeSQL: "SELECT \(Self.transferColumns), batch, \(balanceColumns) FROM ledger_transfers ORDER BY timestamp"
+            )).map { row throws in
+                let columns = PostgresColumns(row)
+                return LedgerRecomputation.StoredTransfer(
+                    transfer: try LedgerRowDecoding.transfer(columns), batch: try columns.integer(16),
+                    balances: TransferBalances(debit: try LedgerRowDecoding.balances(columns, at: 17), credit: try LedgerRowDecoding.balances(columns, at: 21)))
+            }
             let outcomes = try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.outcomeColumns), batch FROM ledger_pending_outcomes ORDER BY timestamp"))
                 .map { row throws in let columns = PostgresColumns(row); return (try LedgerRowDecoding.outcome(columns), try columns.integer(4)) }
             let batches = try await connection.rows("SELECT seq, prev_hash, hash FROM ledger_batches ORDER BY seq").map { row throws in
@@ -111,7 +111,15 @@ extension PostgresLedgerStore {
             }
             let accounts = try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.accountColumns) FROM \(Self.accountSource) ORDER BY a.id COLLATE \"C\""))
                 .map { try LedgerRowDecoding.account(PostgresColumns($0)) }
-            return LedgerRecomputation.verify(transfers: transfers, outcomes: outcomes, batches: batches, accounts: accounts)
+            let history = try await connection.rows(PostgresQuery(
+                unsafeSQL: "SELECT account_id, timestamp, \(Self.balanceColumns) FROM ledger_balance_history"
+            )).map { row throws in
+                let columns = PostgresColumns(row)
+                return BalanceChange(
+                    accountID: try LedgerRowDecoding.id(columns, 0, "account_id"), timestamp: UInt64(clamping: try columns.integer(1)),
+                    balances: try LedgerRowDecoding.balances(columns, at: 2))
+            }
+            return LedgerRecomputation.verify(transfers: transfers, outcomes: outcomes, batches: batches, accounts: accounts, history: history)
         }
     }
 }

@@ -112,13 +112,15 @@ public final class PostgresLedgerStore: LedgerStore {
     public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {
         try await database.transaction("reading the balances of \(id)") { connection in
             guard try await Self.account(id, connection: connection) != nil else { return nil }
-            guard let row = try await connection.rows(PostgresQuery(unsafeSQL: """
-                SELECT \(Self.balanceColumns) FROM ledger_balance_history WHERE account_id = $1 AND timestamp <= $2
-                ORDER BY timestamp DESC LIMIT 1
-                """, binds: Self.binds(id.value, Int64(clamping: timestamp)))).first else { return .zero }
-            return try LedgerRowDecoding.balances(PostgresColumns(row), at: 0)
+            guard let row = try await connection.rows(PostgresQuery(
+                unsafeSQL: Self.historySQL.balances.sql, binds: Self.binds(id.value, Int64(clamping: timestamp)))).first
+            else { return .zero }
+            return try LedgerRowDecoding.balances(PostgresColumns(row), at: 1)
         }
     }
+
+    /// The balance-history reads in PostgreSQL's dialect.
+    static let historySQL = (balances: LedgerHistorySQL.postgres.balances(), page: LedgerHistorySQL.postgres.page())
 
     /// Bindings for `PostgresQuery(unsafeSQL:binds:)`, whose SQL is assembled from fixed column lists.
     static func binds(_ values: any PostgresThrowingDynamicTypeEncodable...) throws -> PostgresBindings {
