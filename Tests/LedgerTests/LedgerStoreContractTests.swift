@@ -83,6 +83,7 @@ final class TestClock: @unchecked Sendable {
     private var value: UInt64 = 1_700_000_000_000_000_000
     var now: UInt64 { lock.withLock { value } }
     func advance(seconds: UInt64) { lock.withLock { value += seconds * 1_000_000_000 } }
+    func set(_ nanoseconds: UInt64) { lock.withLock { value = nanoseconds } }
 }
 
 func transfer(_ name: String, _ debit: String?, _ credit: String?, _ amount: UInt128, flags: TransferFlags = [], pending: String? = nil, timeout: UInt32 = 0, asset: String? = "USDT") -> Transfer {

@@ -29,16 +29,53 @@ enum LedgerCommit {
     }
 
     /// The work inside the transaction: results, the accounts as they now stand, and the new head.
+    ///
+    /// Optimistic first: the snapshot skips looking up the batches' own transfer ids (8,000 index
+    /// probes, about a tenth of a full commit) and assumes none is stored yet. Two checks make
+    /// that exact: a transfer the plan creates whose id is stored fails the insert on the unique
+    /// index, and the ids of transfers the plan rejects are looked up (a stored one must read
+    /// `exists…`, whatever else it would fail on). Either way the writes roll back to a savepoint
+    /// and the batches are decided again against the full snapshot, still under the write lock.
     static func commit(
         _ batches: [[Transfer]], db: Database, now: UInt64, cache: LedgerAccountCache
     ) throws -> ([[TransferResult]], [LedgerID: Account], LedgerBatchHead?) {
         let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM ledger_batches ORDER BY seq DESC LIMIT 1"))
             .map { LedgerBatchHead(seq: $0[0], hash: Array($0[1] as Data)) }
         cache.validate(against: previous)
-        let state = try snapshot(for: batches.flatMap { $0 }, db: db, now: now, cached: cache.accounts)
-        let plan = LedgerCommitPlan(deciding: batches, against: state, now: now)
-        guard !plan.isEmpty else { return (plan.results, plan.accounts, previous) }
+        let transfers = batches.flatMap { $0 }
+        let optimistic = LedgerCommitPlan(
+            deciding: batches, against: try snapshot(for: transfers, db: db, now: now, cached: cache.accounts, ownIDs: false), now: now)
+        if try !anyStored(optimistic.rejectedIDs(batches), db: db) {
+            try db.execute(sql: "SAVEPOINT ledger_optimistic")
+            do {
+                let head = try write(optimistic, previous: previous, db: db, now: now)
+                try db.execute(sql: "RELEASE ledger_optimistic")
+                return (optimistic.results, optimistic.accounts, head)
+            } catch let error as DatabaseError where isStoredTransferID(error) {
+                try db.execute(sql: "ROLLBACK TO ledger_optimistic; RELEASE ledger_optimistic")
+            }
+        }
+        let plan = LedgerCommitPlan(
+            deciding: batches, against: try snapshot(for: transfers, db: db, now: now, cached: cache.accounts, ownIDs: true), now: now)
+        return (plan.results, plan.accounts, try write(plan, previous: previous, db: db, now: now))
+    }
 
+    /// Whether the insert failed on `ledger_transfers.id`'s unique index: the id is stored already.
+    static func isStoredTransferID(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_CONSTRAINT && (error.message ?? "").contains("UNIQUE constraint failed: ledger_transfers.id")
+    }
+
+    /// Whether any of these transfer ids is stored.
+    static func anyStored(_ ids: [String], db: Database) throws -> Bool {
+        var found = false
+        try fetch(ids, select: "SELECT 1 FROM ledger_transfers WHERE id IN", db: db) { _ in found = true }
+        return found
+    }
+
+    /// Writes what `plan` decided as the batch after `previous`; returns the new head (`previous`
+    /// when the plan changes nothing).
+    static func write(_ plan: LedgerCommitPlan, previous: LedgerBatchHead?, db: Database, now: UInt64) throws -> LedgerBatchHead? {
+        guard !plan.isEmpty else { return previous }
         let seq = (previous?.seq ?? 0) + 1
         let previousHash = previous?.hash ?? LedgerBatchHash.genesis
         let hash = LedgerBatchHash.compute(previous: previousHash, seq: seq, transfers: plan.created, outcomes: plan.outcomes)
@@ -106,12 +143,15 @@ enum LedgerCommit {
             updateBalances.bind(5, id.value)
             try updateBalances.execute()
         }
-        return (plan.results, plan.accounts, LedgerBatchHead(seq: seq, hash: hash))
+        return LedgerBatchHead(seq: seq, hash: hash)
     }
 
     /// The accounts, transfers and pending outcomes these transfers can touch, and every pending
     /// transfer already due to expire. Accounts in `cached` (already validated) are not loaded.
-    static func snapshot(for transfers: [Transfer], db: Database, now: UInt64, cached: [LedgerID: Account] = [:]) throws -> LedgerState {
+    /// Without `ownIDs` the transfers' own ids are not looked up, only the pending ids they name.
+    static func snapshot(
+        for transfers: [Transfer], db: Database, now: UInt64, cached: [LedgerID: Account] = [:], ownIDs: Bool = true
+    ) throws -> LedgerState {
         var state = LedgerState()
         let lastTransfer = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(timestamp) FROM ledger_transfers")) ?? 0
         let lastOutcome = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(timestamp) FROM ledger_pending_outcomes")) ?? 0
@@ -130,7 +170,7 @@ enum LedgerCommit {
         var transferIDs = Set<String>(minimumCapacity: transfers.count)
         var accountIDs = Set<LedgerID>(minimumCapacity: transfers.count * 2)
         for transfer in transfers {
-            transferIDs.insert(transfer.id.value)
+            if ownIDs { transferIDs.insert(transfer.id.value) }
             if let pending = transfer.pendingID { transferIDs.insert(pending.value) }
             if let debit = transfer.debitAccountID { accountIDs.insert(debit) }
             if let credit = transfer.creditAccountID { accountIDs.insert(credit) }

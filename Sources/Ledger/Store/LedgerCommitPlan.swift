@@ -39,6 +39,13 @@ struct LedgerCommitPlan {
     /// Every account of the snapshot as the batches left it (for the store's account cache).
     private(set) var accounts: [LedgerID: Account] = [:]
 
+    /// The ids of the transfers that were not created (rejected, or repeated within the batches).
+    func rejectedIDs(_ batches: [[Transfer]]) -> [String] {
+        zip(batches, results).flatMap { batch, results in
+            zip(batch, results).compactMap { transfer, result in result == .created ? nil : transfer.id.value }
+        }
+    }
+
     /// The ids of the transfers the batches name: their own (for idempotency) and the pending
     /// transfers they post or void.
     static func transferKeys(_ transfers: [Transfer]) -> [String] {

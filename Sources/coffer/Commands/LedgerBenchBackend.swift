@@ -19,8 +19,16 @@ protocol LedgerBenchBackend: Sendable {
 }
 
 /// One transfer row exactly as the floor inserts it: every value already formatted, so the floor
-/// times the database alone.
+/// times the database alone. Like the ledger's rows it fills the eight balance columns (both
+/// accounts' balances after the transfer): the amount as the debit account's posted debits and the
+/// credit account's posted credits, zeros elsewhere, about the width of the ledger's own values.
 struct BenchTransferRow: Sendable {
+    /// The transfer table's balance columns, in the order the floors fill them.
+    static let balanceColumns = """
+        debit_debits_pending, debit_debits_posted, debit_credits_pending, debit_credits_posted, \
+        credit_debits_pending, credit_debits_posted, credit_credits_pending, credit_credits_posted
+        """
+
     let id: String
     let debit: String
     let credit: String
@@ -71,8 +79,8 @@ struct SQLiteLedgerBenchBackend: LedgerBenchBackend {
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO \(Self.floorTable) (id, batch, debit_account_id, credit_account_id, asset, amount, request_debit_account_id,
                     request_credit_account_id, request_asset, request_amount, flags, pending_id, timeout, code, reference, metadata,
-                    timestamp, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, 0, '', '', ?, NULL)
+                    timestamp, expires_at, \(BenchTransferRow.balanceColumns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, 0, '', '', ?, NULL, '0', ?, '0', '0', '0', '0', '0', ?)
                 """)
             let handle = statement.sqliteStatement
             let clock = ContinuousClock()
@@ -92,6 +100,8 @@ struct SQLiteLedgerBenchBackend: LedgerBenchBackend {
                     bindText(handle, 9, row.asset)
                     bindText(handle, 10, row.amount)
                     sqlite3_bind_int64(handle, 11, after + 1 + Int64(index))
+                    bindText(handle, 12, row.amount)
+                    bindText(handle, 13, row.amount)
                     let code = sqlite3_step(handle)
                     guard code == SQLITE_DONE else {
                         throw CLIError("bench floor insert failed: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")

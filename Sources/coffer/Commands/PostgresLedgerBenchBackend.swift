@@ -53,9 +53,9 @@ final class PostgresLedgerBenchBackend: LedgerBenchBackend {
             try await connection.execute("""
                 INSERT INTO bench_floor_transfers (id, batch, debit_account_id, credit_account_id, asset, amount, request_debit_account_id,
                     request_credit_account_id, request_asset, request_amount, flags, pending_id, timeout, code, reference, metadata,
-                    timestamp, expires_at)
+                    timestamp, expires_at, \(unescaped: BenchTransferRow.balanceColumns))
                 SELECT u.id, \(batch), u.debit, u.credit, u.asset, u.amount::numeric, u.debit, u.credit, u.asset, u.amount::numeric,
-                    0, NULL, 0, 0, '', '', \(after) + u.n, NULL
+                    0, NULL, 0, 0, '', '', \(after) + u.n, NULL, 0, u.amount::numeric, 0, 0, 0, 0, 0, u.amount::numeric
                 FROM unnest(\(rows.map(\.id))::text[], \(rows.map(\.debit))::text[], \(rows.map(\.credit))::text[],
                             \(rows.map(\.asset))::text[], \(rows.map(\.amount))::text[]) WITH ORDINALITY AS u(id, debit, credit, asset, amount, n)
                 """)
