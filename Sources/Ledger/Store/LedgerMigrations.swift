@@ -137,6 +137,26 @@ public enum LedgerMigrations {
                 throw LedgerError("corrupt ledger database: transfer \(incomplete) has no balance-history rows to move into it")
             }
         },
+        // The balances table becomes WITHOUT ROWID, keyed by account id: a commit updates up to
+        // 16,000 rows by that key, and a rowid table made each update look the key up in its
+        // automatic index first, then seek the row by rowid.
+        SchemaMigration(domain: "ledger", number: 4, name: "balances-without-rowid") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_account_balances_by_id (
+                    account_id TEXT PRIMARY KEY REFERENCES ledger_accounts(id),
+                    debits_pending TEXT NOT NULL,
+                    debits_posted TEXT NOT NULL,
+                    credits_pending TEXT NOT NULL,
+                    credits_posted TEXT NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO ledger_account_balances_by_id SELECT account_id, debits_pending, debits_posted, credits_pending, credits_posted
+                    FROM ledger_account_balances;
+                DROP TABLE ledger_account_balances;
+                ALTER TABLE ledger_account_balances_by_id RENAME TO ledger_account_balances;
+                CREATE TRIGGER ledger_account_balances_no_delete BEFORE DELETE ON ledger_account_balances
+                    BEGIN SELECT RAISE(ABORT, 'ledger_account_balances rows are never deleted'); END;
+                """)
+        },
     ]
 
     /// The balance columns of a transfer row, in `balanceColumns` order: the debit account's four
