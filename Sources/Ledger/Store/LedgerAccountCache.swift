@@ -8,10 +8,12 @@
 /// file, a failed commit) empties it. Accounts created since are simply not cached yet.
 /// Closing an account after creation (not built yet) must append a batch or empty the cache.
 ///
+/// Both stores use it: on PostgreSQL the check runs under the commit's advisory lock, so
+/// another process's commit empties it the same way.
+///
 /// A class, so a commit updates it in place instead of copying every cached account (a value
-/// type captured by the commit's closure was copied on each write). Only `LedgerCommit` touches
-/// it, on GRDB's writer queue, and the group committer runs one commit at a time, so it needs no
-/// lock.
+/// type captured by the commit's closure was copied on each write). Only the stores' commits
+/// touch it, and the group committer runs one commit at a time, so it needs no lock.
 final class LedgerAccountCache: @unchecked Sendable {
     /// The most accounts kept; past it the cache starts over (memory stays bounded).
     static let capacity = 200_000

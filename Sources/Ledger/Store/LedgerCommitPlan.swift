@@ -46,12 +46,12 @@ struct LedgerCommitPlan {
         }
     }
 
-    /// The ids of the transfers the batches name: their own (for idempotency) and the pending
-    /// transfers they post or void.
-    static func transferKeys(_ transfers: [Transfer]) -> [String] {
+    /// The ids of the transfers the batches name: their own (for idempotency; unless `ownIDs`
+    /// is false) and the pending transfers they post or void.
+    static func transferKeys(_ transfers: [Transfer], ownIDs: Bool = true) -> [String] {
         var keys = Set<String>()
         for transfer in transfers {
-            keys.insert(transfer.id.value)
+            if ownIDs { keys.insert(transfer.id.value) }
             if let pending = transfer.pendingID { keys.insert(pending.value) }
         }
         return Array(keys)

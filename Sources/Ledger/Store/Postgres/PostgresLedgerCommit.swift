@@ -9,45 +9,99 @@ enum PostgresLedgerCommit {
     /// The transaction-scoped advisory lock every commit holds ("coffer-l" as 8 bytes).
     static let commitLockKey: Int64 = 0x636f_6666_6572_2d6c
 
-    static func commit(_ batches: [[Transfer]], database: PostgresPool, now: UInt64) async throws -> [[TransferResult]] {
-        // READ COMMITTED, set explicitly, and the lock in a statement of its own: every later
-        // statement takes a fresh snapshot, so it sees the commit that held the lock before us. (A
-        // snapshot taken before the lock was granted, by REPEATABLE READ or by reading in the
-        // locking statement itself, could miss it.)
-        try await database.transaction("committing ledger transfers", begin: "BEGIN ISOLATION LEVEL READ COMMITTED") { connection in
-            try await connection.execute("SELECT pg_advisory_xact_lock(\(commitLockKey))")
-            let head = try await connection.rows("""
-                SELECT (SELECT seq FROM ledger_batches ORDER BY seq DESC LIMIT 1),
-                       (SELECT hash FROM ledger_batches ORDER BY seq DESC LIMIT 1),
-                       GREATEST((SELECT MAX(timestamp) FROM ledger_transfers), (SELECT MAX(timestamp) FROM ledger_pending_outcomes), 0)
-                """)
-            guard let head = head.first else { throw LedgerError("PostgreSQL returned no ledger head") }
-            let (lastSeq, lastHash, lastTimestamp) = try head.decode((Int64?, Data?, Int64).self)
+    /// Decides and writes `batches` in one transaction. `cache` (the accounts as this process's
+    /// last commit left them) is trusted only while the ledger's last batch is the one it
+    /// recorded, checked under the commit lock, so other processes' commits empty it; it is
+    /// updated once COMMIT returned and emptied on any error.
+    ///
+    /// As on SQLite, the batches are first decided without looking up their own transfer ids; a
+    /// unique violation on `ledger_transfers_pkey`, or a rejected transfer whose id is stored,
+    /// rolls back to a savepoint and decides them again against the full snapshot.
+    static func commit(_ batches: [[Transfer]], database: PostgresPool, now: UInt64, cache: LedgerAccountCache) async throws -> [[TransferResult]] {
+        do {
+            // READ COMMITTED, set explicitly, and the lock in a statement of its own: every later
+            // statement takes a fresh snapshot, so it sees the commit that held the lock before us. (A
+            // snapshot taken before the lock was granted, by REPEATABLE READ or by reading in the
+            // locking statement itself, could miss it.)
+            let (results, accounts, head) = try await database.transaction(
+                "committing ledger transfers", begin: "BEGIN ISOLATION LEVEL READ COMMITTED"
+            ) { connection in
+                try await connection.execute("SELECT pg_advisory_xact_lock(\(commitLockKey))")
+                let rows = try await connection.rows("""
+                    SELECT (SELECT seq FROM ledger_batches ORDER BY seq DESC LIMIT 1),
+                           (SELECT hash FROM ledger_batches ORDER BY seq DESC LIMIT 1),
+                           GREATEST((SELECT MAX(timestamp) FROM ledger_transfers), (SELECT MAX(timestamp) FROM ledger_pending_outcomes), 0)
+                    """)
+                guard let row = rows.first else { throw LedgerError("PostgreSQL returned no ledger head") }
+                let (lastSeq, lastHash, lastTimestamp) = try row.decode((Int64?, Data?, Int64).self)
+                let previous = lastSeq.map { LedgerBatchHead(seq: $0, hash: Array(lastHash ?? Data())) }
+                cache.validate(against: previous)
 
-            let transfers = batches.flatMap { $0 }
-            let state = try await snapshot(for: transfers, lastTimestamp: UInt64(clamping: lastTimestamp), connection: connection, now: now)
-            let plan = LedgerCommitPlan(deciding: batches, against: state, now: now)
-            guard !plan.isEmpty else { return plan.results }
-
-            let seq = (lastSeq ?? 0) + 1
-            let previousHash = lastHash.map { Array($0) } ?? LedgerBatchHash.genesis
-            let hash = LedgerBatchHash.compute(previous: previousHash, seq: seq, transfers: plan.created, outcomes: plan.outcomes)
-            try await connection.execute("""
-                INSERT INTO ledger_batches (seq, timestamp, transfer_count, outcome_count, prev_hash, hash)
-                VALUES (\(seq), \(Int64(clamping: now)), \(Int32(plan.created.count)), \(Int32(plan.outcomes.count)),
-                        \(Data(previousHash)), \(Data(hash)))
-                """)
-            try await insertTransfers(plan.created, balances: plan.transferBalances, batch: seq, connection: connection)
-            try await insertOutcomes(plan.outcomes, batch: seq, connection: connection)
-            try await insertHistory(plan.expiryBalances, connection: connection)
-            try await updateBalances(plan.finalBalances, connection: connection)
-            return plan.results
+                let transfers = batches.flatMap { $0 }
+                let last = UInt64(clamping: lastTimestamp)
+                let optimistic = LedgerCommitPlan(deciding: batches, against: try await snapshot(
+                    for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: false), now: now)
+                if try await !anyStored(optimistic.rejectedIDs(batches), connection: connection) {
+                    try await connection.execute("SAVEPOINT ledger_optimistic")
+                    do {
+                        let head = try await write(optimistic, previous: previous, connection: connection, now: now)
+                        try await connection.execute("RELEASE ledger_optimistic")
+                        return (optimistic.results, optimistic.accounts, head)
+                    } catch let error as PSQLError where isStoredTransferID(error) {
+                        try await connection.execute("ROLLBACK TO ledger_optimistic")
+                        try await connection.execute("RELEASE ledger_optimistic")
+                    }
+                }
+                let plan = LedgerCommitPlan(deciding: batches, against: try await snapshot(
+                    for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: true), now: now)
+                return (plan.results, plan.accounts, try await write(plan, previous: previous, connection: connection, now: now))
+            }
+            cache.committed(accounts, head: head)
+            return results
+        } catch {
+            cache.clear()
+            throw error
         }
     }
 
+    /// Whether a statement failed on the transfer table's primary key: the id is stored already.
+    static func isStoredTransferID(_ error: PSQLError) -> Bool {
+        error.serverInfo?[.sqlState] == "23505" && error.serverInfo?[.constraintName] == "ledger_transfers_pkey"
+    }
+
+    /// Whether any of these transfer ids is stored.
+    static func anyStored(_ ids: [String], connection: PostgresConnection) async throws -> Bool {
+        guard !ids.isEmpty else { return false }
+        return try await !connection.rows(PostgresQuery(
+            unsafeSQL: "SELECT 1 FROM ledger_transfers WHERE id = ANY($1) LIMIT 1", binds: PostgresLedgerStore.binds(ids))).isEmpty
+    }
+
+    /// Writes what `plan` decided as the batch after `previous`; returns the new head (`previous`
+    /// when the plan changes nothing).
+    static func write(_ plan: LedgerCommitPlan, previous: LedgerBatchHead?, connection: PostgresConnection, now: UInt64) async throws -> LedgerBatchHead? {
+        guard !plan.isEmpty else { return previous }
+        let seq = (previous?.seq ?? 0) + 1
+        let previousHash = previous?.hash ?? LedgerBatchHash.genesis
+        let hash = LedgerBatchHash.compute(previous: previousHash, seq: seq, transfers: plan.created, outcomes: plan.outcomes)
+        try await connection.execute("""
+            INSERT INTO ledger_batches (seq, timestamp, transfer_count, outcome_count, prev_hash, hash)
+            VALUES (\(seq), \(Int64(clamping: now)), \(Int32(plan.created.count)), \(Int32(plan.outcomes.count)),
+                    \(Data(previousHash)), \(Data(hash)))
+            """)
+        try await insertTransfers(plan.created, balances: plan.transferBalances, batch: seq, connection: connection)
+        try await insertOutcomes(plan.outcomes, batch: seq, connection: connection)
+        try await insertHistory(plan.expiryBalances, connection: connection)
+        try await updateBalances(plan.finalBalances, connection: connection)
+        return LedgerBatchHead(seq: seq, hash: hash)
+    }
+
     /// The accounts, transfers and pending outcomes these transfers can touch, and every pending
-    /// transfer already due to expire.
-    static func snapshot(for transfers: [Transfer], lastTimestamp: UInt64, connection: PostgresConnection, now: UInt64) async throws -> LedgerState {
+    /// transfer already due to expire. Accounts in `cached` (already validated) are not loaded;
+    /// without `ownIDs` the transfers' own ids are not looked up, only the pending ids they name.
+    static func snapshot(
+        for transfers: [Transfer], lastTimestamp: UInt64, connection: PostgresConnection, now: UInt64,
+        cached: [LedgerID: Account], ownIDs: Bool
+    ) async throws -> LedgerState {
         var state = LedgerState()
         state.lastTimestamp = lastTimestamp
         let first = Int64(clamping: LedgerEngine.firstTimestamp(now: now, after: lastTimestamp))
@@ -59,7 +113,8 @@ enum PostgresLedgerCommit {
               AND NOT EXISTS (SELECT 1 FROM ledger_pending_outcomes o WHERE o.pending_id = t.id)
             UNION
             SELECT \(columns) FROM ledger_transfers WHERE id = ANY($2)
-            """, binds: PostgresLedgerStore.binds(first, LedgerCommitPlan.transferKeys(transfers)))).map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
+            """, binds: PostgresLedgerStore.binds(first, LedgerCommitPlan.transferKeys(transfers, ownIDs: ownIDs))))
+            .map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
         for transfer in loaded { state.transfers[transfer.id] = transfer }
 
         let pendingIDs = loaded.filter { $0.flags.contains(.pending) }.map(\.id.value)
@@ -71,11 +126,18 @@ enum PostgresLedgerCommit {
                 state.pendingOutcomes[outcome.pendingID] = outcome
             }
         }
-        for row in try await connection.rows(PostgresQuery(
-            unsafeSQL: "SELECT \(PostgresLedgerStore.accountColumns) FROM \(PostgresLedgerStore.accountSource) WHERE a.id = ANY($1)",
-            binds: PostgresLedgerStore.binds(LedgerCommitPlan.accountKeys(transfers, loaded: loaded)))) {
-            let account = try LedgerRowDecoding.account(PostgresColumns(row))
-            state.accounts[account.id] = account
+        var missing: [String] = []
+        for key in LedgerCommitPlan.accountKeys(transfers, loaded: loaded) {
+            guard let id = LedgerID(key) else { continue }
+            if let account = cached[id] { state.accounts[id] = account } else { missing.append(key) }
+        }
+        if !missing.isEmpty {
+            for row in try await connection.rows(PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresLedgerStore.accountColumns) FROM \(PostgresLedgerStore.accountSource) WHERE a.id = ANY($1)",
+                binds: PostgresLedgerStore.binds(missing))) {
+                let account = try LedgerRowDecoding.account(PostgresColumns(row))
+                state.accounts[account.id] = account
+            }
         }
         return state
     }

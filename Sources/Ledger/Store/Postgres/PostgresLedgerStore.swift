@@ -19,8 +19,10 @@ public final class PostgresLedgerStore: LedgerStore {
     public init(database: PostgresPool, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
         self.database = database
         self.clock = clock
+        // The accounts of the last commit, reused by the next if no other process committed since.
+        let accounts = LedgerAccountCache()
         writer = LedgerGroupCommitter(clock: clock) { batches, now in
-            try await PostgresLedgerCommit.commit(batches, database: database, now: now)
+            try await PostgresLedgerCommit.commit(batches, database: database, now: now, cache: accounts)
         }
     }
 
