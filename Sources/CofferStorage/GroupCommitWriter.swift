@@ -11,6 +11,7 @@ public actor GroupCommitWriter {
 
     private struct Pending {
         let work: Work
+        let savepoint: Bool
         let continuation: CheckedContinuation<any Sendable, any Error>
     }
 
@@ -27,9 +28,12 @@ public actor GroupCommitWriter {
     }
 
     /// Runs `work` in the next group transaction and returns its result once committed.
-    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// `savepoint: false` skips the savepoint around `work` (two statements SQLite prepares
+    /// anew each time): only for work that leaves nothing behind when it throws, such as a single
+    /// statement, whose failure SQLite undoes by itself.
+    public func write<T: Sendable>(savepoint: Bool = true, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { continuation in
-            queue.append(Pending(work: { db in try work(db) }, continuation: continuation))
+            queue.append(Pending(work: { db in try work(db) }, savepoint: savepoint, continuation: continuation))
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -48,6 +52,10 @@ public actor GroupCommitWriter {
                     var outcomes: [Result<any Sendable, any Error>] = []
                     for pending in group {
                         do {
+                            guard pending.savepoint else {
+                                outcomes.append(.success(try pending.work(db)))
+                                continue
+                            }
                             var value: (any Sendable)?
                             try db.inSavepoint {
                                 value = try pending.work(db)
