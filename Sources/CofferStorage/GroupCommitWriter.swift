@@ -3,7 +3,8 @@ public import GRDB
 
 /// Merges concurrent small writes into shared transactions: callers' closures that queue up while
 /// a transaction is being committed run one after another in the next single transaction, each inside
-/// its own savepoint (so one failing closure rolls back only its own changes), and every caller
+/// its own savepoint unless it is a single statement (so one failing closure rolls back only its own
+/// changes), and every caller
 /// gets its result after that transaction committed. With `synchronous=FULL` a commit costs an
 /// fsync; sharing it is what lets many requests per second each make a durable write.
 public actor GroupCommitWriter {
@@ -11,6 +12,7 @@ public actor GroupCommitWriter {
 
     private struct Pending {
         let work: Work
+        let savepoint: Bool
         let continuation: CheckedContinuation<any Sendable, any Error>
     }
 
@@ -27,9 +29,12 @@ public actor GroupCommitWriter {
     }
 
     /// Runs `work` in the next group transaction and returns its result once committed.
-    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// `savepoint: false` skips the savepoint around `work` (two statements SQLite prepares
+    /// anew each time): only for work that leaves nothing behind when it throws, such as a single
+    /// statement, whose failure SQLite undoes by itself.
+    public func write<T: Sendable>(savepoint: Bool = true, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { continuation in
-            queue.append(Pending(work: { db in try work(db) }, continuation: continuation))
+            queue.append(Pending(work: { db in try work(db) }, savepoint: savepoint, continuation: continuation))
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -48,6 +53,10 @@ public actor GroupCommitWriter {
                     var outcomes: [Result<any Sendable, any Error>] = []
                     for pending in group {
                         do {
+                            guard pending.savepoint else {
+                                outcomes.append(.success(try pending.work(db)))
+                                continue
+                            }
                             var value: (any Sendable)?
                             try db.inSavepoint {
                                 value = try pending.work(db)

@@ -1,4 +1,6 @@
+import CofferStorage
 import Foundation
+import GRDB
 import HTTPTypes
 import Testing
 
@@ -90,6 +92,73 @@ import Testing
             #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: other) == .mismatch)
             #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .proceed)
             #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .inProgress, "the new claim is fresh")
+        }
+    }
+
+    /// Many identical keyed transfers at once: exactly one runs (201); every other one is either
+    /// told the key is in use (409) or gets that 201 replayed, and the ledger holds one transfer.
+    @Test(arguments: ServerBackend.all)
+    func concurrentRequestsWithOneKeyRunOnce(_ backend: ServerBackend) async throws {
+        try await withAPI(backend) { api in
+            let tenant = try await api.tenant("C")
+            try await LedgerFixture.build(api, tenant, owner: "c", amount: "10")
+            let body = #"{"id":"t-once","debit":"acct-a","credit":"acct-b","amount":"1","asset":"USD"}"#
+            let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for _ in 0..<8 { group.addTask { try await api.call(.post, "/v1/transfers", as: tenant, body: body, idempotencyKey: "once") } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let ran = replies.filter { $0.status == 201 && $0.headers[.idempotentReplayed] == nil }
+            #expect(ran.count == 1, "\(replies.map(\.status))")
+            for reply in replies where reply.headers[.idempotentReplayed] != nil || reply.status != 201 {
+                #expect((reply.status == 409 && reply.problemSlug == "idempotency-key-in-use")
+                        || (reply.status == 201 && reply.headers[.idempotentReplayed] == "true" && reply.text == ran.first?.text), "\(reply.status): \(reply.text)")
+            }
+            let after = try await api.call(.post, "/v1/transfers", as: tenant, body: body, idempotencyKey: "once")
+            #expect(after.status == 201 && after.headers[.idempotentReplayed] == "true")
+            let transfers = try await api.call(.get, "/v1/transfers?account=acct-b", as: tenant).text
+            #expect(transfers.components(separatedBy: "\"t-once\"").count == 2, "one transfer t-once")
+        }
+    }
+
+    /// The embedded store keeps claims in the process (a claim needs no fsync): a claim whose
+    /// process died is gone with it, and a restarted server takes the key at once; a completed
+    /// response is durable and replayed after the restart. An unfinished record an older version
+    /// committed as its claim still means "in progress" until it outlives the claim lifetime.
+    @Test func aClaimOfADeadProcessIsTakenOverAndResponsesSurviveARestart() async throws {
+        let clock = MovableClock()
+        try await ServerBackend.sqlite.withServices(clock: { clock.now }) { services in
+            let store = try #require(services.tenancy as? SQLiteTenancyStore)
+            let tenant = try await store.createTenant(name: "R")
+            let hash = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array("{}".utf8))
+            #expect(try await store.beginIdempotent(tenantID: tenant.id, key: "dies", requestHash: hash) == .proceed)
+            #expect(try await store.beginIdempotent(tenantID: tenant.id, key: "done", requestHash: hash) == .proceed)
+            let stored = StoredResponse(status: 201, contentType: "application/json", body: Array(#"{"done":true}"#.utf8))
+            try await store.completeIdempotent(tenantID: tenant.id, key: "done", response: stored)
+            #expect(store.claims.count == 1, "completing frees the claim")
+
+            // The process "dies" with "dies" claimed: a new store on the same database is a restart.
+            let restarted = SQLiteTenancyStore(database: store.database, clock: { clock.now })
+            #expect(try await restarted.beginIdempotent(tenantID: tenant.id, key: "dies", requestHash: hash) == .proceed)
+            #expect(try await restarted.beginIdempotent(tenantID: tenant.id, key: "done", requestHash: hash) == .replay(stored))
+            let other = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array("{ }".utf8))
+            #expect(try await restarted.beginIdempotent(tenantID: tenant.id, key: "done", requestHash: other) == .mismatch)
+            #expect(restarted.claims.count == 1, "a replay or mismatch holds nothing")
+
+            // A claim committed by an older version, as it left it.
+            let now = TenancyValidation.milliseconds(clock.now)
+            try await store.database.pool.write { db in
+                try db.execute(sql: "INSERT INTO idempotency_records (tenant_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
+                               arguments: [tenant.id, "old", Data(hash), now])
+            }
+            #expect(try await restarted.beginIdempotent(tenantID: tenant.id, key: "old", requestHash: hash) == .inProgress)
+            #expect(try await restarted.beginIdempotent(tenantID: tenant.id, key: "old", requestHash: other) == .mismatch)
+            clock.advance(seconds: 121)
+            #expect(try await restarted.beginIdempotent(tenantID: tenant.id, key: "old", requestHash: hash) == .proceed)
+            try await restarted.completeIdempotent(tenantID: tenant.id, key: "old", response: stored)
+            #expect(try await store.beginIdempotent(tenantID: tenant.id, key: "old", requestHash: hash) == .replay(stored))
+            // Abandoning frees the key for the next identical request at once.
+            try await restarted.abandonIdempotent(tenantID: tenant.id, key: "dies")
+            #expect(try await restarted.beginIdempotent(tenantID: tenant.id, key: "dies", requestHash: hash) == .proceed)
         }
     }
 

@@ -60,9 +60,9 @@ struct IdempotentPost: Sendable {
                 try? await store.abandonIdempotent(tenantID: tenant, key: key)
                 throw error
             }
-            let text = json.text
-            try await store.completeIdempotent(tenantID: tenant, key: key, response: StoredResponse(status: status.code, contentType: contentType, body: Array(text.utf8)))
-            return Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            let bytes = json.bytes
+            try await store.completeIdempotent(tenantID: tenant, key: key, response: StoredResponse(status: status.code, contentType: contentType, body: bytes))
+            return Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
 }

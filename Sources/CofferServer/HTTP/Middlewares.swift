@@ -60,7 +60,7 @@ extension HTTPField.Name {
 extension Response {
     /// A JSON response.
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
-        Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: value.text)))
+        Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.bytes)))
     }
 }
 
@@ -72,7 +72,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              let key = APIKey(parsing: header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)) else {
+              let key = APIKey(parsing: Self.trimmed(header.dropFirst("Bearer ".count))) else {
             throw Problem.unauthorized
         }
         guard let record = try await keys.record(key.id), key.matches(record), record.isUsable(at: Date()) else {
@@ -81,6 +81,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.principal = Principal(tenantID: record.tenantID, keyID: record.id, scopes: record.scopes)
         return try await next(request, context)
+    }
+
+    /// `text` without leading and trailing spaces and tabs (HTTP's optional whitespace); cheaper
+    /// than Foundation's `trimmingCharacters(in:)`, which showed in every authenticated request.
+    static func trimmed(_ text: Substring) -> Substring {
+        let blank = { (character: Character) in character == " " || character == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return text[first...last]
     }
 }
 

@@ -5,9 +5,11 @@ import GRDB
 /// Tenants, keys and idempotency records in the embedded database.
 public final class SQLiteTenancyStore: TenancyStore {
     let database: CofferDatabase
-    /// Idempotency records are written on every keyed POST, twice: merging those writes into
+    /// Completed idempotent responses are written on every keyed POST: merging those writes into
     /// shared transactions keeps each durable without an fsync per request.
     private let writer: GroupCommitWriter
+    /// Keys held by requests running in this process: claims are not written to the database.
+    let claims = IdempotencyClaims()
 
     let clock: @Sendable () -> Date
 
@@ -87,37 +89,68 @@ public final class SQLiteTenancyStore: TenancyStore {
         }
     }
 
+    /// Claims the key in this process (no database write: see `IdempotencyClaims`), then looks
+    /// up what an earlier request left in the database: a completed response to replay, a record
+    /// of another request (mismatch), or an unfinished record that an older version of coffer
+    /// committed as its claim (in progress until it is older than the claim lifetime).
     public func beginIdempotent(tenantID: String, key: String, requestHash: [UInt8]) async throws -> IdempotencyStart {
-        try await writer.write { [clock] db in
-            let now = TenancyValidation.milliseconds(clock())
-            if let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, content_type, body, created_at FROM idempotency_records WHERE tenant_id = ? AND key = ?",
-                                          arguments: [tenantID, key]) {
+        let now = TenancyValidation.milliseconds(clock())
+        switch claims.claim(tenantID: tenantID, key: key, requestHash: requestHash, now: now) {
+        case .inProgress: return .inProgress
+        case .mismatch: return .mismatch
+        case .claimed: break
+        }
+        let start: IdempotencyStart
+        do {
+            start = try await database.pool.read { db in
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT request_hash, status, content_type, body, created_at FROM idempotency_records WHERE tenant_id = ? AND key = ?
+                    """), arguments: [tenantID, key]) else { return .proceed }
                 guard Array(row[0] as Data) == requestHash else { return .mismatch }
                 guard let status: Int = row[1] else {
                     let claimed: Int64 = row[4]
-                    guard now - claimed > idempotencyClaimLifetimeMilliseconds else { return .inProgress }
-                    try db.execute(sql: "UPDATE idempotency_records SET created_at = ? WHERE tenant_id = ? AND key = ?", arguments: [now, tenantID, key])
-                    return .proceed
+                    return now - claimed > idempotencyClaimLifetimeMilliseconds ? .proceed : .inProgress
                 }
                 return .replay(StoredResponse(status: status, contentType: row[2] ?? "application/json", body: Array((row[3] as Data?) ?? Data())))
             }
-            try db.execute(sql: "INSERT INTO idempotency_records (tenant_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)",
-                           arguments: [tenantID, key, Data(requestHash), now])
-            return .proceed
+        } catch {
+            claims.release(tenantID: tenantID, key: key)
+            throw error
         }
+        guard start == .proceed else {
+            claims.release(tenantID: tenantID, key: key)
+            return start
+        }
+        return .proceed
     }
 
+    /// Stores the response durably, in a group commit shared with other requests' responses,
+    /// and only then frees the claim, so a repeat that finds the key free finds the response.
     public func completeIdempotent(tenantID: String, key: String, response: StoredResponse) async throws {
-        try await writer.write { db in
-            try db.execute(sql: "UPDATE idempotency_records SET status = ?, content_type = ?, body = ? WHERE tenant_id = ? AND key = ?",
-                           arguments: [response.status, response.contentType, Data(response.body), tenantID, key])
+        defer { claims.release(tenantID: tenantID, key: key) }
+        guard let claim = claims.claim(tenantID: tenantID, key: key) else {
+            // Not claimed here (its claim was taken over, or a caller completes a stored claim):
+            // complete whatever record the database holds, as the stored claims were completed.
+            try await writer.write { db in
+                try db.execute(sql: "UPDATE idempotency_records SET status = ?, content_type = ?, body = ? WHERE tenant_id = ? AND key = ?",
+                               arguments: [response.status, response.contentType, Data(response.body), tenantID, key])
+            }
+            return
+        }
+        // One statement: it needs no savepoint of its own in the shared transaction.
+        try await writer.write(savepoint: false) { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO idempotency_records (tenant_id, key, request_hash, status, content_type, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
+                    content_type = excluded.content_type, body = excluded.body, created_at = excluded.created_at
+                """).execute(arguments: [tenantID, key, Data(claim.requestHash), response.status, response.contentType, Data(response.body), claim.claimedAt])
         }
     }
 
+    /// Frees the claim. Nothing is in the database for it: a stored unfinished record (from an
+    /// older version) was only taken over once stale, and it stays stale.
     public func abandonIdempotent(tenantID: String, key: String) async throws {
-        try await writer.write { db in
-            try db.execute(sql: "DELETE FROM idempotency_records WHERE tenant_id = ? AND key = ? AND status IS NULL", arguments: [tenantID, key])
-        }
+        claims.release(tenantID: tenantID, key: key)
     }
 
     public func purgeIdempotent(before cutoff: Date) async throws -> Int {
