@@ -167,15 +167,9 @@ enum LedgerCommit {
         due.bind(1, Int64(clamping: first))
         try due.forEachRow { row in loaded.append(try SQLiteLedgerStore.transfer(from: row)) }
 
-        var transferIDs = Set<String>(minimumCapacity: transfers.count)
-        var accountIDs = Set<LedgerID>(minimumCapacity: transfers.count * 2)
-        for transfer in transfers {
-            if ownIDs { transferIDs.insert(transfer.id.value) }
-            if let pending = transfer.pendingID { transferIDs.insert(pending.value) }
-            if let debit = transfer.debitAccountID { accountIDs.insert(debit) }
-            if let credit = transfer.creditAccountID { accountIDs.insert(credit) }
-        }
-        try fetch(Array(transferIDs), select: "SELECT \(SQLiteLedgerStore.transferColumns) FROM ledger_transfers WHERE id IN", db: db) { row in
+        try fetch(LedgerCommitPlan.transferKeys(transfers, ownIDs: ownIDs), select: """
+            SELECT \(SQLiteLedgerStore.transferColumns) FROM ledger_transfers WHERE id IN
+            """, db: db) { row in
             loaded.append(try SQLiteLedgerStore.transfer(from: row))
         }
         state.transfers.reserveCapacity(loaded.count + transfers.count)
@@ -185,16 +179,8 @@ enum LedgerCommit {
             let outcome = try SQLiteLedgerStore.outcome(from: row)
             state.pendingOutcomes[outcome.pendingID] = outcome
         }
-
-        for transfer in loaded {
-            accountIDs.insert(transfer.debitAccountID)
-            accountIDs.insert(transfer.creditAccountID)
-        }
-        state.accounts.reserveCapacity(accountIDs.count)
-        var missing: [String] = []
-        for id in accountIDs {
-            if let account = cached[id] { state.accounts[id] = account } else { missing.append(id.value) }
-        }
+        let missing: [String]
+        (state.accounts, missing) = LedgerCommitPlan.accounts(transfers, loaded: loaded, cached: cached)
         try fetch(missing, select: """
             SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) WHERE a.id IN
             """, db: db) { row in

@@ -57,17 +57,26 @@ struct LedgerCommitPlan {
         return Array(keys)
     }
 
-    /// The accounts the batches and the loaded transfers (pending ones they resolve, expiries) touch.
-    static func accountKeys(_ transfers: [Transfer], loaded: [CommittedTransfer]) -> [String] {
-        var keys = Set<String>()
+    /// The accounts the batches and the loaded transfers (pending ones they resolve, expiries)
+    /// touch: those `cached` already holds, and the ids still to load.
+    static func accounts(
+        _ transfers: [Transfer], loaded: [CommittedTransfer], cached: [LedgerID: Account]
+    ) -> (cached: [LedgerID: Account], missing: [String]) {
+        var ids = Set<LedgerID>(minimumCapacity: transfers.count * 2)
         for transfer in transfers {
-            if let debit = transfer.debitAccountID { keys.insert(debit.value) }
-            if let credit = transfer.creditAccountID { keys.insert(credit.value) }
+            if let debit = transfer.debitAccountID { ids.insert(debit) }
+            if let credit = transfer.creditAccountID { ids.insert(credit) }
         }
         for transfer in loaded {
-            keys.insert(transfer.debitAccountID.value)
-            keys.insert(transfer.creditAccountID.value)
+            ids.insert(transfer.debitAccountID)
+            ids.insert(transfer.creditAccountID)
         }
-        return Array(keys)
+        var found: [LedgerID: Account] = [:]
+        found.reserveCapacity(ids.count)
+        var missing: [String] = []
+        for id in ids {
+            if let account = cached[id] { found[id] = account } else { missing.append(id.value) }
+        }
+        return (found, missing)
     }
 }

@@ -126,11 +126,8 @@ enum PostgresLedgerCommit {
                 state.pendingOutcomes[outcome.pendingID] = outcome
             }
         }
-        var missing: [String] = []
-        for key in LedgerCommitPlan.accountKeys(transfers, loaded: loaded) {
-            guard let id = LedgerID(key) else { continue }
-            if let account = cached[id] { state.accounts[id] = account } else { missing.append(key) }
-        }
+        let missing: [String]
+        (state.accounts, missing) = LedgerCommitPlan.accounts(transfers, loaded: loaded, cached: cached)
         if !missing.isEmpty {
             for row in try await connection.rows(PostgresQuery(
                 unsafeSQL: "SELECT \(PostgresLedgerStore.accountColumns) FROM \(PostgresLedgerStore.accountSource) WHERE a.id = ANY($1)",
