@@ -3,7 +3,8 @@ import Ledger
 import Testing
 
 /// Databases written before the balance history moved into the transfer rows (SQLite migration
-/// 3, PostgreSQL migration 2) keep their history, balances and verification across the upgrade.
+/// 3, PostgreSQL migration 2) keep their history, balances and verification across the upgrade
+/// (on SQLite through migration 5 as well, since the test rewinds both).
 struct LedgerMigrationTests {
     static let balanceColumns = ["debit", "credit"].flatMap { side in
         ["debits_pending", "debits_posted", "credits_pending", "credits_posted"].map { "\(side)_\($0)" }
@@ -56,6 +57,7 @@ struct LedgerMigrationTests {
         // Rewrite the database as the previous schema left it: a history row per account per
         // transfer, no balance columns, the migration not yet applied.
         let balances = ["debits_pending", "debits_posted", "credits_pending", "credits_posted"]
+        if backend == .sqlite { try await ledger.execute(LedgerBalancesViewMigrationTests.balancesTableAgain) }
         for side in ["debit", "credit"] {
             try await ledger.execute("""
                 INSERT INTO ledger_balance_history (account_id, timestamp, \(balances.joined(separator: ", ")))
@@ -77,5 +79,51 @@ struct LedgerMigrationTests {
             return
         }
         #expect((batches, transfers) == (3, 7))
+    }
+}
+
+/// SQLite migration 5 drops the balances table for a view over the transfer rows: balances,
+/// history and verification stay as they were, and a table that disagrees with the rows stops it.
+struct LedgerBalancesViewMigrationTests {
+    /// Rewinds SQLite migration 5: a balances table holding the values the view gives.
+    static let balancesTableAgain = """
+        CREATE TABLE ledger_account_balances_copy AS SELECT * FROM ledger_account_balances;
+        DROP VIEW ledger_account_balances;
+        ALTER TABLE ledger_account_balances_copy RENAME TO ledger_account_balances;
+        DELETE FROM grdb_migrations WHERE identifier = 'ledger-0005-balances-from-transfer-rows';
+        """
+
+    @Test func balancesTableGivesWayToTheTransferRows() async throws {
+        let ledger = try await TemporaryLedger(.sqlite)
+        try await ledger.setUp(accounts: [("a", []), ("b", []), ("c", []), ("idle", [])])
+        #expect(try await ledger.store.submit([
+            transfer("t1", "a", "b", 100), transfer("p1", "b", "c", 40, flags: .pending, timeout: 1),
+            transfer("p2", "a", "c", 7, flags: .pending), transfer("t2", "c", "a", 3),
+        ]) == [.created, .created, .created, .created])
+        ledger.clock.advance(seconds: 2)
+        #expect(try await ledger.store.submit([transfer("t3", "a", "c", 5)]) == [.created])  // p1 expires: c's latest event is t3, b's the expiry
+        let names = ["a", "b", "c", "idle"]
+        let before = try await LedgerMigrationTests.observe(ledger.store, accounts: names)
+        var accounts: [Account?] = []
+        for name in names { accounts.append(try await ledger.store.account(LedgerID(name)!)) }
+        #expect(accounts.map { $0?.balances } == [
+            AccountBalances(debitsPending: 7, debitsPosted: 105, creditsPosted: 3), AccountBalances(creditsPosted: 100),
+            AccountBalances(debitsPosted: 3, creditsPending: 7, creditsPosted: 5), .zero,
+        ])
+
+        try await ledger.execute(Self.balancesTableAgain)
+        try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '101' WHERE account_id = 'b'")
+        let refused = await #expect(throws: (any Error).self) { _ = try await ledger.reopened() }
+        #expect(String(describing: refused).contains("stored balances of account b are not the ones its transfer rows record"))
+
+        try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '100' WHERE account_id = 'b'")
+        let upgraded = try await ledger.reopened()
+        #expect(try await LedgerMigrationTests.observe(upgraded, accounts: names) == before)
+        var after: [Account?] = []
+        for name in names { after.append(try await upgraded.account(LedgerID(name)!)) }
+        #expect(after == accounts)
+        #expect(try await upgraded.submit([transfer("t4", "b", "idle", 1)]) == [.created])
+        #expect(try await upgraded.account(LedgerID("idle")!)?.balances == AccountBalances(creditsPosted: 1))
+        await #expect(throws: (any Error).self) { try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '0'") }
     }
 }

@@ -12,14 +12,8 @@ struct LedgerSnapshotBenchmark {
         let ledger = try TemporaryLedger()
         #expect(try await ledger.store.createAsset(try Asset(code: "USDT", decimals: 6)))
         let accountCount = 4_000
-        try await ledger.database.pool.write { db in
-            for index in 0..<accountCount {
-                try db.execute(sql: "INSERT INTO ledger_accounts (id, asset, owner, code, metadata, flags, timestamp) VALUES (?, 'USDT', '', 0, '', 0, 0)",
-                               arguments: ["acct-\(index)"])
-                try db.execute(sql: "INSERT INTO ledger_account_balances (account_id, debits_pending, debits_posted, credits_pending, credits_posted) VALUES (?, '0', '0', '0', '0')",
-                               arguments: ["acct-\(index)"])
-            }
-        }
+        let created = try await ledger.store.createAccounts((0..<accountCount).map { Account(id: LedgerID("acct-\($0)")!, asset: "USDT") })
+        #expect(created.allSatisfy { $0 == .created })
         let rounds = 5
         let batches = (0..<rounds).map { round in
             (0..<LedgerEngine.maximumBatchSize).map { index in

@@ -178,10 +178,12 @@ struct LedgerStoreContractTests {
         try await ledger.setUp()
         _ = try await ledger.store.submit([transfer("t1", "a", "b", 10)])
         _ = try await ledger.store.submit([transfer("t2", "a", "b", 20)])
-        try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '31' WHERE account_id = 'b'")
-        #expect(try await ledger.store.verify() == .broken("account b: stored credits_posted 31 but the transfers give 30"))
+        if backend == .postgres {  // SQLite keeps no balances apart from the transfer rows (a view over them)
+            try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '31' WHERE account_id = 'b'")
+            #expect(try await ledger.store.verify() == .broken("account b: stored credits_posted 31 but the transfers give 30"))
+            try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '30' WHERE account_id = 'b'")
+        }
         // Tampering with a transfer needs the trigger gone; verify then names the batch.
-        try await ledger.execute("UPDATE ledger_account_balances SET credits_posted = '30' WHERE account_id = 'b'")
         try await ledger.execute(backend == .postgres
             ? "DROP TRIGGER ledger_transfers_append_only ON ledger_transfers" : "DROP TRIGGER ledger_transfers_no_update")
         try await ledger.execute("UPDATE ledger_transfers SET reference = 'forged' WHERE id = 't2'")

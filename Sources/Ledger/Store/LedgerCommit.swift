@@ -4,8 +4,8 @@ import GRDB
 
 /// One group commit: load the snapshot the batches need, decide them, write everything.
 ///
-/// The hot loops (the snapshot's lookups and the writes, about 8,000 transfer rows carrying both
-/// accounts' balances after them, and up to 16,000 balance updates per full commit) bind and read through
+/// The hot loops (the snapshot's lookups and the writes: up to 8,000 transfer rows, each carrying
+/// both accounts' balances after it, which are all the balances stored) bind and read through
 /// `SQLiteRawStatement` instead of GRDB's `StatementArguments` and `Row`, which box every value:
 /// see docs/ledger.md for the measured effect.
 enum LedgerCommit {
@@ -133,15 +133,6 @@ enum LedgerCommit {
             insertHistory.bind(2, Int64(clamping: change.timestamp))
             insertHistory.bind(balances: change.balances, from: 3)
             try insertHistory.execute()
-        }
-        let updateBalances = SQLiteRawStatement(try db.cachedStatement(sql: """
-            UPDATE ledger_account_balances SET debits_pending = ?, debits_posted = ?, credits_pending = ?, credits_posted = ?
-            WHERE account_id = ?
-            """))
-        for (id, balances) in plan.finalBalances {
-            updateBalances.bind(balances: balances, from: 1)
-            updateBalances.bind(5, id.value)
-            try updateBalances.execute()
         }
         return LedgerBatchHead(seq: seq, hash: hash)
     }

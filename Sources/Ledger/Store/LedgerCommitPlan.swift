@@ -10,7 +10,7 @@ struct LedgerCommitPlan {
     var transferBalances: [TransferBalances] = []
     /// The balances after each expiry: the only balance-history rows stored apart from transfers.
     var expiryBalances: [BalanceChange] = []
-    /// The final balances of every changed account, each once.
+    /// The final balances of every changed account, each once (for a store that keeps a balances table: PostgreSQL).
     var finalBalances: [(id: LedgerID, balances: AccountBalances)] = []
 
     /// True when the batches changed nothing (every transfer rejected or `exists`): no batch is written.

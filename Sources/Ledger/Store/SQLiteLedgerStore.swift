@@ -78,9 +78,6 @@ public final class SQLiteLedgerStore: LedgerStore {
             sql: "INSERT INTO ledger_accounts (id, asset, owner, code, metadata, flags, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [account.id.value, account.asset, account.owner, Int(account.code), account.metadata,
                         Int64(account.flags.rawValue), Int64(clamping: now)])
-        try db.execute(
-            sql: "INSERT INTO ledger_account_balances (account_id, debits_pending, debits_posted, credits_pending, credits_posted) VALUES (?, '0', '0', '0', '0')",
-            arguments: [account.id.value])
         return .created
     }
 
