@@ -1,5 +1,6 @@
 import Foundation
 public import GRDB
+import Synchronization
 
 /// The embedded SQLite database: WAL mode with one writer and concurrent readers (GRDB's
 /// `DatabasePool`), `synchronous=FULL` so a committed transaction survives power loss, foreign
@@ -7,6 +8,8 @@ public import GRDB
 public final class CofferDatabase: Sendable {
     public let pool: DatabasePool
     public let path: String
+    /// Read-only connections for `readNow`, idle ones kept for reuse.
+    private let idleReaders = Mutex<[DatabaseQueue]>([])
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String, migrations: [SchemaMigration]) throws(StorageError) {
@@ -41,6 +44,35 @@ public final class CofferDatabase: Sendable {
             throw StorageError("cannot open database \(path): \(error)")
         }
         self.path = path
+    }
+
+    /// Runs a short read on the calling thread, on a read-only connection of its own, and returns
+    /// its result: for point reads on hot paths (an account's balances for the HTTP API), where
+    /// `pool.read`'s hand-offs to GRDB's reader queue and back cost more than the read itself.
+    ///
+    /// `body` runs outside a transaction, so each statement sees the latest commit: use it for
+    /// single-statement reads. It blocks the calling thread for the read only. Its connections are
+    /// never held across a suspension (they are not GRDB's pool, which async reads hold until a
+    /// cooperative thread resumes them), so waiting for one cannot deadlock Swift concurrency.
+    public func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        let reader = try idleReaders.withLock { $0.popLast() } ?? openReader()
+        defer {
+            idleReaders.withLock { idle in
+                if idle.count < Self.idleReaderLimit { idle.append(reader) }
+            }
+        }
+        return try reader.inDatabase(body)
+    }
+
+    /// The most idle `readNow` connections kept open; more are opened while more threads read at once.
+    static let idleReaderLimit = 8
+
+    private func openReader() throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "CofferDatabase.readNow"
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 
     /// Opens the database of a data directory, creating the directory if needed.

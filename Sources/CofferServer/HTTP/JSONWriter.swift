@@ -1,6 +1,6 @@
 /// A JSON value written by hand, with keys in the order given: responses are small and hot, and
 /// amounts must stay strings (never a JSON number a client might read as a float).
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case string(String), int(Int64), bool(Bool), null
     case array([JSONValue])
     case object([(String, JSONValue)])
@@ -49,6 +49,18 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// control characters.
     static func quote(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        var text = text
+        // Most strings (ids, amounts, times) need no escaping: copied in one append.
+        let plain = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if !plain { escape(text, into: &out) }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ text: String, into out: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -62,6 +74,5 @@ public indirect enum JSONValue: Sendable, Equatable {
             default: out.append(byte)
             }
         }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -21,12 +21,10 @@ struct ObservabilityMiddleware: RouterMiddleware {
             response = Self.problemResponse(for: error, request: request, context: context)
         }
         response.headers[.requestID] = context.id
-        let route = context.endpointPath ?? "unmatched"
-        let dimensions = [("route", route), ("method", request.method.rawValue), ("status", String(response.status.code))]
-        Counter(label: "coffer_http_requests_total", dimensions: dimensions).increment()
+        let metrics = RequestMetrics.shared.handles(route: context.endpointPath ?? "unmatched", method: request.method, status: response.status.code)
+        metrics.count.increment()
         let elapsed = ContinuousClock.now - start
-        Metrics.Timer(label: "coffer_http_request_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         return response
     }
 
@@ -48,6 +46,35 @@ struct ObservabilityMiddleware: RouterMiddleware {
         }
         if problem.status.code >= 500 { Counter(label: "coffer_http_server_errors_total").increment() }
         return Response.json(problem.json(instance: request.uri.path), status: problem.status, contentType: "application/problem+json")
+    }
+}
+
+/// The request counter and latency timer per route, method and status, made once each: making
+/// them through the metrics factory on every request (a registry lookup and label checks) cost
+/// more than a small route's own work.
+final class RequestMetrics: Sendable {
+    static let shared = RequestMetrics()
+
+    struct Key: Hashable {
+        let route: String
+        let method: HTTPRequest.Method
+        let status: Int
+    }
+
+    private let made = Mutex<[Key: (count: Counter, duration: Metrics.Timer)]>([:])
+
+    func handles(route: String, method: HTTPRequest.Method, status: Int) -> (count: Counter, duration: Metrics.Timer) {
+        let key = Key(route: route, method: method, status: status)
+        if let known = made.withLock({ $0[key] }) { return known }
+        let dimensions = [("route", route), ("method", method.rawValue), ("status", String(status))]
+        let handles = (Counter(label: "coffer_http_requests_total", dimensions: dimensions),
+                       Metrics.Timer(label: "coffer_http_request_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds))
+        made.withLock { made in
+            // Routes are templates (`/v1/accounts/{id}`), so the keys are few; the bound only guards the unexpected.
+            if made.count > 10_000 { made.removeAll() }
+            made[key] = handles
+        }
+        return handles
     }
 }
 

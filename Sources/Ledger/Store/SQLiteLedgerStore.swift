@@ -44,7 +44,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func asset(_ code: String) async throws -> Asset? {
-        try await database.pool.read { db in try Self.asset(code, db: db) }
+        try database.readNow { db in try Self.asset(code, db: db) }
     }
 
     static func asset(_ code: String, db: Database) throws -> Asset? {
@@ -81,8 +81,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         return .created
     }
 
+    /// One statement over the balances view: read on the caller's thread (`readNow`).
     public func account(_ id: LedgerID) async throws -> Account? {
-        try await database.pool.read { db in try Self.account(id, db: db) }
+        try database.readNow { db in try Self.account(id, db: db) }
     }
 
     public func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
@@ -135,8 +136,11 @@ public final class SQLiteLedgerStore: LedgerStore {
     static let outcomeColumns = "pending_id, kind, transfer_id, timestamp"
 
     static func account(_ id: LedgerID, db: Database) throws -> Account? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = ?"), arguments: [id.value])
-            .map { try account(from: $0) }
+        let statement = SQLiteRawStatement(try db.cachedStatement(sql: "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = ?"))
+        statement.bind(1, id.value)
+        var found: Account?
+        try statement.forEachRow { row in found = try account(from: row) }
+        return found
     }
 
     static func account(from row: some SQLiteColumns) throws -> Account {
