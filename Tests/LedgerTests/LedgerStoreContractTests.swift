@@ -335,3 +335,38 @@ struct LedgerGroupCommitTests {
         #expect(try await ledger.store.submit(batch).allSatisfy { $0 == .exists })
     }
 }
+
+/// `SQLiteLedgerStore.submit(_:companion:)`: the companion's writes commit with the batch, or
+/// nothing does.
+struct LedgerCommitCompanionTests {
+    @Test func companionWritesCommitWithTheBatchOrNothingDoes() async throws {
+        let ledger = try await TemporaryLedger(.sqlite)
+        try await ledger.setUp()
+        let store = try #require(ledger.store as? SQLiteLedgerStore)
+        try await ledger.execute("CREATE TABLE companion_rows (transfer_id TEXT, result TEXT)")
+
+        let results = try await store.submit([transfer("t1", "a", "b", 10), transfer("t2", "a", "a", 1)]) { results, db in
+            for (id, result) in zip(["t1", "t2"], results) {
+                try db.execute(sql: "INSERT INTO companion_rows VALUES (?, ?)", arguments: [id, result.rawValue])
+            }
+            // Inside the commit: the batch's transfer is already visible to the companion.
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_transfers WHERE id = 't1'") == 1)
+        }
+        #expect(results == [.created, .accountsMustBeDifferent])
+        #expect(try await ledger.count("companion_rows") == 2)
+
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            _ = try await store.submit([transfer("t3", "a", "b", 5)]) { _, db in
+                try db.execute(sql: "INSERT INTO companion_rows VALUES ('t3', 'created')")
+                throw Refused()
+            }
+        }
+        #expect(try await ledger.count("companion_rows") == 2)
+        #expect(try await ledger.count("ledger_transfers") == 1)
+        #expect(try await ledger.balances("b") == AccountBalances(creditsPosted: 10))
+        guard case .intact(let batches, _, _) = try await store.verify() else { Issue.record("the ledger does not verify"); return }
+        #expect(batches == 1)
+        #expect(try await store.submit([transfer("t3", "a", "b", 5)]) == [.created])
+    }
+}

@@ -27,9 +27,21 @@ struct IdempotentPost: Sendable {
         _ request: Request, context: CofferRequestContext, body: [UInt8],
         _ handler: () async throws -> (HTTPResponse.Status, JSONValue)
     ) async throws -> Response {
-        guard let key = request.headers[.idempotencyKey] else {
+        try await run(request, context: context, body: body, recording: { _ in
             let (status, json) = try await handler()
-            return .json(json, status: status)
+            return (StoredResponse(status: status.code, contentType: "application/json", body: json.bytes), recorded: false)
+        })
+    }
+
+    /// `run` for a handler that can store the response in its own commit: it gets a recorder
+    /// (nil without an Idempotency-Key, or where the store cannot lend one) and reports whether its
+    /// commit stored the response with it, so no second commit is needed.
+    func run(
+        _ request: Request, context: CofferRequestContext, body: [UInt8],
+        recording handler: (IdempotentResponseRecorder?) async throws -> (StoredResponse, recorded: Bool)
+    ) async throws -> Response {
+        guard let key = request.headers[.idempotencyKey] else {
+            return Self.response(try await Self.catchingClientErrors(path: request.uri.path) { try await handler(nil).0 })
         }
         guard !key.isEmpty, key.utf8.count <= Self.maximumKeyLength, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7f }) else {
             throw Problem.badRequest("Idempotency-Key must be 1-\(Self.maximumKeyLength) visible ASCII characters")
@@ -39,8 +51,7 @@ struct IdempotentPost: Sendable {
         switch try await store.beginIdempotent(tenantID: tenant, key: key, requestHash: hash) {
         case .replay(let stored):
             Counter(label: "coffer_idempotency_replays_total").increment()
-            var response = Response(status: HTTPResponse.Status(code: stored.status), headers: [.contentType: stored.contentType],
-                                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: stored.body)))
+            var response = Self.response(stored)
             response.headers[.idempotentReplayed] = "true"
             return response
         case .inProgress:
@@ -48,21 +59,55 @@ struct IdempotentPost: Sendable {
         case .mismatch:
             throw Problem.unprocessable("this Idempotency-Key was used with a different request (method, path or body)", slug: "idempotency-key-reused")
         case .proceed:
-            let status: HTTPResponse.Status
-            let json: JSONValue
-            let contentType: String
+            let recorder = store.responseRecorder(tenantID: tenant, key: key)
+            var recorded = false
+            let stored: StoredResponse
             do {
-                (status, json) = try await handler()
-                contentType = "application/json"
-            } catch let problem as Problem where problem.status.code < 500 {
-                (status, json, contentType) = (problem.status, problem.json(instance: request.uri.path), "application/problem+json")
+                stored = try await Self.catchingClientErrors(path: request.uri.path) {
+                    let outcome = try await handler(recorder)
+                    recorded = outcome.recorded
+                    return outcome.0
+                }
             } catch {
                 try? await store.abandonIdempotent(tenantID: tenant, key: key)
                 throw error
             }
-            let bytes = json.bytes
-            try await store.completeIdempotent(tenantID: tenant, key: key, response: StoredResponse(status: status.code, contentType: contentType, body: bytes))
-            return Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            if recorded, let recorder {
+                recorder.release()
+            } else {
+                try await store.completeIdempotent(tenantID: tenant, key: key, response: stored)
+            }
+            return Self.response(stored)
         }
+    }
+
+    /// What `body` returns, or the problem document a client error (a `Problem` below 500) becomes;
+    /// anything else is thrown on.
+    static func catchingClientErrors(path: String, _ body: () async throws -> StoredResponse) async throws -> StoredResponse {
+        do {
+            return try await body()
+        } catch let problem as Problem where problem.status.code < 500 {
+            return problem.stored(instance: path)
+        }
+    }
+
+    static func catchingClientErrors(path: String, _ body: () throws -> StoredResponse) throws -> StoredResponse {
+        do {
+            return try body()
+        } catch let problem as Problem where problem.status.code < 500 {
+            return problem.stored(instance: path)
+        }
+    }
+
+    static func response(_ stored: StoredResponse) -> Response {
+        Response(status: HTTPResponse.Status(code: stored.status), headers: [.contentType: stored.contentType],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: stored.body)))
+    }
+}
+
+extension Problem {
+    /// This problem as the response a client gets and a replay repeats.
+    func stored(instance path: String) -> StoredResponse {
+        StoredResponse(status: status.code, contentType: "application/problem+json", body: json(instance: path).bytes)
     }
 }

@@ -184,11 +184,31 @@ struct LedgerRoutes: Sendable {
     func createTransfer(_ request: Request, _ context: CofferRequestContext) async throws -> Response {
         let (_, namespace) = try scope(context, .write)
         let body = try await HTTPBody.collect(request, context)
-        return try await idempotent.run(request, context: context, body: body) {
+        let path = request.uri.path
+        return try await idempotent.run(request, context: context, body: body, recording: { recorder in
             let transfer = try badRequest { () throws(LedgerError) in try namespace.enter(try TransferJSON.decode(Data(body))) }
-            guard let result = try await ledger.submit([transfer]).first else { throw ServerError("the ledger returned no result") }
-            return try transferOutcome(transfer, result, namespace: namespace)
+            return try await submit([transfer], recorder: recorder) { results in
+                guard let result = results.first else { throw ServerError("the ledger returned no result") }
+                return try IdempotentPost.catchingClientErrors(path: path) {
+                    let (status, json) = try transferOutcome(transfer, result, namespace: namespace)
+                    return StoredResponse(status: status.code, contentType: "application/json", body: json.bytes)
+                }
+            }
+        })
+    }
+
+    /// Submits `transfers` and makes the response from their results. With a recorder on the
+    /// embedded store, the response is stored in the ledger's own commit (one durable commit per
+    /// request instead of two); otherwise the caller stores it afterwards.
+    func submit(
+        _ transfers: [Ledger.Transfer], recorder: IdempotentResponseRecorder?,
+        respond: @escaping @Sendable ([TransferResult]) throws -> StoredResponse
+    ) async throws -> (StoredResponse, recorded: Bool) {
+        if let recorder, let embedded = ledger as? SQLiteLedgerStore, embedded.database === recorder.database {
+            let results = try await embedded.submit(transfers) { results, db in try recorder.write(try respond(results), db) }
+            return (try respond(results), true)
         }
+        return (try respond(try await ledger.submit(transfers)), false)
     }
 
     func transferOutcome(_ transfer: Ledger.Transfer, _ result: TransferResult, namespace: LedgerNamespace) throws -> (HTTPResponse.Status, JSONValue) {
@@ -205,17 +225,18 @@ struct LedgerRoutes: Sendable {
     func createBatch(_ request: Request, _ context: CofferRequestContext) async throws -> Response {
         let (_, namespace) = try scope(context, .write)
         let body = try await HTTPBody.collect(request, context)
-        return try await idempotent.run(request, context: context, body: body) {
+        return try await idempotent.run(request, context: context, body: body, recording: { recorder in
             // `{"transfers":[...]}`, each item exactly a `coffer ledger transfer` line, at most 8,000.
             let transfers = try badRequest { () throws(LedgerError) in try TransferJSON.decodeBatch(Data(body)).map(namespace.enter) }
-            let results = try await ledger.submit(transfers)
-            let rows: [JSONValue] = zip(transfers, results).map { transfer, result in
-                var fields: [(String, JSONValue)] = [("id", .string(String(transfer.id.local))), ("result", .string(result.rawValue))]
-                if !result.isSuccess { fields.append(("message", .string(result.message))) }
-                return .object(fields)
+            return try await submit(transfers, recorder: recorder) { results in
+                let rows: [JSONValue] = zip(transfers, results).map { transfer, result in
+                    var fields: [(String, JSONValue)] = [("id", .string(String(transfer.id.local))), ("result", .string(result.rawValue))]
+                    if !result.isSuccess { fields.append(("message", .string(result.message))) }
+                    return .object(fields)
+                }
+                return StoredResponse(status: 200, contentType: "application/json", body: JSONValue.object([("results", .array(rows))]).bytes)
             }
-            return (.ok, .object([("results", .array(rows))]))
-        }
+        })
     }
 
     func showTransfer(_ context: CofferRequestContext) async throws -> Response {

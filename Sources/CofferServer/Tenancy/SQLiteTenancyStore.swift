@@ -102,7 +102,7 @@ public final class SQLiteTenancyStore: TenancyStore {
         }
         let start: IdempotencyStart
         do {
-            start = try await database.pool.read { db in
+            start = try database.readNow { db in
                 guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT request_hash, status, content_type, body, created_at FROM idempotency_records WHERE tenant_id = ? AND key = ?
                     """), arguments: [tenantID, key]) else { return .proceed }
@@ -138,13 +138,25 @@ public final class SQLiteTenancyStore: TenancyStore {
             return
         }
         // One statement: it needs no savepoint of its own in the shared transaction.
-        try await writer.write(savepoint: false) { db in
-            try db.cachedStatement(sql: """
-                INSERT INTO idempotency_records (tenant_id, key, request_hash, status, content_type, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
-                    content_type = excluded.content_type, body = excluded.body, created_at = excluded.created_at
-                """).execute(arguments: [tenantID, key, Data(claim.requestHash), response.status, response.contentType, Data(response.body), claim.claimedAt])
-        }
+        try await writer.write(savepoint: false) { db in try Self.store(response, claim: claim, tenantID: tenantID, key: key, db: db) }
+    }
+
+    public func responseRecorder(tenantID: String, key: String) -> IdempotentResponseRecorder? {
+        guard let claim = claims.claim(tenantID: tenantID, key: key) else { return nil }
+        let claims = self.claims
+        return IdempotentResponseRecorder(
+            database: database,
+            write: { response, db in try Self.store(response, claim: claim, tenantID: tenantID, key: key, db: db) },
+            release: { claims.release(tenantID: tenantID, key: key) })
+    }
+
+    /// The completed record for a claim this process held.
+    static func store(_ response: StoredResponse, claim: IdempotencyClaims.Claim, tenantID: String, key: String, db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO idempotency_records (tenant_id, key, request_hash, status, content_type, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, status = excluded.status,
+                content_type = excluded.content_type, body = excluded.body, created_at = excluded.created_at
+            """).execute(arguments: [tenantID, key, Data(claim.requestHash), response.status, response.contentType, Data(response.body), claim.claimedAt])
     }
 
     /// Frees the claim. Nothing is in the database for it: a stored unfinished record (from an

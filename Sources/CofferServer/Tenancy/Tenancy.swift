@@ -1,3 +1,5 @@
+public import CofferStorage
+public import GRDB
 import Crypto
 import Foundation
 
@@ -189,6 +191,24 @@ public protocol TenancyStore: Sendable {
     func abandonIdempotent(tenantID: String, key: String) async throws
     /// Forgets records older than `cutoff` (keys are kept at least 24 hours).
     func purgeIdempotent(before cutoff: Date) async throws -> Int
+    /// For a key this process claimed: a way to store its response inside another transaction on
+    /// the same embedded database (the ledger's commit) instead of `completeIdempotent`'s own; nil
+    /// where the store cannot (PostgreSQL, or a claim this process does not hold).
+    func responseRecorder(tenantID: String, key: String) -> IdempotentResponseRecorder?
+}
+
+extension TenancyStore {
+    public func responseRecorder(tenantID: String, key: String) -> IdempotentResponseRecorder? { nil }
+}
+
+/// Stores one claimed key's response in a transaction someone else commits (see
+/// `TenancyStore.responseRecorder`). `release` frees the claim once that transaction committed
+/// or failed; until then a repeat of the request gets 409.
+public struct IdempotentResponseRecorder: Sendable {
+    /// The database whose transaction `write` must run in.
+    public let database: CofferDatabase
+    public let write: @Sendable (StoredResponse, Database) throws -> Void
+    public let release: @Sendable () -> Void
 }
 
 /// A service-level failure in words a user can act on.

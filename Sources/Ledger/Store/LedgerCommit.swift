@@ -9,14 +9,18 @@ import GRDB
 /// `SQLiteRawStatement` instead of GRDB's `StatementArguments` and `Row`, which box every value:
 /// see docs/ledger.md for the measured effect.
 enum LedgerCommit {
-    /// Decides and writes `batches` in one IMMEDIATE transaction on GRDB's writer queue. `cache`
-    /// is validated inside the transaction, updated once COMMIT returned, and emptied on any error.
-    static func commit(_ batches: [[Transfer]], database: CofferDatabase, now: UInt64, cache: LedgerAccountCache) async throws -> [[TransferResult]] {
+    /// Decides and writes `batches` in one IMMEDIATE transaction on GRDB's writer queue, then runs
+    /// each batch's companion (if any) with its results in that transaction. `cache` is validated
+    /// inside the transaction, updated once COMMIT returned, and emptied on any error.
+    static func commit(
+        _ batches: [[Transfer]], companions: [LedgerCommitCompanion?] = [], database: CofferDatabase, now: UInt64, cache: LedgerAccountCache
+    ) async throws -> [[TransferResult]] {
         try await database.pool.writeWithoutTransaction { db in
             do {
                 var outcome: ([[TransferResult]], [LedgerID: Account], LedgerBatchHead?) = ([], [:], nil)
                 try db.inTransaction(.immediate) {
                     outcome = try commit(batches, db: db, now: now, cache: cache)
+                    for (companion, results) in zip(companions, outcome.0) { try companion?(results, db) }
                     return .commit
                 }
                 cache.committed(outcome.1, head: outcome.2)

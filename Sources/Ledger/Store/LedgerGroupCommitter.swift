@@ -13,11 +13,13 @@ import GRDB
 actor LedgerGroupCommitter {
     private struct Request {
         let transfers: [Transfer]
+        let companion: LedgerCommitCompanion?
         let continuation: CheckedContinuation<[TransferResult], any Error>
     }
 
-    /// Decides and durably commits the merged batches at `now`; one result list per batch.
-    typealias Commit = @Sendable (_ batches: [[Transfer]], _ now: UInt64) async throws -> [[TransferResult]]
+    /// Decides and durably commits the merged batches at `now`, running each batch's companion
+    /// (if any) in the same transaction; one result list per batch.
+    typealias Commit = @Sendable (_ batches: [[Transfer]], _ companions: [LedgerCommitCompanion?], _ now: UInt64) async throws -> [[TransferResult]]
 
     private let commit: Commit
     private let clock: @Sendable () -> UInt64
@@ -29,9 +31,9 @@ actor LedgerGroupCommitter {
         self.clock = clock
     }
 
-    func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
+    func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion? = nil) async throws -> [TransferResult] {
         try await withCheckedThrowingContinuation { continuation in
-            queue.append(Request(transfers: transfers, continuation: continuation))
+            queue.append(Request(transfers: transfers, companion: companion, continuation: continuation))
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -49,7 +51,7 @@ actor LedgerGroupCommitter {
                 queue.removeFirst()
             }
             do {
-                let results = try await commit(group.map(\.transfers), clock())
+                let results = try await commit(group.map(\.transfers), group.map(\.companion), clock())
                 for (request, result) in zip(group, results) { request.continuation.resume(returning: result) }
             } catch {
                 for request in group { request.continuation.resume(throwing: error) }

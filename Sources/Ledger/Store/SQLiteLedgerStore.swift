@@ -1,12 +1,15 @@
 public import CofferStorage
 import Foundation
-import GRDB
+public import GRDB
 
 /// The embedded ledger: Coffer's SQLite database (WAL, synchronous=FULL, so a returned result
 /// survives power loss). One writer per process merges concurrent callers' batches into group
 /// commits; each commit is one IMMEDIATE transaction.
+/// Work that runs in a ledger commit's own transaction once a batch is decided, given its results.
+public typealias LedgerCommitCompanion = @Sendable (_ results: [TransferResult], _ db: Database) throws -> Void
+
 public final class SQLiteLedgerStore: LedgerStore {
-    let database: CofferDatabase
+    public let database: CofferDatabase
     let clock: @Sendable () -> UInt64
     private let writer: LedgerGroupCommitter
 
@@ -16,8 +19,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         self.clock = clock
         // The accounts of the last commit, reused by the next if no other writer committed since.
         let accounts = LedgerAccountCache()
-        writer = LedgerGroupCommitter(clock: clock) { batches, now in
-            try await LedgerCommit.commit(batches, database: database, now: now, cache: accounts)
+        writer = LedgerGroupCommitter(clock: clock) { batches, companions, now in
+            try await LedgerCommit.commit(batches, companions: companions, database: database, now: now, cache: accounts)
         }
     }
 
@@ -92,6 +95,19 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
         guard !transfers.isEmpty else { return [] }
         return try await writer.submit(transfers)
+    }
+
+    /// Submits `transfers` like `submit(_:)` and runs `companion` with their results inside the
+    /// transaction that commits them, so its writes are durable exactly when the results are: the
+    /// HTTP API stores an idempotent response this way, one commit per request instead of two. If
+    /// `companion` throws, the whole group commit fails and every caller in it gets the error
+    /// (nothing is written); it should throw only where the commit would fail anyway.
+    public func submit(_ transfers: [Transfer], companion: @escaping LedgerCommitCompanion) async throws -> [TransferResult] {
+        guard transfers.count <= LedgerEngine.maximumBatchSize else {
+            throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
+        }
+        guard !transfers.isEmpty else { return [] }
+        return try await writer.submit(transfers, companion: companion)
     }
 
     public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {

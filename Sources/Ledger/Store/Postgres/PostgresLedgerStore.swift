@@ -21,7 +21,7 @@ public final class PostgresLedgerStore: LedgerStore {
         self.clock = clock
         // The accounts of the last commit, reused by the next if no other process committed since.
         let accounts = LedgerAccountCache()
-        writer = LedgerGroupCommitter(clock: clock) { batches, now in
+        writer = LedgerGroupCommitter(clock: clock) { batches, _, now in  // no companions: `submit` takes none here
             try await PostgresLedgerCommit.commit(batches, database: database, now: now, cache: accounts)
         }
     }
