@@ -19,13 +19,11 @@ struct AuditRoutes: Sendable {
         let (services, _, caller) = try gate.open(context, .admin)
         try VaultRouteSupport.onlyQuery(request, ["limit", "cursor"])
         let (limit, after) = try VaultRouteSupport.page(request)
-        let wallets = try services.wallets.walletIDs(tenantID: caller.tenantID)
         let requestPrefix = "\(caller.tenantID):"
-        let actorPrefix = "api:\(caller.tenantID)/"
-        let records = Array(try services.vault.auditRecords().lazy
-            .filter { $0.seq > after ?? 0 }
-            .filter { wallets.contains($0.subject) || $0.subject.hasPrefix(requestPrefix) || $0.actor.hasPrefix(actorPrefix) }
-            .prefix(limit))
+        let selection = AuditSelection(
+            subjects: try services.wallets.walletIDs(tenantID: caller.tenantID), subjectPrefix: requestPrefix,
+            actorPrefix: "api:\(caller.tenantID)/")
+        let records = try services.vault.auditRecords(after: after ?? 0, limit: limit, selecting: selection)
         let rows: [JSONValue] = records.map { record in
             .object([
                 ("seq", .int(record.seq)), ("time", .string(record.recordedAt)), ("actor", .string(record.actor)),

@@ -83,6 +83,20 @@ public final class SQLiteVaultStore: VaultStore {
         try database.pool.read { db in try AuditAppender.records(db: db) }
     }
 
+    public func auditRecords(after seq: Int64, limit: Int, selecting selection: AuditSelection) throws -> [AuditRecord] {
+        // Prefixes compare with substr, not LIKE, whose `_` and `%` would match other tenants' ids.
+        let subjects = String(decoding: try JSONEncoder().encode(selection.subjects.sorted()), as: UTF8.self)
+        return try database.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM audit_log WHERE seq > ?
+                  AND (subject IN (SELECT value FROM json_each(?))
+                       OR substr(subject, 1, length(?)) = ? OR substr(actor, 1, length(?)) = ?)
+                ORDER BY seq LIMIT ?
+                """, arguments: [seq, subjects, selection.subjectPrefix, selection.subjectPrefix,
+                                 selection.actorPrefix, selection.actorPrefix, max(0, limit)]).map(AuditAppender.record)
+        }
+    }
+
     private static func save(_ meta: VaultMeta, db: Database, insert: Bool) throws {
         let arguments: StatementArguments = [
             meta.formatVersion, "argon2id", Int64(meta.parameters.memoryBytes), Int64(meta.parameters.iterations),
@@ -145,11 +159,13 @@ enum AuditAppender {
     }
 
     static func records(db: Database) throws -> [AuditRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq").map { row in
-            AuditRecord(
-                seq: row["seq"], recordedAt: row["recorded_at"], actor: row["actor"], action: row["action"],
-                subject: row["subject"], requestHash: row["request_hash"], outcome: row["outcome"], detail: row["detail"],
-                previousHash: [UInt8](row["prev_hash"] as Data), hash: [UInt8](row["hash"] as Data))
-        }
+        try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq").map(record)
+    }
+
+    static func record(_ row: Row) -> AuditRecord {
+        AuditRecord(
+            seq: row["seq"], recordedAt: row["recorded_at"], actor: row["actor"], action: row["action"],
+            subject: row["subject"], requestHash: row["request_hash"], outcome: row["outcome"], detail: row["detail"],
+            previousHash: [UInt8](row["prev_hash"] as Data), hash: [UInt8](row["hash"] as Data))
     }
 }

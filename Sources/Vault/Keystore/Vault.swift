@@ -93,6 +93,11 @@ public struct Vault: Sendable {
         try storage { try store.auditRecords() }
     }
 
+    /// One page of the records `selection` admits: up to `limit` after `seq`, in order.
+    public func auditRecords(after seq: Int64, limit: Int, selecting selection: AuditSelection) throws(VaultError) -> [AuditRecord] {
+        try storage { try store.auditRecords(after: seq, limit: limit, selecting: selection) }
+    }
+
     /// Runs a store call, mapping its errors to `VaultError`.
     func storage<T>(_ body: () throws -> T) throws(VaultError) -> T {
         do { return try body() } catch let error as VaultError { throw error } catch { throw .storage(error) }

@@ -21,6 +21,29 @@ public protocol VaultStore: Sendable {
     ) throws
     func appendAudit(_ event: AuditEvent, at time: String) throws
     func auditRecords() throws -> [AuditRecord]
+    /// Up to `limit` records after `seq` that `selection` admits, in order, selected by the store
+    /// (one page must not load the whole log).
+    func auditRecords(after seq: Int64, limit: Int, selecting selection: AuditSelection) throws -> [AuditRecord]
+}
+
+/// Which audit records a reader may see: those about one of `subjects`, those whose subject starts
+/// with `subjectPrefix`, and those whose actor starts with `actorPrefix` (prefixes compare exactly:
+/// no pattern characters).
+public struct AuditSelection: Sendable, Equatable {
+    public var subjects: Set<String>
+    public var subjectPrefix: String
+    public var actorPrefix: String
+
+    public init(subjects: Set<String>, subjectPrefix: String, actorPrefix: String) {
+        self.subjects = subjects
+        self.subjectPrefix = subjectPrefix
+        self.actorPrefix = actorPrefix
+    }
+
+    /// The same rule in Swift (for stores that filter in memory, and for tests).
+    public func admits(_ record: AuditRecord) -> Bool {
+        subjects.contains(record.subject) || record.subject.hasPrefix(subjectPrefix) || record.actor.hasPrefix(actorPrefix)
+    }
 }
 
 /// The vault-wide record: KDF parameters and salt, and a value sealed under the KEK that proves
