@@ -42,16 +42,19 @@ struct WalletRoutes: Sendable {
         let (secret, origin) = try WalletImport.secret(source: source, input: input, body: body)
         let info: WalletInfo
         do {
-            info = try unlocked.addWallet(name: TenantWalletStore.vaultName(tenantID: caller.tenantID, name: name), secret: secret, origin: origin)
+            // The owner is recorded in the transaction that stores the wallet: a crash cannot
+            // leave a sealed wallet that no tenant owns (and whose name could never be used again).
+            info = try unlocked.addWallet(name: TenantWalletStore.vaultName(tenantID: caller.tenantID, name: name), secret: secret, origin: origin) { info, db in
+                guard try TenantWalletStore.register(tenantID: caller.tenantID, walletID: info.id, name: name, at: VaultClock.format(info.createdAt), db: db) else {
+                    throw Self.nameTaken(name)
+                }
+            }
         } catch {
             if try services.wallets.nameTaken(tenantID: caller.tenantID, name: name)
                 || services.vault.store.wallet(TenantWalletStore.vaultName(tenantID: caller.tenantID, name: name)) != nil {
                 throw Self.nameTaken(name)
             }
             throw Problem.unprocessable("\(error)", slug: "wallet-refused")
-        }
-        guard try services.wallets.register(tenantID: caller.tenantID, walletID: info.id, name: name, at: VaultClock.format(info.createdAt)) else {
-            throw Self.nameTaken(name)
         }
         return (.created, Self.json(info, name: name))
     }

@@ -37,7 +37,7 @@ public final class SQLiteVaultStore: VaultStore {
         }
     }
 
-    public func insert(_ wallet: StoredWallet, audit: AuditEvent, at time: String) throws {
+    public func insert(_ wallet: StoredWallet, audit: AuditEvent, at time: String, alongside: (Database) throws -> Void) throws {
         try database.pool.write { db in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vault_wallets WHERE name = ?", arguments: [wallet.name]) != 0 {
                 throw VaultError("a wallet named \"\(wallet.name)\" already exists; choose another --name")
@@ -52,6 +52,7 @@ public final class SQLiteVaultStore: VaultStore {
                     Envelope.algorithm, Data(wallet.dek.nonce), Data(wallet.dek.ciphertext), wallet.kekGeneration,
                 ])
             try AuditAppender.append(audit, at: time, db: db)
+            try alongside(db)
         }
     }
 

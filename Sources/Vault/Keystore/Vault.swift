@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 public import WalletCore
 
 /// The encrypted keystore: envelope encryption (a random data key per secret, data keys sealed
@@ -133,8 +134,13 @@ public struct UnlockedVault: Sendable {
         UnlockedVault(vault: vault.acting(as: actor), kek: kek, generation: generation)
     }
 
-    /// Seals and stores a new wallet. `origin` records where the secret came from.
-    public func addWallet(name: String, secret: WalletSecret, origin: String) throws(VaultError) -> WalletInfo {
+    /// Seals and stores a new wallet. `origin` records where the secret came from. `alongside`
+    /// runs with the new wallet's description in the transaction that stores it (the HTTP API
+    /// records the owning tenant there, so a crash cannot leave a wallet nobody owns); if it
+    /// throws, nothing is stored and its error is reported as a storage failure.
+    public func addWallet(
+        name: String, secret: WalletSecret, origin: String, alongside: (WalletInfo, Database) throws -> Void = { _, _ in }
+    ) throws(VaultError) -> WalletInfo {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.contains(where: { $0.isNewline }) else {
             throw VaultError("a wallet name must be 1 to 100 characters on one line")
@@ -152,8 +158,9 @@ public struct UnlockedVault: Sendable {
             id: id, generation: generation, recordVersion: wallet.recordVersion))
         let audit = AuditEvent(actor: vault.actor, action: "wallet.\(origin == "random" || origin == "generated-bip39" ? "create" : "import")", subject: id,
                                outcome: "ok", detail: "\(trimmed) (\(secret.kind.rawValue), \(origin))")
-        try vault.storage { try vault.store.insert(wallet, audit: audit, at: wallet.createdAt) }
-        return wallet.info
+        let info = wallet.info
+        try vault.storage { try vault.store.insert(wallet, audit: audit, at: wallet.createdAt) { db in try alongside(info, db) } }
+        return info
     }
 
     /// Decrypts a wallet's secret for the duration of `body` only. Any modified byte of the record

@@ -1,4 +1,5 @@
 public import Foundation
+public import GRDB
 import WalletCore
 
 /// The vault's persistent state, behind a protocol so SQLite (embedded) and, later,
@@ -11,7 +12,10 @@ public protocol VaultStore: Sendable {
     func wallets() throws -> [StoredWallet]
     /// By id or by name.
     func wallet(_ reference: String) throws -> StoredWallet?
-    func insert(_ wallet: StoredWallet, audit: AuditEvent, at time: String) throws
+    /// Stores a new wallet and its audit record, then runs `alongside` in the same transaction
+    /// (an owner's registry row that must exist exactly when the wallet does); if it throws,
+    /// nothing is stored.
+    func insert(_ wallet: StoredWallet, audit: AuditEvent, at time: String, alongside: (Database) throws -> Void) throws
     /// Replaces the metadata and every wallet's wrapped data key in ONE transaction: after a
     /// crash either the old or the new key-encryption key opens everything. Fails with
     /// `VaultError.concurrentRotation` unless the stored generation is `meta.kekGeneration - 1`.
