@@ -14,7 +14,7 @@ public enum LedgerEngine {
     public static func apply(_ batch: [Transfer], to state: inout LedgerState, now: UInt64) -> BatchOutcome {
         var outcome = BatchOutcome()
         outcome.created.reserveCapacity(batch.count)
-        outcome.balanceChanges.reserveCapacity(batch.count * 2)
+        outcome.transferBalances.reserveCapacity(batch.count)
         var clock = firstTimestamp(now: now, after: state.lastTimestamp)
         expirePending(&state, clock: &clock, into: &outcome)
 
@@ -72,10 +72,8 @@ public enum LedgerEngine {
             state.accounts[credit.id] = credit
             state.pendingOutcomes[pending.id] = record
             outcome.pendingOutcomes.append(record)
-            let changes = [BalanceChange(accountID: debit.id, timestamp: timestamp, balances: debit.balances),
-                           BalanceChange(accountID: credit.id, timestamp: timestamp, balances: credit.balances)]
-            outcome.balanceChanges += changes
-            outcome.expiryBalances += changes
+            outcome.expiryBalances.append(BalanceChange(accountID: debit.id, timestamp: timestamp, balances: debit.balances))
+            outcome.expiryBalances.append(BalanceChange(accountID: credit.id, timestamp: timestamp, balances: credit.balances))
         }
     }
 
@@ -242,8 +240,6 @@ public enum LedgerEngine {
             undo.inserted(outcome: record.pendingID)
             outcome.pendingOutcomes.append(record)
         }
-        outcome.balanceChanges.append(BalanceChange(accountID: debit.id, timestamp: committed.timestamp, balances: debit.balances))
-        outcome.balanceChanges.append(BalanceChange(accountID: credit.id, timestamp: committed.timestamp, balances: credit.balances))
         outcome.transferBalances.append(TransferBalances(debit: debit.balances, credit: credit.balances))
     }
 
@@ -273,16 +269,12 @@ struct UndoLog {
     var insertedOutcomes: [LedgerID] = []
     let createdCount: Int
     let outcomesCount: Int
-    let balanceChangesCount: Int
-    let expiryBalancesCount: Int
     /// False outside linked chains: nothing is saved, and `rollback` must not be called.
     let recording: Bool
 
     init(outcome: BatchOutcome, recording: Bool) {
         createdCount = outcome.created.count
         outcomesCount = outcome.pendingOutcomes.count
-        balanceChangesCount = outcome.balanceChanges.count
-        expiryBalancesCount = outcome.expiryBalances.count
         self.recording = recording
     }
 
@@ -307,8 +299,6 @@ struct UndoLog {
         for id in insertedOutcomes { state.pendingOutcomes[id] = nil }
         outcome.created.removeSubrange(createdCount...)
         outcome.transferBalances.removeSubrange(createdCount...)
-        outcome.expiryBalances.removeSubrange(expiryBalancesCount...)
         outcome.pendingOutcomes.removeSubrange(outcomesCount...)
-        outcome.balanceChanges.removeSubrange(balanceChangesCount...)
     }
 }

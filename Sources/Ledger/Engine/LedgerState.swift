@@ -44,8 +44,6 @@ public struct BatchOutcome: Sendable, Equatable {
     public var created: [CommittedTransfer] = []
     /// Posts, voids and expiries in timestamp order.
     public var pendingOutcomes: [PendingOutcome] = []
-    /// Every account's balances after each event (transfers and expiries) that changed them.
-    public var balanceChanges: [BalanceChange] = []
     /// The balances after each created transfer, parallel to `created`.
     public var transferBalances: [TransferBalances] = []
     /// The balances after each expiry (two per expired transfer): the history rows that no transfer row holds.
@@ -56,9 +54,12 @@ public struct BatchOutcome: Sendable, Equatable {
     /// True when nothing is to be written.
     public var isEmpty: Bool { created.isEmpty && pendingOutcomes.isEmpty }
 
-    /// The ids of accounts whose balances changed, each once.
-    public var changedAccountIDs: [LedgerID] {
-        var seen = Set<LedgerID>()
-        return balanceChanges.compactMap { seen.insert($0.accountID).inserted ? $0.accountID : nil }
+    /// Every account's balances after each event that changed them, in timestamp order: a batch's
+    /// expiries come before its transfers.
+    public var balanceChanges: [BalanceChange] {
+        expiryBalances + zip(created, transferBalances).flatMap { transfer, balances in
+            [BalanceChange(accountID: transfer.debitAccountID, timestamp: transfer.timestamp, balances: balances.debit),
+             BalanceChange(accountID: transfer.creditAccountID, timestamp: transfer.timestamp, balances: balances.credit)]
+        }
     }
 }

@@ -10,8 +10,6 @@ struct LedgerCommitPlan {
     var transferBalances: [TransferBalances] = []
     /// The balances after each expiry: the only balance-history rows stored apart from transfers.
     var expiryBalances: [BalanceChange] = []
-    /// The final balances of every changed account, each once (for a store that keeps a balances table: PostgreSQL).
-    var finalBalances: [(id: LedgerID, balances: AccountBalances)] = []
 
     /// True when the batches changed nothing (every transfer rejected or `exists`): no batch is written.
     var isEmpty: Bool { created.isEmpty && outcomes.isEmpty }
@@ -19,7 +17,6 @@ struct LedgerCommitPlan {
     /// Decides `batches` in order against `state` (the snapshot the store loaded).
     init(deciding batches: [[Transfer]], against state: LedgerState, now: UInt64) {
         var state = state
-        var changed: [LedgerID] = []
         for batch in batches {
             let outcome = LedgerEngine.apply(batch, to: &state, now: now)
             results.append(outcome.results)
@@ -27,13 +24,24 @@ struct LedgerCommitPlan {
             outcomes += outcome.pendingOutcomes
             transferBalances += outcome.transferBalances
             expiryBalances += outcome.expiryBalances
-            changed += outcome.balanceChanges.map(\.accountID)
-        }
-        var seen = Set<LedgerID>(minimumCapacity: changed.count)
-        for id in changed where seen.insert(id).inserted {
-            if let balances = state.accounts[id]?.balances { finalBalances.append((id, balances)) }
         }
         accounts = state.accounts
+    }
+
+    /// The final balances of every changed account, each once: for a store that keeps a balances
+    /// table (PostgreSQL). Computed on request, since the embedded store keeps none.
+    func finalBalances() -> [(id: LedgerID, balances: AccountBalances)] {
+        var changed = expiryBalances.map(\.accountID)
+        changed.reserveCapacity(changed.count + created.count * 2)
+        for transfer in created {
+            changed.append(transfer.debitAccountID)
+            changed.append(transfer.creditAccountID)
+        }
+        var seen = Set<LedgerID>(minimumCapacity: changed.count)
+        return changed.compactMap { id in
+            guard seen.insert(id).inserted, let balances = accounts[id]?.balances else { return nil }
+            return (id, balances)
+        }
     }
 
     /// Every account of the snapshot as the batches left it (for the store's account cache).

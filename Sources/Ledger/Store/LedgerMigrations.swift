@@ -210,7 +210,7 @@ public enum LedgerMigrations {
 
     /// The balance columns of a transfer row, in `balanceColumns` order: the debit account's four
     /// balances after the transfer, then the credit account's.
-    static let transferBalanceColumns = transferBalanceSources.map(\.column)
+    public static let transferBalanceColumns = transferBalanceSources.map(\.column)
 
     /// Each transfer balance column with its side (`debit`/`credit`) and the balance it holds.
     static let transferBalanceSources: [(column: String, side: String, balance: String)] = ["debit", "credit"].flatMap { side in

@@ -18,7 +18,7 @@ extension SQLiteLedgerStore {
             let after = cursor.map { Int64(clamping: $0.timestamp) } ?? -1
             let query = Self.historySQL.page
             let values: [Int: any DatabaseValueConvertible] = [1: id.value, 2: after, 3: limit + 1]
-            let rows = try Row.fetchAll(db.cachedStatement(sql: query.sql), arguments: StatementArguments(query.parameters.map { values[$0] }))
+            let rows = try Row.fetchAll(db.cachedStatement(sql: query.sql), arguments: Self.arguments(query.parameters, values))
             let entries = try rows.prefix(limit).map { row throws in
                 try LedgerRowDecoding.historyEntry(
                     of: id, timestamp: row[0], transferID: row[5], expiredID: row[6],

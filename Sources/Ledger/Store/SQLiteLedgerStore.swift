@@ -90,11 +90,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
-        guard transfers.count <= LedgerEngine.maximumBatchSize else {
-            throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
-        }
-        guard !transfers.isEmpty else { return [] }
-        return try await writer.submit(transfers)
+        try await submit(transfers, companion: nil)
     }
 
     /// Submits `transfers` like `submit(_:)` and runs `companion` with their results inside the
@@ -102,7 +98,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// HTTP API stores an idempotent response this way, one commit per request instead of two. If
     /// `companion` throws, the whole group commit fails and every caller in it gets the error
     /// (nothing is written); it should throw only where the commit would fail anyway.
-    public func submit(_ transfers: [Transfer], companion: @escaping LedgerCommitCompanion) async throws -> [TransferResult] {
+    public func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion?) async throws -> [TransferResult] {
         guard transfers.count <= LedgerEngine.maximumBatchSize else {
             throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
         }
@@ -115,10 +111,15 @@ public final class SQLiteLedgerStore: LedgerStore {
             guard try Self.account(id, db: db) != nil else { return nil }
             let query = Self.historySQL.balances
             let values: [Int: any DatabaseValueConvertible] = [1: id.value, 2: Int64(clamping: timestamp)]
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: query.sql), arguments: StatementArguments(query.parameters.map { values[$0] }))
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: query.sql), arguments: Self.arguments(query.parameters, values))
             else { return .zero }
             return try Self.balances(row, at: 1)
         }
+    }
+
+    /// The values of a history query's numbered parameters, in the order its SQL uses them.
+    static func arguments(_ parameters: [Int], _ values: [Int: any DatabaseValueConvertible]) -> StatementArguments {
+        StatementArguments(parameters.map { number -> (any DatabaseValueConvertible)? in values[number] })
     }
 
     public func verify() async throws -> LedgerVerification {

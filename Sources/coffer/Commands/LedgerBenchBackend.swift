@@ -24,10 +24,7 @@ protocol LedgerBenchBackend: Sendable {
 /// credit account's posted credits, zeros elsewhere, about the width of the ledger's own values.
 struct BenchTransferRow: Sendable {
     /// The transfer table's balance columns, in the order the floors fill them.
-    static let balanceColumns = """
-        debit_debits_pending, debit_debits_posted, debit_credits_pending, debit_credits_posted, \
-        credit_debits_pending, credit_debits_posted, credit_credits_pending, credit_credits_posted
-        """
+    static let balanceColumns = LedgerMigrations.transferBalanceColumns.joined(separator: ", ")
 
     let id: String
     let debit: String

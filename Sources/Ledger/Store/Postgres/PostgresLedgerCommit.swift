@@ -91,7 +91,7 @@ enum PostgresLedgerCommit {
         try await insertTransfers(plan.created, balances: plan.transferBalances, batch: seq, connection: connection)
         try await insertOutcomes(plan.outcomes, batch: seq, connection: connection)
         try await insertHistory(plan.expiryBalances, connection: connection)
-        try await updateBalances(plan.finalBalances, connection: connection)
+        try await updateBalances(plan.finalBalances(), connection: connection)
         return LedgerBatchHead(seq: seq, hash: hash)
     }
 
@@ -118,25 +118,26 @@ enum PostgresLedgerCommit {
         for transfer in loaded { state.transfers[transfer.id] = transfer }
 
         let pendingIDs = loaded.filter { $0.flags.contains(.pending) }.map(\.id.value)
-        if !pendingIDs.isEmpty {
-            for row in try await connection.rows(PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresLedgerStore.outcomeColumns) FROM ledger_pending_outcomes WHERE pending_id = ANY($1)",
-                binds: PostgresLedgerStore.binds(pendingIDs))) {
-                let outcome = try LedgerRowDecoding.outcome(PostgresColumns(row))
-                state.pendingOutcomes[outcome.pendingID] = outcome
-            }
+        let outcomesSQL = "SELECT \(PostgresLedgerStore.outcomeColumns) FROM ledger_pending_outcomes WHERE pending_id = ANY($1)"
+        for outcome in try await rows(matching: pendingIDs, outcomesSQL, connection: connection, LedgerRowDecoding.outcome) {
+            state.pendingOutcomes[outcome.pendingID] = outcome
         }
         let missing: [String]
         (state.accounts, missing) = LedgerCommitPlan.accounts(transfers, loaded: loaded, cached: cached)
-        if !missing.isEmpty {
-            for row in try await connection.rows(PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresLedgerStore.accountColumns) FROM \(PostgresLedgerStore.accountSource) WHERE a.id = ANY($1)",
-                binds: PostgresLedgerStore.binds(missing))) {
-                let account = try LedgerRowDecoding.account(PostgresColumns(row))
-                state.accounts[account.id] = account
-            }
+        let accountsSQL = "SELECT \(PostgresLedgerStore.accountColumns) FROM \(PostgresLedgerStore.accountSource) WHERE a.id = ANY($1)"
+        for account in try await rows(matching: missing, accountsSQL, connection: connection, LedgerRowDecoding.account) {
+            state.accounts[account.id] = account
         }
         return state
+    }
+
+    /// The rows `sql` selects for `keys` (bound as `$1`), decoded; no query for no keys.
+    static func rows<T>(
+        matching keys: [String], _ sql: String, connection: PostgresConnection, _ decode: (PostgresColumns) throws -> T
+    ) async throws -> [T] {
+        guard !keys.isEmpty else { return [] }
+        return try await connection.rows(PostgresQuery(unsafeSQL: sql, binds: PostgresLedgerStore.binds(keys)))
+            .map { try decode(PostgresColumns($0)) }
     }
 
     // Nullable columns travel as arrays of non-null sentinels turned back into NULL by NULLIF:
