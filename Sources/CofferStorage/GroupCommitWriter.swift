@@ -4,8 +4,7 @@ public import GRDB
 /// Merges concurrent small writes into shared transactions: callers' closures that queue up while
 /// a transaction is being committed run one after another in the next single transaction, each inside
 /// its own savepoint unless it is a single statement (so one failing closure rolls back only its own
-/// changes), and every caller
-/// gets its result after that transaction committed. With `synchronous=FULL` a commit costs an
+/// changes), and every caller gets its result after that transaction committed. With `synchronous=FULL` a commit costs an
 /// fsync; sharing it is what lets many requests per second each make a durable write.
 public actor GroupCommitWriter {
     public typealias Work = @Sendable (Database) throws -> any Sendable

@@ -41,7 +41,7 @@ struct IdempotentPost: Sendable {
         recording handler: (IdempotentResponseRecorder?) async throws -> (StoredResponse, recorded: Bool)
     ) async throws -> Response {
         guard let key = request.headers[.idempotencyKey] else {
-            return Self.response(try await Self.catchingClientErrors(path: request.uri.path) { try await handler(nil).0 })
+            return Self.response(try await handler(nil).0)
         }
         guard !key.isEmpty, key.utf8.count <= Self.maximumKeyLength, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7f }) else {
             throw Problem.badRequest("Idempotency-Key must be 1-\(Self.maximumKeyLength) visible ASCII characters")
@@ -63,11 +63,9 @@ struct IdempotentPost: Sendable {
             var recorded = false
             let stored: StoredResponse
             do {
-                stored = try await Self.catchingClientErrors(path: request.uri.path) {
-                    let outcome = try await handler(recorder)
-                    recorded = outcome.recorded
-                    return outcome.0
-                }
+                (stored, recorded) = try await handler(recorder)
+            } catch let problem as Problem where problem.status.code < 500 {
+                stored = problem.stored(instance: request.uri.path)  // a client's mistake is replayed too
             } catch {
                 try? await store.abandonIdempotent(tenantID: tenant, key: key)
                 throw error
@@ -83,14 +81,6 @@ struct IdempotentPost: Sendable {
 
     /// What `body` returns, or the problem document a client error (a `Problem` below 500) becomes;
     /// anything else is thrown on.
-    static func catchingClientErrors(path: String, _ body: () async throws -> StoredResponse) async throws -> StoredResponse {
-        do {
-            return try await body()
-        } catch let problem as Problem where problem.status.code < 500 {
-            return problem.stored(instance: path)
-        }
-    }
-
     static func catchingClientErrors(path: String, _ body: () throws -> StoredResponse) throws -> StoredResponse {
         do {
             return try body()

@@ -51,7 +51,8 @@ struct ObservabilityMiddleware: RouterMiddleware {
 
 /// The request counter and latency timer per route, method and status, made once each: making
 /// them through the metrics factory on every request (a registry lookup and label checks) cost
-/// more than a small route's own work.
+/// more than a small route's own work. Handles keep the factory they were made with, so the
+/// metrics system is bootstrapped before serving (`coffer serve` does it first).
 final class RequestMetrics: Sendable {
     static let shared = RequestMetrics()
 

@@ -205,10 +205,20 @@ struct LedgerRoutes: Sendable {
         respond: @escaping @Sendable ([TransferResult]) throws -> StoredResponse
     ) async throws -> (StoredResponse, recorded: Bool) {
         if let recorder, let embedded = ledger as? SQLiteLedgerStore, embedded.database === recorder.database {
-            let results = try await embedded.submit(transfers) { results, db in try recorder.write(try respond(results), db) }
-            return (try respond(results), true)
+            let committed = CommittedResponse()
+            let results = try await embedded.submit(transfers) { results, db in
+                let response = try respond(results)
+                try recorder.write(response, db)
+                committed.response.withLock { $0 = response }
+            }
+            return (try committed.response.withLock { $0 } ?? respond(results), true)
         }
         return (try respond(try await ledger.submit(transfers)), false)
+    }
+
+    /// The response a ledger commit stored, handed back to its request (not made twice).
+    final class CommittedResponse: Sendable {
+        let response = Mutex<StoredResponse?>(nil)
     }
 
     func transferOutcome(_ transfer: Ledger.Transfer, _ result: TransferResult, namespace: LedgerNamespace) throws -> (HTTPResponse.Status, JSONValue) {

@@ -54,12 +54,8 @@ public final class TenantWalletStore: Sendable {
         }
     }
 
-    /// Records that `tenantID` owns `walletID`; false when the tenant already has a wallet named `name`.
-    public func register(tenantID: String, walletID: String, name: String, at time: String) throws -> Bool {
-        try database.pool.write { db in try Self.register(tenantID: tenantID, walletID: walletID, name: name, at: time, db: db) }
-    }
-
-    /// `register` inside a caller's transaction (the vault's, as it stores the wallet).
+    /// Records, inside a caller's transaction (the vault's, as it stores the wallet), that
+    /// `tenantID` owns `walletID`; false when the tenant already has a wallet named `name`.
     static func register(tenantID: String, walletID: String, name: String, at time: String, db: Database) throws -> Bool {
         try db.execute(sql: "INSERT OR IGNORE INTO server_wallets (tenant_id, wallet_id, name, created_at) VALUES (?, ?, ?, ?)",
                        arguments: [tenantID, walletID, name, time])
