@@ -14,12 +14,27 @@ public enum LedgerAmount {
 
     /// `value` smallest units shown with `decimals` places, e.g. 1500000 with 6 -> "1.500000".
     public static func display(_ value: UInt128, decimals: UInt8) -> String {
-        let digits = String(value)
         let places = Int(decimals)
-        guard places > 0 else { return digits }
-        let padded = String(repeating: "0", count: max(0, places + 1 - digits.count)) + digits
-        let split = padded.index(padded.endIndex, offsetBy: -places)
-        return "\(padded[..<split]).\(padded[split...])"
+        guard places > 0 else { return decimal(value) }
+        return withDigits(of: value) { digits in
+            // The digits, zeros before them for values below one unit, and the point.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(digits.count, places + 1) + 1) { out in
+                let padding = max(0, places + 1 - digits.count)  // leading zeros for values below one unit
+                let total = padding + digits.count
+                var position = 0
+                for index in 0..<total {
+                    if index == total - places { out[position] = UInt8(ascii: "."); position += 1 }
+                    out[position] = index < padding ? UInt8(ascii: "0") : digits[index - padding]
+                    position += 1
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: out[..<position]), as: UTF8.self)
+            }
+        }
+    }
+
+    /// `value` as a decimal string of smallest units, what the wire carries.
+    public static func decimal(_ value: UInt128) -> String {
+        withDigits(of: value) { String(decoding: $0, as: UTF8.self) }
     }
 }
 

@@ -71,11 +71,27 @@ public enum LedgerTime {
         let seconds = Int(timestamp / 1_000_000_000), nanos = Int(timestamp % 1_000_000_000)
         let (year, month, day) = civilFromDays(seconds / 86_400)
         let rest = seconds % 86_400
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        // Written into one fixed buffer: responses format a time per account and per history row.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 30) { out in
+            var position = 0
+            func put(_ value: Int, width: Int, then separator: UInt8?) {
+                var value = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    out[position + offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                    value /= 10
+                }
+                position += width
+                if let separator { out[position] = separator; position += 1 }
+            }
+            put(year, width: 4, then: UInt8(ascii: "-"))
+            put(month, width: 2, then: UInt8(ascii: "-"))
+            put(day, width: 2, then: UInt8(ascii: "T"))
+            put(rest / 3600, width: 2, then: UInt8(ascii: ":"))
+            put(rest / 60 % 60, width: 2, then: UInt8(ascii: ":"))
+            put(rest % 60, width: 2, then: UInt8(ascii: "."))
+            put(nanos, width: 9, then: UInt8(ascii: "Z"))
+            return String(decoding: UnsafeBufferPointer(rebasing: out[..<position]), as: UTF8.self)
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2)).\(pad(nanos, 9))Z"
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -73,4 +73,11 @@ struct LedgerDurabilityTests {
         let mode = try await ledger.database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
+
+    @Test func theWriterCheckpointsAtItsOwnThreshold() async throws {
+        let ledger = try TemporaryLedger()
+        let pages = try await ledger.database.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(pages == CofferDatabase.walCheckpointPages)
+        #expect(pages != 1000)  // SQLite's default: the setting reached the writer
+    }
 }

@@ -114,8 +114,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     /// `text` without leading and trailing spaces and tabs (HTTP's optional whitespace); cheaper
     /// than Foundation's `trimmingCharacters(in:)`, which showed in every authenticated request.
     static func trimmed(_ text: Substring) -> Substring {
-        let blank = { (character: Character) in character == " " || character == "\t" }
-        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        let bytes = text.utf8
+        let blank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = bytes.firstIndex(where: { !blank($0) }), let last = bytes.lastIndex(where: { !blank($0) }) else { return "" }
         return text[first...last]
     }
 }

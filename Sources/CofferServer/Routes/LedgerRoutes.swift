@@ -138,18 +138,25 @@ struct LedgerRoutes: Sendable {
             ("flags", .array(AccountFlags.names.filter { account.flags.contains($0.flag) }.map { .string($0.name) })),
             ("created_at", .string(LedgerTime.formatRFC3339(account.timestamp))),
         ]
-        fields += balanceFields(account.balances, decimals: asset?.decimals ?? 0)
+        fields.reserveCapacity(fields.count + 6)
+        fields.append(contentsOf: balanceFields(account.balances, decimals: asset?.decimals ?? 0))
         if let result { fields.append(("result", .string(result))) }
         return .object(fields)
     }
 
     func balanceFields(_ balances: AccountBalances, decimals: UInt8) -> [(String, JSONValue)] {
-        let values: [(String, UInt128)] = [
-            ("debits_posted", balances.debitsPosted), ("credits_posted", balances.creditsPosted),
-            ("debits_pending", balances.debitsPending), ("credits_pending", balances.creditsPending),
+        [
+            ("debits_posted", .string(LedgerAmount.decimal(balances.debitsPosted))),
+            ("credits_posted", .string(LedgerAmount.decimal(balances.creditsPosted))),
+            ("debits_pending", .string(LedgerAmount.decimal(balances.debitsPending))),
+            ("credits_pending", .string(LedgerAmount.decimal(balances.creditsPending))),
+            ("display", .object([
+                ("debits_posted", .string(LedgerAmount.display(balances.debitsPosted, decimals: decimals))),
+                ("credits_posted", .string(LedgerAmount.display(balances.creditsPosted, decimals: decimals))),
+                ("debits_pending", .string(LedgerAmount.display(balances.debitsPending, decimals: decimals))),
+                ("credits_pending", .string(LedgerAmount.display(balances.creditsPending, decimals: decimals))),
+            ])),
         ]
-        return values.map { ($0.0, .string(String($0.1))) }
-            + [("display", .object(values.map { ($0.0, .string(LedgerAmount.display($0.1, decimals: decimals))) }))]
     }
 
     func balances(_ request: Request, _ context: CofferRequestContext) async throws -> Response {
@@ -404,3 +411,4 @@ final class AssetCache: Sendable {
         return asset
     }
 }
+

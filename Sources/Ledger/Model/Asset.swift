@@ -24,7 +24,7 @@ public struct Asset: Sendable, Equatable {
     /// `<namespace>/<code>` (see `LedgerNamespace`).
     public static func validate(code: String) throws(LedgerError) {
         var local = Substring(code)
-        if let slash = code.firstIndex(of: "/"), LedgerNamespace.isValid(code[..<slash]) { local = code[code.index(after: slash)...] }
+        if let slash = code.utf8.firstIndex(of: UInt8(ascii: "/")), LedgerNamespace.isValid(code[..<slash]) { local = code[code.utf8.index(after: slash)...] }
         guard isValidLocal(code: local) else {
             throw LedgerError("asset code \"\(local.prefix(40))\" is not valid: use 1-32 characters from A-Za-z0-9._-")
         }
@@ -32,10 +32,9 @@ public struct Asset: Sendable, Equatable {
 
     /// A well-formed code without a namespace: what a tenant may write.
     public static func isValidLocal(code: some StringProtocol) -> Bool {
-        !code.isEmpty && code.utf8.count <= 32 && code.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
+        ASCIIText.all(code, count: 1...32, allowed: codeBytes)
     }
+
+    /// `A-Za-z0-9._-`, indexed by byte.
+    private static let codeBytes = ASCIIText.table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 }

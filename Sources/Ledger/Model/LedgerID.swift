@@ -30,30 +30,48 @@ public struct LedgerID: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// A well-formed id, optionally namespaced.
     public static func isValid(_ text: String) -> Bool {
         guard let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")) else { return isValidLocal(text) }
-        return LedgerNamespace.isValid(Substring(text[..<slash])) && isValidLocal(Substring(text[text.index(after: slash)...]))
+        return LedgerNamespace.isValid(Substring(text[..<slash])) && isValidLocal(Substring(text[text.utf8.index(after: slash)...]))
     }
 
     /// A well-formed id without a namespace: what a tenant may write.
     public static func isValidLocal(_ text: some StringProtocol) -> Bool {
-        let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.count <= 64 else { return false }
-        return bytes.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "-")
-        }
+        ASCIIText.all(text, count: 1...64, allowed: idBytes)
     }
+
+    /// `A-Za-z0-9._:-`, indexed by byte.
+    private static let idBytes = ASCIIText.table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-")
 
     /// The namespace, if any.
     public var namespace: Substring? {
-        value.firstIndex(of: "/").map { value[..<$0] }
+        value.utf8.firstIndex(of: UInt8(ascii: "/")).map { value[..<$0] }
     }
 
     /// The id without its namespace.
     public var local: Substring {
-        value.firstIndex(of: "/").map { value[value.index(after: $0)...] } ?? Substring(value)
+        value.utf8.firstIndex(of: UInt8(ascii: "/")).map { value[value.utf8.index(after: $0)...] } ?? Substring(value)
     }
 
     public var description: String { value }
     public static func < (lhs: LedgerID, rhs: LedgerID) -> Bool { lhs.value < rhs.value }
+}
+
+/// Byte-level checks of ASCII identifiers: ids are validated on every request and every stored
+/// row read, and scanning UTF-8 bytes avoids `Character` (grapheme) iteration.
+enum ASCIIText {
+    /// A 256-entry table: true for the bytes in `allowed`.
+    static func table(_ allowed: String) -> [Bool] {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in allowed.utf8 { table[Int(byte)] = true }
+        return table
+    }
+
+    /// Whether `text` has a byte count in `count` and only bytes `allowed` marks.
+    static func all(_ text: some StringProtocol, count: ClosedRange<Int>, allowed: [Bool]) -> Bool {
+        let check = { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+            count.contains(bytes.count) && allowed.withUnsafeBufferPointer { table in bytes.allSatisfy { table[Int($0)] } }
+        }
+        if let result = text.utf8.withContiguousStorageIfAvailable(check) { return result }
+        var copy = String(text)
+        return copy.withUTF8(check)
+    }
 }

@@ -2,27 +2,31 @@
 /// `<name>/<code or id>`, so two tenants may both have an account "acct-a".
 public struct LedgerNamespace: Sendable, Hashable {
     public let name: String
+    /// `<name>/`: what every stored id and asset code of this namespace starts with.
+    public let prefix: String
 
     /// Accepts 1-32 characters from `a-z0-9`.
     public init(_ name: String) throws(LedgerError) {
         guard Self.isValid(Substring(name)) else { throw LedgerError("ledger namespace \"\(name.prefix(40))\" is not valid: use 1-32 characters from a-z0-9") }
         self.name = name
+        prefix = name + "/"
     }
 
     static func isValid(_ text: Substring) -> Bool {
-        !text.isEmpty && text.utf8.count <= 32
-            && text.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }
+        ASCIIText.all(text, count: 1...32, allowed: nameBytes)
     }
 
-    /// `<name>/`: what every stored id and asset code of this namespace starts with.
-    public var prefix: String { name + "/" }
+    private static let nameBytes = ASCIIText.table("abcdefghijklmnopqrstuvwxyz0123456789")
 
     /// The stored form of an asset code of this namespace.
     public func asset(_ code: String) -> String { prefix + code }
 
     /// `stored` without this namespace's prefix, or nil if it belongs elsewhere.
     public func local(_ stored: String) -> String? {
-        stored.hasPrefix(prefix) ? String(stored.dropFirst(prefix.count)) : nil
+        // Compared as bytes: `hasPrefix` and `dropFirst` work in Characters.
+        let prefixBytes = prefix.utf8
+        guard stored.utf8.starts(with: prefixBytes) else { return nil }
+        return String(stored[stored.utf8.index(stored.utf8.startIndex, offsetBy: prefixBytes.count)...])
     }
 }
 
