@@ -188,6 +188,44 @@ struct LedgerEngineTests {
         #expect(state.transfers[Self.id("sweep")]?.request.amount == 1_000)
     }
 
+    @Test func aReversalReferenceIsClaimedOnce() {
+        var state = Self.basic()
+        let reference = TransferReversal.reference(reversing: Self.id("t1"))
+        func reversal(_ id: String) -> Transfer {
+            Transfer(id: Self.id(id), debitAccountID: Self.id("b"), creditAccountID: Self.id("a"), amount: 5, asset: "USDT", reference: reference)
+        }
+        // In one batch: the first claims it, the second is refused, a resubmission is `exists`.
+        var outcome = LedgerEngine.apply([reversal("r1"), reversal("r2"), reversal("r1")], to: &state, now: Self.t0)
+        #expect(outcome.results == [.created, .alreadyReversed, .exists])
+        // In a later batch too, and the refusal writes nothing.
+        outcome = LedgerEngine.apply([reversal("r3")], to: &state, now: Self.t0 + 1)
+        #expect(outcome.results == [.alreadyReversed])
+        #expect(outcome.created.isEmpty && state.transfers[Self.id("r3")] == nil)
+        // Only `reversal:<id>` naming an id in the transfer's own namespace is a claim.
+        func claim(_ id: String, _ reference: String) -> String? {
+            TransferReversal.claimedReference(of: Transfer(id: Self.id(id), debitAccountID: nil, creditAccountID: nil, amount: 0, asset: nil, reference: reference))
+        }
+        #expect(claim("x", "reversal:") == nil)
+        #expect(claim("x", "order-7") == nil)
+        #expect(claim("x", "reversal:t1/y") == nil)
+        #expect(claim("t1/x", "reversal:t2/y") == nil)
+        #expect(claim("t1/x", "reversal:y") == nil)
+        #expect(claim("t1/x", "reversal:t1/y") == "reversal:t1/y")
+        #expect(claim("x", reference) == reference)
+    }
+
+    @Test func aFailedLinkedChainReleasesItsReversalClaim() {
+        var state = Self.basic()
+        let reference = TransferReversal.reference(reversing: Self.id("t9"))
+        let claim = Transfer(id: Self.id("r1"), debitAccountID: Self.id("b"), creditAccountID: Self.id("a"), amount: 1, asset: "USDT",
+                             flags: .linked, reference: reference)
+        let failing = Transfer(id: Self.id("bad"), debitAccountID: Self.id("a"), creditAccountID: Self.id("nobody"), amount: 1, asset: "USDT")
+        let retry = Transfer(id: Self.id("r2"), debitAccountID: Self.id("b"), creditAccountID: Self.id("a"), amount: 1, asset: "USDT", reference: reference)
+        let outcome = LedgerEngine.apply([claim, failing, retry], to: &state, now: Self.t0)
+        #expect(outcome.results == [.linkedEventFailed, .creditAccountNotFound, .created])
+        #expect(state.reversals[reference] == Self.id("r2"))
+    }
+
     @Test func amountsParseExactly() throws {
         #expect(try LedgerAmount.parse("1500000") == 1_500_000)
         #expect(try LedgerAmount.parse("340282366920938463463374607431768211455") == UInt128.max)

@@ -265,6 +265,52 @@ struct LedgerStoreContractTests {
         #expect(count == 400)
     }
 
+    @Test(arguments: LedgerBackend.all) func aTransferIsReversedAtMostOnceUnderConcurrentReversals(backend: LedgerBackend) async throws {
+        // Four stores (as four processes would be) reverse the same transfers at once, each under
+        // its own new id, through `reverse` and through a plain submit of the reversal transfer
+        // (which skips `reverse`'s early check): the commit admits one reversal per original.
+        let ledger = try await TemporaryLedger(backend)
+        try await ledger.setUp()
+        var stores: [any LedgerStore] = [ledger.store]
+        for _ in 1..<4 { stores.append(try await ledger.reopened()) }
+        let originals = (0..<6).map { "paid\($0)" }
+        for name in originals { #expect(try await ledger.store.submit([transfer(name, "a", "b", 10)]) == [.created]) }
+        let outcomes = try await withThrowingTaskGroup(of: [(String, String)].self) { group in
+            for (index, store) in stores.enumerated() {
+                group.addTask {
+                    var outcomes: [(String, String)] = []
+                    for name in originals {
+                        let newID = LedgerID("\(name)-undo\(index)")!
+                        if index % 2 == 0 {
+                            do {
+                                outcomes.append((name, try await store.reverse(LedgerID(name)!, newID: newID).rawValue))
+                            } catch is LedgerError {
+                                outcomes.append((name, "refused before submitting"))
+                            }
+                        } else {
+                            let reversal = Transfer(id: newID, debitAccountID: LedgerID("b")!, creditAccountID: LedgerID("a")!, amount: 10,
+                                                    asset: "USDT", reference: TransferReversal.reference(reversing: LedgerID(name)!))
+                            outcomes.append((name, try await store.submit([reversal])[0].rawValue))
+                        }
+                    }
+                    return outcomes
+                }
+            }
+            var all: [(String, String)] = []
+            for try await part in group { all += part }
+            return all
+        }
+        for name in originals {
+            let results = outcomes.filter { $0.0 == name }.map(\.1)
+            #expect(results.filter { $0 == "created" }.count == 1, "\(name): \(results)")
+            #expect(results.allSatisfy { ["created", "already_reversed", "refused before submitting"].contains($0) }, "\(name): \(results)")
+        }
+        // Each original moved 10 from a to b and was undone exactly once.
+        #expect(try await ledger.balances("a") == AccountBalances(debitsPosted: 60, creditsPosted: 60))
+        #expect(try await ledger.balances("b") == AccountBalances(debitsPosted: 60, creditsPosted: 60))
+        guard case .intact = try await ledger.store.verify() else { Issue.record("not intact"); return }
+    }
+
     @Test(arguments: LedgerBackend.all) func oversizedBatchIsRefusedWhole(backend: LedgerBackend) async throws {
         let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()

@@ -83,6 +83,11 @@ public enum LedgerEngine {
     ) -> TransferResult {
         if let rejection = validate(transfer) { return rejection }
         if let existing = state.transfers[transfer.id] { return compare(transfer, with: existing.request) }
+        // Another transfer carries this reversal reference. (The same id carrying it is a
+        // resubmission whose row the snapshot may not have loaded: idempotency decides it.)
+        if let claimed = TransferReversal.claimedReference(of: transfer), let holder = state.reversals[claimed], holder != transfer.id {
+            return .alreadyReversed
+        }
         if transfer.flags.contains(.postPending) || transfer.flags.contains(.voidPending) {
             return resolvePending(transfer, at: timestamp, state: &state, outcome: &outcome, undo: &undo)
         }
@@ -234,6 +239,10 @@ public enum LedgerEngine {
         state.accounts[credit.id] = credit
         state.transfers[committed.id] = committed
         undo.inserted(transfer: committed.id)
+        if let claimed = TransferReversal.claimedReference(of: committed.request) {
+            state.reversals[claimed] = committed.id
+            undo.inserted(reversal: claimed)
+        }
         outcome.created.append(committed)
         if let record {
             state.pendingOutcomes[record.pendingID] = record
@@ -267,6 +276,7 @@ struct UndoLog {
     var accounts: [LedgerID: Account] = [:]
     var insertedTransfers: [LedgerID] = []
     var insertedOutcomes: [LedgerID] = []
+    var insertedReversals: [String] = []
     let createdCount: Int
     let outcomesCount: Int
     /// False outside linked chains: nothing is saved, and `rollback` must not be called.
@@ -293,10 +303,15 @@ struct UndoLog {
         if recording { insertedOutcomes.append(id) }
     }
 
+    mutating func inserted(reversal reference: String) {
+        if recording { insertedReversals.append(reference) }
+    }
+
     func rollback(_ state: inout LedgerState, _ outcome: inout BatchOutcome) {
         for (id, account) in accounts { state.accounts[id] = account }
         for id in insertedTransfers { state.transfers[id] = nil }
         for id in insertedOutcomes { state.pendingOutcomes[id] = nil }
+        for reference in insertedReversals { state.reversals[reference] = nil }
         outcome.created.removeSubrange(createdCount...)
         outcome.transferBalances.removeSubrange(createdCount...)
         outcome.pendingOutcomes.removeSubrange(outcomesCount...)

@@ -5,15 +5,19 @@ public struct LedgerState: Sendable, Equatable {
     public var accounts: [LedgerID: Account]
     public var transfers: [LedgerID: CommittedTransfer]
     public var pendingOutcomes: [LedgerID: PendingOutcome]
+    /// The committed transfer carrying each reversal reference (`reversal:<id>`) the batch uses;
+    /// tests that keep the whole ledger may leave it empty and let `TransferReversal` fill it.
+    public var reversals: [String: LedgerID]
     public var lastTimestamp: UInt64
 
     public init(
         accounts: [LedgerID: Account] = [:], transfers: [LedgerID: CommittedTransfer] = [:],
-        pendingOutcomes: [LedgerID: PendingOutcome] = [:], lastTimestamp: UInt64 = 0
+        pendingOutcomes: [LedgerID: PendingOutcome] = [:], reversals: [String: LedgerID] = [:], lastTimestamp: UInt64 = 0
     ) {
         self.accounts = accounts
         self.transfers = transfers
         self.pendingOutcomes = pendingOutcomes
+        self.reversals = reversals
         self.lastTimestamp = lastTimestamp
     }
 }

@@ -2,7 +2,22 @@
 /// undone by a new transfer in the opposite direction.
 public enum TransferReversal {
     /// The reference every reversal carries, so it can be found from the original.
-    public static func reference(reversing id: LedgerID) -> String { "reversal:\(id.value)" }
+    public static func reference(reversing id: LedgerID) -> String { prefix + id.value }
+
+    static let prefix = "reversal:"
+
+    /// The reversal reference `transfer` claims, if any: `reversal:<id>` naming an id in the
+    /// transfer's own namespace (so one tenant cannot block another's reversal by writing its
+    /// reference). At most one committed transfer may carry each; the engine refuses a second
+    /// (`already_reversed`) inside the commit, so concurrent reversals cannot both succeed.
+    public static func claimedReference(of transfer: Transfer) -> String? {
+        let reference = transfer.reference
+        guard reference.utf8.starts(with: prefix.utf8),
+              let reversed = LedgerID(String(Substring(reference.utf8.dropFirst(prefix.utf8.count)))),
+              reversed.namespace == transfer.id.namespace
+        else { return nil }
+        return reference
+    }
 
     /// The transfer that undoes `original`: debit and credit swapped, same resolved amount, asset
     /// and code, reference `reversal:<original id>`. Only posted movements can be reversed: a

@@ -25,6 +25,7 @@ public enum TransferResult: String, Sendable, CaseIterable {
     case existsWithDifferentReference = "exists_with_different_reference"
     case existsWithDifferentMetadata = "exists_with_different_metadata"
     case exists
+    case alreadyReversed = "already_reversed"
     case debitAccountNotFound = "debit_account_not_found"
     case creditAccountNotFound = "credit_account_not_found"
     case accountsMustHaveTheSameAsset = "accounts_must_have_the_same_asset"
@@ -59,6 +60,7 @@ public enum TransferResult: String, Sendable, CaseIterable {
         switch self {
         case .created: "transfer committed"
         case .exists: "a transfer with this id and identical fields is already committed; nothing changed"
+        case .alreadyReversed: "another transfer already carries this reversal reference: the transfer it names was reversed once, and reversing it again would undo it twice"
         case .linkedEventFailed: "another transfer of the linked chain failed, so none of the chain was committed"
         case .linkedEventChainOpen: "the last transfer of the batch has the linked flag; close the chain with a transfer without it"
         case .flagsAreMutuallyExclusive: "use at most one of pending, post_pending and void_pending, and no balancing flag with post or void"

@@ -169,6 +169,12 @@ enum LedgerCommit {
         }
         state.transfers.reserveCapacity(loaded.count + transfers.count)
         for transfer in loaded { state.transfers[transfer.id] = transfer }
+        // `reference <> ''` lets SQLite use the partial (reference, timestamp) index.
+        try fetch(LedgerCommitPlan.claimedReversals(transfers), select: """
+            SELECT reference, id FROM ledger_transfers WHERE reference <> '' AND reference IN
+            """, db: db) { row in
+            state.reversals[row.text(0)] = LedgerID(unchecked: row.text(1))
+        }
         let pendingIDs = loaded.filter { $0.flags.contains(.pending) }.map(\.id.value)
         try fetch(pendingIDs, select: "SELECT \(SQLiteLedgerStore.outcomeColumns) FROM ledger_pending_outcomes WHERE pending_id IN", db: db) { row in
             let outcome = try SQLiteLedgerStore.outcome(from: row)

@@ -37,8 +37,9 @@ extension LedgerStore {
 
     /// Submits the transfer that undoes the posted transfer `original` (see `TransferReversal`);
     /// idempotent by `newID` like every transfer. Throws for an unknown or unreversible original,
-    /// or one already reversed under another id (checked before submitting, so two concurrent
-    /// callers with different new ids can still both succeed).
+    /// or one already reversed under another id. Two concurrent callers with different new ids
+    /// pass that check together, but the commit admits one reversal reference per original: the
+    /// second gets `already_reversed`.
     public func reverse(_ original: LedgerID, newID: LedgerID) async throws -> TransferResult {
         guard let committed = try await transfer(original) else {
             throw LedgerError("no committed transfer \"\(original)\"; only committed, posted transfers can be reversed")

@@ -116,6 +116,12 @@ enum PostgresLedgerCommit {
             """, binds: PostgresLedgerStore.binds(first, LedgerCommitPlan.transferKeys(transfers, ownIDs: ownIDs))))
             .map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
         for transfer in loaded { state.transfers[transfer.id] = transfer }
+        let reversalsSQL = "SELECT reference, id FROM ledger_transfers WHERE reference <> '' AND reference = ANY($1)"
+        for (reference, id) in try await rows(matching: LedgerCommitPlan.claimedReversals(transfers), reversalsSQL, connection: connection, {
+            (try $0.text(0), LedgerID(unchecked: try $0.text(1)))
+        }) {
+            state.reversals[reference] = id
+        }
 
         let pendingIDs = loaded.filter { $0.flags.contains(.pending) }.map(\.id.value)
         let outcomesSQL = "SELECT \(PostgresLedgerStore.outcomeColumns) FROM ledger_pending_outcomes WHERE pending_id = ANY($1)"
