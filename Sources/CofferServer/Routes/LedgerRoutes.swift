@@ -271,7 +271,7 @@ struct LedgerRoutes: Sendable {
         let decimals = try await assets.asset(stored.asset)?.decimals ?? 0
         var fields: [(String, JSONValue)] = [
             ("id", .string(transfer.id.value)), ("debit", .string(transfer.debitAccountID.value)), ("credit", .string(transfer.creditAccountID.value)),
-            ("amount", .string(String(transfer.amount))), ("display_amount", .string(LedgerAmount.display(transfer.amount, decimals: decimals))),
+            ("amount", .string(LedgerAmount.decimal(transfer.amount))), ("display_amount", .string(LedgerAmount.display(transfer.amount, decimals: decimals))),
             ("asset", .string(transfer.asset)), ("flags", .array(transfer.flags.names.map(JSONValue.string))),
         ]
         if let pending = transfer.request.pendingID { fields.append(("pending_id", .string(pending.value))) }
@@ -411,4 +411,3 @@ final class AssetCache: Sendable {
         return asset
     }
 }
-

@@ -5,8 +5,8 @@ public struct LedgerState: Sendable, Equatable {
     public var accounts: [LedgerID: Account]
     public var transfers: [LedgerID: CommittedTransfer]
     public var pendingOutcomes: [LedgerID: PendingOutcome]
-    /// The committed transfer carrying each reversal reference (`reversal:<id>`) the batch uses;
-    /// tests that keep the whole ledger may leave it empty and let `TransferReversal` fill it.
+    /// The committed transfer carrying each reversal reference (`reversal:<id>`) the batch claims.
+    /// The engine adds the claims it commits, so a state kept across batches stays complete.
     public var reversals: [String: LedgerID]
     public var lastTimestamp: UInt64
 

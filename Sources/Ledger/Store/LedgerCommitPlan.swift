@@ -54,14 +54,14 @@ struct LedgerCommitPlan {
         }
     }
 
-    /// The ids of the transfers the batches name: their own (for idempotency; unless `ownIDs`
-    /// is false) and the pending transfers they post or void.
     /// The reversal references these transfers claim (see `TransferReversal.claimedReference`),
     /// whose current holders the snapshot must load; almost always none.
     static func claimedReversals(_ transfers: [Transfer]) -> [String] {
         Array(Set(transfers.compactMap(TransferReversal.claimedReference(of:))))
     }
 
+    /// The ids of the transfers the batches name: their own (for idempotency; unless `ownIDs`
+    /// is false) and the pending transfers they post or void.
     static func transferKeys(_ transfers: [Transfer], ownIDs: Bool = true) -> [String] {
         var keys = Set<String>()
         for transfer in transfers {

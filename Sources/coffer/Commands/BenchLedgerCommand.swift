@@ -14,7 +14,8 @@ extension BenchCommand {
                 batches of 1, \(singleRowFloorCommits) one-row commits) and then the store's submit, back to back; and, \
                 for the largest batch, the bulk floor (every row of the measurement in one transaction). Batches of 1 come \
                 from --submitters concurrent tasks, each submitting one transfer at a time and timing each commit (so group \
-                commit can merge them); larger batches come from one client submitting them one after another. Transfers have fresh ids and move 1 unit between random pairs of --accounts accounts.
+                commit can merge them); larger batches come from one client submitting them one after another. Transfers \
+                have fresh ids and move 1 unit between random pairs of --accounts accounts.
                 """)
 
         @Option(help: "Transfers per measurement.") var transfers: Int = 40_000
