@@ -10,6 +10,12 @@ public final class CofferDatabase: Sendable {
     public let path: String
     /// Read-only connections for `readNow`, idle ones kept for reuse.
     private let idleReaders = Mutex<[DatabaseQueue]>([])
+    /// The mapped WAL-index header, for `CommitStamp`s; nil if the database is not in WAL mode.
+    private let walIndexHeader: WALIndexHeader?
+    /// Reads the stamp around each of the writer's commits for the caches; nil without a header.
+    private let commitObserver: WriterCommitObserver?
+    /// The caches `commitStampedCache` made, by name.
+    private let caches = Mutex<[String: any WriterCommitListener]>([:])
 
     /// The WAL length, in pages, at which the writer's commit checkpoints it into the database.
     public static let walCheckpointPages = 500
@@ -55,7 +61,27 @@ public final class CofferDatabase: Sendable {
             throw StorageError("cannot open database \(path): \(error)")
         }
         self.path = path
+        // After the migrations, which made the writer open the WAL and map its index.
+        walIndexHeader = WALIndexHeader(pool: pool)
+        commitObserver = walIndexHeader.map(WriterCommitObserver.init)
+        if let commitObserver { pool.add(transactionObserver: commitObserver, extent: .databaseLifetime) }
     }
+
+    /// The cache called `name` for this database, made on first use (later calls return the same
+    /// one, so every store on this database notes its writes in the cache its readers use).
+    public func commitStampedCache<Key, Value>(_ name: String, capacity: Int) -> CommitStampedCache<Key, Value> {
+        caches.withLock { caches in
+            if let existing = caches[name] as? CommitStampedCache<Key, Value> { return existing }
+            let cache = CommitStampedCache<Key, Value>(header: walIndexHeader, capacity: capacity)
+            caches[name] = cache
+            commitObserver?.add(cache)
+            return cache
+        }
+    }
+
+    /// The database's current commit (see `CommitStamp`); nil when it is not in WAL mode or a
+    /// commit is rewriting the header this instant.
+    public func commitStamp() -> CommitStamp? { walIndexHeader?.stamp() }
 
     /// Runs a short read on the calling thread, on a read-only connection of its own, and returns
     /// its result: for point reads on hot paths (an account's balances for the HTTP API), where

@@ -37,21 +37,36 @@ struct ServeCLITests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func sigtermLetsInFlightRequestsFinishAndLosesNoAcknowledgedTransfer() async throws {
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-serve-\(UUID().uuidString)").path
-        let tenantLine = try CofferProcess.run(["tenant", "create", "--name", "Acme", "--data-dir", dataDir]).stdout
-        let tenant = try #require(tenantLine.split(separator: "\"").dropFirst(3).first.map(String.init))
-        let key = try CofferProcess.run(["apikey", "create", "--tenant", tenant, "--scopes", "read,write", "--data-dir", dataDir])
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let port = Self.freePort()
-        let base = "http://127.0.0.1:\(port)"
-        let server = try CofferChildProcess(["serve", "--data-dir", dataDir, "--port", String(port), "--rate-limit", "0"], input: Data())
-        var up = false
-        for _ in 0..<200 where !up {
-            up = (try? await Self.request("GET", "\(base)/health").0) == 200
-            if !up { try await Task.sleep(for: .milliseconds(50)) }
+    /// A running `coffer serve` on a fresh data directory, with a tenant and a read/write key.
+    struct Served {
+        let dataDir: String
+        let tenant: String
+        let key: String
+        let base: String
+        let server: CofferChildProcess
+
+        static func start() async throws -> Served {
+            let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-serve-\(UUID().uuidString)").path
+            let tenantLine = try CofferProcess.run(["tenant", "create", "--name", "Acme", "--data-dir", dataDir]).stdout
+            let tenant = try #require(tenantLine.split(separator: "\"").dropFirst(3).first.map(String.init))
+            let key = try CofferProcess.run(["apikey", "create", "--tenant", tenant, "--scopes", "read,write", "--data-dir", dataDir])
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let port = ServeCLITests.freePort()
+            let base = "http://127.0.0.1:\(port)"
+            let server = try CofferChildProcess(["serve", "--data-dir", dataDir, "--port", String(port), "--rate-limit", "0"], input: Data())
+            var up = false
+            for _ in 0..<200 where !up {
+                up = (try? await ServeCLITests.request("GET", "\(base)/health").0) == 200
+                if !up { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try #require(up, "the server did not come up")
+            return Served(dataDir: dataDir, tenant: tenant, key: key, base: base, server: server)
         }
-        try #require(up, "the server did not come up")
+    }
+
+    @Test func sigtermLetsInFlightRequestsFinishAndLosesNoAcknowledgedTransfer() async throws {
+        let served = try await Served.start()
+        let (dataDir, tenant, key, base, server) = (served.dataDir, served.tenant, served.key, served.base, served.server)
         #expect(try await Self.request("POST", "\(base)/v1/assets", key: key, body: #"{"code":"USDT","decimals":6}"#).0 == 201)
         for id in ["a", "b"] {
             #expect(try await Self.request("POST", "\(base)/v1/accounts", key: key, body: #"{"id":"\#(id)","asset":"USDT"}"#).0 == 201)
@@ -86,5 +101,43 @@ struct ServeCLITests {
         let listing = try CofferProcess.run(["ledger", "transfers", "--account", "\(tenant)/b", "--limit", "10000", "--data-dir", dataDir]).stdout
         for id in acknowledged { #expect(listing.contains("\"id\":\"\(tenant)/\(id)\""), "acknowledged \(id) is missing") }
         #expect(try CofferProcess.run(["ledger", "verify", "--data-dir", dataDir]).status == 0)
+    }
+
+    /// The server answers balance reads from memory while no commit changed the account; a
+    /// transfer committed by another process (the operator's CLI on the same data directory) must
+    /// show in the very next read, and so must the server's own.
+    @Test func balanceReadsSeeTransfersCommittedByAnotherProcess() async throws {
+        let served = try await Served.start()
+        defer { served.server.send(SIGTERM); _ = served.server.finish(within: .seconds(30)) }
+        let (base, key) = (served.base, served.key)
+        #expect(try await Self.request("POST", "\(base)/v1/assets", key: key, body: #"{"code":"USDT","decimals":6}"#).0 == 201)
+        for id in ["a", "b", "c"] {
+            #expect(try await Self.request("POST", "\(base)/v1/accounts", key: key, body: #"{"id":"\#(id)","asset":"USDT"}"#).0 == 201)
+        }
+        func credits(_ id: String) async throws -> String? {
+            let (status, body) = try await Self.request("GET", "\(base)/v1/accounts/\(id)", key: key)
+            #expect(status == 200, "\(body)")
+            let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+            return object?["credits_posted"] as? String
+        }
+        var expected = (b: 0, c: 0)
+        for round in 1...5 {
+            // Twice, so the second read is the cached one.
+            #expect(try await credits("b") == String(expected.b))
+            #expect(try await credits("c") == String(expected.c))
+            #expect(try await credits("b") == String(expected.b))
+            let line = #"{"id":"\#(served.tenant)/cli-\#(round)","debit":"\#(served.tenant)/a","credit":"\#(served.tenant)/b","amount":"\#(round)","asset":"\#(served.tenant)/USDT"}"#
+            let cli = try CofferProcess.run(["ledger", "transfer", "--data-dir", served.dataDir], stdin: line + "\n")
+            #expect(cli.stdout.contains("\"created\""), "\(cli.stdout) \(cli.stderr)")
+            expected.b += round
+            #expect(try await credits("b") == String(expected.b), "round \(round): a transfer from another process is missing")
+            #expect(try await credits("c") == String(expected.c))
+            // The server's own commit changes the c it just read; b's cached value stays right.
+            let body = #"{"id":"api-\#(round)","debit":"a","credit":"c","amount":"\#(round)","asset":"USDT"}"#
+            #expect(try await Self.request("POST", "\(base)/v1/transfers", key: key, body: body).0 == 201)
+            expected.c += round
+            #expect(try await credits("c") == String(expected.c), "round \(round): the server's own transfer is missing")
+            #expect(try await credits("b") == String(expected.b))
+        }
     }
 }

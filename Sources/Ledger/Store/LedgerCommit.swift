@@ -15,16 +15,20 @@ enum LedgerCommit {
     static func commit(
         _ batches: [[Transfer]], companions: [LedgerCommitCompanion?] = [], database: CofferDatabase, now: UInt64, cache: LedgerAccountCache
     ) async throws -> [[TransferResult]] {
-        try await database.pool.writeWithoutTransaction { db in
+        let readers = database.ledgerAccounts
+        return try await database.pool.writeWithoutTransaction { db in
             do {
-                var outcome: ([[TransferResult]], [LedgerID: Account], LedgerBatchHead?) = ([], [:], nil)
+                var outcome: (plan: LedgerCommitPlan, head: LedgerBatchHead?)?
                 try db.inTransaction(.immediate) {
-                    outcome = try commit(batches, db: db, now: now, cache: cache)
-                    for (companion, results) in zip(companions, outcome.0) { try companion?(results, db) }
+                    let decided = try commit(batches, db: db, now: now, cache: cache)
+                    for (companion, results) in zip(companions, decided.plan.results) { try companion?(results, db) }
+                    readers.changing(decided.plan.changedAccountIDs)
+                    outcome = decided
                     return .commit
                 }
-                cache.committed(outcome.1, head: outcome.2)
-                return outcome.0
+                guard let outcome else { return [] }
+                cache.committed(outcome.plan.accounts, head: outcome.head)
+                return outcome.plan.results
             } catch {
                 cache.clear()
                 throw error
@@ -32,7 +36,8 @@ enum LedgerCommit {
         }
     }
 
-    /// The work inside the transaction: results, the accounts as they now stand, and the new head.
+    /// The work inside the transaction: the plan it wrote (results, the accounts as they now
+    /// stand, the accounts it changed) and the new head.
     ///
     /// Optimistic first: the snapshot skips looking up the batches' own transfer ids (8,000 index
     /// probes, about a tenth of a full commit) and assumes none is stored yet. Two checks make
@@ -42,7 +47,7 @@ enum LedgerCommit {
     /// and the batches are decided again against the full snapshot, still under the write lock.
     static func commit(
         _ batches: [[Transfer]], db: Database, now: UInt64, cache: LedgerAccountCache
-    ) throws -> ([[TransferResult]], [LedgerID: Account], LedgerBatchHead?) {
+    ) throws -> (plan: LedgerCommitPlan, head: LedgerBatchHead?) {
         let previous = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM ledger_batches ORDER BY seq DESC LIMIT 1"))
             .map { LedgerBatchHead(seq: $0[0], hash: Array($0[1] as Data)) }
         cache.validate(against: previous)
@@ -54,14 +59,14 @@ enum LedgerCommit {
             do {
                 let head = try write(optimistic, previous: previous, db: db, now: now)
                 try db.execute(sql: "RELEASE ledger_optimistic")
-                return (optimistic.results, optimistic.accounts, head)
+                return (optimistic, head)
             } catch let error as DatabaseError where isStoredTransferID(error) {
                 try db.execute(sql: "ROLLBACK TO ledger_optimistic; RELEASE ledger_optimistic")
             }
         }
         let plan = LedgerCommitPlan(
             deciding: batches, against: try snapshot(for: transfers, db: db, now: now, cached: cache.accounts, ownIDs: true), now: now)
-        return (plan.results, plan.accounts, try write(plan, previous: previous, db: db, now: now))
+        return (plan, try write(plan, previous: previous, db: db, now: now))
     }
 
     /// Whether the insert failed on `ledger_transfers.id`'s unique index: the id is stored already.

@@ -31,17 +31,24 @@ struct LedgerCommitPlan {
     /// The final balances of every changed account, each once: for a store that keeps a balances
     /// table (PostgreSQL). Computed on request, since the embedded store keeps none.
     func finalBalances() -> [(id: LedgerID, balances: AccountBalances)] {
+        var seen = Set<LedgerID>(minimumCapacity: created.count * 2)
+        return changedAccountIDs.compactMap { id in
+            guard seen.insert(id).inserted, let balances = accounts[id]?.balances else { return nil }
+            return (id, balances)
+        }
+    }
+
+    /// Every account whose balances the plan changes, possibly repeated: those its rows name
+    /// (both accounts of each created transfer, the account of each expiry row), which are the
+    /// rows the embedded store derives balances from.
+    var changedAccountIDs: [LedgerID] {
         var changed = expiryBalances.map(\.accountID)
         changed.reserveCapacity(changed.count + created.count * 2)
         for transfer in created {
             changed.append(transfer.debitAccountID)
             changed.append(transfer.creditAccountID)
         }
-        var seen = Set<LedgerID>(minimumCapacity: changed.count)
-        return changed.compactMap { id in
-            guard seen.insert(id).inserted, let balances = accounts[id]?.balances else { return nil }
-            return (id, balances)
-        }
+        return changed
     }
 
     /// Every account of the snapshot as the batches left it (for the store's account cache).

@@ -12,11 +12,13 @@ public final class SQLiteLedgerStore: LedgerStore {
     public let database: CofferDatabase
     let clock: @Sendable () -> UInt64
     private let writer: LedgerGroupCommitter
+    private let accountReads: CommitStampedCache<LedgerID, Account>
 
     /// `clock` returns nanoseconds since 1970; tests inject their own to drive expiry.
     public init(database: CofferDatabase, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
         self.database = database
         self.clock = clock
+        accountReads = database.ledgerAccounts
         // The accounts of the last commit, reused by the next if no other writer committed since.
         let accounts = LedgerAccountCache()
         writer = LedgerGroupCommitter(clock: clock) { batches, companions, now in
@@ -84,9 +86,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         return .created
     }
 
-    /// One statement over the balances view: read on the caller's thread (`readNow`).
+    /// Served from `CofferDatabase.ledgerAccounts` while no commit changed the account since it
+    /// was read, else one statement over the balances view on the caller's thread (`readNow`).
     public func account(_ id: LedgerID) async throws -> Account? {
-        try database.readNow { db in try Self.account(id, db: db) }
+        try accountReads.value(for: id) { try database.readNow { db in try Self.account(id, db: db) } }
     }
 
     public func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
