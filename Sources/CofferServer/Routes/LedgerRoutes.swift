@@ -193,7 +193,7 @@ struct LedgerRoutes: Sendable {
         let body = try await HTTPBody.collect(request, context)
         let path = request.uri.path
         return try await idempotent.run(request, context: context, body: body, recording: { recorder in
-            let transfer = try badRequest { () throws(LedgerError) in try namespace.enter(try TransferJSON.decode(Data(body))) }
+            let transfer = try badRequest { () throws(LedgerError) in try namespace.enter(try TransferJSON.decode(body)) }
             return try await submit([transfer], recorder: recorder) { results in
                 guard let result = results.first else { throw ServerError("the ledger returned no result") }
                 return try IdempotentPost.catchingClientErrors(path: path) {

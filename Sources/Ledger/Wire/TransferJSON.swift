@@ -10,7 +10,13 @@ public enum TransferJSON {
 
     /// Decodes one transfer object, naming the first problem: malformed JSON, an unknown field, a
     /// wrong type, a malformed id, amount, asset code or flag.
-    public static func decode(_ json: Data) throws(LedgerError) -> Transfer {
+    public static func decode(_ json: some ContiguousBytes) throws(LedgerError) -> Transfer {
+        if let plain = json.withUnsafeBytes({ bytes in PlainTransferJSON.wire(bytes) }) { return try transfer(from: plain) }
+        return try decodeWithFoundation(json as? Data ?? json.withUnsafeBytes { bytes in Data(bytes) })
+    }
+
+    /// `decode` without its fast path: Foundation's `JSONDecoder` reads every object.
+    static func decodeWithFoundation(_ json: Data) throws(LedgerError) -> Transfer {
         try transfer(from: try wire(WireTransfer.self, from: json))
     }
 
@@ -34,7 +40,7 @@ public enum TransferJSON {
     }
 
     /// Parses the JSON, turning decoding failures into one line that names the field.
-    private static func wire<T: Decodable>(_ type: T.Type, from json: Data) throws(LedgerError) -> T {
+    static func wire<T: Decodable>(_ type: T.Type, from json: Data) throws(LedgerError) -> T {
         do {
             return try decoder.decode(T.self, from: json)
         } catch let error as LedgerError {
@@ -86,11 +92,14 @@ public enum TransferJSON {
     }
 
     /// The fields as they arrive; unknown keys are refused.
-    struct WireTransfer: Decodable {
+    struct WireTransfer: Decodable, Equatable {
         var id, debit, credit, amount, asset, pendingID, reference, metadata: String?
         var flags: [String]?
         var timeout: UInt32?
         var code: UInt16?
+
+        /// No field yet (the fast path fills them).
+        init() {}
 
         struct Key: CodingKey {
             let stringValue: String

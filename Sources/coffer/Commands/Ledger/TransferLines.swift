@@ -12,7 +12,7 @@ enum TransferLines {
             let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
             if trimmed.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
             do {
-                transfers.append(try TransferJSON.decode(Data(trimmed)))
+                transfers.append(try TransferJSON.decode(trimmed))
             } catch {
                 throw LedgerError("line \(lineNumber): \(error.description); nothing was written")
             }
