@@ -64,6 +64,16 @@ final class WALIndexHeader: @unchecked Sendable {
         return CommitStamp(words: first)
     }
 
+    /// Frames in the WAL that the database file does not have yet: the header's last valid frame
+    /// (`mxFrame`, offset 16) less the checkpoint's progress (`nBackfill`, offset 96, in the
+    /// checkpoint information after the two header copies). Approximate while a commit or a
+    /// checkpoint runs, which is all a trigger needs.
+    func framesNotCheckpointed() -> UInt32 {
+        let last = UnsafePointer<Atomic<UInt32>>(OpaquePointer(base + 16)).pointee.load(ordering: .acquiring)
+        let backfilled = UnsafePointer<Atomic<UInt32>>(OpaquePointer(base + 96)).pointee.load(ordering: .acquiring)
+        return last >= backfilled ? last - backfilled : 0
+    }
+
     /// Whether the header's `isInit` byte (offset 12: the fifth byte of the word at offset 8, as
     /// laid out in memory) is set.
     private static func isInitialised(_ word: UInt64) -> Bool {
