@@ -11,8 +11,8 @@ import Synchronization
 /// utility queue. A passive checkpoint takes no write lock, so commits go on meanwhile; the writer
 /// restarts the WAL from its start when a checkpoint caught up. The writer keeps SQLite's own
 /// automatic checkpoint at a higher threshold as a bound: under sustained writes the checkpoints
-/// here rarely catch up with the newest frame, so that bound's checkpoint (which then finds almost
-/// nothing left to copy) is what lets the WAL restart.
+/// here rarely catch up with the newest frame, so that bound's checkpoint (which then copies only
+/// the frames written since the last one here) is what lets the WAL restart.
 final class BackgroundCheckpointer: WriterCommitListener {
     private let connection: DatabaseQueue
     private let header: WALIndexHeader
