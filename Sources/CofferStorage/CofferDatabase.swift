@@ -70,7 +70,9 @@ public final class CofferDatabase: Sendable {
         walIndexHeader = WALIndexHeader(pool: pool)
         commitObserver = walIndexHeader.map(WriterCommitObserver.init)
         if let commitObserver, let walIndexHeader {
-            pool.add(transactionObserver: commitObserver, extent: .databaseLifetime)
+            // Held weakly by GRDB (this database holds it): its listeners hold the header, which holds
+            // the pool, so a pool that held the observer could never be freed.
+            pool.add(transactionObserver: commitObserver, extent: .observerLifetime)
             do {
                 commitObserver.add(try BackgroundCheckpointer(path: path, header: walIndexHeader, threshold: Self.walCheckpointPages))
             } catch {

@@ -135,4 +135,23 @@ import Testing
         #expect(try cache.value(for: "x") { try Self.count("x", database) } == writes)
         #expect(try cache.value(for: "y") { try Self.count("y", database) } == writes)
     }
+
+    /// The commit observer, the caches and the checkpointer keep the pool alive only while the
+    /// database (or a cache taken from it) is held: a released database closes its connections.
+    @Test func aReleasedDatabaseFreesItsPool() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-stamp-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        weak var released: DatabasePool?
+        do {
+            let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: [])
+            let cache: CommitStampedCache<String, Int> = database.commitStampedCache("test.counter", capacity: 10)
+            try await database.pool.write { db in
+                try db.execute(sql: "CREATE TABLE counter (n INTEGER NOT NULL)")
+                cache.changing(["x"])
+            }
+            released = database.pool
+        }
+        for _ in 0..<100 where released != nil { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(released == nil, "the pool outlived its database")
+    }
 }
