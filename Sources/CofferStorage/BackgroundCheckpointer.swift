@@ -14,21 +14,16 @@ import Synchronization
 /// here rarely catch up with the newest frame, so that bound's checkpoint (which then copies only
 /// the frames written since the last one here) is what lets the WAL restart.
 final class BackgroundCheckpointer: WriterCommitListener {
-    private let connection: DatabaseQueue
+    private let path: String
     private let header: WALIndexHeader
     private let threshold: UInt32
     private let running = Atomic<Bool>(false)
     private let queue = DispatchQueue(label: "coffer.checkpoint", qos: .utility)
+    /// Opened on the first checkpoint, so a short-lived process (most CLI commands) never opens it.
+    private let connection = Mutex<DatabaseQueue?>(nil)
 
-    init(path: String, header: WALIndexHeader, threshold: Int) throws {
-        var configuration = Configuration()
-        configuration.label = "CofferDatabase.checkpoint"
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // The checkpoint syncs the WAL before copying it and the database file after.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
-        connection = try DatabaseQueue(path: path, configuration: configuration)
+    init(path: String, header: WALIndexHeader, threshold: Int) {
+        self.path = path
         self.header = header
         self.threshold = UInt32(threshold)
     }
@@ -39,10 +34,26 @@ final class BackgroundCheckpointer: WriterCommitListener {
         queue.async { [self] in
             // A failure (say, SQLITE_BUSY against another process's checkpoint) is retried by the
             // next commit that finds the WAL still long.
-            _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+            _ = try? checkpointConnection().writeWithoutTransaction { db in try db.checkpoint(.passive) }
             running.store(false, ordering: .releasing)
         }
     }
 
     func writerRolledBack() {}
+
+    private func checkpointConnection() throws -> DatabaseQueue {
+        try connection.withLock { connection in
+            if let connection { return connection }
+            var configuration = Configuration()
+            configuration.label = "CofferDatabase.checkpoint"
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                // The checkpoint syncs the WAL before copying it and the database file after.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            let opened = try DatabaseQueue(path: path, configuration: configuration)
+            connection = opened
+            return opened
+        }
+    }
 }

@@ -73,11 +73,7 @@ public final class CofferDatabase: Sendable {
             // Held weakly by GRDB (this database holds it): its listeners hold the header, which holds
             // the pool, so a pool that held the observer could never be freed.
             pool.add(transactionObserver: commitObserver, extent: .observerLifetime)
-            do {
-                commitObserver.add(try BackgroundCheckpointer(path: path, header: walIndexHeader, threshold: Self.walCheckpointPages))
-            } catch {
-                throw StorageError("cannot open database \(path) for checkpoints: \(error)")
-            }
+            commitObserver.add(BackgroundCheckpointer(path: path, header: walIndexHeader, threshold: Self.walCheckpointPages))
         }
     }
 

@@ -20,6 +20,12 @@ public final class CommitStampedCache<Key: Hashable & Sendable, Value: Sendable>
         var values: [Key: Value] = [:]
         /// Keys the writer's open transaction changes, dropped when it commits.
         var changing: Set<Key> = []
+
+        /// Forgets every value; the next read that sees no commit meanwhile sets a new base.
+        mutating func forgetValues() {
+            values.removeAll()
+            base = nil
+        }
     }
 
     private let state = Mutex(State())
@@ -57,23 +63,11 @@ public final class CommitStampedCache<Key: Hashable & Sendable, Value: Sendable>
         state.withLock { state in state.changing.formUnion(keys) }
     }
 
-    /// Empties the cache.
-    public func removeAll() {
-        state.withLock { state in
-            state.values.removeAll()
-            state.base = nil
-        }
-    }
-
     func writerCommitted(from before: CommitStamp?, to after: CommitStamp?) {
         state.withLock { state in
             let changed = state.changing
             state.changing.removeAll()
-            guard let before, let after, state.base == before else {
-                state.values.removeAll()
-                state.base = nil
-                return
-            }
+            guard let before, let after, state.base == before else { return state.forgetValues() }
             for key in changed { state.values[key] = nil }
             state.base = after
         }
@@ -82,8 +76,7 @@ public final class CommitStampedCache<Key: Hashable & Sendable, Value: Sendable>
     func writerRolledBack() {
         state.withLock { state in
             state.changing.removeAll()
-            state.values.removeAll()
-            state.base = nil
+            state.forgetValues()
         }
     }
 }

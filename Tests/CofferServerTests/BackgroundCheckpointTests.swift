@@ -7,9 +7,9 @@ import Testing
 /// are waiting, well before the writer's own bound (`writerCheckpointPages`) would do it.
 @Suite struct BackgroundCheckpointTests {
     @Test func theWALIsCheckpointedInTheBackground() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-checkpoint-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: [])
+        let directory = ScratchDirectory("checkpoint")
+        defer { directory.remove() }
+        let database = try directory.open()
         try await database.pool.write { db in try db.execute(sql: "CREATE TABLE blobs (data BLOB NOT NULL)") }
         // 15 commits of about 100 pages each: 1,500 frames, three times the threshold and well
         // under the writer's bound.

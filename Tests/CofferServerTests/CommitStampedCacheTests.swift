@@ -9,21 +9,21 @@ import Testing
     /// A fresh database file with two connections to it (this one and `other`, as another process
     /// would have), a table of two counters, and the cache of the first.
     struct Fixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-stamp-\(UUID().uuidString)")
+        let directory = ScratchDirectory("stamp")
         let database: CofferDatabase
         let other: CofferDatabase
         let cache: CommitStampedCache<String, Int>
 
         init() async throws {
-            database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: [])
-            other = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: [])
+            database = try directory.open()
+            other = try directory.open()
             try await database.pool.write { db in
                 try db.execute(sql: "CREATE TABLE counter (k TEXT PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counter VALUES ('x', 0), ('y', 0)")
             }
             cache = database.commitStampedCache("test.counter", capacity: 100)
         }
 
-        func remove() { try? FileManager.default.removeItem(at: directory) }
+        func remove() { directory.remove() }
     }
 
     static func count(_ key: String, _ database: CofferDatabase) throws -> Int? {
@@ -139,11 +139,11 @@ import Testing
     /// The commit observer, the caches and the checkpointer keep the pool alive only while the
     /// database (or a cache taken from it) is held: a released database closes its connections.
     @Test func aReleasedDatabaseFreesItsPool() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-stamp-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = ScratchDirectory("stamp")
+        defer { directory.remove() }
         weak var released: DatabasePool?
         do {
-            let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: [])
+            let database = try directory.open()
             let cache: CommitStampedCache<String, Int> = database.commitStampedCache("test.counter", capacity: 10)
             try await database.pool.write { db in
                 try db.execute(sql: "CREATE TABLE counter (n INTEGER NOT NULL)")

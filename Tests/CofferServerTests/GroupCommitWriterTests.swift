@@ -9,9 +9,9 @@ import Testing
 @Suite struct GroupCommitWriterTests {
     @Test(arguments: [true, false])
     func aFailingWriteFailsOnlyItsCaller(_ savepoint: Bool) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-group-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: [
+        let directory = ScratchDirectory("group")
+        defer { directory.remove() }
+        let database = try directory.open(migrations: [
             SchemaMigration(domain: "test", number: 1, name: "rows") { db in try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY)") },
         ])
         let writer = GroupCommitWriter(database: database)

@@ -8,9 +8,9 @@ import Testing
 /// never deadlocks, never reads back in time, and cannot write.
 @Suite struct ReadNowTests {
     @Test func concurrentReadsOnTheCallersThreadSeeEveryCommitInOrder() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-readnow-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: [])
+        let directory = ScratchDirectory("readnow")
+        defer { directory.remove() }
+        let database = try directory.open()
         try await database.pool.write { db in try db.execute(sql: "CREATE TABLE counter (n INTEGER NOT NULL); INSERT INTO counter VALUES (0)") }
         let writes = 200
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -22,7 +22,7 @@ struct LedgerCommitTests {
                 #expect(try await ledger.store.createAccount(Account(id: LedgerID(name)!, asset: "USDT")) == .created)
             }
             #expect(try await ledger.store.submit([transfer(id, debit, credit, amount)]) == [.created])
-            let stored = try await ledger.database.pool.read { db in
+            let stored = try ledger.database.pool.read { db in
                 try String.fetchOne(db, sql: "SELECT amount FROM ledger_transfers WHERE id = ?", arguments: [id])
             }
             #expect(stored == String(amount))

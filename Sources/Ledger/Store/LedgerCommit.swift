@@ -26,7 +26,7 @@ enum LedgerCommit {
                     outcome = decided
                     return .commit
                 }
-                guard let outcome else { return [] }
+                guard let outcome else { throw LedgerError("the ledger commit ended without deciding its batches") }
                 cache.committed(outcome.plan.accounts, head: outcome.head)
                 return outcome.plan.results
             } catch {

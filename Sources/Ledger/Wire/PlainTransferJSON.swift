@@ -17,8 +17,8 @@ enum PlainTransferJSON {
                 if reader.takeNull() { continue }
                 switch field {
                 case .id, .debit, .credit, .amount, .asset, .pendingID, .reference, .metadata:
-                    guard let text = reader.plainString() else { return nil }
-                    wire[text: field] = text
+                    guard let path = field.text, let text = reader.plainString() else { return nil }
+                    wire[keyPath: path] = text
                 case .flags:
                     guard let names = reader.plainStrings() else { return nil }
                     wire.flags = names
@@ -35,9 +35,25 @@ enum PlainTransferJSON {
         return reader.atEnd() ? wire : nil
     }
 
-    enum Field: String {
+    /// The fields a transfer object may have (`TransferJSON.fields` is their names).
+    enum Field: String, CaseIterable {
         case id, debit, credit, amount, asset, flags, timeout, reference, code, metadata
         case pendingID = "pending_id"
+
+        /// Where a string field's value goes; nil for the others.
+        var text: WritableKeyPath<TransferJSON.WireTransfer, String?>? {
+            switch self {
+            case .id: \.id
+            case .debit: \.debit
+            case .credit: \.credit
+            case .amount: \.amount
+            case .asset: \.asset
+            case .pendingID: \.pendingID
+            case .reference: \.reference
+            case .metadata: \.metadata
+            case .flags, .timeout, .code: nil
+            }
+        }
     }
 
     /// A cursor over the bytes; every method skips JSON whitespace before its token.
@@ -121,38 +137,6 @@ enum PlainTransferJSON {
         mutating func atEnd() -> Bool {
             skipWhitespace()
             return index == bytes.count
-        }
-    }
-}
-
-extension TransferJSON.WireTransfer {
-    /// The string fields by name, for the fast path.
-    subscript(text field: PlainTransferJSON.Field) -> String? {
-        get {
-            switch field {
-            case .id: id
-            case .debit: debit
-            case .credit: credit
-            case .amount: amount
-            case .asset: asset
-            case .pendingID: pendingID
-            case .reference: reference
-            case .metadata: metadata
-            case .flags, .timeout, .code: nil
-            }
-        }
-        set {
-            switch field {
-            case .id: id = newValue
-            case .debit: debit = newValue
-            case .credit: credit = newValue
-            case .amount: amount = newValue
-            case .asset: asset = newValue
-            case .pendingID: pendingID = newValue
-            case .reference: reference = newValue
-            case .metadata: metadata = newValue
-            case .flags, .timeout, .code: break
-            }
         }
     }
 }

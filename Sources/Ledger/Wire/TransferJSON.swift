@@ -4,7 +4,7 @@ import Foundation
 /// transfer`) and over HTTP (`POST /v1/transfers`): ids, amounts and asset as strings, flags as
 /// names, `timeout` and `code` as whole numbers; unknown fields are refused.
 public enum TransferJSON {
-    public static let fields: Set<String> = ["id", "debit", "credit", "amount", "asset", "flags", "pending_id", "timeout", "reference", "code", "metadata"]
+    public static let fields = Set(PlainTransferJSON.Field.allCases.map(\.rawValue))
 
     private static let decoder = JSONDecoder()
 
