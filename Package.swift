@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -56,9 +57,16 @@ let package = Package(
                 .embedInCode("slip39/slip39_english.txt"),
             ]
         ),
+        // What every layer shares: typed errors and their categories, the JSON value with its strict
+        // decoder and byte encoder, exact amount text, page cursors and the tenant-scoping rule.
+        .target(
+            name: "CofferBase",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "WalletCore",
             dependencies: [
+                "CofferBase",
                 "CSecp256k1",
                 "CSodium",
                 "Wordlists",
@@ -67,19 +75,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The embedded SQLite database (GRDB) shared by every domain: opening, pragmas, migrations.
+        // The databases every domain stores in: the embedded SQLite database (GRDB: data directory,
+        // pragmas, migrations, group commits, point reads, commit stamps, background checkpoints) and
+        // PostgreSQL (postgres-nio: a pool that is a lifecycle service, migrations), and the SQL layer
+        // that lets one store implementation and one transaction span both.
         .target(
             name: "CofferStorage",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: strictSettings
-        ),
-        // PostgreSQL for several Coffer processes sharing one database: connection from a URL,
-        // numbered migrations, transactions (postgres-nio).
-        .target(
-            name: "CofferPostgres",
             dependencies: [
+                "CofferBase",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -87,6 +94,7 @@ let package = Package(
         .target(
             name: "Vault",
             dependencies: [
+                "CofferBase",
                 "WalletCore",
                 "CofferStorage",
                 "CSodium",
@@ -99,11 +107,43 @@ let package = Package(
         .target(
             name: "Ledger",
             dependencies: [
+                "CofferBase",
                 "CofferStorage",
-                "CofferPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Tenants of the HTTP API, their API keys (hashes only) and idempotency records.
+        .target(
+            name: "Tenancy",
+            dependencies: [
+                "CofferBase",
+                "CofferStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Who owns which vault wallet, and the deposit addresses handed out from each, on either database.
+        .target(
+            name: "Wallets",
+            dependencies: ["CofferBase", "CofferStorage", "WalletCore", "Vault"],
+            swiftSettings: strictSettings
+        ),
+        // The application core: one service per capability (ledger, tenancy, wallets and addresses,
+        // signing and policies, audit) with Codable requests and responses and typed errors, the
+        // stores composed over one database, and the background services of `coffer serve`. The CLI
+        // and the HTTP API are thin adapters over it.
+        .target(
+            name: "CofferCore",
+            dependencies: [
+                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -111,15 +151,15 @@ let package = Package(
         .target(
             name: "CofferServer",
             dependencies: [
-                "WalletCore",
-                "Vault",
+                "CofferBase",
+                "CofferCore",
                 "Ledger",
-                "CofferStorage",
-                "CofferPostgres",
+                "Tenancy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The OpenAPI document, the one source of truth for the API's shape, served at /openapi.json.
             resources: [.embedInCode("openapi.json")],
@@ -132,7 +172,6 @@ let package = Package(
                 "Vault",
                 "Ledger",
                 "CofferStorage",
-                "CofferPostgres",
                 "CofferServer",
                 "CSecp256k1",  // the bare-library floor of `coffer bench`
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -140,8 +179,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "CofferBaseTests",
+            dependencies: ["CofferBase", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "WalletCoreTests",
             dependencies: [
+                "CofferBase",
                 "WalletCore",
                 "Wordlists",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -166,7 +211,6 @@ let package = Package(
             dependencies: [
                 "Ledger",
                 "CofferStorage",
-                "CofferPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -182,7 +226,6 @@ let package = Package(
                 "WalletCore",
                 "Ledger",
                 "CofferStorage",
-                "CofferPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 
 /// How `coffer serve` runs. Each setting comes from, in order of precedence: a command-line
@@ -25,25 +26,25 @@ public struct ServerSettings: Sendable, Equatable {
     ]
 
     /// Applies a JSON config file, then `COFFER_*` variables, over the defaults.
-    public static func load(configFile: String?, environment: [String: String]) throws(ServerError) -> ServerSettings {
+    public static func load(configFile: String?, environment: [String: String]) throws(ServiceError) -> ServerSettings {
         var settings = ServerSettings()
         if let configFile {
             let data: Data
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: configFile))
             } catch {
-                throw ServerError("cannot read config file \(configFile): \(error.localizedDescription)")
+                throw ServiceError.invalid("cannot read config file \(configFile): \(error.localizedDescription)")
             }
             guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-                throw ServerError("config file \(configFile) is not a JSON object")
+                throw ServiceError.invalid("config file \(configFile) is not a JSON object")
             }
             for (key, value) in object {
-                guard keys.contains(key) else { throw ServerError("config file \(configFile): unknown setting \"\(key.prefix(40))\"; settings are \(keys.joined(separator: ", "))") }
+                guard keys.contains(key) else { throw ServiceError.invalid("config file \(configFile): unknown setting \"\(key.prefix(40))\"; settings are \(keys.joined(separator: ", "))") }
                 let text: String
                 switch value {
                 case let string as String: text = string
                 case let number as NSNumber where !(value is Bool): text = number.stringValue
-                default: throw ServerError("config file \(configFile): \(key) must be a string or a whole number")
+                default: throw ServiceError.invalid("config file \(configFile): \(key) must be a string or a whole number")
                 }
                 try settings.set(key, text, source: "config file \(configFile)")
             }
@@ -60,10 +61,10 @@ public struct ServerSettings: Sendable, Equatable {
     }
 
     /// Sets one setting from text, naming `source` when the value is unusable.
-    public mutating func set(_ key: String, _ value: String, source: String) throws(ServerError) {
-        func number(_ range: ClosedRange<Int>) throws(ServerError) -> Int {
+    public mutating func set(_ key: String, _ value: String, source: String) throws(ServiceError) {
+        func number(_ range: ClosedRange<Int>) throws(ServiceError) -> Int {
             guard let number = Int(value), range.contains(number) else {
-                throw ServerError("\(source): \(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(value.prefix(20))\"")
+                throw ServiceError.invalid("\(source): \(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \"\(value.prefix(20))\"")
             }
             return number
         }
@@ -77,7 +78,7 @@ public struct ServerSettings: Sendable, Equatable {
         case "max_body_bytes": maximumBodyBytes = try number(1_024...(64 << 20))
         case "request_timeout_seconds": requestTimeoutSeconds = try number(1...3_600)
         case "vault_passphrase_file": vaultPassphraseFile = value
-        default: throw ServerError("unknown setting \(key)")
+        default: throw ServiceError.invalid("unknown setting \(key)", code: "invalid-configuration")
         }
     }
 }

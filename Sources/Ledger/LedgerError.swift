@@ -1,5 +1,36 @@
-/// Why a ledger request was refused before anything was written: bad input or a store failure.
-public struct LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
+public import CofferBase
+
+/// Why a ledger request was refused before anything was written, or why the ledger failed: a
+/// stable code, a category and a message a user can act on. (Transfers that are decided but
+/// rejected are not errors: they get a `TransferResult`.)
+public struct LedgerError: CofferError, Equatable {
+    public let code: String
+    public let category: ErrorCategory
     public let description: String
-    public init(_ description: String) { self.description = description }
+
+    /// A malformed request: the message names the field and what is wrong with it.
+    public init(_ description: String) {
+        self.init(.invalidInput, "invalid-request", description)
+    }
+
+    public init(_ category: ErrorCategory, _ code: String, _ description: String) {
+        self.category = category
+        self.code = code
+        self.description = description
+    }
+
+    /// Stored ledger data that does not decode or add up: the database was altered outside Coffer.
+    public static func corrupt(_ what: String) -> LedgerError {
+        LedgerError(.internal, "ledger-corrupt", "corrupt ledger database: \(what)")
+    }
+
+    /// A store broke its own contract (no result for a submitted transfer, and the like).
+    public static func internalFailure(_ what: String) -> LedgerError {
+        LedgerError(.internal, "internal", what)
+    }
+
+    /// Runs `body`, reporting a malformed amount as a ledger input error.
+    public static func checking<T>(_ body: () throws(AmountError) -> T) throws(LedgerError) -> T {
+        do { return try body() } catch { throw LedgerError(error.description) }
+    }
 }

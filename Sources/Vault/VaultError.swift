@@ -1,24 +1,43 @@
-/// Why a vault operation was refused. Messages never contain secret material.
-public struct VaultError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+public import CofferBase
 
-    public static let notInitialized = VaultError("the vault is not initialised; run `coffer vault init` first")
-    public static let alreadyInitialized = VaultError("the vault is already initialised; use `coffer vault rotate` to change its passphrase")
-    public static let wrongPassphrase = VaultError("wrong vault passphrase (nothing was changed)")
-    public static let emptyPassphrase = VaultError("the vault passphrase is empty; choose one of at least 8 characters")
-    public static func weakPassphrase(_ length: Int) -> VaultError {
-        VaultError("the vault passphrase has \(length) characters; use at least 8")
+/// Why a vault operation was refused or failed: a stable code, a category and a message that
+/// never contains secret material.
+public struct VaultError: CofferError, Equatable {
+    public let code: String
+    public let category: ErrorCategory
+    public let description: String
+
+    /// Input the vault cannot use (a malformed key, a name too long): the message says what.
+    public init(_ description: String) {
+        self.init(.invalidInput, "invalid-request", description)
     }
-    public static let concurrentRotation = VaultError("the vault passphrase was changed by another process during this rotation; nothing was changed here, retry with the current passphrase")
-    public static let rotatedSinceUnlock = VaultError("the vault passphrase was rotated since this vault was unlocked; unlock it again with the current passphrase")
+
+    public init(_ category: ErrorCategory, _ code: String, _ description: String) {
+        self.category = category
+        self.code = code
+        self.description = description
+    }
+
+    public static let notInitialized = VaultError(.rejected, "vault-not-initialized", "the vault is not initialised; run `coffer vault init` first")
+    public static let alreadyInitialized = VaultError(.conflict, "vault-exists", "the vault is already initialised; use `coffer vault rotate` to change its passphrase")
+    public static let wrongPassphrase = VaultError(.forbidden, "wrong-passphrase", "wrong vault passphrase (nothing was changed)")
+    public static let emptyPassphrase = VaultError(.invalidInput, "weak-passphrase", "the vault passphrase is empty; choose one of at least 8 characters")
+    public static func weakPassphrase(_ length: Int) -> VaultError {
+        VaultError(.invalidInput, "weak-passphrase", "the vault passphrase has \(length) characters; use at least 8")
+    }
+    public static let concurrentRotation = VaultError(.conflict, "concurrent-rotation", "the vault passphrase was changed by another process during this rotation; nothing was changed here, retry with the current passphrase")
+    public static let rotatedSinceUnlock = VaultError(.unavailable, "vault-rotated", "the vault passphrase was rotated since this vault was unlocked; unlock it again with the current passphrase")
     public static func walletNotFound(_ reference: String) -> VaultError {
-        VaultError("no wallet \"\(reference)\" in the vault; `coffer vault list` shows them")
+        VaultError(.notFound, "wallet-not-found", "no wallet \"\(reference.prefix(100))\" in the vault; `coffer vault list` shows them")
+    }
+    public static func nameTaken(_ name: String) -> VaultError {
+        VaultError(.conflict, "wallet-name-taken", "a wallet named \"\(name.prefix(100))\" already exists; choose another name")
     }
     public static func tampered(_ wallet: String) -> VaultError {
-        VaultError("wallet \(wallet): the stored record failed authentication; it was modified or corrupted, so no key was used")
+        VaultError(.internal, "vault-tampered", "wallet \(wallet): the stored record failed authentication; it was modified or corrupted, so no key was used")
     }
-    public static func storage(_ error: any Error) -> VaultError {
-        VaultError("vault storage error: \(error)")
+    /// A failure of the vault's own machinery (the cipher, libsodium), not of the request.
+    public static func failure(_ description: String) -> VaultError {
+        VaultError(.internal, "vault-failure", description)
     }
 }

@@ -1,8 +1,11 @@
+import CofferBase
+import CofferCore
 import Crypto
 import HTTPTypes
 import Hummingbird
 import Metrics
 import NIOCore
+import Tenancy
 
 /// The `Idempotency-Key` header (IETF draft-ietf-httpapi-idempotency-key-header) on POST:
 /// the first request with a key runs and its response is stored; a repeat with the same key and
@@ -23,14 +26,9 @@ struct IdempotentPost: Sendable {
         return Array(hasher.finalize())
     }
 
-    func run(
-        _ request: Request, context: CofferRequestContext, body: [UInt8],
-        _ handler: () async throws -> (HTTPResponse.Status, JSONValue)
-    ) async throws -> Response {
-        try await run(request, context: context, body: body, recording: { _ in
-            let (status, json) = try await handler()
-            return (StoredResponse(status: status.code, contentType: "application/json", body: json.bytes), recorded: false)
-        })
+    /// Runs `handler` under the request's Idempotency-Key, if any.
+    func run(_ request: Request, context: CofferRequestContext, body: [UInt8], _ handler: () async throws -> StoredResponse) async throws -> Response {
+        try await run(request, context: context, body: body, recording: { _ in (try await handler(), recorded: false) })
     }
 
     /// `run` for a handler that can store the response in its own commit: it gets a recorder
@@ -44,9 +42,10 @@ struct IdempotentPost: Sendable {
             return Self.response(try await handler(nil).0)
         }
         guard !key.isEmpty, key.utf8.count <= Self.maximumKeyLength, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value < 0x7f }) else {
-            throw Problem.badRequest("Idempotency-Key must be 1-\(Self.maximumKeyLength) visible ASCII characters")
+            throw ServiceError.invalid("Idempotency-Key must be 1-\(Self.maximumKeyLength) visible ASCII characters")
         }
-        let tenant = try context.caller().tenantID
+        let caller = try context.requireCaller()
+        let tenant = caller.tenant?.tenantID ?? ""
         let hash = Self.fingerprint(method: request.method.rawValue, path: request.uri.path, body: body)
         switch try await store.beginIdempotent(tenantID: tenant, key: key, requestHash: hash) {
         case .replay(let stored):
@@ -55,19 +54,20 @@ struct IdempotentPost: Sendable {
             response.headers[.idempotentReplayed] = "true"
             return response
         case .inProgress:
-            throw Problem.conflict("a request with this Idempotency-Key is still being processed; retry later", slug: "idempotency-key-in-use")
+            throw ServiceError(.conflict, "idempotency-key-in-use", "a request with this Idempotency-Key is still being processed; retry later")
         case .mismatch:
-            throw Problem.unprocessable("this Idempotency-Key was used with a different request (method, path or body)", slug: "idempotency-key-reused")
+            throw ServiceError(.rejected, "idempotency-key-reused", "this Idempotency-Key was used with a different request (method, path or body)")
         case .proceed:
             let recorder = store.responseRecorder(tenantID: tenant, key: key)
             var recorded = false
             let stored: StoredResponse
             do {
                 (stored, recorded) = try await handler(recorder)
-            } catch let problem as Problem where problem.status.code < 500 {
-                stored = problem.stored(instance: request.uri.path)  // a client's mistake is replayed too
+            } catch where Self.isClientError(error) {
+                stored = Problem(error, instance: request.uri.path, requestID: context.id).stored  // a client's mistake is replayed too
             } catch {
                 try? await store.abandonIdempotent(tenantID: tenant, key: key)
+                recorder?.release()
                 throw error
             }
             if recorded, let recorder {
@@ -79,13 +79,19 @@ struct IdempotentPost: Sendable {
         }
     }
 
-    /// What `body` returns, or the problem document a client error (a `Problem` below 500) becomes;
-    /// anything else is thrown on.
-    static func catchingClientErrors(path: String, _ body: () throws -> StoredResponse) throws -> StoredResponse {
+    /// A client's mistake (below 500): its response is as final as a success.
+    static func isClientError(_ error: any Error) -> Bool {
+        guard let known = error as? any CofferError else { return false }
+        return known.category.httpStatus < 500
+    }
+
+    /// What `body` returns, or the problem document a client error becomes (for responses made
+    /// inside a commit, which must be final before the commit is).
+    static func catchingClientErrors(path: String, requestID: String, _ body: () throws -> StoredResponse) throws -> StoredResponse {
         do {
             return try body()
-        } catch let problem as Problem where problem.status.code < 500 {
-            return problem.stored(instance: path)
+        } catch where isClientError(error) {
+            return Problem(error, instance: path, requestID: requestID).stored
         }
     }
 
@@ -95,9 +101,9 @@ struct IdempotentPost: Sendable {
     }
 }
 
-extension Problem {
-    /// This problem as the response a client gets and a replay repeats.
-    func stored(instance path: String) -> StoredResponse {
-        StoredResponse(status: status.code, contentType: "application/problem+json", body: json(instance: path).bytes)
+extension StoredResponse {
+    /// `value` as a JSON response with `status`.
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> StoredResponse {
+        StoredResponse(status: status.code, contentType: "application/json", body: try JSONEncoding.encode(value))
     }
 }

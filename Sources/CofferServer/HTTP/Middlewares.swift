@@ -1,3 +1,6 @@
+import CofferBase
+import CofferCore
+import Tenancy
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -29,23 +32,29 @@ struct ObservabilityMiddleware: RouterMiddleware {
     }
 
     static func problemResponse(for error: any Error, request: Request, context: Context) -> Response {
-        let problem: Problem
+        let failure: any Error
         switch error {
-        case let known as Problem: problem = known
         case let http as HTTPError:
             switch http.status {
-            case .notFound: problem = Problem.notFound("no route \(request.method.rawValue) \(request.uri.path); see /openapi.json")
-            case .methodNotAllowed: problem = Problem(.methodNotAllowed, "method-not-allowed", "Method not allowed", detail: "\(request.method.rawValue) is not allowed on \(request.uri.path)")
-            case .contentTooLarge: problem = Problem(.contentTooLarge, "body-too-large", "The request body is too large", detail: "request bodies are limited to \(context.bodyLimit) bytes")
+            case .notFound: failure = HTTPFailure(.notFound, "not-found", "no route \(request.method.rawValue) \(request.uri.path); see /openapi.json")
+            case .methodNotAllowed:
+                failure = HTTPFailure(.invalidInput, "method-not-allowed", "\(request.method.rawValue) is not allowed on \(request.uri.path)", status: .methodNotAllowed)
+            case .contentTooLarge:
+                failure = HTTPFailure(.invalidInput, "body-too-large", "request bodies are limited to \(context.bodyLimit) bytes", status: .contentTooLarge)
             default:
-                problem = Problem(http.status, "http-\(http.status.code)", http.status.reasonPhrase, detail: http.body ?? http.status.reasonPhrase)
+                failure = HTTPFailure(http.status.code >= 500 ? .internal : .invalidInput, "http-\(http.status.code)", http.body ?? http.status.reasonPhrase,
+                                      status: http.status)
             }
-        default:
-            context.logger.error("request failed", metadata: ["error": "\(String(describing: error).prefix(300))"])
-            problem = Problem(.internalServerError, "internal", "Internal error", detail: "the server failed; the request id is \(context.id)")
+        default: failure = error
         }
-        if problem.status.code >= 500 { Counter(label: "coffer_http_server_errors_total").increment() }
-        return Response.json(problem.json(instance: request.uri.path), status: problem.status, contentType: "application/problem+json")
+        let problem = Problem(failure, instance: request.uri.path, requestID: context.id)
+        if problem.status >= 500 {
+            Counter(label: "coffer_http_server_errors_total").increment()
+            if ErrorClassification.category(of: failure) == .internal {
+                context.logger.error("request failed", metadata: ["error": "\(String(describing: failure).prefix(300))"])
+            }
+        }
+        return problem.response
     }
 }
 
@@ -86,28 +95,27 @@ extension HTTPField.Name {
 }
 
 extension Response {
-    /// A JSON response.
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
-        Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.bytes)))
+    /// A JSON response: `value` written by `JSONEncoding`.
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try JSONEncoding.encode(value))))
     }
 }
 
-/// Authenticates `Authorization: Bearer <key>` on every /v1 route and sets the principal.
+/// Authenticates `Authorization: Bearer <key>` on every /v1 route and sets the caller.
 /// Key records are cached for one second: a revoked or expired key stops working within a second.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = CofferRequestContext
     let keys: APIKeyCache
+    let tenancy: TenancyService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
               let key = APIKey(parsing: Self.trimmed(header.dropFirst("Bearer ".count))) else {
-            throw Problem.unauthorized
+            throw HTTPFailure.unauthenticated
         }
-        guard let record = try await keys.record(key.id), key.matches(record), record.isUsable(at: Date()) else {
-            throw Problem(.unauthorized, "invalid-key", "The API key is not valid", detail: "the API key is unknown, revoked or expired")
-        }
+        guard let caller = try tenancy.authenticate(key, record: try await keys.record(key.id)) else { throw HTTPFailure.invalidKey }
         var context = context
-        context.principal = Principal(tenantID: record.tenantID, keyID: record.id, scopes: record.scopes)
+        context.caller = caller
         return try await next(request, context)
     }
 
@@ -147,11 +155,10 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: TokenBuckets
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let principal = context.principal, let wait = limiter.take(principal.keyID) {
-            var response = Response.json(
-                Problem(.tooManyRequests, "rate-limited", "Too many requests",
-                        detail: "this API key is limited to \(limiter.rate) requests per second; retry after \(wait) s").json(instance: request.uri.path),
-                status: .tooManyRequests, contentType: "application/problem+json")
+        if let caller = context.caller, let wait = limiter.take(caller.actor) {
+            var response = Problem(
+                HTTPFailure(.limit, "rate-limited", "this API key is limited to \(limiter.rate) requests per second; retry after \(wait) s"),
+                instance: request.uri.path, requestID: context.id).response
             response.headers[.retryAfter] = String(wait)
             Counter(label: "coffer_http_rate_limited_total").increment()
             return response

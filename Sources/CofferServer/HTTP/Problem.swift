@@ -1,41 +1,85 @@
+import CofferBase
 import HTTPTypes
+import Hummingbird
+import NIOCore
+import Tenancy
 
-/// An RFC 9457 problem document: every error the API returns is one. `type` is stable
-/// (`urn:coffer:problem:<slug>`); clients branch on it, not on `detail`.
-public struct Problem: Error, Sendable, CustomStringConvertible {
-    public let status: HTTPResponse.Status
-    public let slug: String
-    public let title: String
-    public let detail: String
-    /// Extra members, e.g. the ledger's `result` code.
-    public var extensions: [(String, JSONValue)]
+/// A failure of the HTTP transport itself (a body too large, a method a path does not have, a
+/// route that does not exist, a missing key): like every error a code and a category, plus the
+/// status HTTP gives it where the category's own differs.
+struct HTTPFailure: CofferError {
+    let code: String
+    let category: ErrorCategory
+    let description: String
+    var status: HTTPResponse.Status?
 
-    public init(_ status: HTTPResponse.Status, _ slug: String, _ title: String, detail: String, extensions: [(String, JSONValue)] = []) {
+    init(_ category: ErrorCategory, _ code: String, _ description: String, status: HTTPResponse.Status? = nil) {
+        self.category = category
+        self.code = code
+        self.description = description
         self.status = status
-        self.slug = slug
-        self.title = title
-        self.detail = detail
-        self.extensions = extensions
     }
 
-    public var type: String { "urn:coffer:problem:\(slug)" }
-    public var description: String { detail }
+    static let unauthenticated = HTTPFailure(.unauthenticated, "unauthenticated",
+                                             "send an API key as `Authorization: Bearer cfr_...`; create one with `coffer apikey create`")
+    static let invalidKey = HTTPFailure(.unauthenticated, "invalid-key", "the API key is unknown, revoked or expired")
+}
 
-    public func json(instance: String?) -> JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("type", .string(type)), ("title", .string(title)), ("status", .int(Int64(status.code))), ("detail", .string(detail)),
-        ]
-        if let instance { fields.append(("instance", .string(instance))) }
-        return .object(fields + extensions)
+/// An RFC 9457 problem document: what every error becomes over HTTP. `type` is stable
+/// (`urn:coffer:problem:<code>`): clients branch on it (or on `code`), not on `detail`.
+struct Problem: Encodable {
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String
+    let instance: String?
+    let code: String
+    let members: [(String, JSONValue)]
+
+    /// The problem `error` is: its code and category for Coffer's errors; any other error is the
+    /// server's own failure, whose detail is the request id only (never internals).
+    init(_ error: any Error, instance: String?, requestID: String) {
+        let known = (error as? any CofferError) ?? HTTPFailure(.internal, "internal", "the server failed; the request id is \(requestID)")
+        let status = (known as? HTTPFailure)?.status?.code ?? known.category.httpStatus
+        type = "urn:coffer:problem:\(known.code)"
+        title = known.category.title
+        self.status = status
+        detail = known.category == .internal && !(known is HTTPFailure) ? "the server failed; the request id is \(requestID)" : known.description
+        self.instance = instance
+        code = known.code
+        members = known.problemMembers
     }
 
-    public static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, "invalid-request", "The request is malformed", detail: detail) }
-    public static func notFound(_ detail: String) -> Problem { Problem(.notFound, "not-found", "No such resource", detail: detail) }
-    public static func conflict(_ detail: String, slug: String = "conflict") -> Problem { Problem(.conflict, slug, "The request conflicts with the current state", detail: detail) }
-    public static func unprocessable(_ detail: String, slug: String) -> Problem { Problem(.unprocessableContent, slug, "The request was understood but refused", detail: detail) }
-    public static let unauthorized = Problem(.unauthorized, "unauthenticated", "Authentication required",
-                                             detail: "send an API key as `Authorization: Bearer cfr_...`; create one with `coffer apikey create`")
-    public static func forbidden(_ scope: APIScope) -> Problem {
-        Problem(.forbidden, "insufficient-scope", "The API key lacks a scope", detail: "this request needs an API key with the \(scope.rawValue) scope")
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, instance, code }
+
+    struct MemberKey: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(title, forKey: .title)
+        try container.encode(status, forKey: .status)
+        try container.encode(detail, forKey: .detail)
+        if let instance { try container.encode(instance, forKey: .instance) }
+        try container.encode(code, forKey: .code)
+        var extra = encoder.container(keyedBy: MemberKey.self)
+        for (name, value) in members { try extra.encode(value, forKey: MemberKey(stringValue: name)) }
+    }
+
+    var httpStatus: HTTPResponse.Status { HTTPResponse.Status(code: status) }
+
+    /// The stored form, for Idempotency-Key replays.
+    var stored: StoredResponse {
+        StoredResponse(status: status, contentType: "application/problem+json", body: (try? JSONEncoding.encode(self)) ?? [])
+    }
+
+    var response: Response {
+        Response(status: httpStatus, headers: [.contentType: "application/problem+json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: (try? JSONEncoding.encode(self)) ?? [])))
     }
 }

@@ -1,3 +1,4 @@
+import CofferBase
 import Hummingbird
 import NIOCore
 import Prometheus
@@ -5,21 +6,22 @@ import Prometheus
 /// /health (the process is up), /ready (every store reachable, the vault unlocked), /metrics
 /// (Prometheus text format) and /openapi.json; none needs an API key.
 struct OperationsRoutes: Sendable {
-    let services: CofferServices
+    let readiness: [@Sendable () async -> String?]
+
+    struct Status: Encodable { let status: String }
 
     func register(on router: Router<CofferRequestContext>) {
-        router.get("health") { _, _ in Response.json(.object([("status", .string("ok"))])) }
+        let healthy = ByteBuffer(bytes: (try? JSONEncoding.encode(Status(status: "ok"))) ?? [])
+        router.get("health") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: healthy)) }
         router.get("ready") { _, _ in
             var problems: [String] = []
-            for check in services.readiness {
+            for check in readiness {
                 if let problem = await check() { problems.append(problem) }
             }
             guard problems.isEmpty else {
-                return Response.json(
-                    Problem(.serviceUnavailable, "not-ready", "Not ready", detail: problems.joined(separator: "; ")).json(instance: "/ready"),
-                    status: .serviceUnavailable, contentType: "application/problem+json")
+                throw ServiceError(.unavailable, "not-ready", problems.joined(separator: "; "))
             }
-            return Response.json(.object([("status", .string("ready"))]))
+            return try Response.json(Status(status: "ready"))
         }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

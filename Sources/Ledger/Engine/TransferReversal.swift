@@ -1,3 +1,4 @@
+import CofferBase
 /// Corrections in an append-only ledger: nothing committed changes, so a mistaken transfer is
 /// undone by a new transfer in the opposite direction.
 public enum TransferReversal {
@@ -21,15 +22,16 @@ public enum TransferReversal {
 
     /// The transfer that undoes `original`: debit and credit swapped, same resolved amount, asset
     /// and code, reference `reversal:<original id>`. Only posted movements can be reversed: a
-    /// pending transfer is voided instead, and a void moved nothing.
+    /// pending transfer is voided instead, and a void moved nothing. Errors say why without naming
+    /// the transfer (callers name it as their caller knows it).
     public static func reversal(of original: CommittedTransfer, id: LedgerID) throws(LedgerError) -> Transfer {
         if original.flags.contains(.pending) {
-            throw LedgerError("transfer \(original.id) is pending, not posted; void it (void_pending) or reverse the transfer that posted it")
+            throw LedgerError(.rejected, "not-reversible", "it is pending, not posted; void it (void_pending) or reverse the transfer that posted it")
         }
         if original.flags.contains(.voidPending) {
-            throw LedgerError("transfer \(original.id) voided a pending transfer and moved nothing; there is nothing to reverse")
+            throw LedgerError(.rejected, "not-reversible", "it voided a pending transfer and moved nothing; there is nothing to reverse")
         }
-        guard id != original.id else { throw LedgerError("the reversal needs a new id, not \(original.id) itself") }
+        guard id != original.id else { throw LedgerError("the reversal needs a new id, not the id of the transfer it reverses") }
         return Transfer(
             id: id, debitAccountID: original.creditAccountID, creditAccountID: original.debitAccountID, amount: original.amount,
             asset: original.asset, code: original.request.code, reference: reference(reversing: original.id))

@@ -1,3 +1,4 @@
+import CofferBase
 /// A unit of account: a currency or token. Amounts of it are whole numbers of smallest units;
 /// `decimals` (0-30) only says where a display puts the point.
 public struct Asset: Sendable, Equatable {
@@ -21,10 +22,10 @@ public struct Asset: Sendable, Equatable {
     }
 
     /// Throws unless `code` is 1-32 characters from `A-Za-z0-9._-`, optionally namespaced as
-    /// `<namespace>/<code>` (see `LedgerNamespace`).
+    /// `<namespace>/<code>` (see `TenantScope`).
     public static func validate(code: String) throws(LedgerError) {
         var local = Substring(code)
-        if let slash = code.utf8.firstIndex(of: UInt8(ascii: "/")), LedgerNamespace.isValid(code[..<slash]) { local = code[code.utf8.index(after: slash)...] }
+        if let slash = code.utf8.firstIndex(of: UInt8(ascii: "/")), TenantScope.isValid(code[..<slash]) { local = code[code.utf8.index(after: slash)...] }
         guard isValidLocal(code: local) else {
             throw LedgerError("asset code \"\(local.prefix(40))\" is not valid: use 1-32 characters from A-Za-z0-9._-")
         }

@@ -1,6 +1,7 @@
+import CofferBase
 /// A client-chosen identifier of an account or transfer: 1-64 characters from `A-Za-z0-9._:-`,
-/// optionally inside a namespace as `<namespace>/<id>` (the namespace is 1-32 characters from
-/// `a-z0-9`: a tenant of the HTTP API; `/` cannot occur in an id, so namespaces never collide).
+/// optionally inside a tenant's scope as `<tenant>/<id>` (see `TenantScope`: `/` cannot occur in
+/// an id, so tenants never collide).
 /// Validated once, so every id the engine and stores see is well formed.
 public struct LedgerID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let value: String
@@ -22,15 +23,15 @@ public struct LedgerID: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// An id already known to be well formed (from a stored, validated one).
     init(unchecked value: String) { self.value = value }
 
-    /// The id `local` inside `namespace`.
-    public init(namespace: LedgerNamespace, local: LedgerID) {
-        value = namespace.prefix + local.value
+    /// The id `local` inside a tenant's `scope`.
+    public init(scope: TenantScope, local: LedgerID) {
+        value = scope.scoped(local.value)
     }
 
     /// A well-formed id, optionally namespaced.
     public static func isValid(_ text: String) -> Bool {
         guard let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")) else { return isValidLocal(text) }
-        return LedgerNamespace.isValid(Substring(text[..<slash])) && isValidLocal(Substring(text[text.utf8.index(after: slash)...]))
+        return TenantScope.isValid(Substring(text[..<slash])) && isValidLocal(Substring(text[text.utf8.index(after: slash)...]))
     }
 
     /// A well-formed id without a namespace: what a tenant may write.
@@ -41,7 +42,7 @@ public struct LedgerID: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// `A-Za-z0-9._:-`, indexed by byte.
     private static let idBytes = ASCIIText.table("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-")
 
-    /// The namespace, if any.
+    /// The tenant part of a scoped id, if any.
     public var namespace: Substring? {
         value.utf8.firstIndex(of: UInt8(ascii: "/")).map { value[..<$0] }
     }

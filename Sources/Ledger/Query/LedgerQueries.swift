@@ -1,3 +1,4 @@
+import CofferBase
 /// One point of an account's balance history: its balances right after a transfer touched it, or
 /// after a pending transfer of it expired.
 public struct BalanceHistoryEntry: Sendable, Equatable {
@@ -21,7 +22,7 @@ public struct BalanceHistoryEntry: Sendable, Equatable {
     }
 
     /// Where the page after this entry starts.
-    public var cursor: LedgerCursor { LedgerCursor(timestamp: timestamp, id: transferID.value) }
+    public var cursor: PageCursor { PageCursor(position: timestamp, key: transferID.value) }
 }
 
 /// Which committed transfers to list; the filters combine (all must hold). Times are nanoseconds,
@@ -41,15 +42,15 @@ public struct TransferQuery: Sendable, Equatable {
     public var from: UInt64?
     public var to: UInt64?
     public var limit: Int
-    public var cursor: LedgerCursor?
-    /// Only transfers whose ids are in this namespace (a tenant's listing).
-    public var namespace: LedgerNamespace?
+    public var cursor: PageCursor?
+    /// Only transfers whose ids are in this tenant's scope (a tenant's listing).
+    public var scope: TenantScope?
 
     public init(
         account: LedgerID? = nil, reference: String? = nil, from: UInt64? = nil, to: UInt64? = nil, limit: Int = 100,
-        cursor: LedgerCursor? = nil, namespace: LedgerNamespace? = nil
+        cursor: PageCursor? = nil, scope: TenantScope? = nil
     ) {
-        self.namespace = namespace
+        self.scope = scope
         self.account = account
         self.reference = reference
         self.from = from

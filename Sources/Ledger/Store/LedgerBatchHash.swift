@@ -1,3 +1,4 @@
+import CofferBase
 import Crypto
 
 /// The tamper-evidence chain: each batch's hash is SHA-256 over the previous batch's hash, the
@@ -68,7 +69,7 @@ struct CanonicalEncoder {
 
     /// An amount as its decimal text, like `text(String(value))` without building the String.
     mutating func amount(_ value: UInt128) {
-        LedgerAmount.withDigits(of: value) { digits in bytes(digits) }
+        AmountText.withDigits(of: value) { digits in bytes(digits) }
     }
 
     private mutating func bytes(_ value: UnsafeBufferPointer<UInt8>) {

@@ -21,12 +21,12 @@ enum LedgerCommit {
                 var outcome: (plan: LedgerCommitPlan, head: LedgerBatchHead?)?
                 try db.inTransaction(.immediate) {
                     let decided = try commit(batches, db: db, now: now, cache: cache)
-                    for (companion, results) in zip(companions, decided.plan.results) { try companion?(results, db) }
+                    for (companion, results) in zip(companions, decided.plan.results) { try companion?(results, SQLiteConnection(db)) }
                     readers.changing(decided.plan.changedAccountIDs)
                     outcome = decided
                     return .commit
                 }
-                guard let outcome else { throw LedgerError("the ledger commit ended without deciding its batches") }
+                guard let outcome else { throw LedgerError.internalFailure("the ledger commit ended without deciding its batches") }
                 cache.committed(outcome.plan.accounts, head: outcome.head)
                 return outcome.plan.results
             } catch {
@@ -69,9 +69,11 @@ enum LedgerCommit {
         return (plan, try write(plan, previous: previous, db: db, now: now))
     }
 
-    /// Whether the insert failed on `ledger_transfers.id`'s unique index: the id is stored already.
+    /// Whether an insert failed on a unique index: a transfer id the optimistic decision assumed
+    /// new is stored already. (Deciding again against the full snapshot is right whichever index
+    /// it was; a violation that is not about a stored id fails that second attempt too.)
     static func isStoredTransferID(_ error: DatabaseError) -> Bool {
-        error.resultCode == .SQLITE_CONSTRAINT && (error.message ?? "").contains("UNIQUE constraint failed: ledger_transfers.id")
+        error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
     }
 
     /// Whether any of these transfer ids is stored.
@@ -165,12 +167,12 @@ enum LedgerCommit {
               AND NOT EXISTS (SELECT 1 FROM ledger_pending_outcomes o WHERE o.pending_id = t.id)
             """))
         due.bind(1, Int64(clamping: first))
-        try due.forEachRow { row in loaded.append(try SQLiteLedgerStore.transfer(from: row)) }
+        try due.forEachRow { row in loaded.append(try LedgerRowDecoding.transfer(row)) }
 
         try fetch(LedgerCommitPlan.transferKeys(transfers, ownIDs: ownIDs), select: """
             SELECT \(SQLiteLedgerStore.transferColumns) FROM ledger_transfers WHERE id IN
             """, db: db) { row in
-            loaded.append(try SQLiteLedgerStore.transfer(from: row))
+            loaded.append(try LedgerRowDecoding.transfer(row))
         }
         state.transfers.reserveCapacity(loaded.count + transfers.count)
         for transfer in loaded { state.transfers[transfer.id] = transfer }
@@ -182,7 +184,7 @@ enum LedgerCommit {
         }
         let pendingIDs = loaded.filter { $0.flags.contains(.pending) }.map(\.id.value)
         try fetch(pendingIDs, select: "SELECT \(SQLiteLedgerStore.outcomeColumns) FROM ledger_pending_outcomes WHERE pending_id IN", db: db) { row in
-            let outcome = try SQLiteLedgerStore.outcome(from: row)
+            let outcome = try LedgerRowDecoding.outcome(row)
             state.pendingOutcomes[outcome.pendingID] = outcome
         }
         let missing: [String]
@@ -190,7 +192,7 @@ enum LedgerCommit {
         try fetch(missing, select: """
             SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) WHERE a.id IN
             """, db: db) { row in
-            let account = try SQLiteLedgerStore.account(from: row)
+            let account = try LedgerRowDecoding.account(row)
             state.accounts[account.id] = account
         }
         return state

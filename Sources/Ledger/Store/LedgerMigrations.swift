@@ -136,7 +136,7 @@ public enum LedgerMigrations {
                 SELECT id FROM ledger_transfers WHERE \(transferBalanceColumns.map { "\($0) IS NULL" }.joined(separator: " OR ")) LIMIT 1
                 """)
             if let incomplete {
-                throw LedgerError("corrupt ledger database: transfer \(incomplete) has no balance-history rows to move into it")
+                throw LedgerError.corrupt("transfer \(incomplete) has no balance-history rows to move into it")
             }
         },
         // The balances table becomes WITHOUT ROWID, keyed by account id: a commit updates up to

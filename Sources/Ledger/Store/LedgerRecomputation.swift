@@ -1,3 +1,4 @@
+import CofferStorage
 import Foundation
 import GRDB
 
@@ -23,20 +24,20 @@ enum LedgerRecomputation {
             SELECT \(SQLiteLedgerStore.transferColumns), batch, \(SQLiteLedgerStore.transferBalanceColumns) FROM ledger_transfers ORDER BY timestamp
             """).map { row throws in
             StoredTransfer(
-                transfer: try SQLiteLedgerStore.transfer(from: row), batch: row[16],
-                balances: TransferBalances(debit: try SQLiteLedgerStore.balances(row, at: 17), credit: try SQLiteLedgerStore.balances(row, at: 21)))
+                transfer: try LedgerRowDecoding.transfer(row), batch: row[16],
+                balances: TransferBalances(debit: try LedgerRowDecoding.balances(row, at: 17), credit: try LedgerRowDecoding.balances(row, at: 21)))
         }
         let outcomes = try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.outcomeColumns), batch FROM ledger_pending_outcomes ORDER BY timestamp")
-            .map { row throws in (try SQLiteLedgerStore.outcome(from: row), row[4] as Int64) }
+            .map { row throws in (try LedgerRowDecoding.outcome(row), row[4] as Int64) }
         let batches = try Row.fetchAll(db, sql: "SELECT seq, prev_hash, hash FROM ledger_batches ORDER BY seq").map { row in
             StoredBatch(seq: row[0], previousHash: Array(row[1] as Data), hash: Array(row[2] as Data))
         }
         let accounts = try Row.fetchAll(db, sql: "SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) ORDER BY a.id")
-            .map(SQLiteLedgerStore.account(from:))
+            .map { try LedgerRowDecoding.account($0) }
         let history = try Row.fetchAll(db, sql: "SELECT account_id, timestamp, \(SQLiteLedgerStore.balanceColumns) FROM ledger_balance_history")
             .map { row throws in
                 BalanceChange(accountID: try LedgerID(validating: row.text(0), field: "account_id"), timestamp: UInt64(clamping: row.int64(1)),
-                              balances: try SQLiteLedgerStore.balances(row, at: 2))
+                              balances: try LedgerRowDecoding.balances(row, at: 2))
             }
         return verify(transfers: transfers, outcomes: outcomes, batches: batches, accounts: accounts, history: history)
     }

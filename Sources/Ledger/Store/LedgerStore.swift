@@ -1,6 +1,18 @@
+import CofferBase
+public import CofferStorage
+
+/// Work that runs in a ledger commit's own transaction once a batch is decided, given its
+/// results: another store's writes that must be durable exactly when the transfers are (an
+/// idempotent response, a signing request for a reservation). It runs on the commit's connection,
+/// on either database; if it throws, the whole group commit fails and every caller in it gets the
+/// error (nothing is written), so it should throw only where the commit must fail anyway.
+public typealias LedgerCommitCompanion = @Sendable (_ results: [TransferResult], _ connection: any SQLConnection) throws -> Void
+
 /// Where the ledger lives. Every implementation decides transfers with `LedgerEngine`, commits
 /// a batch atomically and returns results only after the commit is durable.
 public protocol LedgerStore: Sendable {
+    /// The database the ledger is in: companions of a commit write to it.
+    var database: any SQLDatabase { get }
     /// Creates an asset; true if created, false if an identical one exists. Throws if one with
     /// the same code differs.
     func createAsset(_ asset: Asset) async throws -> Bool
@@ -10,8 +22,10 @@ public protocol LedgerStore: Sendable {
     /// Creates several accounts, one result each in order; a store may do it in one transaction.
     func createAccounts(_ accounts: [Account]) async throws -> [AccountResult]
     func account(_ id: LedgerID) async throws -> Account?
-    /// Decides and commits a batch of at most `LedgerEngine.maximumBatchSize` transfers; one result per transfer, in order.
-    func submit(_ transfers: [Transfer]) async throws -> [TransferResult]
+    /// Decides and commits a batch of at most `LedgerEngine.maximumBatchSize` transfers; one
+    /// result per transfer, in order. `companion` (see `LedgerCommitCompanion`) runs inside the
+    /// commit's transaction with those results.
+    func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion?) async throws -> [TransferResult]
     /// The account's balances after the last event at or before `timestamp` (nanoseconds); nil if no such account.
     func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances?
     /// Recomputes the hash chain and every balance from the committed transfers.
@@ -20,14 +34,19 @@ public protocol LedgerStore: Sendable {
     func transfer(_ id: LedgerID) async throws -> CommittedTransfer?
     /// The account's balances after each event that changed them, oldest first, at most `limit`
     /// (1...`TransferQuery.maximumLimit`) entries strictly after `cursor`; nil if no such account.
-    func history(of id: LedgerID, limit: Int, after cursor: LedgerCursor?) async throws -> LedgerPage<BalanceHistoryEntry>?
+    func history(of id: LedgerID, limit: Int, after cursor: PageCursor?) async throws -> Page<BalanceHistoryEntry>?
     /// Committed transfers matching `query`, in commit order, one page at a time.
-    func transfers(_ query: TransferQuery) async throws -> LedgerPage<CommittedTransfer>
+    func transfers(_ query: TransferQuery) async throws -> Page<CommittedTransfer>
     /// Per asset (every asset, in code order), the sums of debits and credits posted and pending.
     func totals() async throws -> [AssetTotals]
 }
 
 extension LedgerStore {
+    /// Decides and commits `transfers`; one result per transfer, in order.
+    public func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
+        try await submit(transfers, companion: nil)
+    }
+
     /// One `createAccount` after another, for stores without a faster way.
     public func createAccounts(_ accounts: [Account]) async throws -> [AccountResult] {
         var results: [AccountResult] = []
@@ -39,17 +58,24 @@ extension LedgerStore {
     /// idempotent by `newID` like every transfer. Throws for an unknown or unreversible original,
     /// or one already reversed under another id. Two concurrent callers with different new ids
     /// pass that check together, but the commit admits one reversal reference per original: the
-    /// second gets `already_reversed`.
-    public func reverse(_ original: LedgerID, newID: LedgerID) async throws -> TransferResult {
+    /// second gets `already_reversed`. Messages name transfers with `name` (a tenant's own ids).
+    public func reverse(_ original: LedgerID, newID: LedgerID, naming name: (LedgerID) -> String = \.value) async throws -> TransferResult {
         guard let committed = try await transfer(original) else {
-            throw LedgerError("no committed transfer \"\(original)\"; only committed, posted transfers can be reversed")
+            throw LedgerError(.notFound, "transfer-not-found", "no committed transfer \"\(name(original).prefix(70))\"; only committed, posted transfers can be reversed")
         }
-        let earlier = try await transfers(TransferQuery(reference: TransferReversal.reference(reversing: original), limit: 1)).rows
+        let earlier = try await transfers(TransferQuery(reference: TransferReversal.reference(reversing: original), limit: 1)).items
         if let earlier = earlier.first, earlier.id != newID {
-            throw LedgerError("transfer \(original) was already reversed by \(earlier.id); reversing it again would undo it twice")
+            throw LedgerError(.rejected, "already-reversed",
+                              "transfer \(name(original)) was already reversed by \(name(earlier.id)); reversing it again would undo it twice")
         }
-        let results = try await submit([try TransferReversal.reversal(of: committed, id: newID)])
-        guard let result = results.first else { throw LedgerError("the store returned no result for transfer \(newID)") }
+        let reversal: Transfer
+        do {
+            reversal = try TransferReversal.reversal(of: committed, id: newID)
+        } catch {
+            throw LedgerError(error.category, error.code, "transfer \(name(original)): \(error.description)")
+        }
+        let results = try await submit([reversal])
+        guard let result = results.first else { throw LedgerError.internalFailure("the store returned no result for transfer \(newID)") }
         return result
     }
 }

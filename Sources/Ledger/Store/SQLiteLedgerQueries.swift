@@ -1,3 +1,4 @@
+import CofferBase
 import CofferStorage
 import GRDB
 
@@ -5,30 +6,26 @@ import GRDB
 /// per-asset totals. Pages are keyset-paginated on (timestamp, id), never OFFSET.
 extension SQLiteLedgerStore {
     public func transfer(_ id: LedgerID) async throws -> CommittedTransfer? {
-        try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.transferColumns) FROM ledger_transfers WHERE id = ?", arguments: [id.value]).map { try Self.transfer(from: $0) }
+        try await embedded.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.transferColumns) FROM ledger_transfers WHERE id = ?", arguments: [id.value]).map { try LedgerRowDecoding.transfer($0) }
         }
     }
 
-    public func history(of id: LedgerID, limit: Int, after cursor: LedgerCursor?) async throws -> LedgerPage<BalanceHistoryEntry>? {
+    public func history(of id: LedgerID, limit: Int, after cursor: PageCursor?) async throws -> Page<BalanceHistoryEntry>? {
         let limit = try TransferQuery.validate(limit: limit)
-        return try await database.pool.read { db in
+        return try await embedded.pool.read { db in
             guard try Self.account(id, db: db) != nil else { return nil }
             // Timestamps are unique across the ledger, so the (timestamp, id) key reduces to the timestamp.
-            let after = cursor.map { Int64(clamping: $0.timestamp) } ?? -1
+            let after = cursor.map { Int64(clamping: $0.position) } ?? -1
             let query = Self.historySQL.page
             let values: [Int: any DatabaseValueConvertible] = [1: id.value, 2: after, 3: limit + 1]
             let rows = try Row.fetchAll(db.cachedStatement(sql: query.sql), arguments: Self.arguments(query.parameters, values))
-            let entries = try rows.prefix(limit).map { row throws in
-                try LedgerRowDecoding.historyEntry(
-                    of: id, timestamp: row[0], transferID: row[5], expiredID: row[6],
-                    balances: try Self.balances(row, at: 1))
-            }
-            return LedgerPage(rows: entries, nextCursor: rows.count > limit ? entries.last?.cursor : nil)
+            let entries = try rows.prefix(limit).map { row throws in try LedgerRowDecoding.historyEntry(of: id, row) }
+            return Page(items: entries, nextCursor: rows.count > limit ? entries.last?.cursor : nil)
         }
     }
 
-    public func transfers(_ query: TransferQuery) async throws -> LedgerPage<CommittedTransfer> {
+    public func transfers(_ query: TransferQuery) async throws -> Page<CommittedTransfer> {
         let limit = try TransferQuery.validate(limit: query.limit)
         if let reference = query.reference, reference.isEmpty { throw LedgerError("the reference to search for is empty") }
         var conditions: [String] = []
@@ -37,10 +34,10 @@ extension SQLiteLedgerStore {
             conditions.append("reference = ? AND reference <> ''")
             arguments.append(reference)
         }
-        if let namespace = query.namespace {
+        if let scope = query.scope {
             // The namespace's ids sort between "<name>/" and "<name>0" ('0' follows '/').
             conditions.append("id >= ? AND id < ?")
-            arguments += [namespace.prefix, namespace.name + "0"]
+            arguments += [scope.prefix, scope.tenantID + "0"]
         }
         if let from = query.from {
             conditions.append("timestamp >= ?")
@@ -52,7 +49,7 @@ extension SQLiteLedgerStore {
         }
         if let cursor = query.cursor {
             conditions.append("timestamp >= ? AND (timestamp > ? OR id > ?)")
-            arguments += [Int64(clamping: cursor.timestamp), Int64(clamping: cursor.timestamp), cursor.id]
+            arguments += [Int64(clamping: cursor.position), Int64(clamping: cursor.position), cursor.key]
         }
         let sql: String
         var all: [(any DatabaseValueConvertible)?]
@@ -72,16 +69,16 @@ extension SQLiteLedgerStore {
             all = arguments + [limit + 1]
         }
         let statementArguments = StatementArguments(all)
-        return try await database.pool.read { db in
+        return try await embedded.pool.read { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: statementArguments)
-            let transfers = try rows.prefix(limit).map { try Self.transfer(from: $0) }
-            let next = rows.count > limit ? transfers.last.map { LedgerCursor(timestamp: $0.timestamp, id: $0.id.value) } : nil
-            return LedgerPage(rows: transfers, nextCursor: next)
+            let transfers = try rows.prefix(limit).map { try LedgerRowDecoding.transfer($0) }
+            let next = rows.count > limit ? transfers.last.map { PageCursor(position: $0.timestamp, key: $0.id.value) } : nil
+            return Page(items: transfers, nextCursor: next)
         }
     }
 
     public func totals() async throws -> [AssetTotals] {
-        try await database.pool.read { db in
+        try await embedded.pool.read { db in
             var sums: [String: [LedgerSum]] = [:]
             for code in try String.fetchAll(db, sql: "SELECT code FROM ledger_assets") { sums[code] = Array(repeating: LedgerSum(), count: 4) }
             for row in try Row.fetchAll(db, sql: """
@@ -89,7 +86,7 @@ extension SQLiteLedgerStore {
                 FROM ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id
                 """) {
                 let asset: String = row["asset"]
-                let balances = try Self.balances(row, at: 1)
+                let balances = try LedgerRowDecoding.balances(row, at: 1)
                 var sum = sums[asset] ?? Array(repeating: LedgerSum(), count: 4)
                 sum[0].add(balances.debitsPosted)
                 sum[1].add(balances.creditsPosted)

@@ -1,3 +1,4 @@
+import CofferBase
 public import CofferStorage
 import Foundation
 public import GRDB
@@ -5,18 +6,16 @@ public import GRDB
 /// The embedded ledger: Coffer's SQLite database (WAL, synchronous=FULL, so a returned result
 /// survives power loss). One writer per process merges concurrent callers' batches into group
 /// commits; each commit is one IMMEDIATE transaction.
-/// Work that runs in a ledger commit's own transaction once a batch is decided, given its results.
-public typealias LedgerCommitCompanion = @Sendable (_ results: [TransferResult], _ db: Database) throws -> Void
-
 public final class SQLiteLedgerStore: LedgerStore {
-    public let database: CofferDatabase
+    public let embedded: CofferDatabase
+    public var database: any SQLDatabase { embedded }
     let clock: @Sendable () -> UInt64
     private let writer: LedgerGroupCommitter
     private let accountReads: CommitStampedCache<LedgerID, Account>
 
     /// `clock` returns nanoseconds since 1970; tests inject their own to drive expiry.
     public init(database: CofferDatabase, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
-        self.database = database
+        embedded = database
         self.clock = clock
         accountReads = database.ledgerAccounts
         // The accounts of the last commit, reused by the next if no other writer committed since.
@@ -34,10 +33,10 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func createAsset(_ asset: Asset) async throws -> Bool {
         let now = clock()
-        return try await database.pool.write { db in
+        return try await embedded.pool.write { db in
             if let existing = try Self.asset(asset.code, db: db) {
                 guard existing == asset else {
-                    throw LedgerError("asset \(asset.code) already exists with other decimals, chain or contract; assets never change")
+                    throw LedgerError(.conflict, "asset-exists", "asset \(asset.code) already exists with other decimals, chain or contract; assets never change")
                 }
                 return false
             }
@@ -49,7 +48,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func asset(_ code: String) async throws -> Asset? {
-        try database.readNow { db in try Self.asset(code, db: db) }
+        try embedded.readNow { db in try Self.asset(code, db: db) }
     }
 
     static func asset(_ code: String, db: Database) throws -> Asset? {
@@ -60,7 +59,7 @@ public final class SQLiteLedgerStore: LedgerStore {
 
     public func createAccount(_ account: Account) async throws -> AccountResult {
         let results = try await createAccounts([account])
-        guard let result = results.first else { throw LedgerError("the store returned no result for account \(account.id)") }
+        guard let result = results.first else { throw LedgerError.internalFailure("the store returned no result for account \(account.id)") }
         return result
     }
 
@@ -68,7 +67,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// imports and benchmark setup); one result per account, in order, as `createAccount` gives.
     public func createAccounts(_ accounts: [Account]) async throws -> [AccountResult] {
         let now = clock()
-        return try await database.pool.write { db in
+        return try await embedded.pool.write { db in
             try accounts.map { account throws in try Self.create(account, now: now, db: db) }
         }
     }
@@ -89,11 +88,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Served from `CofferDatabase.ledgerAccounts` while no commit changed the account since it
     /// was read, else one statement over the balances view on the caller's thread (`readNow`).
     public func account(_ id: LedgerID) async throws -> Account? {
-        try accountReads.value(for: id) { try database.readNow { db in try Self.account(id, db: db) } }
-    }
-
-    public func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
-        try await submit(transfers, companion: nil)
+        try accountReads.value(for: id) { try embedded.readNow { db in try Self.account(id, db: db) } }
     }
 
     /// Submits `transfers` like `submit(_:)` and runs `companion` with their results inside the
@@ -110,13 +105,13 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {
-        try await database.pool.read { db in
+        try await embedded.pool.read { db in
             guard try Self.account(id, db: db) != nil else { return nil }
             let query = Self.historySQL.balances
             let values: [Int: any DatabaseValueConvertible] = [1: id.value, 2: Int64(clamping: timestamp)]
             guard let row = try Row.fetchOne(db.cachedStatement(sql: query.sql), arguments: Self.arguments(query.parameters, values))
             else { return .zero }
-            return try Self.balances(row, at: 1)
+            return try LedgerRowDecoding.balances(row, at: 1)
         }
     }
 
@@ -126,7 +121,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func verify() async throws -> LedgerVerification {
-        try await database.pool.read { db in try LedgerRecomputation.verify(db: db) }
+        try await embedded.pool.read { db in try LedgerRecomputation.verify(db: db) }
     }
 
     // MARK: Row decoding, shared by the writer, queries and verification
@@ -159,53 +154,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         let statement = SQLiteRawStatement(try db.cachedStatement(sql: "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = ?"))
         statement.bind(1, id.value)
         var found: Account?
-        try statement.forEachRow { row in found = try account(from: row) }
+        try statement.forEachRow { row in found = try LedgerRowDecoding.account(row) }
         return found
-    }
-
-    static func account(from row: some SQLiteColumns) throws -> Account {
-        Account(
-            id: try LedgerID(validating: row.text(0)), asset: row.text(1), owner: row.text(2), code: UInt16(clamping: row.int64(3)),
-            metadata: row.text(4), flags: AccountFlags(rawValue: UInt32(clamping: row.int64(5))),
-            timestamp: UInt64(clamping: row.int64(6)), balances: try balances(row, at: 7))
-    }
-
-    /// The four balances in `balanceColumns` order, starting at column `start`.
-    static func balances(_ row: some SQLiteColumns, at start: Int32) throws -> AccountBalances {
-        AccountBalances(
-            debitsPending: try amount(row, start, "debits_pending"), debitsPosted: try amount(row, start + 1, "debits_posted"),
-            creditsPending: try amount(row, start + 2, "credits_pending"), creditsPosted: try amount(row, start + 3, "credits_posted"))
-    }
-
-    static func amount(_ row: some SQLiteColumns, _ index: Int32, _ column: String) throws -> UInt128 {
-        guard let value = row.amount(index) else {
-            throw LedgerError("corrupt ledger database: \(column) \"\(row.text(index).prefix(40))\" is not an amount")
-        }
-        return value
-    }
-
-    static func optionalID(_ row: some SQLiteColumns, _ index: Int32, _ column: String) throws -> LedgerID? {
-        try row.optionalText(index).map { text throws(LedgerError) in try LedgerID(validating: text, field: column) }
-    }
-
-    static func transfer(from row: some SQLiteColumns) throws -> CommittedTransfer {
-        let request = Transfer(
-            id: try LedgerID(validating: row.text(0)), debitAccountID: try optionalID(row, 5, "request_debit_account_id"),
-            creditAccountID: try optionalID(row, 6, "request_credit_account_id"), amount: try amount(row, 8, "request_amount"),
-            asset: row.optionalText(7), flags: TransferFlags(rawValue: UInt32(clamping: row.int64(9))),
-            pendingID: try optionalID(row, 10, "pending_id"), timeout: UInt32(clamping: row.int64(11)), code: UInt16(clamping: row.int64(12)),
-            reference: row.text(13), metadata: row.text(14))
-        return CommittedTransfer(
-            request: request, debitAccountID: try LedgerID(validating: row.text(1)),
-            creditAccountID: try LedgerID(validating: row.text(2)), asset: row.text(3),
-            amount: try amount(row, 4, "amount"), timestamp: UInt64(clamping: row.int64(15)))
-    }
-
-    static func outcome(from row: some SQLiteColumns) throws -> PendingOutcome {
-        let kindText = row.text(1)
-        guard let kind = PendingOutcome.Kind(rawValue: kindText) else { throw LedgerError("corrupt ledger database: pending outcome \"\(kindText.prefix(40))\"") }
-        return PendingOutcome(
-            pendingID: try LedgerID(validating: row.text(0)), kind: kind,
-            transferID: try optionalID(row, 2, "transfer_id"), timestamp: UInt64(clamping: row.int64(3)))
     }
 }

@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 
 /// A transfer as JSON, the same on the command line (one object per line of `coffer ledger
@@ -64,7 +65,7 @@ public enum TransferJSON {
         let debit = try wire.debit.map { text throws(LedgerError) in try LedgerID(validating: text, field: "debit") }
         let credit = try wire.credit.map { text throws(LedgerError) in try LedgerID(validating: text, field: "credit") }
         let pendingID = try wire.pendingID.map { text throws(LedgerError) in try LedgerID(validating: text, field: "pending_id") }
-        let amount = try wire.amount.map { text throws(LedgerError) in try LedgerAmount.parse(text, field: "amount") } ?? 0
+        let amount = try wire.amount.map { text throws(LedgerError) in try LedgerError.checking { () throws(AmountError) in try AmountText.parse(text, field: "amount") } } ?? 0
         if let asset = wire.asset { try Asset.validate(code: asset) }
         var flags: TransferFlags = []
         for name in wire.flags ?? [] {

@@ -45,7 +45,7 @@ public enum Argon2id {
         passphrase: SecretBytes, salt: [UInt8], parameters: Argon2idParameters, length: Int = 32
     ) throws(VaultError) -> SecretBytes {
         try parameters.validate()
-        guard initialized else { throw VaultError("libsodium failed to initialise") }
+        guard initialized else { throw VaultError.failure("libsodium failed to initialise") }
         guard salt.count == saltLength else { throw VaultError("Argon2id salt must be \(saltLength) bytes, got \(salt.count)") }
         return try SecretBytes(count: length) { (out: UnsafeMutableRawBufferPointer) throws(VaultError) in
             let status = passphrase.withUnsafeBytes { password in
@@ -57,7 +57,7 @@ public enum Argon2id {
                     salt, parameters.iterations, Int(parameters.memoryBytes), crypto_pwhash_ALG_ARGON2ID13)
             }
             guard status == 0 else {
-                throw VaultError("Argon2id could not allocate \(parameters.memoryBytes >> 20) MiB; lower the memory parameter or free memory")
+                throw VaultError.failure("Argon2id could not allocate \(parameters.memoryBytes >> 20) MiB; lower the memory parameter or free memory")
             }
         }
     }

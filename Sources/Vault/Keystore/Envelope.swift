@@ -25,7 +25,7 @@ public enum Envelope {
             }
             return Sealed(nonce: Array(box.nonce), ciphertext: Array(box.ciphertext) + Array(box.tag))
         } catch {
-            throw VaultError("encryption failed: \(error)")
+            throw VaultError.failure("encryption failed: \(error)")
         }
     }
 

@@ -1,12 +1,12 @@
+public import CofferStorage
 public import Foundation
-public import GRDB
 public import WalletCore
 
 /// The encrypted keystore: envelope encryption (a random data key per secret, data keys sealed
 /// under an Argon2id key-encryption key), passphrase rotation, and an audit record for every
 /// change and every failed unlock. See docs/vault-format.md.
 public struct Vault: Sendable {
-    public let store: any VaultStore
+    public let store: VaultStore
     public let actor: String
     private let now: @Sendable () -> Date
 
@@ -14,7 +14,7 @@ public struct Vault: Sendable {
     public static let minimumPassphraseLength = 8
     private static let checkValue = Array("coffer vault key check v1".utf8)
 
-    public init(store: any VaultStore, actor: String = "cli", now: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: VaultStore, actor: String = "cli", now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.actor = actor
         self.now = now
@@ -27,33 +27,35 @@ public struct Vault: Sendable {
         Vault(store: store, actor: actor, now: now)
     }
 
-    public func isInitialized() throws(VaultError) -> Bool {
-        try storage { try store.meta() != nil }
+    public func isInitialized() async throws -> Bool {
+        try await store.meta() != nil
     }
 
     /// Creates the vault with a new random salt. The passphrase must have at least 8 characters.
-    public func initialize(passphrase: SecretBytes, parameters: Argon2idParameters = .default) throws(VaultError) {
+    public func initialize(passphrase: SecretBytes, parameters: Argon2idParameters = .default) async throws {
         try Self.checkStrength(passphrase)
         try parameters.validate()
-        guard try !isInitialized() else { throw .alreadyInitialized }
-        let meta = try Self.makeMeta(passphrase: passphrase, parameters: parameters, generation: 1, createdAt: timestamp, rotatedAt: nil).meta
-        try storage {
-            try store.initialize(meta, audit: AuditEvent(actor: actor, action: "vault.init", subject: "vault", outcome: "ok",
-                                                          detail: "argon2id m=\(parameters.memoryBytes) t=\(parameters.iterations) p=\(parameters.parallelism)"),
-                                 at: timestamp)
+        guard try await !isInitialized() else { throw VaultError.alreadyInitialized }
+        let createdAt = timestamp
+        let meta = try await Blocking.run {
+            try Self.makeMeta(passphrase: passphrase, parameters: parameters, generation: 1, createdAt: createdAt, rotatedAt: nil).meta
         }
+        try await store.initialize(meta, audit: AuditEvent(actor: actor, action: "vault.init", subject: "vault", outcome: "ok",
+                                                            detail: "argon2id m=\(parameters.memoryBytes) t=\(parameters.iterations) p=\(parameters.parallelism)"),
+                                   at: timestamp)
     }
 
     /// Derives the KEK and proves it against the stored check value. A wrong passphrase is
     /// audited and changes nothing else.
-    public func unlock(passphrase: SecretBytes) throws(VaultError) -> UnlockedVault {
-        guard let meta = try storage({ try store.meta() }) else { throw .notInitialized }
-        let kek = try Argon2id.deriveKey(passphrase: passphrase, salt: meta.salt, parameters: meta.parameters)
+    public func unlock(passphrase: SecretBytes) async throws -> UnlockedVault {
+        guard let meta = try await store.meta() else { throw VaultError.notInitialized }
+        // Argon2id takes tens of milliseconds and 64 MiB: off Swift concurrency's threads.
+        let kek = try await Blocking.run { try Argon2id.deriveKey(passphrase: passphrase, salt: meta.salt, parameters: meta.parameters) }
         guard let check = Envelope.open(meta.check, key: kek, associatedData: meta.checkAssociatedData),
               check.withUnsafeBytes({ ConstantTime.equals($0, Self.checkValue) })
         else {
-            try? store.appendAudit(AuditEvent(actor: actor, action: "vault.unlock", subject: "vault", outcome: "failed", detail: "wrong passphrase"), at: timestamp)
-            throw .wrongPassphrase
+            try? await store.appendAudit(AuditEvent(actor: actor, action: "vault.unlock", subject: "vault", outcome: "failed", detail: "wrong passphrase"), at: timestamp)
+            throw VaultError.wrongPassphrase
         }
         return UnlockedVault(vault: self, kek: kek, generation: meta.kekGeneration)
     }
@@ -63,45 +65,40 @@ public struct Vault: Sendable {
     public func rotate(
         from oldPassphrase: SecretBytes, to newPassphrase: SecretBytes, parameters: Argon2idParameters? = nil,
         pauseAfterEachWallet: Duration? = nil
-    ) throws(VaultError) {
+    ) async throws {
         try Self.checkStrength(newPassphrase)
-        let unlocked = try unlock(passphrase: oldPassphrase)
-        guard let current = try storage({ try store.meta() }) else { throw .notInitialized }
+        let unlocked = try await unlock(passphrase: oldPassphrase)
+        guard let current = try await store.meta() else { throw VaultError.notInitialized }
         let newParameters = parameters ?? current.parameters
         try newParameters.validate()
         let generation = current.kekGeneration + 1
-        let (meta, newKEK) = try Self.makeMeta(
-            passphrase: newPassphrase, parameters: newParameters, generation: generation,
-            createdAt: current.createdAt, rotatedAt: timestamp)
+        let rotatedAt = timestamp
+        let (meta, newKEK) = try await Blocking.run {
+            try Self.makeMeta(passphrase: newPassphrase, parameters: newParameters, generation: generation, createdAt: current.createdAt, rotatedAt: rotatedAt)
+        }
         let audit = AuditEvent(actor: actor, action: "vault.rotate", subject: "vault", outcome: "ok",
                                detail: "generation \(generation), argon2id m=\(newParameters.memoryBytes) t=\(newParameters.iterations)")
-        try storage {
-            try store.rotate(to: meta, audit: audit, at: timestamp) { wallet in
-                let dek = try unlocked.openDataKey(of: wallet)
-                let sealed = try Envelope.seal(dek, key: newKEK, associatedData: StoredWallet.dekAssociatedData(
-                    id: wallet.id, generation: generation, recordVersion: wallet.recordVersion))
-                if let pauseAfterEachWallet { Thread.sleep(forTimeInterval: Double(pauseAfterEachWallet.components.attoseconds) / 1e18 + Double(pauseAfterEachWallet.components.seconds)) }
-                return sealed
-            }
+        try await store.rotate(to: meta, audit: audit, at: timestamp) { wallet in
+            // The rewrap runs inside the rotation's transaction: the generation it unlocked with is the one stored.
+            let dek = try unlocked.openDataKey(of: wallet, storedGeneration: generation - 1)
+            let sealed = try Envelope.seal(dek, key: newKEK, associatedData: StoredWallet.dekAssociatedData(
+                id: wallet.id, generation: generation, recordVersion: wallet.recordVersion))
+            if let pauseAfterEachWallet { Thread.sleep(forTimeInterval: Double(pauseAfterEachWallet.components.attoseconds) / 1e18 + Double(pauseAfterEachWallet.components.seconds)) }
+            return sealed
         }
     }
 
-    public func wallets() throws(VaultError) -> [WalletInfo] {
-        try storage { try store.wallets().map(\.info) }
+    public func wallets() async throws -> [WalletInfo] {
+        try await store.wallets().map(\.info)
     }
 
-    public func auditRecords() throws(VaultError) -> [AuditRecord] {
-        try storage { try store.auditRecords() }
+    public func auditRecords() async throws -> [AuditRecord] {
+        try await store.auditRecords()
     }
 
     /// One page of the records `selection` admits: up to `limit` after `seq`, in order.
-    public func auditRecords(after seq: Int64, limit: Int, selecting selection: AuditSelection) throws(VaultError) -> [AuditRecord] {
-        try storage { try store.auditRecords(after: seq, limit: limit, selecting: selection) }
-    }
-
-    /// Runs a store call, mapping its errors to `VaultError`.
-    func storage<T>(_ body: () throws -> T) throws(VaultError) -> T {
-        do { return try body() } catch let error as VaultError { throw error } catch { throw .storage(error) }
+    public func auditRecords(after seq: Int64, limit: Int, selecting selection: AuditSelection) async throws -> [AuditRecord] {
+        try await store.auditRecords(after: seq, limit: limit, selecting: selection)
     }
 
     private static func checkStrength(_ passphrase: SecretBytes) throws(VaultError) {
@@ -135,12 +132,13 @@ public struct UnlockedVault: Sendable {
     }
 
     /// Seals and stores a new wallet. `origin` records where the secret came from. `alongside`
-    /// runs with the new wallet's description in the transaction that stores it (the HTTP API
-    /// records the owning tenant there, so a crash cannot leave a wallet nobody owns); if it
-    /// throws, nothing is stored and its error is reported as a storage failure.
+    /// runs with the new wallet's description in the transaction that stores it (the wallet
+    /// directory records the owning tenant there, so a crash cannot leave a wallet nobody owns);
+    /// if it throws, nothing is stored and its error is rethrown.
     public func addWallet(
-        name: String, secret: WalletSecret, origin: String, alongside: (WalletInfo, Database) throws -> Void = { _, _ in }
-    ) throws(VaultError) -> WalletInfo {
+        name: String, secret: WalletSecret, origin: String,
+        alongside: @escaping @Sendable (WalletInfo, any SQLConnection) throws -> Void = { _, _ in }
+    ) async throws -> WalletInfo {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.contains(where: { $0.isNewline }) else {
             throw VaultError("a wallet name must be 1 to 100 characters on one line")
@@ -159,15 +157,17 @@ public struct UnlockedVault: Sendable {
         let audit = AuditEvent(actor: vault.actor, action: "wallet.\(origin == "random" || origin == "generated-bip39" ? "create" : "import")", subject: id,
                                outcome: "ok", detail: "\(trimmed) (\(secret.kind.rawValue), \(origin))")
         let info = wallet.info
-        try vault.storage { try vault.store.insert(wallet, audit: audit, at: wallet.createdAt) { db in try alongside(info, db) } }
+        try await vault.store.insert(wallet, audit: audit, at: wallet.createdAt) { connection in try alongside(info, connection) }
         return info
     }
 
     /// Decrypts a wallet's secret for the duration of `body` only. Any modified byte of the record
     /// is detected and reported, naming the wallet; no wrong key is ever returned.
-    public func withSecret<R>(of reference: String, _ body: (WalletSecret, WalletInfo) throws -> R) throws -> R {
-        guard let wallet = try vault.storage({ try vault.store.wallet(reference) }) else { throw VaultError.walletNotFound(reference) }
-        let dek = try openDataKey(of: wallet)
+    public func withSecret<R>(of reference: String, _ body: (WalletSecret, WalletInfo) throws -> R) async throws -> R {
+        guard let wallet = try await vault.store.wallet(reference) else { throw VaultError.walletNotFound(reference) }
+        var storedGeneration: Int64? = generation
+        if wallet.kekGeneration != generation { storedGeneration = try await vault.store.meta()?.kekGeneration }
+        let dek = try openDataKey(of: wallet, storedGeneration: storedGeneration)
         guard let plaintext = Envelope.open(wallet.secret, key: dek, associatedData: wallet.secretAssociatedData),
               let secret = WalletSecret.decode(plaintext)
         else { throw VaultError.tampered("\(wallet.name) (\(wallet.id))") }
@@ -176,20 +176,22 @@ public struct UnlockedVault: Sendable {
 
     /// Opens every wallet's data key and secret, proving the whole vault readable with this key.
     /// Returns the number of wallets; the first unreadable one is reported by name.
-    public func verifyAll() throws -> Int {
-        let wallets = try vault.storage { try vault.store.wallets() }
-        for wallet in wallets { try withSecret(of: wallet.id) { _, _ in } }
+    public func verifyAll() async throws -> Int {
+        let wallets = try await vault.store.wallets()
+        for wallet in wallets { try await withSecret(of: wallet.id) { _, _ in } }
         return wallets.count
     }
 
     /// Appends an audit record (export, signature, decision...).
-    public func audit(_ event: AuditEvent) throws(VaultError) {
-        try vault.storage { try vault.store.appendAudit(event, at: VaultClock.format(Date())) }
+    public func audit(_ event: AuditEvent) async throws {
+        try await vault.store.appendAudit(event, at: VaultClock.format(Date()))
     }
 
-    func openDataKey(of wallet: StoredWallet) throws(VaultError) -> SecretBytes {
-        if wallet.kekGeneration != generation,
-           let current = try? vault.store.meta(), current.kekGeneration == wallet.kekGeneration, current.kekGeneration != generation {
+    /// The wallet's data key. `storedGeneration` is the vault's current key generation as stored:
+    /// a wallet sealed under a newer generation than this unlock's means the passphrase was
+    /// rotated since (unlock again), anything else that fails to open was tampered with.
+    func openDataKey(of wallet: StoredWallet, storedGeneration: Int64?) throws(VaultError) -> SecretBytes {
+        if wallet.kekGeneration != generation, let current = storedGeneration, current == wallet.kekGeneration, current != generation {
             throw VaultError.rotatedSinceUnlock
         }
         guard wallet.kekGeneration == generation,

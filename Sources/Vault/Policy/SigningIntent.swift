@@ -31,9 +31,3 @@ public struct SigningIntent: Sendable, Equatable, Codable {
             ? destination.lowercased() : destination
     }
 }
-
-/// Why a policy or request was refused.
-public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -1,3 +1,4 @@
+import CofferBase
 import Crypto
 public import Foundation
 import WalletCore
@@ -22,14 +23,14 @@ public struct SigningService: Sendable {
     private var unixNow: Int64 { Int64(now().timeIntervalSince1970.rounded(.down)) }
 
     /// Submits a request (idempotent by id). With `unlocked`, an allowed request is signed at once.
-    public func submit(_ document: SigningRequestDocument, unlocked: UnlockedVault?) throws -> SigningRequestRecord {
-        if let existing = try store.request(document.id) {
+    public func submit(_ document: SigningRequestDocument, unlocked: UnlockedVault?) async throws -> SigningRequestRecord {
+        if let existing = try await store.request(document.id) {
             guard existing.requestHash == document.hashHex else {
-                throw PolicyError("request id \"\(document.id)\" was already used for a different request; use a new id")
+                throw PolicyError(.conflict, "signing-request-id-reused", "request id \"\(document.id)\" was already used for a different request; use a new id")
             }
-            return try signIfApproved(existing, unlocked: unlocked)
+            return try await signIfApproved(existing, unlocked: unlocked)
         }
-        guard let wallet = try vault.store.wallet(document.intent.wallet) else { throw VaultError.walletNotFound(document.intent.wallet) }
+        guard let wallet = try await vault.store.wallet(document.intent.wallet) else { throw VaultError.walletNotFound(document.intent.wallet) }
         let payload = document.payload
         let payloadType = payload["type"] as? String ?? ""
         guard let signer = signers[payloadType] else {
@@ -40,76 +41,81 @@ public struct SigningService: Sendable {
         }
         let decoded: DecodedTransfer
         do { decoded = try signer.decodeTransfer(payload) } catch { throw PolicyError("payload: \(error)") }
-        let decision = try mismatch(decoded, document) ?? evaluate(document, walletID: wallet.id, walletName: wallet.name, approvers: [])
+        let decision: PolicyDecision
+        if let refused = try mismatch(decoded, document) {
+            decision = refused
+        } else {
+            decision = try await evaluate(document, walletID: wallet.id, walletName: wallet.name, approvers: [])
+        }
         var record = SigningRequestRecord(
             id: document.id, requestHash: document.hashHex, document: String(decoding: document.canonicalJSON, as: UTF8.self),
             walletID: wallet.id, status: Self.status(for: decision), decision: decision, result: nil)
-        record = try store.insert(record, asset: document.intent.asset, amount: document.intent.amount,
+        record = try await store.insert(record, asset: document.intent.asset, amount: document.intent.amount,
                                   audit: decisionEvent(document.id, document.hashHex, decision), at: time)
-        return try signIfApproved(record, unlocked: unlocked)
+        return try await signIfApproved(record, unlocked: unlocked)
     }
 
     /// Records an approver's ed25519 signature over the request hash, then re-evaluates.
-    public func approve(requestID: String, approverID: String, signature: [UInt8], unlocked: UnlockedVault?) throws -> SigningRequestRecord {
-        guard let record = try store.request(requestID) else { throw PolicyError("no signing request \"\(requestID)\"") }
+    public func approve(requestID: String, approverID: String, signature: [UInt8], unlocked: UnlockedVault?) async throws -> SigningRequestRecord {
+        guard let record = try await store.request(requestID) else { throw PolicyError(.notFound, "signing-request-not-found", "no signing request \"\(requestID)\"") }
         guard record.status == .pendingApproval || record.status == .approved else {
-            throw PolicyError("request \"\(requestID)\" is \(record.status.rawValue); approvals are only taken while it waits for them")
+            throw PolicyError(.conflict, "not-awaiting-approval", "the request is \(record.status.rawValue); approvals are only taken while it waits for them")
         }
-        guard let approver = try store.approvers().first(where: { $0.id == approverID }) else {
-            throw PolicyError("\"\(approverID)\" is not a registered approver")
+        guard let approver = try await store.approvers().first(where: { $0.id == approverID }) else {
+            throw PolicyError(.rejected, "approval-refused", "\"\(approverID)\" is not a registered approver")
         }
         let message = ApprovalMessage.bytes(requestHash: try Hex.decode(record.requestHash))
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: approver.publicKey),
               signature.count == 64, key.isValidSignature(signature, for: message)
         else {
-            try vault.store.appendAudit(AuditEvent(actor: approverID, action: "sign.approval", subject: requestID, requestHash: record.requestHash,
+            try await vault.store.appendAudit(AuditEvent(actor: approverID, action: "sign.approval", subject: requestID, requestHash: record.requestHash,
                                                    outcome: "rejected", detail: "signature does not verify for this request"), at: time)
-            throw PolicyError("the approval signature of \"\(approverID)\" does not verify for request \"\(requestID)\" (wrong key, or signed a different request)")
+            throw PolicyError(.rejected, "approval-refused", "the approval signature of \"\(approverID)\" does not verify for this request (wrong key, or signed a different request)")
         }
-        let (_, approvers) = try store.addApproval(
+        let (_, approvers) = try await store.addApproval(
             requestID: requestID, approverID: approverID, signature: signature,
             audit: AuditEvent(actor: approverID, action: "sign.approval", subject: requestID, requestHash: record.requestHash, outcome: "accepted"),
             at: time)
-        return try reevaluate(record, approvers: approvers, unlocked: unlocked)
+        return try await reevaluate(record, approvers: approvers, unlocked: unlocked)
     }
 
     /// Re-checks a waiting or approved request (e.g. after approvals) and signs it if allowed.
-    func reevaluate(_ record: SigningRequestRecord, approvers: Set<String>, unlocked: UnlockedVault?) throws -> SigningRequestRecord {
+    func reevaluate(_ record: SigningRequestRecord, approvers: Set<String>, unlocked: UnlockedVault?) async throws -> SigningRequestRecord {
         let document = try SigningRequestDocument(json: Array(record.document.utf8))
-        let walletName = try vault.store.wallet(record.walletID)?.name ?? record.walletID
-        let decision = try evaluate(document, walletID: record.walletID, walletName: walletName, approvers: approvers)
+        let walletName = try await vault.store.wallet(record.walletID)?.name ?? record.walletID
+        let decision = try await evaluate(document, walletID: record.walletID, walletName: walletName, approvers: approvers)
         let status = Self.status(for: decision)
         if status != record.status || decision != record.decision {
-            try store.updateDecision(id: record.id, status: status, decision: decision,
+            try await store.updateDecision(id: record.id, status: status, decision: decision,
                                      audit: decisionEvent(record.id, record.requestHash, decision), at: time)
         }
-        guard let updated = try store.request(record.id) else { throw PolicyError("request \"\(record.id)\" vanished") }
-        return try signIfApproved(updated, unlocked: unlocked)
+        guard let updated = try await store.request(record.id) else { throw PolicyError(.internal, "internal", "request \"\(record.id)\" vanished") }
+        return try await signIfApproved(updated, unlocked: unlocked)
     }
 
-    private func signIfApproved(_ record: SigningRequestRecord, unlocked: UnlockedVault?) throws -> SigningRequestRecord {
+    private func signIfApproved(_ record: SigningRequestRecord, unlocked: UnlockedVault?) async throws -> SigningRequestRecord {
         guard record.status == .approved, let unlocked else { return record }
         let document = try SigningRequestDocument(json: Array(record.document.utf8))
         let payload = document.payload
         guard let signer = signers[payload["type"] as? String ?? ""] else { return record }
-        let result = try unlocked.withSecret(of: record.walletID) { secret, _ in try signer.sign(payload, secret: secret) }
-        _ = try store.markSigned(
+        let result = try await unlocked.withSecret(of: record.walletID) { secret, _ in try signer.sign(payload, secret: secret) }
+        _ = try await store.markSigned(
             id: record.id, result: result, now: unixNow,
             audit: AuditEvent(actor: vault.actor, action: "sign.signature", subject: record.id, requestHash: record.requestHash,
                               outcome: "signed", detail: result["hash"] ?? ""),
             at: time)
-        return try store.request(record.id) ?? record
+        return (try await store.request(record.id)) ?? record
     }
 
-    private func evaluate(_ document: SigningRequestDocument, walletID: String, walletName: String, approvers: Set<String>) throws -> PolicyDecision {
-        guard let (_, text) = try store.policy(forWallet: walletID) else {
+    private func evaluate(_ document: SigningRequestDocument, walletID: String, walletName: String, approvers: Set<String>) async throws -> PolicyDecision {
+        guard let (_, text) = try await store.policy(forWallet: walletID) else {
             return PolicyDecision(outcome: .denied, rule: "no-policy", reason: "no signing policy is set; `coffer policy set` first",
                                   approvalsRequired: 0, approvalsReceived: 0)
         }
         let policy = try SigningPolicy(json: Array(text.utf8))
         var spentByKey: [String: UInt128] = [:]
         for (asset, window) in policy.rollingWindows where asset == document.intent.asset {
-            spentByKey["\(asset)|\(window.rawValue)"] = try store.spent(walletID: walletID, asset: asset, since: unixNow - window.seconds)
+            spentByKey["\(asset)|\(window.rawValue)"] = try await store.spent(walletID: walletID, asset: asset, since: unixNow - window.seconds)
         }
         let totals = spentByKey
         let context = PolicyContext(now: unixNow, spent: { asset, window in totals["\(asset)|\(window.rawValue)"] ?? 0 }, approvers: approvers)

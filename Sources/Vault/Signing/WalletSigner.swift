@@ -56,7 +56,7 @@ public struct WalletSigner: Sendable {
 
 extension UnlockedVault {
     /// A signer for one wallet's key on `curve` (at `path` for HD wallets).
-    public func signer(for wallet: String, curve: Curve, path: DerivationPath?) throws -> WalletSigner {
-        try withSecret(of: wallet) { secret, info in try WalletSigner.key(from: secret, curve: curve, path: path, walletID: info.id) }
+    public func signer(for wallet: String, curve: Curve, path: DerivationPath?) async throws -> WalletSigner {
+        try await withSecret(of: wallet) { secret, info in try WalletSigner.key(from: secret, curve: curve, path: path, walletID: info.id) }
     }
 }

@@ -1,3 +1,5 @@
+import CofferBase
+
 /// Machine-readable output of derived addresses: JSON Lines or CSV (RFC 4180), written as bytes
 /// straight into a buffer because a million records must not go through an encoder each.
 public enum AddressRecordFormat: String, CaseIterable, Sendable {
@@ -45,29 +47,6 @@ public enum AddressRecordFormat: String, CaseIterable, Sendable {
             }
             buffer.append(UInt8(ascii: "\n"))
         }
-    }
-}
-
-/// JSON string escaping per RFC 8259.
-enum JSONText {
-    static func appendString(_ string: String, to buffer: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        buffer.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer += #"\""#.utf8
-            case UInt8(ascii: "\\"): buffer += #"\\"#.utf8
-            case UInt8(ascii: "\n"): buffer += #"\n"#.utf8
-            case UInt8(ascii: "\r"): buffer += #"\r"#.utf8
-            case UInt8(ascii: "\t"): buffer += #"\t"#.utf8
-            case 0..<0x20:
-                buffer += #"\u00"#.utf8
-                buffer.append(hex[Int(byte >> 4)])
-                buffer.append(hex[Int(byte & 0xF)])
-            default: buffer.append(byte)
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
     }
 }
 

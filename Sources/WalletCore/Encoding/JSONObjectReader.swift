@@ -1,3 +1,5 @@
+import CofferBase
+
 /// Reads the members of one JSON object for a strict request format: every member must be
 /// known, and every error names the member by its path (`access_list[0].address`).
 struct JSONObjectReader {

@@ -1,4 +1,5 @@
-import CofferPostgres
+import CofferStorage
+import CofferBase
 import Foundation
 import PostgresNIO
 
@@ -17,7 +18,9 @@ enum PostgresLedgerCommit {
     /// As on SQLite, the batches are first decided without looking up their own transfer ids; a
     /// unique violation on `ledger_transfers_pkey`, or a rejected transfer whose id is stored,
     /// rolls back to a savepoint and decides them again against the full snapshot.
-    static func commit(_ batches: [[Transfer]], database: PostgresPool, now: UInt64, cache: LedgerAccountCache) async throws -> [[TransferResult]] {
+    static func commit(
+        _ batches: [[Transfer]], companions: [LedgerCommitCompanion?], database: PostgresPool, now: UInt64, cache: LedgerAccountCache
+    ) async throws -> [[TransferResult]] {
         do {
             // READ COMMITTED, set explicitly, and the lock in a statement of its own: every later
             // statement takes a fresh snapshot, so it sees the commit that held the lock before us. (A
@@ -32,13 +35,37 @@ enum PostgresLedgerCommit {
                            (SELECT hash FROM ledger_batches ORDER BY seq DESC LIMIT 1),
                            GREATEST((SELECT MAX(timestamp) FROM ledger_transfers), (SELECT MAX(timestamp) FROM ledger_pending_outcomes), 0)
                     """)
-                guard let row = rows.first else { throw LedgerError("PostgreSQL returned no ledger head") }
+                guard let row = rows.first else { throw LedgerError.internalFailure("PostgreSQL returned no ledger head") }
                 let (lastSeq, lastHash, lastTimestamp) = try row.decode((Int64?, Data?, Int64).self)
                 let previous = lastSeq.map { LedgerBatchHead(seq: $0, hash: Array(lastHash ?? Data())) }
                 cache.validate(against: previous)
 
+                let decided = try await decide(batches, previous: previous, lastTimestamp: UInt64(clamping: lastTimestamp), connection: connection, now: now, cache: cache)
+                // Companions write on this transaction's connection, blocking a thread of their own
+                // (they are written once for both databases against `SQLConnection`).
+                if companions.contains(where: { $0 != nil }) {
+                    try await Blocking.run {
+                        let blocking = PostgresBlockingConnection(connection: connection)
+                        for (companion, results) in zip(companions, decided.results) { try companion?(results, blocking) }
+                    }
+                }
+                return decided
+            }
+            cache.committed(accounts, head: head)
+            return results
+        } catch {
+            cache.clear()
+            throw error
+        }
+    }
+
+    /// Decides `batches` under the commit lock and writes them: optimistically first, then against
+    /// the full snapshot when the optimistic decision met a stored id.
+    static func decide(
+        _ batches: [[Transfer]], previous: LedgerBatchHead?, lastTimestamp last: UInt64, connection: PostgresConnection, now: UInt64,
+        cache: LedgerAccountCache
+    ) async throws -> (results: [[TransferResult]], accounts: [LedgerID: Account], head: LedgerBatchHead?) {
                 let transfers = batches.flatMap { $0 }
-                let last = UInt64(clamping: lastTimestamp)
                 let optimistic = LedgerCommitPlan(deciding: batches, against: try await snapshot(
                     for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: false), now: now)
                 if try await !anyStored(optimistic.rejectedIDs(batches), connection: connection) {
@@ -55,13 +82,6 @@ enum PostgresLedgerCommit {
                 let plan = LedgerCommitPlan(deciding: batches, against: try await snapshot(
                     for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: true), now: now)
                 return (plan.results, plan.accounts, try await write(plan, previous: previous, connection: connection, now: now))
-            }
-            cache.committed(accounts, head: head)
-            return results
-        } catch {
-            cache.clear()
-            throw error
-        }
     }
 
     /// Whether a statement failed on the transfer table's primary key: the id is stored already.
@@ -114,7 +134,7 @@ enum PostgresLedgerCommit {
             UNION
             SELECT \(columns) FROM ledger_transfers WHERE id = ANY($2)
             """, binds: PostgresLedgerStore.binds(first, LedgerCommitPlan.transferKeys(transfers, ownIDs: ownIDs))))
-            .map { try LedgerRowDecoding.transfer(PostgresColumns($0)) }
+            .map { try LedgerRowDecoding.transfer(PostgresRowReader($0)) }
         for transfer in loaded { state.transfers[transfer.id] = transfer }
         let reversalsSQL = "SELECT reference, id FROM ledger_transfers WHERE reference <> '' AND reference = ANY($1)"
         for (reference, id) in try await rows(matching: LedgerCommitPlan.claimedReversals(transfers), reversalsSQL, connection: connection, {
@@ -139,11 +159,11 @@ enum PostgresLedgerCommit {
 
     /// The rows `sql` selects for `keys` (bound as `$1`), decoded; no query for no keys.
     static func rows<T>(
-        matching keys: [String], _ sql: String, connection: PostgresConnection, _ decode: (PostgresColumns) throws -> T
+        matching keys: [String], _ sql: String, connection: PostgresConnection, _ decode: (PostgresRowReader) throws -> T
     ) async throws -> [T] {
         guard !keys.isEmpty else { return [] }
         return try await connection.rows(PostgresQuery(unsafeSQL: sql, binds: PostgresLedgerStore.binds(keys)))
-            .map { try decode(PostgresColumns($0)) }
+            .map { try decode(PostgresRowReader($0)) }
     }
 
     // Nullable columns travel as arrays of non-null sentinels turned back into NULL by NULLIF:

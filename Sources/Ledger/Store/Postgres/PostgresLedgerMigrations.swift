@@ -1,5 +1,5 @@
-public import CofferPostgres
-
+public import CofferStorage
+import CofferBase
 /// The ledger's schema on PostgreSQL: the same tables as on SQLite, with amounts as
 /// NUMERIC(39,0) (every UInt128 fits; CHECK keeps them non-negative) and timestamps as BIGINT
 /// nanoseconds. Committed rows are never updated or deleted: a trigger refuses UPDATE, DELETE and

@@ -1,5 +1,6 @@
-public import CofferPostgres
-import Foundation
+import CofferStorage
+import CofferBase
+public import Foundation
 import PostgresNIO
 
 /// The ledger on PostgreSQL, for several Coffer processes sharing one database.
@@ -11,18 +12,19 @@ import PostgresNIO
 /// after the lock sees all earlier commits. A result is returned only after COMMIT, which with
 /// PostgreSQL's default `synchronous_commit = on` means the WAL is flushed.
 public final class PostgresLedgerStore: LedgerStore {
-    let database: PostgresPool
+    let pool: PostgresPool
+    public var database: any SQLDatabase { pool }
     let clock: @Sendable () -> UInt64
     private let writer: LedgerGroupCommitter
 
     /// `clock` returns nanoseconds since 1970; tests inject their own to drive expiry.
     public init(database: PostgresPool, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
-        self.database = database
+        pool = database
         self.clock = clock
         // The accounts of the last commit, reused by the next if no other process committed since.
         let accounts = LedgerAccountCache()
-        writer = LedgerGroupCommitter(clock: clock) { batches, _, now in  // no companions: `submit` takes none here
-            try await PostgresLedgerCommit.commit(batches, database: database, now: now, cache: accounts)
+        writer = LedgerGroupCommitter(clock: clock) { batches, companions, now in
+            try await PostgresLedgerCommit.commit(batches, companions: companions, database: database, now: now, cache: accounts)
         }
     }
 
@@ -41,7 +43,7 @@ public final class PostgresLedgerStore: LedgerStore {
 
     public func createAsset(_ asset: Asset) async throws -> Bool {
         let now = Int64(clamping: clock())
-        return try await database.transaction("creating asset \(asset.code)") { connection in
+        return try await pool.transaction("creating asset \(asset.code)") { connection in
             let inserted = try await connection.rows("""
                 INSERT INTO ledger_assets (code, decimals, chain, contract, timestamp)
                 VALUES (\(asset.code), \(Int16(asset.decimals)), \(asset.chain), \(asset.contract), \(now))
@@ -49,14 +51,14 @@ public final class PostgresLedgerStore: LedgerStore {
                 """)
             if !inserted.isEmpty { return true }
             guard let existing = try await Self.asset(asset.code, connection: connection), existing == asset else {
-                throw LedgerError("asset \(asset.code) already exists with other decimals, chain or contract; assets never change")
+                throw LedgerError(.conflict, "asset-exists", "asset \(asset.code) already exists with other decimals, chain or contract; assets never change")
             }
             return false
         }
     }
 
     public func asset(_ code: String) async throws -> Asset? {
-        try await database.transaction("reading asset \(code)") { connection in try await Self.asset(code, connection: connection) }
+        try await pool.transaction("reading asset \(code)") { connection in try await Self.asset(code, connection: connection) }
     }
 
     static func asset(_ code: String, connection: PostgresConnection) async throws -> Asset? {
@@ -70,7 +72,7 @@ public final class PostgresLedgerStore: LedgerStore {
             return .flagsAreMutuallyExclusive
         }
         let now = Int64(clamping: clock())
-        return try await database.transaction("creating account \(account.id)") { connection in
+        return try await pool.transaction("creating account \(account.id)") { connection in
             guard try await Self.asset(account.asset, connection: connection) != nil else {
                 return try await Self.account(account.id, connection: connection).map { .resubmitting(account, over: $0) } ?? .assetNotFound
             }
@@ -82,7 +84,7 @@ public final class PostgresLedgerStore: LedgerStore {
                 """)
             guard !inserted.isEmpty else {
                 guard let existing = try await Self.account(account.id, connection: connection) else {
-                    throw LedgerError("account \(account.id) was being created concurrently; retry")
+                    throw LedgerError(.unavailable, "retry", "account \(account.id) was being created concurrently; retry")
                 }
                 return .resubmitting(account, over: existing)
             }
@@ -95,29 +97,29 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     public func account(_ id: LedgerID) async throws -> Account? {
-        try await database.transaction("reading account \(id)") { connection in try await Self.account(id, connection: connection) }
+        try await pool.transaction("reading account \(id)") { connection in try await Self.account(id, connection: connection) }
     }
 
     static func account(_ id: LedgerID, connection: PostgresConnection) async throws -> Account? {
         try await connection.rows(PostgresQuery(unsafeSQL: "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = $1", binds: binds(id.value)))
-            .first.map { try LedgerRowDecoding.account(PostgresColumns($0)) }
+            .first.map { try LedgerRowDecoding.account(PostgresRowReader($0)) }
     }
 
-    public func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
+    public func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion?) async throws -> [TransferResult] {
         guard transfers.count <= LedgerEngine.maximumBatchSize else {
             throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
         }
         guard !transfers.isEmpty else { return [] }
-        return try await writer.submit(transfers)
+        return try await writer.submit(transfers, companion: companion)
     }
 
     public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {
-        try await database.transaction("reading the balances of \(id)") { connection in
+        try await pool.transaction("reading the balances of \(id)") { connection in
             guard try await Self.account(id, connection: connection) != nil else { return nil }
             guard let row = try await connection.rows(PostgresQuery(
                 unsafeSQL: Self.historySQL.balances.sql, binds: Self.binds(id.value, Int64(clamping: timestamp)))).first
             else { return .zero }
-            return try LedgerRowDecoding.balances(PostgresColumns(row), at: 1)
+            return try LedgerRowDecoding.balances(PostgresRowReader(row), at: 1)
         }
     }
 
@@ -129,25 +131,5 @@ public final class PostgresLedgerStore: LedgerStore {
         var binds = PostgresBindings(capacity: values.count)
         for value in values { try binds.append(value) }
         return binds
-    }
-}
-
-/// A PostgreSQL row read by column position for `LedgerRowDecoding`.
-struct PostgresColumns: LedgerColumnReader {
-    let cells: [PostgresCell]
-
-    init(_ row: PostgresRow) { cells = Array(row) }
-
-    func text(_ index: Int) throws -> String { try decode(String.self, index) }
-    func optionalText(_ index: Int) throws -> String? { try decode(String?.self, index) }
-    func integer(_ index: Int) throws -> Int64 { try decode(Int64.self, index) }
-
-    private func decode<T: PostgresDecodable>(_ type: T.Type, _ index: Int) throws -> T {
-        guard cells.indices.contains(index) else { throw LedgerError("corrupt ledger query: no column \(index)") }
-        do {
-            return try cells[index].decode(T.self)
-        } catch {
-            throw LedgerError("corrupt ledger database: column \(cells[index].columnName) does not hold a \(T.self)")
-        }
     }
 }

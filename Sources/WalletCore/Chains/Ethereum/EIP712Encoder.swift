@@ -1,3 +1,5 @@
+import CofferBase
+
 extension EIP712TypedData {
     /// `encodeType`, `hashStruct` and `encodeData` of EIP-712 over a validated set of types.
     struct Encoder {

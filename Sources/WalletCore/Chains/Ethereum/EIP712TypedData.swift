@@ -1,3 +1,5 @@
+import CofferBase
+
 /// EIP-712 typed structured data, as `eth_signTypedData_v4` receives it:
 /// `{"types": {...}, "primaryType": "...", "domain": {...}, "message": {...}}`.
 ///

@@ -1,3 +1,5 @@
+import CofferBase
+
 /// How Ethereum request formats write values in JSON: quantities as integers or decimal/hex
 /// strings, byte strings and addresses as `0x` hex. Errors name the field.
 extension JSONValue {

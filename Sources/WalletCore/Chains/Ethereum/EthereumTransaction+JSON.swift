@@ -1,3 +1,5 @@
+import CofferBase
+
 extension EthereumTransaction {
     /// Parses a signing request (snake_case JSON, big values as decimal strings):
     ///

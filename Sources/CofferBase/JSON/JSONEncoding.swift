@@ -1,0 +1,234 @@
+/// Encodes `Encodable` values as compact JSON bytes, for every response and output line Coffer
+/// writes: members in the order the value encodes them (declaration order for synthesized
+/// conformances), absent optionals as `null` (so every documented member is always present),
+/// `UInt128`/`Int128` as decimal strings (amounts never travel as JSON numbers a client could read
+/// as a float), and floating point refused outright. Written straight into bytes, without
+/// Foundation's `JSONEncoder` and its intermediate containers: responses are small and hot.
+public enum JSONEncoding {
+    /// The compact JSON of `value`.
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        try encode(value, into: &out)
+        return out
+    }
+
+    /// Appends the compact JSON of `value` to `out`.
+    public static func encode<T: Encodable>(_ value: T, into out: inout [UInt8]) throws {
+        let encoder = ByteJSONEncoder()
+        swap(&encoder.out, &out)
+        defer { swap(&encoder.out, &out) }
+        try encoder.encodeValue(value)
+    }
+
+    /// The compact JSON of `value` as text.
+    public static func text<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encode(value), as: UTF8.self)
+    }
+}
+
+/// Why a value could not be written as JSON (a float, an unsupported coding feature).
+public struct JSONEncodingError: CofferError, Equatable {
+    public let description: String
+    public var code: String { "internal" }
+    public var category: ErrorCategory { .internal }
+}
+
+/// The streaming encoder. Containers are written as they are opened; a container ends when the
+/// value that opened it finishes encoding (or when its parent writes its next member), so no
+/// tree is built.
+final class ByteJSONEncoder: Encoder {
+    var out: [UInt8] = []
+    /// Open containers, innermost last.
+    private var frames: [(isObject: Bool, depth: Int, count: Int)] = []
+    /// How many `encodeValue` calls are in progress.
+    private var depth = 0
+
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func encodeValue<T: Encodable>(_ value: T) throws {
+        switch value {
+        case let text as String: JSONText.appendString(text, to: &out)
+        case let flag as Bool: out += (flag ? "true" : "false").utf8
+        case let number as Int: out += String(number).utf8
+        case let number as Int64: out += String(number).utf8
+        case let number as UInt64: out += String(number).utf8
+        case let number as UInt32: out += String(number).utf8
+        case let number as Int32: out += String(number).utf8
+        case let number as UInt16: out += String(number).utf8
+        case let number as UInt8: out += String(number).utf8
+        case let amount as UInt128: quoted(AmountText.decimal(amount))
+        case let amount as Int128: quoted(String(amount))
+        case let json as JSONValue: json.write(to: &out)
+        case is Double, is Float:
+            throw JSONEncodingError(description: "a floating-point value cannot be written: Coffer's wire values are integers and decimal strings")
+        default:
+            let mark = frames.count
+            let start = out.count
+            depth += 1
+            defer { depth -= 1 }
+            try value.encode(to: self)
+            close(downTo: mark)
+            if out.count == start { out += "null".utf8 }
+        }
+    }
+
+    private func quoted(_ digits: String) {
+        out.append(UInt8(ascii: "\""))
+        out += digits.utf8
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Ends every container above `mark`.
+    func close(downTo mark: Int) {
+        while frames.count > mark {
+            out.append(frames.removeLast().isObject ? UInt8(ascii: "}") : UInt8(ascii: "]"))
+        }
+    }
+
+    /// Opens a container for the value being encoded, or returns the one it already opened.
+    private func open(object: Bool) -> Int {
+        if let last = frames.last, last.depth == depth, last.isObject == object { return frames.count - 1 }
+        frames.append((object, depth, 0))
+        out.append(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
+        return frames.count - 1
+    }
+
+    /// Starts the next member or element of container `index`: ends containers nested in it, writes the separator.
+    func next(in index: Int) {
+        close(downTo: index + 1)
+        if frames[index].count > 0 { out.append(UInt8(ascii: ",")) }
+        frames[index].count += 1
+    }
+
+    func key(_ key: String, in index: Int) {
+        next(in: index)
+        JSONText.appendString(key, to: &out)
+        out.append(UInt8(ascii: ":"))
+    }
+
+    /// A container nested directly in container `index` (after its key or separator was written).
+    func nested(object: Bool) -> Int {
+        frames.append((object, depth, 0))
+        out.append(object ? UInt8(ascii: "{") : UInt8(ascii: "["))
+        return frames.count - 1
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        KeyedEncodingContainer(KeyedByteContainer<Key>(encoder: self, index: open(object: true)))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        UnkeyedByteContainer(encoder: self, index: open(object: false))
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { SingleByteContainer(encoder: self) }
+}
+
+private struct KeyedByteContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let encoder: ByteJSONEncoder
+    let index: Int
+    var codingPath: [any CodingKey] { [] }
+
+    mutating func encodeNil(forKey key: Key) throws {
+        encoder.key(key.stringValue, in: index)
+        encoder.out += "null".utf8
+    }
+
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        encoder.key(key.stringValue, in: index)
+        try encoder.encodeValue(value)
+    }
+
+    // Absent optionals are written as null, not left out: every documented member is present.
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        guard let value else { return try encodeNil(forKey: key) }
+        try encode(value, forKey: key)
+    }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encodeIfPresent(value as String?, key) }
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encodeIfPresent(value as Bool?, key) }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encodeIfPresent(value as Int?, key) }
+    mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try encodeIfPresent(value as Int8?, key) }
+    mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try encodeIfPresent(value as Int16?, key) }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try encodeIfPresent(value as Int32?, key) }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try encodeIfPresent(value as Int64?, key) }
+    mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try encodeIfPresent(value as UInt?, key) }
+    mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try encodeIfPresent(value as UInt8?, key) }
+    mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try encodeIfPresent(value as UInt16?, key) }
+    mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try encodeIfPresent(value as UInt32?, key) }
+    mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try encodeIfPresent(value as UInt64?, key) }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try encodeIfPresent(value as Double?, key) }
+    mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try encodeIfPresent(value as Float?, key) }
+
+    private mutating func encodeIfPresent<T: Encodable>(_ value: T?, _ key: Key) throws {
+        guard let value else { return try encodeNil(forKey: key) }
+        try encode(value, forKey: key)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        encoder.key(key.stringValue, in: index)
+        return KeyedEncodingContainer(KeyedByteContainer<NestedKey>(encoder: encoder, index: encoder.nested(object: true)))
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+        encoder.key(key.stringValue, in: index)
+        return UnkeyedByteContainer(encoder: encoder, index: encoder.nested(object: false))
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        preconditionFailure("JSONEncoding does not support superEncoder(); encode the members directly")
+    }
+
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        preconditionFailure("JSONEncoding does not support superEncoder(forKey:); encode the members directly")
+    }
+}
+
+private struct UnkeyedByteContainer: UnkeyedEncodingContainer {
+    let encoder: ByteJSONEncoder
+    let index: Int
+    var codingPath: [any CodingKey] { [] }
+    private(set) var count = 0
+
+    init(encoder: ByteJSONEncoder, index: Int) {
+        self.encoder = encoder
+        self.index = index
+    }
+
+    mutating func encodeNil() throws {
+        encoder.next(in: index)
+        count += 1
+        encoder.out += "null".utf8
+    }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        encoder.next(in: index)
+        count += 1
+        try encoder.encodeValue(value)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        encoder.next(in: index)
+        count += 1
+        return KeyedEncodingContainer(KeyedByteContainer<NestedKey>(encoder: encoder, index: encoder.nested(object: true)))
+    }
+
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+        encoder.next(in: index)
+        count += 1
+        return UnkeyedByteContainer(encoder: encoder, index: encoder.nested(object: false))
+    }
+
+    mutating func superEncoder() -> any Encoder {
+        preconditionFailure("JSONEncoding does not support superEncoder(); encode the elements directly")
+    }
+}
+
+private struct SingleByteContainer: SingleValueEncodingContainer {
+    let encoder: ByteJSONEncoder
+    var codingPath: [any CodingKey] { [] }
+
+    mutating func encodeNil() throws { encoder.out += "null".utf8 }
+    mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeValue(value) }
+}

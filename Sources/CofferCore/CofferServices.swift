@@ -1,0 +1,33 @@
+public import CofferStorage
+import Foundation
+public import Ledger
+public import Tenancy
+public import Vault
+
+/// The application core: one service per capability over one set of stores. The CLI, the HTTP
+/// API and background workers are thin adapters over these: they decode a request, call a
+/// service with the caller, and encode its answer or its error.
+public struct CofferServices: Sendable {
+    public let stores: CofferStores
+    public let vault: VaultAccess
+    public let ledger: LedgerService
+    public let tenancy: TenancyService
+    public let wallets: WalletService
+    public let signing: SigningRequestService
+    public let audit: AuditService
+
+    public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner]) {
+        self.stores = stores
+        self.vault = vault
+        ledger = LedgerService(store: stores.ledger)
+        tenancy = TenancyService(store: stores.tenancy)
+        wallets = WalletService(vault: vault, directory: stores.wallets)
+        signing = SigningRequestService(vault: vault, store: stores.signing, directory: stores.wallets, signers: signers)
+        audit = AuditService(vault: vault, directory: stores.wallets)
+    }
+
+    /// The payload signers every door registers.
+    public static let payloadSigners: [any PayloadSigner] = [
+        EthereumTransactionPayloadSigner(), BitcoinPSBTPayloadSigner(), TronPayloadSigner(), SolanaPayloadSigner(),
+    ]
+}
