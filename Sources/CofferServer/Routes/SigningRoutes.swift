@@ -36,7 +36,10 @@ struct SigningRoutes: Sendable {
         guard let wallet = try services.wallets.wallet(tenantID: caller.tenantID, reference: submitted.intent.wallet) else {
             throw Problem.unprocessable("intent.wallet \"\(submitted.intent.wallet.prefix(70))\" is not one of your wallets", slug: "unknown-wallet")
         }
-        let document = try Self.scoped(body, tenantID: caller.tenantID, walletID: wallet.walletID)
+        // The vault's names: the id prefixed by the tenant, the wallet by its vault id (so a
+        // request can only ever name the caller's own wallets).
+        let document: SigningRequestDocument
+        do { document = try submitted.with(id: "\(caller.tenantID):\(submitted.id)", wallet: wallet.walletID) } catch { throw Problem.badRequest(error.description) }
         let existed = try services.signing.request(document.id) != nil
         let service = SigningService(vault: unlocked.vault, store: services.signing, signers: services.signers)
         let record: SigningRequestRecord
@@ -101,23 +104,6 @@ struct SigningRoutes: Sendable {
         return record
     }
 
-    /// The submitted document with the vault's names: the id prefixed by the tenant, the wallet
-    /// by its vault id (so a request can only ever name the caller's own wallets).
-    static func scoped(_ body: [UInt8], tenantID: String, walletID: String) throws -> SigningRequestDocument {
-        guard var root = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
-              let id = root["id"] as? String, var intent = root["intent"] as? [String: Any] else {
-            throw Problem.badRequest("the signing request must be a JSON object with id, intent and payload")
-        }
-        root["id"] = "\(tenantID):\(id)"
-        intent["wallet"] = walletID
-        root["intent"] = intent
-        do {
-            return try SigningRequestDocument(json: Array(try JSONSerialization.data(withJSONObject: root)))
-        } catch let error as PolicyError {
-            throw Problem.badRequest(error.description)
-        }
-    }
-
     static func json(_ record: SigningRequestRecord, tenantID: String) throws -> JSONValue {
         let prefix = "\(tenantID):"
         let id = record.id.hasPrefix(prefix) ? String(record.id.dropFirst(prefix.count)) : record.id
@@ -140,7 +126,7 @@ struct SigningRoutes: Sendable {
             ("rule", .string(record.decision.rule)), ("reason", .string(record.decision.reason)),
             ("approvals_required", .int(Int64(record.decision.approvalsRequired))),
             ("approvals_received", .int(Int64(record.decision.approvalsReceived))),
-            ("result", record.result.map { result in .object(result.keys.sorted().map { ($0, .string(result[$0] ?? "")) }) } ?? .null),
+            ("result", record.result.map { result in .object(result.fields.map { ($0.key, .string($0.value)) }) } ?? .null),
         ]
         return .object(fields)
     }

@@ -8,11 +8,12 @@ public struct SigningRequestRecord: Sendable, Equatable {
     public enum Status: String, Sendable { case denied, pendingApproval = "pending_approval", approved, signed }
     public let id: String
     public let requestHash: String
+    /// The request's canonical JSON text (RFC 8785), exactly what its hash covers.
     public let document: String
     public let walletID: String
     public var status: Status
     public var decision: PolicyDecision
-    public var result: [String: String]?
+    public var result: SigningResult?
 }
 
 /// Policies, approvers, requests and approvals in the embedded database.
@@ -206,9 +207,9 @@ public final class SigningStore: Sendable {
     }
 
     /// Stores the signature exactly once: returns false (and changes nothing) if it was already signed.
-    public func markSigned(id: String, result: [String: String], now: Int64, audit: AuditEvent, at time: String) throws -> Bool {
-        try database.pool.write { db in
-            let resultText = String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self)
+    public func markSigned(id: String, result: SigningResult, now: Int64, audit: AuditEvent, at time: String) throws -> Bool {
+        let resultText = try CanonicalJSON.text(result.json)
+        return try database.pool.write { db in
             try db.execute(sql: """
                 UPDATE signing_requests SET status = 'signed', result = ?, signed_at = ?, signed_unix = ?
                 WHERE id = ? AND status = 'approved'
@@ -221,7 +222,8 @@ public final class SigningStore: Sendable {
 
     static func request(_ id: String, db: Database) throws -> SigningRequestRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM signing_requests WHERE id = ?", arguments: [id]).map { row in
-            let result = (row["result"] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+            // The result column holds the result's canonical JSON (SigningResult's wire form).
+            let result = (row["result"] as String?).flatMap { text in (try? JSONValue(parsing: text)).flatMap { try? SigningResult(json: $0) } }
             return SigningRequestRecord(
                 id: row["id"], requestHash: row["request_hash"], document: row["document"], walletID: row["wallet_id"],
                 status: SigningRequestRecord.Status(rawValue: row["status"]) ?? .denied,
