@@ -24,7 +24,7 @@ struct SigningPolicyCLITests {
         let badPolicy = try sandbox.file("bad.json", #"{"rules":[{"type":"max_per_transaction","asset":"ETH","amount":"1e18"}]}"#)
         try CofferProcess.expectRejected(["policy", "set", "--file", badPolicy], status: 1, mentioning: ["whole number"], environment: sandbox.environment)
         let request = try sandbox.file("request.json", """
-            {"id":"pay-1","intent":{"chain":"ethereum","wallet":"hot","destination":"0x1111111111111111111111111111111111111111","asset":"ETH","amount":"5000","fee":"21000"},
+            {"id":"pay-1","intent":{"chain":"ethereum","wallet":"hot","destination":"0x1111111111111111111111111111111111111111","asset":"ETH","amount":"5000","fee":"42000"},
              "payload":{"type":"ethereum-tx","chain_id":1,"tx":{"type":2,"nonce":0,"max_priority_fee_per_gas":"1","max_fee_per_gas":"2","gas":21000,"to":"0x1111111111111111111111111111111111111111","value":"5000","data":"0x","access_list":[]}}}
             """)
         let submitted = try sandbox.run(["sign", "request", "--file", request])

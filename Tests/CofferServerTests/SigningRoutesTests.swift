@@ -14,7 +14,7 @@ struct SigningRoutesTests {
 
     static func request(id: String, wallet: String, value: String, to: String = alice) -> String {
         """
-        {"id":"\(id)","intent":{"chain":"ethereum","wallet":"\(wallet)","destination":"\(to)","asset":"ETH","amount":"\(value)","fee":"21000"},
+        {"id":"\(id)","intent":{"chain":"ethereum","wallet":"\(wallet)","destination":"\(to)","asset":"ETH","amount":"\(value)","fee":"630000000000000"},
          "payload":{"type":"ethereum-tx","chain_id":1,"tx":{"type":2,"nonce":0,"max_priority_fee_per_gas":"1000000000","max_fee_per_gas":"30000000000","gas":21000,"to":"\(to)","value":"\(value)","data":"0x","access_list":[]}}}
         """
     }

@@ -49,9 +49,14 @@ struct SigningServiceTests {
         ]}
         """
 
-    static func request(id: String, to: String = alice, intentTo: String? = nil, value: String, intentAmount: String? = nil, nonce: Int = 0) throws -> SigningRequestDocument {
+    /// gas 21,000 × max_fee_per_gas 30 gwei: the most the test transaction can pay, in wei.
+    static let maximumFee = "630000000000000"
+
+    static func request(
+        id: String, to: String = alice, intentTo: String? = nil, value: String, intentAmount: String? = nil, nonce: Int = 0, fee: String = maximumFee
+    ) throws -> SigningRequestDocument {
         try SigningRequestDocument(json: Array("""
-            {"id":"\(id)","intent":{"chain":"ethereum","wallet":"hot","destination":"\(intentTo ?? to)","asset":"ETH","amount":"\(intentAmount ?? value)","fee":"21000"},
+            {"id":"\(id)","intent":{"chain":"ethereum","wallet":"hot","destination":"\(intentTo ?? to)","asset":"ETH","amount":"\(intentAmount ?? value)","fee":"\(fee)"},
              "payload":{"type":"ethereum-tx","chain_id":1,"tx":{"type":2,"nonce":\(nonce),"max_priority_fee_per_gas":"1000000000","max_fee_per_gas":"30000000000","gas":21000,"to":"\(to)","value":"\(value)","data":"0x","access_list":[]}}}
             """.utf8))
     }
@@ -63,8 +68,9 @@ struct SigningServiceTests {
         #expect(record.status == .signed)
         let direct = try EthereumTransaction(json: Array(#"{"type":2,"nonce":0,"max_priority_fee_per_gas":"1000000000","max_fee_per_gas":"30000000000","gas":21000,"to":"0x1111111111111111111111111111111111111111","value":"500000000000000000","data":"0x","access_list":[]}"#.utf8), chainID: EthereumQuantity(1))
             .signed(with: Secp256k1.PrivateKey(hex(Self.keyHex)))
-        #expect(record.result?["raw"] == "0x" + Hex.encode(direct.raw))
-        #expect(record.result?["from"] == "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23")
+        #expect(record.result == .ethereumTx(EthereumSigningResult(direct)))
+        #expect(record.result?.wire == ["type": "ethereum-tx", "raw": "0x" + Hex.encode(direct.raw), "hash": "0x" + Hex.encode(direct.hash),
+                                        "from": "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23"])
         let again = try fixture.service.submit(document, unlocked: fixture.unlocked)
         #expect(again == record)
         #expect(throws: PolicyError.self) { try fixture.service.submit(try Self.request(id: "r1", value: "1"), unlocked: fixture.unlocked) }
@@ -86,7 +92,7 @@ struct SigningServiceTests {
         let fixture = try Fixture(policy: Self.policy)
         let data = "0xa9059cbb" + String(repeating: "0", count: 24) + "1111111111111111111111111111111111111111" + String(repeating: "0", count: 56) + "05f5e100"
         let document = try SigningRequestDocument(json: Array("""
-            {"id":"t1","intent":{"chain":"ethereum","wallet":"hot","destination":"\(Self.alice)","asset":"USDT","amount":"100000000","token_contract":"\(Self.usdt)"},
+            {"id":"t1","intent":{"chain":"ethereum","wallet":"hot","destination":"\(Self.alice)","asset":"USDT","amount":"100000000","fee":"120000","token_contract":"\(Self.usdt)"},
              "payload":{"type":"ethereum-tx","chain_id":1,"tx":{"type":2,"nonce":1,"max_priority_fee_per_gas":"1","max_fee_per_gas":"2","gas":60000,"to":"\(Self.usdt)","value":"0","data":"\(data)","access_list":[]}}}
             """.utf8))
         #expect(try fixture.service.submit(document, unlocked: fixture.unlocked).status == .signed)
@@ -112,7 +118,7 @@ struct SigningServiceTests {
         let twice = try fixture.approve(pending, as: "a")
         #expect(once.status == .pendingApproval && twice.decision.approvalsReceived == 1)
         let done = try fixture.approve(pending, as: "c")
-        #expect(done.status == .signed && done.result?["raw"] != nil)
+        #expect(done.status == .signed && done.result?.wire["raw"] != nil)
         #expect(throws: PolicyError.self) { try fixture.approve(done, as: "b") }
         guard case .intact = AuditChain.verify(try fixture.temporary.vault.auditRecords()) else {
             Issue.record("audit chain broken"); return
@@ -142,5 +148,34 @@ struct SigningServiceTests {
         let document = try Self.request(id: "later", value: "1")
         #expect(try fixture.service.submit(document, unlocked: nil).status == .approved)
         #expect(try fixture.service.submit(document, unlocked: fixture.unlocked).status == .signed)
+    }
+
+    /// The most an Ethereum transaction can pay is gas × gas_price (types 0 and 1) or gas ×
+    /// max_fee_per_gas (type 2), in wei; an intent allowing less is denied, equal is signed.
+    @Test func feeAboveTheIntentIsDeniedAndEqualIsSigned() throws {
+        let fixture = try Fixture(policy: Self.policy)
+        let above = try fixture.service.submit(try Self.request(id: "f1", value: "1", fee: "629999999999999"), unlocked: fixture.unlocked)
+        #expect(above.status == .denied && above.decision.rule == "intent-mismatch")
+        #expect(above.decision.reason == "the payload may pay a fee of up to 630000000000000 wei, but the intent allows at most 629999999999999 wei")
+        #expect(try fixture.service.submit(try Self.request(id: "f2", value: "1"), unlocked: fixture.unlocked).status == .signed)
+        func legacy(_ id: String, fee: String) throws -> SigningRequestDocument {
+            try SigningRequestDocument(json: Array("""
+                {"id":"\(id)","intent":{"chain":"ethereum","wallet":"hot","destination":"\(Self.alice)","asset":"ETH","amount":"7","fee":"\(fee)"},
+                 "payload":{"type":"ethereum-tx","chain_id":1,"tx":{"type":0,"nonce":"0x7","gas_price":"20000000000","gas":"0x5208","to":"\(Self.alice)","value":"7"}}}
+                """.utf8))
+        }
+        #expect(try fixture.service.submit(try legacy("f3", fee: "419999999999999"), unlocked: fixture.unlocked).decision.rule == "intent-mismatch")
+        #expect(try fixture.service.submit(try legacy("f4", fee: "420000000000000"), unlocked: fixture.unlocked).status == .signed)
+    }
+
+    @Test func intentWithoutAFeeIsRefusedNamingIt() throws {
+        #expect {
+            try SigningRequestDocument(json: Array("""
+                {"id":"n1","intent":{"chain":"ethereum","wallet":"hot","destination":"\(Self.alice)","asset":"ETH","amount":"1"},
+                 "payload":{"type":"ethereum-tx","chain_id":1,"tx":{"type":0,"nonce":0,"gas_price":"1","gas":21000,"to":"\(Self.alice)","value":"1"}}}
+                """.utf8))
+        } throws: { error in
+            (error as? PolicyError)?.description == "intent: \"fee\" is required"
+        }
     }
 }

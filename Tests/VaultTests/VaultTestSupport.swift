@@ -40,3 +40,30 @@ func hex(_ text: String) -> [UInt8] {
     // Test literals; a malformed one is a bug in the test.
     try! Hex.decode(text)
 }
+
+extension SigningResult {
+    /// The result's wire members by name, as clients see them.
+    var wire: [String: String] { Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0.value) }) }
+}
+
+extension SigningStore {
+    /// Sets the vault-wide policy (tests).
+    func setTestPolicy(_ document: String) throws {
+        _ = try setPolicy(document: document, actor: "test", audit: AuditEvent(actor: "test", action: "policy.set", subject: "policy", outcome: "ok"),
+                          at: VaultClock.format(Date()))
+    }
+}
+
+/// SplitMix64: the random choices of one property-test case, seeded by the property framework so
+/// a failure replays from its seed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

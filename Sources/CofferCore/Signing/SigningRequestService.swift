@@ -55,17 +55,7 @@ public struct SigningRequestService: Sendable {
         guard let wallet = try await directory.wallet(tenantID: tenant.tenantID, reference: submitted.intent.wallet) else {
             throw ServiceError(.rejected, "unknown-wallet", "intent.wallet \"\(submitted.intent.wallet.prefix(70))\" is not one of your wallets")
         }
-        guard case .object(var members) = try JSONValue(parsing: body),
-              let idIndex = members.firstIndex(where: { $0.key == "id" }),
-              let intentIndex = members.firstIndex(where: { $0.key == "intent" }),
-              case .object(var intent) = members[intentIndex].value,
-              let walletIndex = intent.firstIndex(where: { $0.key == "wallet" }) else {
-            throw ServiceError.invalid("the signing request must be a JSON object with id, intent and payload")
-        }
-        members[idIndex].value = .string(tenant.scoped(submitted.id))
-        intent[walletIndex].value = .string(wallet.walletID)
-        members[intentIndex].value = .object(intent)
-        return try SigningRequestDocument(json: JSONValue.object(members).bytes)
+        return try submitted.with(id: tenant.scoped(submitted.id), wallet: wallet.walletID)
     }
 
     /// Where the caller's request stands.
@@ -112,11 +102,11 @@ public struct SigningRequestService: Sendable {
             intent: document.map { document in
                 IntentView(
                     chain: document.intent.chain, destination: document.intent.destination, asset: document.intent.asset,
-                    amount: document.intent.amount, fee: document.intent.fee, tokenContract: document.tokenContract)
+                    amount: document.intent.amount, fee: document.intent.fee, tokenContract: document.intent.tokenContract)
             },
             status: record.status.rawValue, outcome: record.decision.outcome.rawValue, rule: record.decision.rule, reason: record.decision.reason,
             approvalsRequired: record.decision.approvalsRequired, approvalsReceived: record.decision.approvalsReceived,
-            result: record.result.map { result in .object(result.keys.sorted().map { ($0, .string(result[$0] ?? "")) }) })
+            result: record.result?.json)
     }
 
     // MARK: Policies

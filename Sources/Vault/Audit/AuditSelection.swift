@@ -1,3 +1,4 @@
+import CofferBase
 /// Which audit records a reader may see: those about one of `subjects`, those whose subject starts
 /// with one of `subjectPrefixes`, and those whose actor starts with `actorPrefix` (prefixes compare
 /// exactly: no pattern characters).

@@ -1,3 +1,4 @@
+import CofferBase
 internal import CSodium
 public import WalletCore
 

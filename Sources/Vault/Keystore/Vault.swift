@@ -1,3 +1,4 @@
+import CofferBase
 public import CofferStorage
 public import Foundation
 public import WalletCore

@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 
 /// What anyone may know about a vault wallet: never the secret.

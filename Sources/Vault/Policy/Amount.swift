@@ -1,3 +1,4 @@
+import CofferBase
 /// Exact parsing of on-the-wire amounts: decimal strings of smallest units into `UInt128`.
 public enum AmountText {
     /// Digits only, no sign, no fraction, no leading zeros (except "0"), at most 2^128-1.

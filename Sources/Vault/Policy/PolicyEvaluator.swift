@@ -1,3 +1,4 @@
+import CofferBase
 /// The outcome of evaluating a request against the policy, with the rule that decided.
 public struct PolicyDecision: Sendable, Equatable, Codable {
     public enum Outcome: String, Sendable, Codable { case allowed, denied, pendingApproval = "pending_approval" }

@@ -1,3 +1,4 @@
+import CofferBase
 /// Rolling windows for cumulative limits.
 public enum LimitWindow: String, Sendable, Codable, CaseIterable {
     case day = "24h", week = "7d", month = "30d"

@@ -1,36 +1,49 @@
+import CofferBase
 import WalletCore
 
-/// Payload `{"type":"bitcoin-psbt","network":"mainnet"|"testnet","psbt":"<base64>"}` signed by an
-/// HD wallet (inputs matched by their BIP32 derivation records) or a single-key wallet.
+/// Signs ``BitcoinPSBTPayload``s with an HD wallet (inputs matched by their BIP32 derivation
+/// records) or a single-key wallet.
 ///
-/// The intent check: every output is either declared change (it carries a BIP32 or taproot
-/// derivation record, as wallets write for their own outputs) or pays the intent's destination;
-/// exactly one destination output, whose value is the intent's amount.
+/// Decoding lists every output that is not provably the wallet's own change as a payment (see
+/// ``PSBT/ownedOutputScheme(_:keys:)``: a derivation record with the wallet's fingerprint whose
+/// key the wallet derives, and the output script exactly that key's; for single-key wallets,
+/// the key's own scripts). Derivation records alone prove nothing — anyone can write them — so
+/// without the wallet's public keys (vault locked) no output is change. The fee is the inputs'
+/// UTXO values less the outputs, in satoshi; an input without its UTXO is refused as unverifiable.
 public struct BitcoinPSBTPayloadSigner: PayloadSigner {
-    public let payloadType = "bitcoin-psbt"
-    public let chain = "bitcoin"
+    public typealias Payload = BitcoinPSBTPayload
 
     public init() {}
 
-    public func decodeTransfer(_ payload: [String: Any]) throws -> DecodedTransfer {
-        let (psbt, network) = try Self.parse(payload)
-        var payments: [(address: String, value: UInt64)] = []
-        for (index, output) in psbt.unsignedTransaction.outputs.enumerated() {
-            let declaredChange = !psbt.outputs[index].bip32Derivations.isEmpty || !psbt.outputs[index].tapBIP32Derivations.isEmpty
-            if declaredChange { continue }
-            guard let address = BitcoinAddress.address(scriptPubKey: output.scriptPubKey, network: network) else {
-                throw PolicyError("output \(index) pays a script with no address (and is not declared change)")
-            }
-            payments.append((address, output.value))
-        }
-        guard payments.count == 1, let payment = payments.first else {
-            throw PolicyError("the PSBT must pay exactly one destination besides declared change outputs; it pays \(payments.count)")
-        }
-        return DecodedTransfer(destination: payment.address, tokenContract: nil, amount: UInt128(payment.value))
+    /// Always keys (possibly for no origin: a single-key wallet's change needs only its key).
+    public func walletKeyOrigins(for payload: BitcoinPSBTPayload) -> [PSBTKeyOrigin]? {
+        payload.psbt.outputKeyOrigins
     }
 
-    public func sign(_ payload: [String: Any], secret: WalletSecret) throws -> [String: String] {
-        var (psbt, _) = try Self.parse(payload)
+    public func decode(_ payload: BitcoinPSBTPayload, walletKeys: WalletPublicKeys?) throws(PolicyError) -> DecodedPayload {
+        let psbt = payload.psbt
+        let fee: UInt128
+        do { fee = try psbt.fee() } catch { throw PolicyError("\(error)") }
+        var transfers: [DecodedTransfer] = []
+        var remarks: [String] = []
+        for (index, output) in psbt.unsignedTransaction.outputs.enumerated() {
+            if let walletKeys, psbt.ownedOutputScheme(index, keys: walletKeys) != nil { continue }
+            let claimsChange = !psbt.outputs[index].bip32Derivations.isEmpty || !psbt.outputs[index].tapBIP32Derivations.isEmpty
+            if claimsChange && walletKeys != nil {
+                remarks.append("output \(index) carries derivation records, but they do not prove it is this wallet's change")
+            }
+            let destination = BitcoinAddress.address(scriptPubKey: output.scriptPubKey, network: payload.network)
+                ?? "script:" + Hex.encode(output.scriptPubKey)
+            transfers.append(DecodedTransfer(destination: destination, tokenContract: nil, amount: UInt128(output.value)))
+        }
+        if walletKeys == nil && transfers.count > 1 {
+            remarks.append("the vault is locked, so no output could be proven to be this wallet's change; submit the request with the vault unlocked")
+        }
+        return DecodedPayload(transfers: transfers, maximumFee: .atMost(fee), feeUnit: "sat", remarks: remarks)
+    }
+
+    public func sign(_ payload: BitcoinPSBTPayload, secret: WalletSecret) throws -> SigningResult {
+        var psbt = payload.psbt
         let key: PSBTSigningKey =
             switch secret {
             case .seed(let seed): .extendedKey(try ExtendedPrivateKey(seed: seed))
@@ -41,19 +54,9 @@ public struct BitcoinPSBTPayloadSigner: PayloadSigner {
         guard !report.signed.isEmpty else {
             throw PolicyError("no input of the PSBT belongs to this wallet: \(report.skipped.map { "input \($0.index): \($0.reason)" }.joined(separator: "; "))")
         }
-        var result = ["psbt": psbt.base64, "signed_inputs": report.signed.map { String($0.index) }.joined(separator: ",")]
-        if let transaction = try? psbt.finalize() {
-            result["tx"] = Hex.encode(transaction.serialized())
-            result["hash"] = transaction.txid
-            result["psbt"] = psbt.base64
-        }
-        return result
-    }
-
-    static func parse(_ payload: [String: Any]) throws -> (PSBT, BitcoinNetwork) {
-        try JSONObject.allowOnly(["type", "network", "psbt"], in: payload, context: "payload")
-        let network = try BitcoinNetwork(parsing: try JSONObject.optionalString("network", in: payload, context: "payload") ?? "mainnet")
-        let text = try JSONObject.string("psbt", in: payload, context: "payload")
-        return (try PSBT(base64: text), network)
+        var finalized = psbt
+        let transaction = try? finalized.finalize()
+        return .bitcoinPSBT(BitcoinPSBTSigningResult(
+            psbt: transaction == nil ? psbt : finalized, signedInputs: report.signed.map(\.index), transaction: transaction))
     }
 }

@@ -1,20 +1,29 @@
-import Foundation
+import CofferBase
 import WalletCore
 
-/// Payload `{"type":"ethereum-tx","chain_id":1,"path":"m/44'/60'/0'/0/0","tx":{...}}`, where `tx` is
-/// the transaction object of `coffer sign ethereum-tx` and `path` is required for HD wallets.
-/// The transfer it makes is the native `value` to `to`, or, when `data` is an ERC-20
-/// `transfer(address,uint256)` call, that amount of the token at `to` to the call's recipient.
+/// Signs ``EthereumTransactionPayload``s. The transfer it makes is the native `value` to `to`, or,
+/// when `data` is an ERC-20 `transfer(address,uint256)` call, that amount of the token at `to` to
+/// the call's recipient; other calls and contract creation cannot be checked and are refused.
+/// The most fee it can pay is `gas` × `gas_price` (types 0 and 1) or `gas` × `max_fee_per_gas`
+/// (type 2), in wei.
 public struct EthereumTransactionPayloadSigner: PayloadSigner {
-    public let payloadType = "ethereum-tx"
-    public let chain = "ethereum"
+    public typealias Payload = EthereumTransactionPayload
 
     public init() {}
 
     static let transferSelector: [UInt8] = [0xA9, 0x05, 0x9C, 0xBB]
 
-    public func decodeTransfer(_ payload: [String: Any]) throws -> DecodedTransfer {
-        let transaction = try Self.transaction(payload)
+    public func decode(_ payload: EthereumTransactionPayload, walletKeys: WalletPublicKeys?) throws(PolicyError) -> DecodedPayload {
+        DecodedPayload(transfers: [try Self.transfer(payload.transaction)], maximumFee: Self.maximumFee(payload.transaction), feeUnit: "wei")
+    }
+
+    public func sign(_ payload: EthereumTransactionPayload, secret: WalletSecret) throws -> SigningResult {
+        let signer = try WalletSigner.key(from: secret, curve: .secp256k1, path: payload.path, walletID: "")
+        guard let key = signer.secp256k1Key else { throw PolicyError("no secp256k1 key") }
+        return .ethereumTx(EthereumSigningResult(try payload.transaction.signed(with: key)))
+    }
+
+    static func transfer(_ transaction: EthereumTransaction) throws(PolicyError) -> DecodedTransfer {
         guard let to = transaction.to else { throw PolicyError("a contract creation is not a transfer; it cannot match an intent") }
         let data = transaction.data
         if data.isEmpty {
@@ -31,23 +40,17 @@ public struct EthereumTransactionPayloadSigner: PayloadSigner {
             amount: try Self.amount(Array(amountWord)))
     }
 
-    public func sign(_ payload: [String: Any], secret: WalletSecret) throws -> [String: String] {
-        let transaction = try Self.transaction(payload)
-        let path = try (payload["path"] as? String).map { try DerivationPath(parsing: $0) }
-        let signer = try WalletSigner.key(from: secret, curve: .secp256k1, path: path, walletID: "")
-        guard let key = signer.secp256k1Key else { throw PolicyError("no secp256k1 key") }
-        let signed = try transaction.signed(with: key)
-        return ["raw": "0x" + Hex.encode(signed.raw), "hash": "0x" + Hex.encode(signed.hash), "from": signed.from]
-    }
-
-    static func transaction(_ payload: [String: Any]) throws -> EthereumTransaction {
-        try JSONObject.allowOnly(["type", "chain_id", "path", "tx"], in: payload, context: "payload")
-        guard let chainNumber = payload["chain_id"] as? NSNumber, !JSONObject.isBoolean(chainNumber), chainNumber.int64Value > 0,
-              chainNumber.doubleValue == Double(chainNumber.int64Value)
-        else { throw PolicyError("payload: \"chain_id\" must be a positive whole number") }
-        guard let tx = payload["tx"] as? [String: Any] else { throw PolicyError("payload: \"tx\" must be an object") }
-        let bytes = try JSONSerialization.data(withJSONObject: tx, options: [.sortedKeys])
-        return try EthereumTransaction(json: [UInt8](bytes), chainID: EthereumQuantity(UInt64(chainNumber.int64Value)))
+    /// `gas` × the highest price per gas the transaction accepts, overflow-checked.
+    static func maximumFee(_ transaction: EthereumTransaction) -> MaximumFee {
+        let pricePerGas: EthereumQuantity =
+            switch transaction.fees {
+            case .legacy(let gasPrice), .accessList(let gasPrice): gasPrice
+            case .dynamic(_, let maxFeePerGas): maxFeePerGas
+            }
+        if transaction.gasLimit == .zero || pricePerGas == .zero { return .atMost(0) }
+        guard let gas = try? amount(transaction.gasLimit.minimalBytes), let price = try? amount(pricePerGas.minimalBytes) else { return .beyondUInt128 }
+        let (fee, overflow) = gas.multipliedReportingOverflow(by: price)
+        return overflow ? .beyondUInt128 : .atMost(fee)
     }
 
     static func amount(_ bigEndian: [UInt8]) throws(PolicyError) -> UInt128 {

@@ -1,85 +1,79 @@
+import CofferBase
 import Crypto
-import Foundation
 import WalletCore
 
 /// A signing request as submitted: a client-chosen id (the idempotency key), the intent, and the
-/// chain payload to sign. Its hash covers a canonical form of all three; approvals sign that hash.
-public struct SigningRequestDocument: Sendable {
+/// chain payload to sign.
+///
+/// Its hash is SHA-256 of the RFC 8785 canonical JSON (``CanonicalJSON``) of
+/// `{"id","intent","payload"}` written from the typed values: the same request gives the same
+/// bytes whatever the client's whitespace, member order or spelling of equal values (a quantity
+/// in hex or decimal, hex case, base64 form), and any change to what is signed or claimed changes
+/// them. Approvals sign that hash; the canonical text is what the store keeps as the document.
+public struct SigningRequestDocument: Sendable, Equatable, Codable {
     public let id: String
     public let intent: SigningIntent
-    /// Token contract for token transfers (ERC-20...); nil for the chain's native asset.
-    public let tokenContract: String?
-    /// The payload object, re-serialised canonically (sorted keys).
-    public let payloadJSON: [UInt8]
-    /// SHA-256 of the canonical document.
-    public let hash: [UInt8]
+    public let payload: SigningPayload
+    /// The canonical UTF-8 text that was hashed and is stored.
     public let canonicalJSON: [UInt8]
+    /// SHA-256 of ``canonicalJSON``.
+    public let hash: [UInt8]
 
     public var hashHex: String { Hex.encode(hash) }
+    /// Token contract for token transfers (ERC-20...); nil for the chain's native asset.
+    public var tokenContract: String? { intent.tokenContract }
 
-    /// `{"id":"..","intent":{"chain","wallet","destination","asset","amount","fee"[,"token_contract"]},"payload":{"type":..}}`
-    public init(json: [UInt8]) throws(PolicyError) {
-        let root = try JSONObject.parse(json, what: "signing request")
-        try JSONObject.allowOnly(["id", "intent", "payload"], in: root, context: "signing request")
-        let id = try JSONObject.string("id", in: root, context: "signing request")
+    /// A request from typed values. The id is 1-128 characters of letters, digits, `- _ . :`.
+    public init(id: String, intent: SigningIntent, payload: SigningPayload) throws(PolicyError) {
         guard (1...128).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }) else {
             throw PolicyError("signing request id must be 1-128 characters of letters, digits, - _ . :")
         }
-        guard let intent = root["intent"] as? [String: Any] else { throw PolicyError("signing request: \"intent\" must be an object") }
-        let context = "intent"
-        try JSONObject.allowOnly(["chain", "wallet", "destination", "asset", "amount", "fee", "token_contract"], in: intent, context: context)
-        let chain = try JSONObject.string("chain", in: intent, context: context)
-        guard Chain(rawValue: chain) != nil else {
-            throw PolicyError("intent: unknown chain \"\(chain)\"; expected \(Chain.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        self.intent = SigningIntent(
-            chain: chain,
-            wallet: try JSONObject.string("wallet", in: intent, context: context),
-            destination: try JSONObject.string("destination", in: intent, context: context),
-            asset: try JSONObject.string("asset", in: intent, context: context),
-            amount: try AmountText.parse(try JSONObject.string("amount", in: intent, context: context), field: "intent amount"),
-            fee: try AmountText.parse(try JSONObject.optionalString("fee", in: intent, context: context) ?? "0", field: "intent fee"))
-        tokenContract = try JSONObject.optionalString("token_contract", in: intent, context: context)
-        guard let payload = root["payload"] as? [String: Any] else { throw PolicyError("signing request: \"payload\" must be an object") }
-        _ = try JSONObject.string("type", in: payload, context: "payload")
         self.id = id
+        self.intent = intent
+        self.payload = payload
         do {
-            payloadJSON = Array(try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes]))
-            canonicalJSON = Array(try JSONSerialization.data(withJSONObject: ["id": id, "intent": intent, "payload": payload], options: [.sortedKeys, .withoutEscapingSlashes]))
+            canonicalJSON = try CanonicalJSON.encode(.object([("id", .string(id)), ("intent", intent.json), ("payload", payload.json)]))
         } catch {
-            throw PolicyError("signing request cannot be serialised: \(error)")
+            throw PolicyError("signing request: \(error)")
         }
         hash = Array(SHA256.hash(data: canonicalJSON))
     }
 
-    public var payload: [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(payloadJSON))) as? [String: Any] ?? [:]
+    /// `{"id":"..","intent":{"chain","wallet","destination","asset","amount","fee"[,"token_contract"]},"payload":{"type":..}}`,
+    /// read strictly: unknown members are refused and errors name the member.
+    public init(json: JSONValue) throws(PolicyError) {
+        let root = try JSONFields(json, context: "signing request")
+        try root.allowOnly(["id", "intent", "payload"])
+        let id = try root.string("id")
+        let intent = try SigningIntent(json: try root.required("intent"))
+        let payload = try SigningPayload(json: try root.required("payload"))
+        try self.init(id: id, intent: intent, payload: payload)
     }
-}
 
-/// What a payload would actually do once signed, decoded by the chain's signer.
-public struct DecodedTransfer: Sendable, Equatable {
-    public var destination: String
-    /// nil for the native asset.
-    public var tokenContract: String?
-    public var amount: UInt128
-
-    public init(destination: String, tokenContract: String?, amount: UInt128) {
-        self.destination = destination
-        self.tokenContract = tokenContract
-        self.amount = amount
+    /// Parses UTF-8 JSON text (a submitted request, or a stored canonical document).
+    public init(json text: [UInt8]) throws(PolicyError) {
+        try self.init(json: try JSONFields.parse(text, what: "signing request"))
     }
-}
 
-/// Decodes and signs one payload type for one chain. Registered with the signing service.
-public protocol PayloadSigner: Sendable {
-    /// The payload's "type", e.g. "ethereum-tx".
-    var payloadType: String { get }
-    var chain: String { get }
-    /// What the payload moves, for the intent check.
-    func decodeTransfer(_ payload: [String: Any]) throws -> DecodedTransfer
-    /// Signs with the wallet's secret; returns the result object (raw transaction, hash...).
-    func sign(_ payload: [String: Any], secret: WalletSecret) throws -> [String: String]
+    /// The same payload under another id and source wallet (the HTTP API scopes a tenant's
+    /// request: its id prefixed by the tenant, its wallet by vault id), hashed anew.
+    public func with(id: String, wallet: String) throws(PolicyError) -> SigningRequestDocument {
+        var intent = intent
+        intent.wallet = wallet
+        return try SigningRequestDocument(id: id, intent: intent, payload: payload)
+    }
+
+    /// The document as JSON: `{"id","intent","payload"}`.
+    public var json: JSONValue {
+        .object([("id", .string(id)), ("intent", intent.json), ("payload", payload.json)])
+    }
+
+    public init(from decoder: any Decoder) throws { try self.init(json: try JSONValue(from: decoder)) }
+    public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
+
+    public static func == (lhs: SigningRequestDocument, rhs: SigningRequestDocument) -> Bool {
+        lhs.canonicalJSON == rhs.canonicalJSON
+    }
 }
 
 /// Approvals sign this message: a domain tag and the request hash, so an approval can never be

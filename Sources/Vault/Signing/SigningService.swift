@@ -32,15 +32,13 @@ public struct SigningService: Sendable {
         }
         guard let wallet = try await vault.store.wallet(document.intent.wallet) else { throw VaultError.walletNotFound(document.intent.wallet) }
         let payload = document.payload
-        let payloadType = payload["type"] as? String ?? ""
-        guard let signer = signers[payloadType] else {
-            throw PolicyError("payload type \"\(payloadType)\" is not supported; supported: \(signers.keys.sorted().joined(separator: ", "))")
+        guard let signer = signers[payload.type] else {
+            throw PolicyError("payload type \"\(payload.type)\" is not supported; supported: \(signers.keys.sorted().joined(separator: ", "))")
         }
         guard signer.chain == document.intent.chain else {
-            throw PolicyError("payload type \(payloadType) is for \(signer.chain), but the intent says \(document.intent.chain)")
+            throw PolicyError("payload type \(payload.type) is for \(signer.chain), but the intent says \(document.intent.chain)")
         }
-        let decoded: DecodedTransfer
-        do { decoded = try signer.decodeTransfer(payload) } catch { throw PolicyError("payload: \(error)") }
+        let decoded = try await decode(payload, with: signer, walletID: wallet.id, unlocked: unlocked)
         let decision: PolicyDecision
         if let refused = try mismatch(decoded, document) {
             decision = refused
@@ -96,15 +94,37 @@ public struct SigningService: Sendable {
     private func signIfApproved(_ record: SigningRequestRecord, unlocked: UnlockedVault?) async throws -> SigningRequestRecord {
         guard record.status == .approved, let unlocked else { return record }
         let document = try SigningRequestDocument(json: Array(record.document.utf8))
-        let payload = document.payload
-        guard let signer = signers[payload["type"] as? String ?? ""] else { return record }
-        let result = try await unlocked.withSecret(of: record.walletID) { secret, _ in try signer.sign(payload, secret: secret) }
+        guard let signer = signers[document.payload.type] else { return record }
+        let result = try await unlocked.withSecret(of: record.walletID) { secret, _ in try Self.sign(document.payload, with: signer, secret: secret) }
         _ = try await store.markSigned(
             id: record.id, result: result, now: unixNow,
             audit: AuditEvent(actor: vault.actor, action: "sign.signature", subject: record.id, requestHash: record.requestHash,
-                              outcome: "signed", detail: result["hash"] ?? ""),
+                              outcome: "signed", detail: result.transactionHash ?? ""),
             at: time)
         return (try await store.request(record.id)) ?? record
+    }
+
+    /// Decodes `payload` with its signer. A decoder that must recognise the wallet's own outputs
+    /// gets the wallet's public keys, computed inside the vault (no signature is made); with the
+    /// vault locked it gets none and proves no output to be change.
+    private func decode<Signer: PayloadSigner>(
+        _ payload: SigningPayload, with signer: Signer, walletID: String, unlocked: UnlockedVault?
+    ) async throws -> DecodedPayload {
+        guard let typed = Signer.Payload(payload) else {
+            throw PolicyError("payload type \(payload.type) is not the one its signer reads (\(signer.payloadType))")
+        }
+        var keys: WalletPublicKeys?
+        if let unlocked, let origins = signer.walletKeyOrigins(for: typed) {
+            keys = try await unlocked.publicKeys(of: walletID, at: origins)
+        }
+        do { return try signer.decode(typed, walletKeys: keys) } catch { throw PolicyError("payload: \(error)") }
+    }
+
+    private static func sign<Signer: PayloadSigner>(_ payload: SigningPayload, with signer: Signer, secret: WalletSecret) throws -> SigningResult {
+        guard let typed = Signer.Payload(payload) else {
+            throw PolicyError("payload type \(payload.type) is not the one its signer reads (\(signer.payloadType))")
+        }
+        return try signer.sign(typed, secret: secret)
     }
 
     private func evaluate(_ document: SigningRequestDocument, walletID: String, walletName: String, approvers: Set<String>) async throws -> PolicyDecision {
@@ -122,24 +142,33 @@ public struct SigningService: Sendable {
         return PolicyEvaluator.evaluate(policy, intent: document.intent, walletReferences: [walletID, walletName], context: context)
     }
 
-    /// The intent check: a payload that moves something else than it claims is denied.
-    private func mismatch(_ decoded: DecodedTransfer, _ document: SigningRequestDocument) throws -> PolicyDecision? {
+    /// The intent check: a payload that pays anyone but the intent's destination (besides the
+    /// wallet's own change), moves another amount or asset, or may pay more fee than the intent
+    /// allows, is denied by rule `intent-mismatch`: a recorded, audited decision.
+    private func mismatch(_ decoded: DecodedPayload, _ document: SigningRequestDocument) throws -> PolicyDecision? {
         let intent = document.intent
-        let claimedDestination = intent.normalizedDestination
-        let actualDestination = SigningIntent.normalize(decoded.destination, chain: intent.chain)
         func denied(_ reason: String) -> PolicyDecision {
             PolicyDecision(outcome: .denied, rule: "intent-mismatch", reason: reason, approvalsRequired: 0, approvalsReceived: 0)
         }
-        if actualDestination != claimedDestination {
-            return denied("the payload pays \(decoded.destination), but the intent says \(intent.destination)")
+        guard decoded.transfers.count == 1, let transfer = decoded.transfers.first else {
+            let shown = decoded.transfers.prefix(5).map { "\($0.amount) to \($0.destination)" }.joined(separator: ", ")
+            let more = decoded.transfers.count > 5 ? " and \(decoded.transfers.count - 5) more" : ""
+            let remarks = decoded.remarks.isEmpty ? "" : " (" + decoded.remarks.joined(separator: "; ") + ")"
+            return denied("the payload makes \(decoded.transfers.count) payments besides the wallet's change\(shown.isEmpty ? "" : " (\(shown)\(more))"), but the intent describes exactly one\(remarks)")
         }
-        if decoded.amount != intent.amount {
-            return denied("the payload moves \(decoded.amount), but the intent says \(intent.amount)")
+        if SigningIntent.normalize(transfer.destination, chain: intent.chain) != intent.normalizedDestination {
+            return denied("the payload pays \(transfer.destination), but the intent says \(intent.destination)")
         }
-        let claimedToken = document.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) }
-        let actualToken = decoded.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) }
+        if transfer.amount != intent.amount {
+            return denied("the payload moves \(transfer.amount), but the intent says \(intent.amount)")
+        }
+        let claimedToken = intent.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) }
+        let actualToken = transfer.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) }
         if claimedToken != actualToken {
-            return denied("the payload moves \(decoded.tokenContract.map { "token \($0)" } ?? "the native asset"), but the intent says \(document.tokenContract.map { "token \($0)" } ?? "the native asset")")
+            return denied("the payload moves \(transfer.tokenContract.map { "token \($0)" } ?? "the native asset"), but the intent says \(intent.tokenContract.map { "token \($0)" } ?? "the native asset")")
+        }
+        if !decoded.maximumFee.isCovered(by: intent.fee) {
+            return denied("the payload may pay a fee of up to \(decoded.maximumFee) \(decoded.feeUnit), but the intent allows at most \(intent.fee) \(decoded.feeUnit)")
         }
         return nil
     }

@@ -8,11 +8,12 @@ public struct SigningRequestRecord: Sendable, Equatable {
     public enum Status: String, Sendable { case denied, pendingApproval = "pending_approval", approved, signed }
     public let id: String
     public let requestHash: String
+    /// The request's canonical JSON text (RFC 8785), exactly what its hash covers.
     public let document: String
     public let walletID: String
     public var status: Status
     public var decision: PolicyDecision
-    public var result: [String: String]?
+    public var result: SigningResult?
 }
 
 /// Policies, approvers, signing requests and approvals, in either database: one transaction per
@@ -181,8 +182,8 @@ public struct SigningStore: Sendable {
     }
 
     /// Stores the signature exactly once: returns false (and changes nothing) if it was already signed.
-    public func markSigned(id: String, result: [String: String], now: Int64, audit: AuditEvent, at time: String) async throws -> Bool {
-        let resultText = JSONValue.object(result.keys.sorted().map { ($0, .string(result[$0] ?? "")) }).text
+    public func markSigned(id: String, result: SigningResult, now: Int64, audit: AuditEvent, at time: String) async throws -> Bool {
+        let resultText = try CanonicalJSON.text(result.json)
         return try await database.write { connection in
             try connection.serialize(on: AuditLog.lockKey)
             let changed = try connection.execute("""
@@ -199,12 +200,8 @@ public struct SigningStore: Sendable {
         try connection.queryOne("""
             SELECT id, request_hash, document, wallet_id, status, decision, result FROM signing_requests WHERE id = \(id)
             """) { row in
-            let result: [String: String]? = try row.optionalText(6).flatMap { text in
-                guard case .object(let members)? = try? JSONValue(parsing: text) else { return nil }
-                return Dictionary(uniqueKeysWithValues: members.compactMap { member in
-                    if case .string(let value) = member.value { return (member.key, value) } else { return nil }
-                })
-            }
+            // The result column holds the result's canonical JSON (SigningResult's wire form).
+            let result = try row.optionalText(6).flatMap { text in (try? JSONValue(parsing: text)).flatMap { try? SigningResult(json: $0) } }
             let decision = (try? JSONDecoding.decode(PolicyDecision.self, from: Array(try row.text(5).utf8)))
                 ?? PolicyDecision(outcome: .denied, rule: "corrupt", reason: "stored decision unreadable", approvalsRequired: 0, approvalsReceived: 0)
             return SigningRequestRecord(

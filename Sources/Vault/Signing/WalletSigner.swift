@@ -1,3 +1,4 @@
+import CofferBase
 public import Crypto
 public import WalletCore
 

@@ -19,13 +19,30 @@ public struct PSBTOutput: Sendable, Equatable, PSBTMap {
 
     public var redeemScript: [UInt8]? { first(KeyType.redeemScript)?.value }
     public var witnessScript: [UInt8]? { first(KeyType.witnessScript)?.value }
-    public var tapInternalKey: [UInt8]? { first(KeyType.tapInternalKey)?.value }
+    /// The 32-byte x-only internal key of a taproot output (PSBT_OUT_TAP_INTERNAL_KEY).
+    public var tapInternalKey: [UInt8]? {
+        get { first(KeyType.tapInternalKey)?.value }
+        set { setOrRemove(KeyType.tapInternalKey, newValue) }
+    }
 
-    /// PSBT_OUT_BIP32_DERIVATION records (change outputs).
+    /// Whether the output declares a taproot script tree (PSBT_OUT_TAP_TREE).
+    public var hasTapTree: Bool { first(KeyType.tapTree) != nil }
+
+    /// PSBT_OUT_BIP32_DERIVATION records: where the keys of the output's script come from (a
+    /// wallet writes them for its own change). A claim, not a proof: see
+    /// ``PSBT/ownedOutputScheme(_:keys:)``.
     public var bip32Derivations: [PSBTKeyDerivation] { keyDerivations(KeyType.bip32Derivation) }
+
+    public mutating func addBIP32Derivation(_ derivation: PSBTKeyDerivation) {
+        set(PSBTKeyValue(keyType: KeyType.bip32Derivation, keyData: derivation.publicKey, value: derivation.origin.serialized))
+    }
 
     /// PSBT_OUT_TAP_BIP32_DERIVATION records.
     public var tapBIP32Derivations: [PSBTTapKeyDerivation] { tapKeyDerivations(KeyType.tapBIP32Derivation) }
+
+    public mutating func addTapBIP32Derivation(_ derivation: PSBTTapKeyDerivation) {
+        set(PSBTKeyValue(keyType: KeyType.tapBIP32Derivation, keyData: derivation.xOnlyPublicKey, value: derivation.serializedValue))
+    }
 
     static func validate(_ entry: PSBTKeyValue) throws(PSBTError) {
         switch entry.keyType {

@@ -79,7 +79,8 @@ extension PSBT {
         }
         switch BitcoinScript.template(of: spent.scriptPubKey) {
         case .p2wpkh(let hash):
-            return try signECDSA(&input, index: index, keyHash: hash, method: .p2wpkh, amount: spent.value, key: key, allowed: allowed)
+            return try signECDSA(
+                &input, index: index, script: spent.scriptPubKey, keyHash: hash, method: .p2wpkh, amount: spent.value, key: key, allowed: allowed)
         case .p2sh(let scriptHash):
             guard let redeemScript = input.redeemScript else {
                 return .skipped("p2sh input without PSBT_IN_REDEEM_SCRIPT")
@@ -90,28 +91,33 @@ extension PSBT {
             guard case .p2wpkh(let hash) = BitcoinScript.template(of: redeemScript) else {
                 return .skipped("unsupported p2sh redeem script (only p2sh-p2wpkh is signed)")
             }
-            return try signECDSA(&input, index: index, keyHash: hash, method: .p2shP2wpkh, amount: spent.value, key: key, allowed: allowed)
+            return try signECDSA(
+                &input, index: index, script: spent.scriptPubKey, keyHash: hash, method: .p2shP2wpkh, amount: spent.value, key: key, allowed: allowed)
         case .p2tr(let outputKey):
-            return try signTaproot(&input, index: index, outputKey: outputKey, spentOutputs: spentOutputs, key: key, allowed: allowed, aux: aux)
+            return try signTaproot(
+                &input, index: index, script: spent.scriptPubKey, outputKey: outputKey, spentOutputs: spentOutputs, key: key, allowed: allowed, aux: aux)
         case .other:
             return .skipped("unsupported scriptPubKey (only p2wpkh, p2sh-p2wpkh and p2tr key path are signed)")
         }
     }
 
+    /// `script` is the spent scriptPubKey (`keyHash` the key hash it commits to, directly or
+    /// through the redeem script); the key is found by the same ownership rules as change
+    /// outputs (``PSBT/ownedOutputScheme(_:keys:)``).
     private func signECDSA(
-        _ input: inout PSBTInput, index: Int, keyHash: [UInt8], method: PSBTSigningReport.Method, amount: UInt64,
+        _ input: inout PSBTInput, index: Int, script: [UInt8], keyHash: [UInt8], method: PSBTSigningReport.Method, amount: UInt64,
         key: PSBTSigningKey, allowed: Set<SighashType>
     ) throws(PSBTError) -> InputOutcome {
+        let scheme: BitcoinScheme = method == .p2wpkh ? .p2wpkh : .p2shP2wpkh
         var privateKey: Secp256k1.PrivateKey?
         if let single = key.singleKey {
-            if Hash160.hash(single.publicKey.compressed) == keyHash { privateKey = single }
-        } else {
-            for derivation in input.bip32Derivations where Hash160.hash(derivation.publicKey) == keyHash {
-                if let derived = key.privateKey(for: derivation.origin), derived.publicKey.compressed == derivation.publicKey {
-                    privateKey = derived
-                    break
-                }
+            if PSBTOwnership.scheme(ofSingleKey: single.publicKey, paying: script, merkleRoot: nil, declaredInternalKey: nil) == scheme {
+                privateKey = single
             }
+        } else if let proven = PSBTOwnership.provenKey(
+            paying: script, merkleRoot: nil, declaredInternalKey: nil, records: input.bip32Derivations, tapRecords: [],
+            derive: key.privateKey(for:), publicKey: \.publicKey), proven.scheme == scheme {
+            privateKey = proven.key
         }
         guard let privateKey else { return .skipped("no key matches this input") }
         let sighashType = input.sighashType ?? .all
@@ -135,25 +141,19 @@ extension PSBT {
     }
 
     private func signTaproot(
-        _ input: inout PSBTInput, index: Int, outputKey: [UInt8], spentOutputs: [BitcoinTransaction.Output?],
+        _ input: inout PSBTInput, index: Int, script: [UInt8], outputKey: [UInt8], spentOutputs: [BitcoinTransaction.Output?],
         key: PSBTSigningKey, allowed: Set<SighashType>, aux: [UInt8]?
     ) throws(PSBTError) -> InputOutcome {
         let merkleRoot = input.tapMerkleRoot
-        func matches(_ candidate: Secp256k1.PrivateKey) -> Bool {
-            let internalKey = candidate.publicKey
-            if let declared = input.tapInternalKey, declared != internalKey.xOnly { return false }
-            return (try? internalKey.taprootOutputKey(merkleRoot: merkleRoot)) == outputKey
-        }
         var privateKey: Secp256k1.PrivateKey?
         if let single = key.singleKey {
-            if matches(single) { privateKey = single }
-        } else {
-            for derivation in input.tapBIP32Derivations where derivation.leafHashes.isEmpty {
-                if let derived = key.privateKey(for: derivation.origin), derived.publicKey.xOnly == derivation.xOnlyPublicKey, matches(derived) {
-                    privateKey = derived
-                    break
-                }
+            if PSBTOwnership.scheme(ofSingleKey: single.publicKey, paying: script, merkleRoot: merkleRoot, declaredInternalKey: input.tapInternalKey) == .p2tr {
+                privateKey = single
             }
+        } else {
+            privateKey = PSBTOwnership.provenKey(
+                paying: script, merkleRoot: merkleRoot, declaredInternalKey: input.tapInternalKey, records: [],
+                tapRecords: input.tapBIP32Derivations, derive: key.privateKey(for:), publicKey: \.publicKey)?.key
         }
         guard let privateKey else { return .skipped("no key matches this input") }
         let sighashType = input.sighashType ?? .default

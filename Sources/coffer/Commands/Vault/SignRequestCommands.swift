@@ -72,7 +72,7 @@ enum SigningOutput {
             object["approvals_required"] = record.decision.approvalsRequired
             object["approvals_received"] = record.decision.approvalsReceived
         }
-        if let result = record.result { object["result"] = result }
+        if let result = record.result { object["result"] = Dictionary(uniqueKeysWithValues: result.fields.map { ($0.key, $0.value) }) }
         try JSONLine.print(object)
     }
 }
