@@ -153,9 +153,12 @@ let package = Package(
             dependencies: [
                 "CofferBase",
                 "CofferCore",
+                "CofferStorage",
                 "Ledger",
                 "Tenancy",
+                "Vault",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -168,13 +171,21 @@ let package = Package(
         .executableTarget(
             name: "coffer",
             dependencies: [
+                "CofferBase",
                 "WalletCore",
                 "Vault",
                 "Ledger",
+                "Tenancy",
+                "Wallets",
                 "CofferStorage",
+                "CofferCore",
                 "CofferServer",
                 "CSecp256k1",  // the bare-library floor of `coffer bench`
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CofferBase
 import Foundation
 
 /// `coffer`: the operator CLI and, later, the HTTP service of the Coffer wallet platform.
@@ -9,7 +10,8 @@ struct Coffer: AsyncParsableCommand {
         abstract: "Self-hosted wallet and payments platform: HD wallets, deposit addresses, vault, ledger.",
         discussion: """
             Secrets (mnemonics, passphrases) are read from standard input or files, never from arguments.
-            Exit status: 0 success, 1 rejected input or failed check, 2 usage error.
+            Exit status: 0 success, 1 rejected input or failed check, 2 usage error, 75 temporarily unavailable
+            (retry later), 70 Coffer's own failure. Errors are one line: "coffer: error: MESSAGE [CODE]".
             """,
         version: "0.1.0",
         subcommands: [
@@ -47,6 +49,10 @@ struct Coffer: AsyncParsableCommand {
             Terminal.fail(error.message, hint: nil, status: 2)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
+        } catch let error as any CofferError {
+            // The one mapping of Coffer's errors at this door: the category decides the exit
+            // status (ErrorCategory.exitStatus), and the line carries the stable code.
+            Terminal.fail("\(error.description) [\(error.code)]", hint: nil, status: error.category.exitStatus)
         } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
             // Help for a command group, and validation errors raised while running.
             if exitCode(for: error) == .success { exit(withError: error) }

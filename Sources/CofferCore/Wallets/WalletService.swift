@@ -53,7 +53,6 @@ public struct WalletService: Sendable {
     /// The caller's wallets: a tenant's in the order it created them; the operator's every vault wallet.
     public func wallets(page: PageRequest, by caller: Caller) async throws -> Page<WalletView> {
         try caller.require(.read)
-        _ = try vault.unlocked(for: caller)
         guard let tenant = caller.tenant else {
             return Page(items: try await vault.vault.wallets().map { Self.view($0, name: $0.name) }, nextCursor: nil)
         }
@@ -68,7 +67,6 @@ public struct WalletService: Sendable {
 
     public func wallet(_ reference: String, by caller: Caller) async throws -> WalletView {
         try caller.require(.read)
-        _ = try vault.unlocked(for: caller)
         let (name, info) = try await find(reference, by: caller)
         return Self.view(info, name: name)
     }
@@ -144,7 +142,6 @@ public struct WalletService: Sendable {
     public func addresses(_ query: AddressListQuery, page: PageRequest, by caller: Caller) async throws -> Page<AddressView> {
         try caller.require(.read)
         let tenant = try caller.requireTenant("a deposit address")
-        _ = try vault.unlocked(for: caller)
         var names: [String: String] = [:]
         var walletID: String?
         if let reference = query.wallet {
@@ -172,7 +169,6 @@ public struct WalletService: Sendable {
     public func address(_ address: String, by caller: Caller) async throws -> AddressView {
         try caller.require(.read)
         let tenant = try caller.requireTenant("a deposit address")
-        _ = try vault.unlocked(for: caller)
         guard address.count <= 128, let row = try await directory.address(tenantID: tenant.tenantID, address),
               let wallet = try await directory.wallet(tenantID: tenant.tenantID, reference: row.walletID) else {
             throw ServiceError.notFound("no address \"\(address.prefix(128))\" among your wallets' addresses")

@@ -6,7 +6,7 @@ import Vault
 import WalletCore
 
 extension BenchCommand {
-    struct VaultBench: ParsableCommand {
+    struct VaultBench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "vault",
             abstract: "Signatures per second through the vault's signer vs the bare libraries; Argon2id unlock; policy evaluation.")
@@ -14,21 +14,21 @@ extension BenchCommand {
         @Option(help: "Signatures per measurement.") var count: Int = 20_000
         @Option(help: "Repetitions per measurement; the median is reported.") var runs: Int = 5
 
-        func run() throws {
+        func run() async throws {
             guard count > 0, runs > 0 else { throw UsageError("--count and --runs must be positive") }
             let report = BenchReport(runs: runs)
             report.line("coffer bench vault: \(count) operations per run, median of \(runs) runs, 1 core")
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-bench-\(getpid())")
             defer { try? FileManager.default.removeItem(at: directory) }
             let database = try CofferDatabaseFactory.open(directory.path)
-            let vault = Vault(store: SQLiteVaultStore(database: database), actor: "bench")
+            let vault = Vault(store: VaultStore(database: database), actor: "bench")
             let passphrase = SecretBytes(Array("benchmark passphrase".utf8))
-            try vault.initialize(passphrase: passphrase, parameters: .default)
-            let unlocked = try vault.unlock(passphrase: passphrase)
-            _ = try unlocked.addWallet(name: "k", secret: .privateKey(SecretBytes([UInt8](repeating: 7, count: 32)), curve: .secp256k1), origin: "bench")
-            _ = try unlocked.addWallet(name: "e", secret: .privateKey(SecretBytes([UInt8](repeating: 9, count: 32)), curve: .ed25519), origin: "bench")
-            let ecdsa = try unlocked.signer(for: "k", curve: .secp256k1, path: nil)
-            let ed25519 = try unlocked.signer(for: "e", curve: .ed25519, path: nil)
+            try await vault.initialize(passphrase: passphrase, parameters: .default)
+            let unlocked = try await vault.unlock(passphrase: passphrase)
+            _ = try await unlocked.addWallet(name: "k", secret: .privateKey(SecretBytes([UInt8](repeating: 7, count: 32)), curve: .secp256k1), origin: "bench")
+            _ = try await unlocked.addWallet(name: "e", secret: .privateKey(SecretBytes([UInt8](repeating: 9, count: 32)), curve: .ed25519), origin: "bench")
+            let ecdsa = try await unlocked.signer(for: "k", curve: .secp256k1, path: nil)
+            let ed25519 = try await unlocked.signer(for: "e", curve: .ed25519, path: nil)
             let digests = (0..<256).map { Array(SHA256.hash(data: [UInt8(truncatingIfNeeded: $0)])) }
 
             try report.compare(
@@ -52,9 +52,10 @@ extension BenchCommand {
                     for i in 0..<count { _ = try ed25519.signEd25519(digests[i & 255]) }
                     return Double(count) / seconds(since: started)
                 })
+            let meta = try await vault.store.meta()
             let unlockSeconds = try report.measure("Argon2id unlock (m=64 MiB, t=3, p=1)", unit: "ms") {
                 let started = DispatchTime.now()
-                _ = try vault.unlock(passphrase: passphrase)
+                _ = try Argon2id.deriveKey(passphrase: passphrase, salt: meta?.salt ?? [], parameters: meta?.parameters ?? .default)
                 return seconds(since: started) * 1000
             }
             _ = unlockSeconds
@@ -110,10 +111,11 @@ enum BareSigning {
     }
 }
 
+import CofferCore
 import CofferStorage
 
 enum CofferDatabaseFactory {
     static func open(_ path: String) throws -> CofferDatabase {
-        try CofferDatabase(directory: DataDirectory(explicit: path), migrations: CofferSchema.migrations)
+        try CofferDatabase(directory: DataDirectory(explicit: path), migrations: CofferStores.sqliteMigrations)
     }
 }

@@ -1,3 +1,4 @@
+import CofferCore
 import CofferStorage
 import Foundation
 import GRDB
@@ -44,7 +45,7 @@ struct SQLiteLedgerBenchBackend: LedgerBenchBackend {
     static let floorTable = "bench_floor_transfers"
 
     init(directory: String) throws {
-        database = try CofferDatabase(directory: DataDirectory(explicit: directory), migrations: CofferSchema.migrations)
+        database = try CofferDatabase(directory: DataDirectory(explicit: directory), migrations: CofferStores.sqliteMigrations)
     }
 
     func makeStore(asset: Asset, accounts: [Account]) async throws -> any LedgerStore {

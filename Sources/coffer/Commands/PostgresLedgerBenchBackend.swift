@@ -1,4 +1,4 @@
-import CofferPostgres
+import CofferStorage
 import Foundation
 import Ledger
 import PostgresNIO
@@ -12,9 +12,13 @@ final class PostgresLedgerBenchBackend: LedgerBenchBackend {
     let server: PostgresPool
     let scratch: String
     let database: PostgresPool
+    /// The pools run for the benchmark's length (a one-shot command has no service group).
+    private let runners: [Task<Void, Never>]
 
     init(serverURL: String) async throws {
-        server = try await PostgresPool(url: serverURL, migrations: [], maximumConnections: 1)
+        server = try PostgresPool(url: serverURL, maximumConnections: 1)
+        try await server.prepare(migrations: [])
+        let serverRunner = Task { [server] in _ = try? await server.run() }
         scratch = "coffer_bench_\(getpid())"
         _ = try await server.rows(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(scratch)"), "dropping an old bench database")
         _ = try await server.rows(PostgresQuery(unsafeSQL: "CREATE DATABASE \(scratch)"), "creating the bench database")
@@ -22,7 +26,9 @@ final class PostgresLedgerBenchBackend: LedgerBenchBackend {
         var url = "postgres://\(location.user)"
         if let password = location.password { url += ":" + (password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password) }
         url += "@\(location.host):\(location.port)/\(scratch)"
-        database = try await PostgresPool(url: url, migrations: PostgresLedgerMigrations.all, maximumConnections: 8)
+        database = try PostgresPool(url: url, maximumConnections: 8)
+        try await database.prepare(migrations: PostgresLedgerMigrations.all)
+        runners = [serverRunner, Task { [database] in _ = try? await database.run() }]
         name = "PostgreSQL \(location.host):\(location.port) (synchronous_commit as configured on the server)"
     }
 
@@ -69,8 +75,8 @@ final class PostgresLedgerBenchBackend: LedgerBenchBackend {
 
     /// Drops the scratch database.
     func remove() async {
-        database.close()
+        runners[1].cancel()
         _ = try? await server.rows(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)"), "dropping the bench database")
-        server.close()
+        runners[0].cancel()
     }
 }

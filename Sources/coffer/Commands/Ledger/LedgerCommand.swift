@@ -1,33 +1,53 @@
 import ArgumentParser
+import CofferBase
+import CofferCore
 import Foundation
 import Ledger
-import WalletCore
 
-/// `coffer ledger`: the double-entry ledger on the embedded SQLite database.
+/// `coffer ledger`: the double-entry ledger, through `LedgerService` like the HTTP API.
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
         abstract: "Double-entry, multi-asset, append-only ledger: assets, accounts, transfers, reversals, balances, history, queries, verification.",
-        subcommands: [AssetCommand.self, AccountCommand.self, Transfer.self, Reverse.self, Balance.self, History.self, Transfers.self, Totals.self, Verify.self]
+        discussion: "With --tenant, ids and asset codes are that tenant's own, exactly as over the HTTP API; without it, the stored ones.",
+        subcommands: [AssetCommand.self, AccountCommand.self, Transfer.self, Reverse.self, Balance.self, Account.self, History.self,
+                      Transfers.self, Show.self, Totals.self, Verify.self]
     )
 
+    /// The ledger service over the chosen database, for `caller`.
+    struct Context: ParsableArguments {
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var tenant: TenantOption
+
+        func run<T: Sendable>(_ body: (LedgerService, Caller) async throws -> T) async throws -> T {
+            let caller = try tenant.caller()
+            return try await store.withStores { stores in try await body(LedgerService(store: stores.ledger), caller) }
+        }
+    }
+
     struct AssetCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "asset", abstract: "Ledger assets.", subcommands: [Create.self])
+        static let configuration = CommandConfiguration(commandName: "asset", abstract: "Ledger assets.", subcommands: [Create.self, Show.self])
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create an asset (idempotent for identical attributes).")
-            @OptionGroup var storage: LedgerStorageOptions
+            @OptionGroup var context: Context
             @Option(help: "Asset code, 1-32 characters from A-Za-z0-9._-, e.g. USDT.") var code: String
             @Option(help: "Decimal places for display, 0-30 (amounts are always whole smallest units).") var decimals: UInt8
             @Option(help: "Chain the asset lives on (informational).") var chain: String?
             @Option(help: "Token contract (informational).") var contract: String?
 
             func run() async throws {
-                let asset = try Asset(code: code, decimals: decimals, chain: chain, contract: contract)
-                let created = try await storage.store().createAsset(asset)
-                try LedgerJSON.print([("code", .text(asset.code)), ("decimals", .number(Int(asset.decimals))),
-                                      ("result", .text(created ? "created" : "exists"))])
+                let request = CreateAssetRequest(code: code, decimals: decimals, chain: chain, contract: contract)
+                try Output.print(try await context.run { try await $0.createAsset(request, by: $1) })
             }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show an asset.")
+            @OptionGroup var context: Context
+            @Argument(help: "Asset code.") var code: String
+
+            func run() async throws { try Output.print(try await context.run { try await $0.asset(code, by: $1) }) }
         }
     }
 
@@ -36,33 +56,19 @@ struct LedgerCommand: ParsableCommand {
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create an account with zero balances (idempotent for identical attributes).")
-            @OptionGroup var storage: LedgerStorageOptions
+            @OptionGroup var context: Context
             @Option(help: "Account id, 1-64 characters from A-Za-z0-9._:-.") var id: String
             @Option(help: "Asset code (created with `coffer ledger asset create`).") var asset: String
             @Option(help: "debits-must-not-exceed-credits or credits-must-not-exceed-debits (comma-separated to combine).") var flags: String?
-            @Option(help: "Owner or tenant, free text.") var owner: String = ""
-            @Option(help: "Kind code of the account, 0-65535.") var code: UInt16 = 0
+            @Option(help: "Owner or tenant, free text.") var owner: String?
+            @Option(help: "Kind code of the account, 0-65535.") var code: UInt16?
+            @Option(help: "Free text kept with the account.") var metadata: String?
 
             func run() async throws {
-                let accountID = try LedgerID(validating: id, field: "--id")
-                try Asset.validate(code: asset)
-                var accountFlags: AccountFlags = []
-                for name in (flags ?? "").split(separator: ",", omittingEmptySubsequences: true) {
-                    guard let flag = AccountFlags.names.first(where: { $0.name == name.trimmingCharacters(in: .whitespaces) }) else {
-                        throw UsageError("unknown account flag \"\(name.prefix(40))\"; use \(AccountFlags.names.map(\.name).joined(separator: ", "))")
-                    }
-                    accountFlags.insert(flag.flag)
-                }
-                let result = try await storage.store().createAccount(
-                    Account(id: accountID, asset: asset, owner: owner, code: code, flags: accountFlags))
-                guard result.isSuccess else {
-                    switch result {
-                    case .assetNotFound: throw CLIError("account \(id): asset \(asset) does not exist; create it with `coffer ledger asset create`")
-                    case .flagsAreMutuallyExclusive: throw CLIError("account \(id): debits-must-not-exceed-credits and credits-must-not-exceed-debits exclude each other")
-                    default: throw CLIError("account \(id) already exists with a different \(result.rawValue.dropFirst("exists_with_different_".count)); accounts never change")
-                    }
-                }
-                try LedgerJSON.print([("id", .text(id)), ("asset", .text(asset)), ("result", .text(result.rawValue))])
+                let request = CreateAccountRequest(
+                    id: id, asset: asset, flags: flags.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
+                    owner: owner, code: code, metadata: metadata)
+                try Output.print(try await context.run { try await $0.createAccount(request, by: $1) })
             }
         }
     }
@@ -74,59 +80,48 @@ struct LedgerCommand: ParsableCommand {
                 One transfer per line: {"id":"t1","debit":"a","credit":"b","amount":"1500000","asset":"USDT",
                 "flags":["pending"],"pending_id":"t0","timeout":30,"reference":"order-77"}; flags, pending_id, timeout,
                 reference, code and metadata are optional. Every line is checked before anything is written: a malformed
-                line writes nothing and exits 1. Rejected transfers are reported on their line and exit 0.
+                line writes nothing and exits 1. Rejected transfers are reported on their line and exit 0, as
+                POST /v1/transfers/batch reports them.
                 """)
-        @OptionGroup var storage: LedgerStorageOptions
+        @OptionGroup var context: Context
 
         func run() async throws {
-            let input = FileHandle.standardInput.readDataToEndOfFile()
-            let transfers = try TransferLines.parse(input)
-            let store = try await storage.store()
-            for batch in TransferLines.batches(transfers) {
-                let results = try await store.submit(batch)
-                for (transfer, result) in zip(batch, results) {
-                    var fields: [(String, LedgerJSON.Value)] = [("id", .text(transfer.id.value)), ("result", .text(result.rawValue))]
-                    if !result.isSuccess { fields.append(("message", .text(result.message))) }
-                    try LedgerJSON.print(fields)
+            let transfers = try TransferLines.parse(FileHandle.standardInput.readDataToEndOfFile())
+            try await context.run { ledger, caller in
+                for batch in TransferLines.batches(transfers) {
+                    for outcome in try await ledger.submit(batch, by: caller) { try Output.print(outcome) }
                 }
             }
         }
     }
 
+    struct Account: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show-account", abstract: "An account with its balances now.")
+        @OptionGroup var context: Context
+        @Argument(help: "Account id.") var id: String
+
+        func run() async throws { try Output.print(try await context.run { try await $0.account(id, by: $1) }) }
+    }
+
     struct Balance: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An account's balances now or at a past time.")
-        @OptionGroup var storage: LedgerStorageOptions
+        @OptionGroup var context: Context
         @Argument(help: "Account id.") var id: String
         @Option(help: "RFC 3339 time, e.g. 2026-11-22T10:30:00Z: the balances after the last transfer at or before it.") var at: String?
 
-        func run() async throws {
-            let accountID = try LedgerID(validating: id, field: "account id")
-            let time = try at.map { text throws(LedgerError) in try LedgerTime.parseRFC3339(text) } ?? UInt64.max
-            let store = try await storage.store()
-            guard let account = try await store.account(accountID), let balances = try await store.balances(of: accountID, at: time) else {
-                throw CLIError("no ledger account \"\(id)\"; create it with `coffer ledger account create`")
-            }
-            try LedgerJSON.print([
-                ("id", .text(id)), ("asset", .text(account.asset)),
-                ("debits_posted", .text(String(balances.debitsPosted))), ("credits_posted", .text(String(balances.creditsPosted))),
-                ("debits_pending", .text(String(balances.debitsPending))), ("credits_pending", .text(String(balances.creditsPending))),
-            ])
-        }
+        func run() async throws { try Output.print(try await context.run { try await $0.balances(of: id, at: at, by: $1) }) }
     }
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the batch hash chain and every balance; exit 1 naming the first discrepancy.")
-        @OptionGroup var storage: LedgerStorageOptions
+        @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            switch try await storage.store().verify() {
-            case .intact(let batches, let transfers, let head):
-                try LedgerJSON.print([("intact", .bool(true)), ("batches", .number(batches)), ("transfers", .number(transfers)),
-                                      ("head_hash", .text(Hex.encode(head)))])
-            case .broken(let reason):
-                throw CLIError("ledger verification failed: \(reason)")
-            }
+            let caller = try Caller.commandLine()
+            let result = try await store.withStores { try await LedgerService(store: $0.ledger).verify(by: caller) }
+            guard result.intact else { throw ServiceError(.rejected, "ledger-broken", "ledger verification failed: \(result.reason ?? "unknown")") }
+            try Output.print(result)
         }
     }
 }

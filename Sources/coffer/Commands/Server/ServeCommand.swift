@@ -1,23 +1,28 @@
 import ArgumentParser
-import CofferPostgres
+import CofferCore
 import CofferServer
+import CofferStorage
 import Foundation
 import Logging
+import ServiceLifecycle
+import UnixSignals
+import Vault
 
-/// `coffer serve`: the HTTP API.
+/// `coffer serve`: the HTTP API and the background services, one service group.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the HTTP API (default http://127.0.0.1:8080) on the embedded database or PostgreSQL.",
         discussion: """
             Settings come from flags, then COFFER_<NAME> environment variables (COFFER_PORT, COFFER_DATABASE, ...),
-            then the JSON file given with --config, then defaults. SIGTERM or SIGINT stops accepting connections and
-            lets in-flight requests finish. Create the first tenant and key with `coffer tenant create` and
-            `coffer apikey create`, on the same data directory or database, while the server runs or not.
-            With --vault-passphrase-file the vault is unlocked at start (and created with that passphrase if the
-            data directory has none yet); without it the vault stays locked and the wallet, address, signing,
-            policy and audit routes answer 503. The vault always lives in the data directory's embedded
-            database, also when --database puts the ledger on PostgreSQL.
+            then the JSON file given with --config, then defaults. Everything long-running is a service of one group,
+            started in order (the PostgreSQL pool, then the background services, then the HTTP server); SIGTERM or
+            SIGINT stops them in reverse: the server stops accepting connections and lets in-flight requests finish
+            first. Create the first tenant and key with `coffer tenant create` and `coffer apikey create`, on the same
+            data directory or database, while the server runs or not. With --vault-passphrase-file the vault is
+            unlocked at start (and created with that passphrase if the database has none yet); without it the vault
+            stays locked and the wallet, address, signing, policy and audit routes answer 503. Everything, the vault
+            included, lives in the one database: the data directory's, or PostgreSQL's with --database.
             """)
 
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
@@ -40,8 +45,6 @@ struct ServeCommand: AsyncParsableCommand {
                              ("vault_passphrase_file", vaultPassphraseFile)] {
             if let value { try settings.set(key, value, source: "--\(key.replacingOccurrences(of: "_", with: "-"))") }
         }
-        let stores = try await ServiceStorage.open(dataDir: settings.databaseURL == nil ? settings.dataDirectory : nil, database: settings.databaseURL)
-        let vault = try ServiceStorage.openVault(stores: stores, dataDir: settings.dataDirectory, passphraseFile: settings.vaultPassphraseFile)
         CofferServer.bootstrapMetrics()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -49,20 +52,48 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "coffer.server")
-        let storeName = settings.databaseURL.map { (try? PostgresLocation(url: $0)).map { "PostgreSQL \($0)" } ?? "PostgreSQL" } ?? "the embedded database"
+        var first: [(name: String, service: any Service)] = []
+        let stores: CofferStores
+        let storeName: String
+        if let url = settings.databaseURL {
+            guard settings.dataDirectory == nil else { throw UsageError("--data-dir and --database exclude each other") }
+            let pool = try PostgresPool(url: url, maximumConnections: 16)
+            try await pool.prepare(migrations: CofferStores.postgresMigrations)
+            first.append(("postgres", pool))
+            stores = CofferStores(postgres: pool)
+            storeName = "PostgreSQL \(pool.location)"
+        } else {
+            let database = try CofferDatabase(directory: DataDirectory(explicit: settings.dataDirectory), migrations: CofferStores.sqliteMigrations)
+            stores = CofferStores(embedded: database)
+            storeName = "the embedded database \(database.path)"
+        }
         let chosen = settings
-        try await CofferServer.run(
-            settings: chosen,
-            services: CofferServices(ledger: stores.ledger, tenancy: stores.tenancy, vault: vault, readiness: stores.readiness + [vault.readiness]),
-            logger: logger
-        ) { port in
+        let application = ServerApplication(
+            settings: settings, stores: stores, vaultParameters: KDFOptions.testParameters ?? .default,
+            readiness: [stores.readiness(name: storeName)], logger: logger,
+            background: { services, logger in Self.background(services, logger) }
+        ) { port, services in
             let storage = chosen.databaseURL.map { _ in "--database \"$COFFER_DATABASE_URL\"" } ?? (chosen.dataDirectory.map { "--data-dir \($0)" } ?? "")
             let lines = [
                 "coffer: listening on http://\(chosen.host):\(port) (\(storeName)); API under /v1, docs at /openapi.json",
-                vault.isUnlocked ? "coffer: the vault is unlocked" : "coffer: the vault is locked (no --vault-passphrase-file); vault routes answer 503",
+                services.vault.isUnlocked ? "coffer: the vault is unlocked" : "coffer: the vault is locked (no --vault-passphrase-file); vault routes answer 503",
                 "coffer: first admin key: coffer tenant create --name NAME \(storage)   then   coffer apikey create --tenant ID --scopes read,write,sign,approve,admin \(storage)",
             ]
             for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: (first + [("application", application)]).map { part in
+                ServiceGroupConfiguration.ServiceConfiguration(service: LoggedService(name: part.name, service: part.service, logger: logger))
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+
+    /// The background services, in the order they start (and the reverse of their stopping).
+    static func background(_ services: CofferServices, _ logger: Logger) -> [(name: String, service: any Service)] {
+        [
+            ("idempotency-purge", IdempotencyPurgeService(store: services.tenancy.store, logger: logger)),
+        ]
     }
 }

@@ -1,31 +1,42 @@
 import ArgumentParser
-import CofferServer
+import CofferCore
 import Foundation
 
 /// `coffer tenant`: the customers of the HTTP API. Works on the same data directory or database
 /// as a running server.
 struct TenantCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tenant", abstract: "Tenants of the HTTP API.", subcommands: [Create.self, List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "tenant", abstract: "Tenants of the HTTP API.", subcommands: [Create.self, List.self, Show.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a tenant; prints {\"id\":\"...\"}.")
-        @OptionGroup var storage: ServiceStorageOptions
+        static let configuration = CommandConfiguration(abstract: "Create a tenant; prints {\"id\":\"...\",...}.")
+        @OptionGroup var store: StoreOptions
         @Option(help: "A name for people, 1-100 printable characters.") var name: String
 
         func run() async throws {
-            let tenant = try await storage.open().tenancy.createTenant(name: name)
-            try Terminal.print(JSONValue.object([("id", .string(tenant.id)), ("name", .string(tenant.name))]).text)
+            let caller = try Caller.commandLine()
+            try Output.print(try await store.withStores { try await TenancyService(store: $0.tenancy).createTenant(name: name, by: caller) })
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tenants, one JSON object per line.")
-        @OptionGroup var storage: ServiceStorageOptions
+        @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            for tenant in try await storage.open().tenancy.tenants() {
-                try Terminal.print(JSONValue.object([("id", .string(tenant.id)), ("name", .string(tenant.name))]).text)
-            }
+            let caller = try Caller.commandLine()
+            for tenant in try await store.withStores({ try await TenancyService(store: $0.tenancy).tenants(by: caller) }) { try Output.print(tenant) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one tenant (as GET /v1/tenant shows it to the tenant).")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Tenant id.") var tenant: String
+
+        func run() async throws {
+            let caller = try Caller.commandLine(tenantID: tenant)
+            try Output.print(try await store.withStores { try await TenancyService(store: $0.tenancy).tenant(by: caller) })
         }
     }
 }
@@ -35,55 +46,44 @@ struct APIKeyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "apikey", abstract: "API keys of a tenant.", subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a key and print it alone on one line (it is never shown again).")
-        @OptionGroup var storage: ServiceStorageOptions
+        static let configuration = CommandConfiguration(
+            abstract: "Create a key and print it alone on one line (it is never shown again).",
+            discussion: "With --json, print {\"id\",\"key\",\"scopes\"} as POST /v1/keys does.")
+        @OptionGroup var store: StoreOptions
         @Option(help: "Tenant id (from `coffer tenant create`).") var tenant: String
         @Option(help: "Comma-separated scopes: read, write, sign, approve, admin.") var scopes: String
-        @Option(help: "A label for people.") var label: String = ""
+        @Option(help: "A label for people.") var label: String?
         @Option(help: "Expiry, RFC 3339, e.g. 2027-01-01T00:00:00Z.") var expires: String?
+        @Flag(help: "Print the whole answer as JSON instead of the key alone.") var json = false
 
         func run() async throws {
-            let scopeSet = try APIScope.parse(scopes)
-            let expiry = try expires.map { text throws in
-                guard let date = ISO8601DateFormatter().date(from: text), date > Date() else {
-                    throw UsageError("--expires must be a future RFC 3339 time like 2027-01-01T00:00:00Z")
-                }
-                return date
-            }
-            let key = try await storage.open().tenancy.createKey(tenantID: tenant, scopes: scopeSet, label: label, expiresAt: expiry)
-            try Terminal.print(key.text)
+            let caller = try Caller.commandLine(tenantID: tenant)
+            let request = CreateKeyRequest(scopes: scopes.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }, label: label, expiresAt: expires)
+            let key = try await store.withStores { try await TenancyService(store: $0.tenancy).createKey(request, by: caller) }
+            if json { try Output.print(key) } else { try Terminal.print(key.key) }
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a tenant's keys (ids, scopes, dates; never the keys).")
-        @OptionGroup var storage: ServiceStorageOptions
+        @OptionGroup var store: StoreOptions
         @Option(help: "Tenant id.") var tenant: String
 
         func run() async throws {
-            let formatter = ISO8601DateFormatter()
-            for record in try await storage.open().tenancy.keys(tenantID: tenant) {
-                try Terminal.print(JSONValue.object([
-                    ("id", .string(record.id)), ("scopes", .string(record.scopeText)), ("label", .string(record.label)),
-                    ("created_at", .string(formatter.string(from: record.createdAt))),
-                    ("expires_at", record.expiresAt.map { .string(formatter.string(from: $0)) } ?? .null),
-                    ("revoked_at", record.revokedAt.map { .string(formatter.string(from: $0)) } ?? .null),
-                ]).text)
-            }
+            let caller = try Caller.commandLine(tenantID: tenant)
+            try Output.print(page: try await store.withStores { try await TenancyService(store: $0.tenancy).keys(by: caller) })
         }
     }
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key; requests with it fail within a second.")
-        @OptionGroup var storage: ServiceStorageOptions
+        @OptionGroup var store: StoreOptions
         @Option(help: "Tenant id.") var tenant: String
         @Option(help: "Key id (the part after cfr_).") var id: String
 
         func run() async throws {
-            guard try await storage.open().tenancy.revokeKey(id, tenantID: tenant) else {
-                throw CLIError("tenant \(tenant) has no API key \(id)")
-            }
-            try Terminal.print(JSONValue.object([("id", .string(id)), ("revoked", .bool(true))]).text)
+            let caller = try Caller.commandLine(tenantID: tenant)
+            try Output.print(try await store.withStores { try await TenancyService(store: $0.tenancy).revokeKey(id, by: caller) })
         }
     }
 }

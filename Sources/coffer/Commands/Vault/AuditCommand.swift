@@ -1,7 +1,7 @@
 import ArgumentParser
+import CofferBase
+import CofferCore
 import Foundation
-import Vault
-import WalletCore
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,41 +10,34 @@ struct AuditCommand: ParsableCommand {
         subcommands: [Verify.self, Export.self]
     )
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the hash chain; exit 1 naming the first record altered, removed or reordered.")
-        @Option(help: "Data directory (default: $COFFER_DATA_DIR).") var dataDir: String?
+        @OptionGroup var options: ServiceOptions
 
-        func run() throws {
-            let records = try VaultOptions(dataDir: dataDir).vault().auditRecords()
-            switch AuditChain.verify(records) {
-            case .intact(let count, let head):
-                try JSONLine.print(["intact": true, "records": count, "head_hash": Hex.encode(head)])
-            case .broken(let seq, let reason):
-                throw CLIError("audit log broken at record \(seq): \(reason)")
+        func run() async throws {
+            let result = try await options.run { try await $0.audit.verify(by: $1) }
+            guard result.intact else {
+                throw ServiceError(.rejected, "audit-broken", "audit log broken at record \(result.brokenAt ?? 0): \(result.reason ?? "")")
             }
+            try Output.print(result)
         }
     }
 
-    struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write every audit record as JSON Lines, in order.")
-        @Option(help: "Data directory (default: $COFFER_DATA_DIR).") var dataDir: String?
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the audit records (the tenant's, with --tenant) as JSON Lines, in order.")
+        @OptionGroup var options: ServiceOptions
 
-        func run() throws {
-            for record in try VaultOptions(dataDir: dataDir).vault().auditRecords() {
-                try JSONLine.print([
-                    "seq": record.seq, "time": record.recordedAt, "actor": record.actor, "action": record.action,
-                    "subject": record.subject, "request_hash": record.requestHash, "outcome": record.outcome,
-                    "detail": record.detail, "prev_hash": Hex.encode(record.previousHash), "hash": Hex.encode(record.hash),
-                ])
+        func run() async throws {
+            try await options.run { services, caller in
+                var page = PageRequest(limit: AuditService.maximumPage)
+                while true {
+                    let records = try await services.audit.records(page: page, by: caller)
+                    for record in records.items { try Output.print(record) }
+                    guard let next = records.nextCursor else { return }
+                    page = PageRequest(limit: AuditService.maximumPage, after: next)
+                }
             }
         }
-    }
-}
-
-extension VaultOptions {
-    init(dataDir: String?) {
-        self.init()
-        self.dataDir = dataDir
     }
 }

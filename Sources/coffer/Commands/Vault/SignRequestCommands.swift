@@ -1,11 +1,12 @@
 import ArgumentParser
+import CofferCore
 import Crypto
 import Foundation
 import Vault
 import WalletCore
 
 /// `coffer sign request`: submit intent + payload to the policy; sign when allowed.
-struct SignRequestCommand: ParsableCommand {
+struct SignRequestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "request",
         abstract: "Submit a signing request (intent + payload) to the policy; signs it if allowed and the vault passphrase is given.",
@@ -14,71 +15,48 @@ struct SignRequestCommand: ParsableCommand {
             "payload":{"type":"ethereum-tx",...}}. Resubmitting the same id and content returns the stored state
             (and signs a request approved since); the same id with other content is refused.
             """)
-    @OptionGroup var vaultOptions: VaultOptions
+    @OptionGroup var options: ServiceOptions
     @Option(help: "Signing request JSON file.") var file: String
 
-    func run() throws {
-        let document = try SigningRequestDocument(json: try InputFile.bytes(at: file, what: "signing request"))
-        let context = try SigningContext(dataDir: vaultOptions.dataDir)
-        let unlocked = try vaultOptions.hasPassphrase ? vaultOptions.unlock() : nil
-        try SigningOutput.print(try context.service.submit(document, unlocked: unlocked))
+    func run() async throws {
+        let body = try InputFile.bytes(at: file, what: "signing request")
+        try Output.print(try await options.run { try await $0.signing.submit(body, by: $1).0 })
     }
 }
 
 /// `coffer sign approve`: an approver signs a request's hash with their own key (stdin).
-struct SignApproveCommand: ParsableCommand {
+struct SignApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve",
         abstract: "Approve a waiting request: the approver's ed25519 private key (hex) on stdin signs its hash.",
         discussion: "With the vault passphrase, a request that becomes approved is signed at once.")
-    @OptionGroup var vaultOptions: VaultOptions
+    @OptionGroup var options: ServiceOptions
     @Option(help: "Request id.") var request: String
     @Option(help: "Approver id.") var approver: String
 
-    func run() throws {
-        let context = try SigningContext(dataDir: vaultOptions.dataDir)
-        guard let record = try context.store.request(request) else { throw CLIError("no signing request \"\(request)\"") }
+    func run() async throws {
         var keyHex = try SecretInput.standardInputLine(what: "approver private key")
         defer { keyHex = "" }
         guard var keyBytes = try? Hex.decode(keyHex), keyBytes.count == 32,
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: keyBytes)
         else { throw CLIError("the approver private key on stdin must be 32 bytes of hex") }
         SecretBytes.wipe(&keyBytes)
-        let signature = try key.signature(for: ApprovalMessage.bytes(requestHash: try Hex.decode(record.requestHash)))
-        let unlocked = try vaultOptions.hasPassphrase ? vaultOptions.unlock() : nil
-        try SigningOutput.print(try context.service.approve(requestID: request, approverID: approver, signature: Array(signature), unlocked: unlocked))
+        try Output.print(try await options.run { services, caller in
+            // The approver signs the message the service shows for the request (its hash, domain-tagged).
+            let pending = try await services.signing.request(request, by: caller)
+            let signature = try key.signature(for: Array(pending.approvalMessage.utf8))
+            return try await services.signing.approve(request, ApprovalRequest(approverID: approver, signature: Hex.encode(signature)), by: caller)
+        })
     }
 }
 
 /// `coffer sign status`: where a request stands.
-struct SignStatusCommand: ParsableCommand {
+struct SignStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show a signing request's decision, approvals and result.")
-    @Option(help: "Data directory (default: $COFFER_DATA_DIR).") var dataDir: String?
+    @OptionGroup var options: ServiceOptions
     @Option(help: "Request id.") var request: String
 
-    func run() throws {
-        guard let record = try SigningContext(dataDir: dataDir).store.request(request) else { throw CLIError("no signing request \"\(request)\"") }
-        try SigningOutput.print(record)
-    }
-}
-
-enum SigningOutput {
-    static func print(_ record: SigningRequestRecord) throws {
-        var object: [String: Any] = [
-            "id": record.id, "hash": record.requestHash, "status": record.status.rawValue,
-            "outcome": record.decision.outcome.rawValue, "rule": record.decision.rule, "reason": record.decision.reason,
-        ]
-        if record.decision.approvalsRequired > 0 {
-            object["approvals_required"] = record.decision.approvalsRequired
-            object["approvals_received"] = record.decision.approvalsReceived
-        }
-        if let result = record.result { object["result"] = Dictionary(uniqueKeysWithValues: result.fields.map { ($0.key, $0.value) }) }
-        try JSONLine.print(object)
-    }
-}
-
-extension VaultOptions {
-    var hasPassphrase: Bool {
-        passphraseFile != nil || !(ProcessInfo.processInfo.environment["COFFER_VAULT_PASSPHRASE_FILE"] ?? "").isEmpty
+    func run() async throws {
+        try Output.print(try await options.run { try await $0.signing.request(request, by: $1) })
     }
 }

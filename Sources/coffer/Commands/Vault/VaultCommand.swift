@@ -1,5 +1,7 @@
 import ArgumentParser
+import CofferCore
 import Foundation
+import CofferBase
 import Vault
 import WalletCore
 
@@ -10,58 +12,66 @@ struct VaultCommand: ParsableCommand {
         subcommands: [Init.self, Unlock.self, Rotate.self, List.self]
     )
 
-    struct Init: ParsableCommand {
+    struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the vault, protected by the passphrase in --passphrase-file.")
-        @OptionGroup var vaultOptions: VaultOptions
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var passphrase: VaultPassphraseOption
         @OptionGroup var kdf: KDFOptions
 
-        func run() throws {
+        func run() async throws {
             let parameters = KDFOptions.testParameters ?? kdf.parameters(base: .default) ?? .default
-            try vaultOptions.vault().initialize(passphrase: try vaultOptions.passphrase(), parameters: parameters)
-            try JSONLine.print(["initialized": true, "argon2id": ["memory_bytes": parameters.memoryBytes, "iterations": parameters.iterations, "parallelism": parameters.parallelism]])
+            let secret = try passphrase.passphrase()
+            let caller = try Caller.commandLine()
+            try Output.print(try await store.withStores {
+                try await VaultAdministration(store: $0.vault).initialize(passphrase: secret, parameters: parameters, by: caller)
+            })
         }
     }
 
-    struct Unlock: ParsableCommand {
+    struct Unlock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the vault passphrase and that every wallet decrypts: exit 0, else 1 and why.")
-        @OptionGroup var vaultOptions: VaultOptions
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var passphrase: VaultPassphraseOption
 
-        func run() throws {
-            let unlocked = try vaultOptions.unlock()
-            try JSONLine.print(["unlocked": true, "wallets": try unlocked.verifyAll()])
+        func run() async throws {
+            let secret = try passphrase.passphrase()
+            let caller = try Caller.commandLine()
+            try Output.print(try await store.withStores { try await VaultAdministration(store: $0.vault).check(passphrase: secret, by: caller) })
         }
     }
 
-    struct Rotate: ParsableCommand {
+    struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change the vault passphrase (and optionally the Argon2id cost), atomically.",
             discussion: "Every data key is re-sealed under the new key in one transaction; secrets are never decrypted.")
-        @OptionGroup var vaultOptions: VaultOptions
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var passphrase: VaultPassphraseOption
         @Option(help: "File holding the new vault passphrase.") var newPassphraseFile: String
         @OptionGroup var kdf: KDFOptions
 
-        func run() throws {
-            let vault = try vaultOptions.vault()
+        func run() async throws {
             let pause = ProcessInfo.processInfo.environment["COFFER_TEST_ROTATION_PAUSE_MS"].flatMap(Int.init).map { Duration.milliseconds($0) }
-            let current = try vault.store.meta()?.parameters
-            try vault.rotate(
-                from: try vaultOptions.passphrase(),
-                to: try SecretInput.passphraseBytes(file: newPassphraseFile, what: "new passphrase file"),
-                parameters: KDFOptions.testParameters ?? kdf.parameters(base: current == nil ? nil : current),
-                pauseAfterEachWallet: pause)
-            try JSONLine.print(["rotated": true, "wallets": try vault.wallets().count])
+            let old = try passphrase.passphrase()
+            let new = try SecretInput.passphraseBytes(file: newPassphraseFile, what: "new passphrase file")
+            let caller = try Caller.commandLine()
+            try Output.print(try await store.withStores { stores in
+                let current = try await stores.vault.meta()?.parameters
+                return try await VaultAdministration(store: stores.vault).rotate(
+                    from: old, to: new, parameters: KDFOptions.testParameters ?? kdf.parameters(base: current), pauseAfterEachWallet: pause, by: caller)
+            })
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the vault's wallets (public facts only), one JSON object per line.")
-        @OptionGroup var vaultOptions: VaultOptions
+        @OptionGroup var options: ServiceOptions
 
-        func run() throws {
-            let vault = try vaultOptions.vault()
-            guard try vault.isInitialized() else { throw VaultError.notInitialized }
-            for wallet in try vault.wallets() { try JSONLine.print(JSONLine.walletObject(wallet)) }
+        func run() async throws {
+            try Output.print(page: try await options.run { services, caller in
+                guard try await services.stores.vault.meta() != nil else { throw VaultError.notInitialized }
+                return try await services.wallets.wallets(page: PageRequest(limit: 500), by: caller)
+            })
         }
     }
 }

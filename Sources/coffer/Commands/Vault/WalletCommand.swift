@@ -1,35 +1,40 @@
 import ArgumentParser
+import CofferBase
+import CofferCore
 import Foundation
 import Vault
 import WalletCore
 
+/// `coffer wallet`: vault wallets through `WalletService`, like POST /v1/wallets. Secrets come
+/// from stdin or files, never from arguments.
 struct WalletCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wallet",
-        abstract: "Create and import vault wallets.",
-        subcommands: [Create.self, Import.self, Backup.self]
+        abstract: "Create, import, list, show and back up vault wallets.",
+        subcommands: [Create.self, Import.self, List.self, Show.self, Backup.self]
     )
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a wallet with a new random 32-byte master secret (back it up with `coffer shamir` or an export).")
-        @OptionGroup var vaultOptions: VaultOptions
-        @Option(help: "Wallet name (unique).") var name: String
+            abstract: "Create an HD wallet from a BIP39 mnemonic made inside the vault and never shown (back it up with `coffer wallet backup`).")
+        @OptionGroup var options: ServiceOptions
+        @Option(help: "Wallet name (unique within the tenant, or the vault).") var name: String
+        @Option(help: "Words of the internal mnemonic: 12, 15, 18, 21 or 24.") var words: Int?
 
-        func run() throws {
-            let unlocked = try vaultOptions.unlock()
-            let info = try unlocked.addWallet(name: name, secret: .seed(Envelope.randomKey(length: 32)), origin: "random")
-            try JSONLine.print(JSONLine.walletObject(info))
+        func run() async throws {
+            var request = CreateWalletRequest(name: name, source: "generate")
+            request.wordCount = words
+            try Output.print(try await options.run { try await $0.wallets.create(request, by: $1) })
         }
     }
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a wallet: a BIP39 mnemonic, a private key, or a master secret, read from stdin.")
+            abstract: "Import a wallet: a BIP39 mnemonic, a private key, a master secret or SLIP-39 shares, read from stdin.")
         enum Source: String, ExpressibleByArgument, CaseIterable {
             case mnemonic, privateKey = "private-key", masterSecret = "master-secret", slip39
         }
-        @OptionGroup var vaultOptions: VaultOptions
+        @OptionGroup var options: ServiceOptions
         @Option(help: "Wallet name (unique).") var name: String
         @Option(help: "What stdin holds: mnemonic (BIP39, any of the 10 languages), private-key (hex), master-secret (hex, 16-64 bytes), slip39 (Shamir share mnemonics, one per line).")
         var from: Source
@@ -38,75 +43,79 @@ struct WalletCommand: ParsableCommand {
         @Option(help: "File holding the BIP39 passphrase of the mnemonic.") var bip39PassphraseFile: String?
         @Option(help: "File holding the SLIP-39 passphrase of the shares.") var slip39PassphraseFile: String?
 
-        func run() throws {
-            let secret: WalletSecret
-            let origin: String
-            switch from {
-            case .mnemonic:
-                if curve != nil { throw UsageError("--curve applies to --from private-key only") }
-                let passphrase = try SecretInput.passphrase(file: bip39PassphraseFile)
-                let mnemonic = try Mnemonic(phrase: try SecretInput.mnemonic(), language: language)
-                var seed = mnemonic.seed(passphrase: passphrase)
-                defer { SecretBytes.wipe(&seed) }
-                secret = .seed(SecretBytes(seed))
-                origin = "bip39"
-            case .privateKey:
-                guard let curveName = curve, let parsed = Curve(rawValue: curveName) else {
-                    throw UsageError("--from private-key needs --curve secp256k1 or --curve ed25519")
-                }
-                secret = .privateKey(try Self.readHexSecret(expectedLength: 32...32, what: "private key"), curve: parsed)
-                origin = "private-key"
-            case .masterSecret:
-                if curve != nil { throw UsageError("--curve applies to --from private-key only") }
-                secret = .seed(try Self.readHexSecret(expectedLength: 16...64, what: "master secret"))
-                origin = "master-secret"
-            case .slip39:
-                if curve != nil { throw UsageError("--curve applies to --from private-key only") }
-                let passphrase = try SecretInput.passphrase(file: slip39PassphraseFile)
-                let mnemonics = try SecretInput.lines(what: "SLIP-39 mnemonics", example: "coffer wallet import --from slip39 < shares.txt")
-                secret = .seed(try SLIP39.recover(mnemonics: mnemonics, passphrase: passphrase))
-                origin = "slip39"
-            }
+        func run() async throws {
+            if curve != nil && from != .privateKey { throw UsageError("--curve applies to --from private-key only") }
             if slip39PassphraseFile != nil && from != .slip39 { throw UsageError("--slip39-passphrase-file applies to --from slip39 only") }
             if bip39PassphraseFile != nil && from != .mnemonic { throw UsageError("--bip39-passphrase-file applies to --from mnemonic only") }
-            let info = try vaultOptions.unlock().addWallet(name: name, secret: secret, origin: origin)
-            try JSONLine.print(JSONLine.walletObject(info))
-        }
-
-        static func readHexSecret(expectedLength: ClosedRange<Int>, what: String) throws -> SecretBytes {
-            var text = try SecretInput.standardInputLine(what: what)
-            defer { text = "" }
-            var bytes: [UInt8]
-            do { bytes = try Hex.decode(text) } catch { throw CLIError("the \(what) on stdin is not hex (expected \(expectedLength.lowerBound * 2)\(expectedLength.count > 1 ? "-\(expectedLength.upperBound * 2)" : "") hex digits)") }
-            defer { SecretBytes.wipe(&bytes) }
-            guard expectedLength.contains(bytes.count) else {
-                throw CLIError("the \(what) must be \(expectedLength.count > 1 ? "\(expectedLength.lowerBound)-\(expectedLength.upperBound)" : "\(expectedLength.lowerBound)") bytes, got \(bytes.count)")
+            var request = CreateWalletRequest(name: name, source: from.rawValue)
+            switch from {
+            case .mnemonic:
+                request.mnemonic = try SecretInput.mnemonic()
+                request.language = language?.rawValue
+                if bip39PassphraseFile != nil { request.bip39Passphrase = try SecretInput.passphrase(file: bip39PassphraseFile) }
+            case .privateKey:
+                guard let curve else { throw UsageError("--from private-key needs --curve secp256k1 or --curve ed25519") }
+                request.curve = curve
+                request.privateKey = try SecretInput.standardInputLine(what: "private key")
+            case .masterSecret:
+                request.masterSecret = try SecretInput.standardInputLine(what: "master secret")
+            case .slip39:
+                request.shares = try SecretInput.lines(what: "SLIP-39 mnemonics", example: "coffer wallet import --from slip39 < shares.txt")
+                if slip39PassphraseFile != nil { request.slip39Passphrase = try SecretInput.passphrase(file: slip39PassphraseFile) }
             }
-            return SecretBytes(bytes)
+            let finished = request
+            try Output.print(try await options.run { try await $0.wallets.create(finished, by: $1) })
         }
     }
 
-    struct Backup: ParsableCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List wallets (public facts only), one JSON object per line.")
+        @OptionGroup var options: ServiceOptions
+        @Option(help: "Wallets per page, 1-500.") var limit: Int?
+        @Option(help: "The next_cursor printed by the previous page.") var cursor: String?
+
+        func run() async throws {
+            let page = try PageRequest(limit: limit, cursor: cursor, maximum: 500)
+            try Output.print(page: try await options.run { try await $0.wallets.wallets(page: page, by: $1) })
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one wallet (public facts only).")
+        @OptionGroup var options: ServiceOptions
+        @Argument(help: "Wallet id or name.") var wallet: String
+
+        func run() async throws { try Output.print(try await options.run { try await $0.wallets.wallet(wallet, by: $1) }) }
+    }
+
+    struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a SLIP-39 Shamir backup of an HD wallet's master secret (its BIP32 seed), one mnemonic per line.",
-            discussion: "Recover with `coffer wallet import --from slip39` (or any SLIP-39 tool). The backup is audited.")
-        @OptionGroup var vaultOptions: VaultOptions
+            abstract: "A SLIP-39 Shamir backup of an HD wallet's master secret, one mnemonic per line; audited.",
+            discussion: """
+                Recover with `coffer wallet import --from slip39` (or any SLIP-39 tool). With --json, the backup as
+                POST /v1/wallets/{id}/backup answers it. An Ethereum V3 keystore of a key: `coffer keystore export`.
+                """)
+        @OptionGroup var options: ServiceOptions
         @Option(help: "Wallet id or name (an HD wallet).") var wallet: String
         @OptionGroup var scheme: ShamirSchemeOptions
         @Option(help: "File holding a SLIP-39 passphrase (printable ASCII).") var slip39PassphraseFile: String?
+        @Flag(help: "Print the backup as one JSON object instead of one mnemonic per line.") var json = false
 
-        func run() throws {
-            let passphrase = try SecretInput.passphrase(file: slip39PassphraseFile)
-            let unlocked = try vaultOptions.unlock()
-            let (mnemonics, walletID) = try unlocked.withSecret(of: wallet) { secret, info in
-                guard case .seed(let seed) = secret else {
-                    throw CLIError("wallet \(info.name) holds a single key, not a master secret; export it with `coffer keystore export`")
-                }
-                return (try scheme.split(seed, passphrase: passphrase), info.id)
+        func run() async throws {
+            var request = BackupWalletRequest(format: "slip39")
+            let (groupThreshold, groups) = try scheme.scheme()
+            if groups.count == 1 {
+                request.threshold = groups[0].memberThreshold
+                request.shares = groups[0].memberCount
+            } else {
+                request.groups = groups.map { ShareGroup(threshold: $0.memberThreshold, shares: $0.memberCount) }
+                request.groupThreshold = groupThreshold
             }
-            try unlocked.audit(AuditEvent(actor: unlocked.vault.actor, action: "wallet.export", subject: walletID, outcome: "ok",
-                                          detail: "slip39 \(mnemonics.count) shares"))
-            try Terminal.print(mnemonics.joined(separator: "\n"))
+            request.iterationExponent = scheme.iterationExponent
+            request.passphrase = try SecretInput.passphrase(file: slip39PassphraseFile)
+            let finished = request
+            let backup = try await options.run { try await $0.wallets.backup(wallet, finished, by: $1) }
+            if json { try Output.print(backup) } else { try Terminal.print((backup.shares ?? []).joined(separator: "\n")) }
         }
     }
 }
