@@ -17,7 +17,7 @@ enum PostgresLedgerCommit {
     /// As on SQLite, the batches are first decided without looking up their own transfer ids; a
     /// unique violation on `ledger_transfers_pkey`, or a rejected transfer whose id is stored,
     /// rolls back to a savepoint and decides them again against the full snapshot.
-    static func commit(_ batches: [[Transfer]], database: PostgresPool, now: UInt64, cache: LedgerAccountCache) async throws -> [[TransferResult]] {
+    static func commit(_ batches: [[Transfer]], database: PostgresPool, now: UInt64, cache: LedgerAccountCache) async throws -> LedgerCommitResult {
         do {
             // READ COMMITTED, set explicitly, and the lock in a statement of its own: every later
             // statement takes a fresh snapshot, so it sees the commit that held the lock before us. (A
@@ -46,7 +46,7 @@ enum PostgresLedgerCommit {
                     do {
                         let head = try await write(optimistic, previous: previous, connection: connection, now: now)
                         try await connection.execute("RELEASE ledger_optimistic")
-                        return (optimistic.results, optimistic.accounts, head)
+                        return (LedgerCommitResult(optimistic), optimistic.accounts, head)
                     } catch let error as PSQLError where isStoredTransferID(error) {
                         try await connection.execute("ROLLBACK TO ledger_optimistic")
                         try await connection.execute("RELEASE ledger_optimistic")
@@ -54,7 +54,7 @@ enum PostgresLedgerCommit {
                 }
                 let plan = LedgerCommitPlan(deciding: batches, against: try await snapshot(
                     for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: true), now: now)
-                return (plan.results, plan.accounts, try await write(plan, previous: previous, connection: connection, now: now))
+                return (LedgerCommitResult(plan), plan.accounts, try await write(plan, previous: previous, connection: connection, now: now))
             }
             cache.committed(accounts, head: head)
             return results

@@ -14,6 +14,7 @@ public final class PostgresLedgerStore: LedgerStore {
     let database: PostgresPool
     let clock: @Sendable () -> UInt64
     private let writer: LedgerGroupCommitter
+    public let pendingExpirySignal = PendingExpirySignal()
 
     /// `clock` returns nanoseconds since 1970; tests inject their own to drive expiry.
     public init(database: PostgresPool, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
@@ -21,7 +22,7 @@ public final class PostgresLedgerStore: LedgerStore {
         self.clock = clock
         // The accounts of the last commit, reused by the next if no other process committed since.
         let accounts = LedgerAccountCache()
-        writer = LedgerGroupCommitter(clock: clock) { batches, _, now in  // no companions: `submit` takes none here
+        writer = LedgerGroupCommitter(clock: clock, signal: pendingExpirySignal) { batches, _, now in  // no companions: `submit` takes none here
             try await PostgresLedgerCommit.commit(batches, database: database, now: now, cache: accounts)
         }
     }
@@ -108,7 +109,20 @@ public final class PostgresLedgerStore: LedgerStore {
             throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
         }
         guard !transfers.isEmpty else { return [] }
-        return try await writer.submit(transfers)
+        return try await writer.submit(transfers).results
+    }
+
+    public func nextExpiry() async throws -> UInt64? {
+        let rows = try await database.rows(PostgresQuery(unsafeSQL: LedgerExpirySQL.nextExpiry), "reading the next pending expiry")
+        return try rows.first.map { UInt64(clamping: try $0.decode(Int64.self)) }
+    }
+
+    /// Queues a batch of no transfers on this store's group committer; it commits under the
+    /// ledger's advisory lock like every batch (`PostgresLedgerCommit`), so processes pulsing at
+    /// once take turns, and each one's snapshot, read after the lock, holds the outcomes the
+    /// others wrote: none can expire a pending transfer twice.
+    public func expireDue() async throws -> Int {
+        try await writer.submit([]).expired
     }
 
     public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {
