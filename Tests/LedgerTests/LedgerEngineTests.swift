@@ -152,6 +152,62 @@ struct LedgerEngineTests {
         #expect(again.pendingOutcomes.isEmpty)
     }
 
+    /// An expiry is timestamped at the timeout, not at the batch that notices it, and the
+    /// batch's transfers keep the batch's clock.
+    @Test func expiryTakesTheMomentOfTheTimeout() {
+        var state = Self.basic()
+        _ = LedgerEngine.apply([
+            Self.transfer("p1", "a", "b", 40, flags: .pending, timeout: 30), Self.transfer("p2", "a", "b", 2, flags: .pending, timeout: 10),
+        ], to: &state, now: Self.t0)
+        let p1Expiry = Self.t0 + 30_000_000_000, p2Expiry = Self.t0 + 1 + 10_000_000_000
+        let late = Self.t0 + 100_000_000_000
+        let outcome = LedgerEngine.apply([Self.transfer("t", "a", "b", 1)], to: &state, now: late)
+        #expect(outcome.pendingOutcomes.map(\.pendingID) == [Self.id("p2"), Self.id("p1")])  // oldest expiry first
+        #expect(outcome.pendingOutcomes.map(\.timestamp) == [p2Expiry, p1Expiry])
+        #expect(outcome.expiryBalances.map(\.timestamp) == [p2Expiry, p2Expiry, p1Expiry, p1Expiry])
+        #expect(outcome.created.map(\.timestamp) == [late])
+        #expect(state.lastTimestamp == late)
+        #expect(state.accounts[Self.id("a")]?.balances == AccountBalances(debitsPosted: 1))
+    }
+
+    /// Expiries never go back before the ledger's last event: one due earlier takes the next
+    /// nanosecond, and so do expiries due at the same moment; transfers follow the last of them.
+    @Test func expiryTimestampsStayUniqueAndIncreasing() {
+        var state = Self.basic()
+        _ = LedgerEngine.apply([
+            Self.transfer("p1", "a", "b", 1, flags: .pending, timeout: 5), Self.transfer("p2", "a", "b", 1, flags: .pending, timeout: 5),
+        ], to: &state, now: Self.t0)
+        // The ledger's last event came after both timeouts (as when a pending transfer falls due
+        // during a large batch, whose transfers run past the batch's clock): expiries follow it.
+        state.lastTimestamp = Self.t0 + 20_000_000_000
+        let outcome = LedgerEngine.apply([Self.transfer("t", "a", "b", 1)], to: &state, now: Self.t0 + 6_000_000_000)
+        #expect(outcome.pendingOutcomes.map(\.timestamp) == [Self.t0 + 20_000_000_001, Self.t0 + 20_000_000_002])
+        #expect(outcome.created.map(\.timestamp) == [Self.t0 + 20_000_000_003])
+
+        // Two expiries at the same timeout: the timeout, then the nanosecond after; a transfer of a
+        // batch whose clock is that very timeout comes after both.
+        var same = Self.basic()
+        _ = LedgerEngine.apply([Self.transfer("q1", "a", "b", 1, flags: .pending, timeout: 5)], to: &same, now: Self.t0)
+        _ = LedgerEngine.apply([Self.transfer("q2", "a", "b", 1, flags: .pending, timeout: 5)], to: &same, now: Self.t0)  // t0 + 1
+        let due = Self.t0 + 1 + 5_000_000_000
+        let atDue = LedgerEngine.apply([Self.transfer("u", "a", "b", 1)], to: &same, now: due)
+        #expect(atDue.pendingOutcomes.map(\.timestamp) == [due - 1, due])
+        #expect(atDue.created.map(\.timestamp) == [due + 1])
+    }
+
+    /// An empty batch is the pulse: it only expires, and writes nothing when nothing is due.
+    @Test func emptyBatchOnlyExpires() {
+        var state = Self.basic()
+        _ = LedgerEngine.apply([Self.transfer("p", "a", "b", 3, flags: .pending, timeout: 1)], to: &state, now: Self.t0)
+        var early = state
+        #expect(LedgerEngine.apply([], to: &early, now: Self.t0 + 999_999_999).isEmpty)
+        #expect(early == state)
+        let pulse = LedgerEngine.apply([], to: &state, now: Self.t0 + 1_500_000_000)
+        #expect(pulse.results.isEmpty && pulse.created.isEmpty)
+        #expect(pulse.pendingOutcomes == [PendingOutcome(pendingID: Self.id("p"), kind: .expired, transferID: nil, timestamp: Self.t0 + 1_000_000_000)])
+        #expect(state.lastTimestamp == Self.t0 + 1_000_000_000)
+    }
+
     @Test func linkedChainFailsTogetherAndNamesTheBreaker() {
         var state = Self.basic()
         let before = state

@@ -220,6 +220,9 @@ struct LedgerScenario {
             guard let committed = engine.transfers[entry.request.id], committed.amount == entry.amount, committed.timestamp == entry.timestamp,
                 engine.pendingOutcomes[entry.request.id]?.kind == entry.ended
             else { throw fail("transfer \(entry.request.id) differs") }
+            guard engine.pendingOutcomes[entry.request.id]?.timestamp == entry.endedAt else {
+                throw fail("pending \(entry.request.id) ended at \(String(describing: engine.pendingOutcomes[entry.request.id]?.timestamp)) but model \(String(describing: entry.endedAt))")
+            }
         }
         // Invariants, checked on the engine's state alone.
         var sums: [String: (dp: UInt128, cp: UInt128, dn: UInt128, cn: UInt128)] = [:]
@@ -237,6 +240,13 @@ struct LedgerScenario {
         }
         for (asset, s) in sums where s.dp != s.cp || s.dn != s.cn {
             throw fail("asset \(asset): debits and credits differ (wrapping sums)")
+        }
+        // Every event has a timestamp of its own, and an expiry never precedes its timeout.
+        let expiries = engine.pendingOutcomes.values.filter { $0.kind == .expired }
+        let stamps = engine.transfers.values.map(\.timestamp) + expiries.map(\.timestamp)
+        guard Set(stamps).count == stamps.count else { throw fail("two events share a timestamp") }
+        for expiry in expiries where expiry.timestamp < (engine.transfers[expiry.pendingID]?.expiresAt ?? UInt64.max) {
+            throw fail("pending \(expiry.pendingID) expired at \(expiry.timestamp), before its timeout")
         }
         var resolvers: [LedgerID: Int] = [:]
         for transfer in engine.transfers.values where transfer.flags.contains(.postPending) || transfer.flags.contains(.voidPending) {

@@ -12,6 +12,8 @@ struct ReferenceLedger {
         var amount: UInt128
         var timestamp: UInt64
         var ended: PendingOutcome.Kind?
+        /// When it ended: the post or void's timestamp, or the expiry's.
+        var endedAt: UInt64?
     }
 
     var accounts: [Account] = []
@@ -32,14 +34,17 @@ struct ReferenceLedger {
         let due = entries.indices
             .filter { entries[$0].ended == nil && (Self.expiry(entries[$0]).map { $0 <= clock } ?? false) }
             .sorted { (Self.expiry(entries[$0])!, entries[$0].timestamp) < (Self.expiry(entries[$1])!, entries[$1].timestamp) }
+        // An expiry happens at its timeout, or just after the ledger's last event if that came later.
         for index in due {
             let entry = entries[index]
             accounts[accountIndex(entry.debit)!].balances.debitsPending -= entry.amount
             accounts[accountIndex(entry.credit)!].balances.creditsPending -= entry.amount
+            let at = max(Self.expiry(entry)!, lastTimestamp + 1)
             entries[index].ended = .expired
-            lastTimestamp = clock
-            clock += 1
+            entries[index].endedAt = at
+            lastTimestamp = at
         }
+        clock = max(clock, lastTimestamp + 1)
         var results: [TransferResult] = []
         var chain: (start: Int, saved: ReferenceLedger)?
         var broken = false
@@ -177,6 +182,7 @@ struct ReferenceLedger {
             accounts[ci].balances.creditsPosted += amount
         }
         entries[pi].ended = posting ? .posted : .voided
+        entries[pi].endedAt = timestamp
         entries.append(Entry(request: t, debit: p.debit, credit: p.credit, asset: p.asset, amount: amount, timestamp: timestamp))
         lastTimestamp = timestamp
         return .created

@@ -4,19 +4,24 @@ public enum LedgerEngine {
     /// The most transfers one batch may hold.
     public static let maximumBatchSize = 8_000
 
-    /// The first timestamp `apply` will use for a batch decided at `now`.
+    /// The clock of a batch decided at `now` after a ledger whose last timestamp is `last`: every
+    /// pending transfer due by it is expired first (each at the moment of its timeout, so usually
+    /// earlier), and the batch's first transfer gets it unless an expiry already took it.
     public static func firstTimestamp(now: UInt64, after last: UInt64) -> UInt64 {
         max(now, last == UInt64.max ? last : last + 1)
     }
 
     /// Applies `batch` at clock reading `now` (nanoseconds): first releases pending transfers that
     /// expired by then, then decides each transfer in order. Linked chains succeed or fail together.
+    /// An empty batch only expires: that is how the pending-expiry pulse commits (`PendingExpiryService`).
     public static func apply(_ batch: [Transfer], to state: inout LedgerState, now: UInt64) -> BatchOutcome {
         var outcome = BatchOutcome()
         outcome.created.reserveCapacity(batch.count)
         outcome.transferBalances.reserveCapacity(batch.count)
         var clock = firstTimestamp(now: now, after: state.lastTimestamp)
-        expirePending(&state, clock: &clock, into: &outcome)
+        if let lastExpiry = expirePending(&state, dueBy: clock, into: &outcome) {
+            clock = max(clock, lastExpiry == UInt64.max ? lastExpiry : lastExpiry + 1)
+        }
 
         var results = [TransferResult](repeating: .created, count: batch.count)
         var chainStart: Int?
@@ -56,15 +61,29 @@ public enum LedgerEngine {
         return outcome
     }
 
-    /// Releases every pending transfer whose expiry is at or before `clock`, oldest expiry first.
-    static func expirePending(_ state: inout LedgerState, clock: inout UInt64, into outcome: inout BatchOutcome) {
+    /// Releases every pending transfer whose expiry is at or before `clock` (the batch's clock),
+    /// oldest expiry first, and returns the last expiry's timestamp (nil when none was due).
+    ///
+    /// An expiry happens at the moment of the timeout, not at the commit that notices it: its
+    /// timestamp is `max(expiresAt, previous timestamp + 1)`. So timestamps stay unique and
+    /// increasing in commit order (the previous one is the ledger's last, then the previous
+    /// expiry's), balances at a past time and the history show the release when the hold ran out,
+    /// and none exceeds the batch's clock unless several expiries queue up behind the ledger's last
+    /// timestamp (each then takes the next nanosecond, as transfers do). A pulse that commits
+    /// promptly after each timeout (`PendingExpiryService`) makes the timestamp the timeout itself.
+    static func expirePending(_ state: inout LedgerState, dueBy clock: UInt64, into outcome: inout BatchOutcome) -> UInt64? {
         let due = state.transfers.values
             .filter { state.pendingOutcomes[$0.id] == nil && ($0.expiresAt.map { $0 <= clock } ?? false) }
             .sorted { ($0.expiresAt ?? 0, $0.timestamp) < ($1.expiresAt ?? 0, $1.timestamp) }
+        var previous = state.lastTimestamp
+        var last: UInt64?
         for pending in due {
-            let timestamp = clock
-            clock = clock == UInt64.max ? clock : clock + 1
-            guard var debit = state.accounts[pending.debitAccountID], var credit = state.accounts[pending.creditAccountID] else { continue }
+            guard let expiresAt = pending.expiresAt, var debit = state.accounts[pending.debitAccountID],
+                var credit = state.accounts[pending.creditAccountID]
+            else { continue }
+            let timestamp = max(expiresAt, previous == UInt64.max ? previous : previous + 1)
+            previous = timestamp
+            last = timestamp
             debit.balances.debitsPending = release(pending.amount, from: debit.balances.debitsPending)
             credit.balances.creditsPending = release(pending.amount, from: credit.balances.creditsPending)
             let record = PendingOutcome(pendingID: pending.id, kind: .expired, transferID: nil, timestamp: timestamp)
@@ -75,6 +94,7 @@ public enum LedgerEngine {
             outcome.expiryBalances.append(BalanceChange(accountID: debit.id, timestamp: timestamp, balances: debit.balances))
             outcome.expiryBalances.append(BalanceChange(accountID: credit.id, timestamp: timestamp, balances: credit.balances))
         }
+        return last
     }
 
     /// Decides one transfer; on success applies it to `state` and records it in `outcome`.

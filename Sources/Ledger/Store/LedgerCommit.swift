@@ -14,7 +14,7 @@ enum LedgerCommit {
     /// inside the transaction, updated once COMMIT returned, and emptied on any error.
     static func commit(
         _ batches: [[Transfer]], companions: [LedgerCommitCompanion?] = [], database: CofferDatabase, now: UInt64, cache: LedgerAccountCache
-    ) async throws -> [[TransferResult]] {
+    ) async throws -> LedgerCommitResult {
         let readers = database.ledgerAccounts
         return try await database.pool.writeWithoutTransaction { db in
             do {
@@ -28,7 +28,7 @@ enum LedgerCommit {
                 }
                 guard let outcome else { throw LedgerError.internalFailure("the ledger commit ended without deciding its batches") }
                 cache.committed(outcome.plan.accounts, head: outcome.head)
-                return outcome.plan.results
+                return LedgerCommitResult(outcome.plan)
             } catch {
                 cache.clear()
                 throw error

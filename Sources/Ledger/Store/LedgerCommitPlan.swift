@@ -10,9 +10,15 @@ struct LedgerCommitPlan {
     var transferBalances: [TransferBalances] = []
     /// The balances after each expiry: the only balance-history rows stored apart from transfers.
     var expiryBalances: [BalanceChange] = []
+    /// How many pending transfers each batch expired, parallel to `results`.
+    var expired: [Int] = []
 
-    /// True when the batches changed nothing (every transfer rejected or `exists`): no batch is written.
+    /// True when the batches changed nothing (every transfer rejected or `exists`, nothing
+    /// expired): no batch is written.
     var isEmpty: Bool { created.isEmpty && outcomes.isEmpty }
+
+    /// Whether the batches created a pending transfer with a timeout.
+    var createdExpiry: Bool { created.contains { $0.expiresAt != nil } }
 
     /// Decides `batches` in order against `state` (the snapshot the store loaded).
     init(deciding batches: [[Transfer]], against state: LedgerState, now: UInt64) {
@@ -20,6 +26,7 @@ struct LedgerCommitPlan {
         for batch in batches {
             let outcome = LedgerEngine.apply(batch, to: &state, now: now)
             results.append(outcome.results)
+            expired.append(outcome.pendingOutcomes.reduce(0) { $0 + ($1.kind == .expired ? 1 : 0) })
             created += outcome.created
             outcomes += outcome.pendingOutcomes
             transferBalances += outcome.transferBalances

@@ -10,28 +10,34 @@ import GRDB
 /// runs on GRDB's writer queue, not on this actor, so callers can queue during it. (It used to
 /// sleep 0.5 ms to gather callers and commit on the actor: with 32 concurrent submitters of
 /// single transfers that gave p50 5.6 ms / p99 40-64 ms; see docs/ledger.md for the figures now.)
+///
+/// A batch of no transfers is the pending-expiry pulse (`PendingExpiryStore.expireDue()`): it
+/// queues like any other, so an expiry never races a client batch of the same process. After a
+/// commit that created a pending transfer with a timeout, the committer fires `signal`.
 actor LedgerGroupCommitter {
     private struct Request {
         let transfers: [Transfer]
         let companion: LedgerCommitCompanion?
-        let continuation: CheckedContinuation<[TransferResult], any Error>
+        let continuation: CheckedContinuation<LedgerCommittedBatch, any Error>
     }
 
     /// Decides and durably commits the merged batches at `now`, running each batch's companion
-    /// (if any) in the same transaction; one result list per batch.
-    typealias Commit = @Sendable (_ batches: [[Transfer]], _ companions: [LedgerCommitCompanion?], _ now: UInt64) async throws -> [[TransferResult]]
+    /// (if any) in the same transaction.
+    typealias Commit = @Sendable (_ batches: [[Transfer]], _ companions: [LedgerCommitCompanion?], _ now: UInt64) async throws -> LedgerCommitResult
 
     private let commit: Commit
     private let clock: @Sendable () -> UInt64
+    private let signal: PendingExpirySignal
     private var queue: [Request] = []
     private var draining = false
 
-    init(clock: @escaping @Sendable () -> UInt64, commit: @escaping Commit) {
+    init(clock: @escaping @Sendable () -> UInt64, signal: PendingExpirySignal, commit: @escaping Commit) {
         self.commit = commit
         self.clock = clock
+        self.signal = signal
     }
 
-    func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion? = nil) async throws -> [TransferResult] {
+    func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion? = nil) async throws -> LedgerCommittedBatch {
         try await withCheckedThrowingContinuation { continuation in
             queue.append(Request(transfers: transfers, companion: companion, continuation: continuation))
             if !draining {
@@ -51,8 +57,15 @@ actor LedgerGroupCommitter {
                 queue.removeFirst()
             }
             do {
-                let results = try await commit(group.map(\.transfers), group.map(\.companion), clock())
-                for (request, result) in zip(group, results) { request.continuation.resume(returning: result) }
+                let committed = try await commit(group.map(\.transfers), group.map(\.companion), clock())
+                guard committed.results.count == group.count, committed.expired.count == group.count else {
+                    throw LedgerError("the ledger commit answered \(committed.results.count) of \(group.count) batches; this is a bug")
+                }
+                for (index, request) in group.enumerated() {
+                    request.continuation.resume(returning: LedgerCommittedBatch(
+                        results: committed.results[index], expired: committed.expired[index]))
+                }
+                if committed.createdExpiry { signal.signal() }
             } catch {
                 for request in group { request.continuation.resume(throwing: error) }
             }
@@ -74,4 +87,26 @@ actor LedgerGroupCommitter {
             seen = queue.count
         }
     }
+}
+
+/// What a group commit decided, batch by batch in the order given.
+struct LedgerCommitResult: Sendable {
+    /// One result per transfer, per batch.
+    var results: [[TransferResult]]
+    /// How many pending transfers each batch expired.
+    var expired: [Int]
+    /// Whether the commit created a pending transfer with a timeout: the pulse must look again.
+    var createdExpiry: Bool
+
+    init(_ plan: LedgerCommitPlan) {
+        results = plan.results
+        expired = plan.expired
+        createdExpiry = plan.createdExpiry
+    }
+}
+
+/// One caller's batch once committed: its results, and how many pending transfers it expired.
+struct LedgerCommittedBatch: Sendable {
+    let results: [TransferResult]
+    let expired: Int
 }

@@ -184,6 +184,17 @@ public enum LedgerMigrations {
                 CREATE VIEW ledger_account_balances AS \(derivedBalances);
                 """)
         },
+        // The pending-expiry pulse asks every second for the next open expiry
+        // (`LedgerExpirySQL.nextExpiry`): it walks this index in expiry order and probes each
+        // transfer's outcome by id, which the index now carries, so no probe reads the table row.
+        // Each commit's sweep for due pending transfers walks it the same way. It replaces
+        // migration 1's index on expires_at alone, so a commit maintains one index, not two.
+        SchemaMigration(domain: "ledger", number: 6, name: "pending-expiry-index") { db in
+            try db.execute(sql: """
+                CREATE INDEX ledger_transfers_expiry_id ON ledger_transfers(expires_at, id) WHERE expires_at IS NOT NULL;
+                DROP INDEX ledger_transfers_expiry;
+                """)
+        },
     ]
 
     static let balanceNames = ["debits_pending", "debits_posted", "credits_pending", "credits_posted"]

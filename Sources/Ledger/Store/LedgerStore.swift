@@ -8,9 +8,28 @@ public import CofferStorage
 /// error (nothing is written), so it should throw only where the commit must fail anyway.
 public typealias LedgerCommitCompanion = @Sendable (_ results: [TransferResult], _ connection: any SQLConnection) throws -> Void
 
+/// What the pending-expiry pulse (`PendingExpiryService`) needs from a store. `LedgerStore`
+/// refines it, so every store provides it; the service asks for no more, so a test can hand it a
+/// store that fails on purpose.
+public protocol PendingExpiryStore: Sendable {
+    /// The earliest expiry (nanoseconds since 1970) of a pending transfer that is neither posted,
+    /// voided nor expired, or nil when no open pending transfer has a timeout. Reads only; an index
+    /// on the expiry serves it (see `LedgerExpirySQL.nextExpiry`).
+    func nextExpiry() async throws -> UInt64?
+    /// Commits a batch of no transfers at the store's clock: it expires every pending transfer
+    /// due by then, each at the moment of its timeout (`LedgerEngine.expirePending`), and returns
+    /// how many it released. It is serialised with client batches and with other processes'
+    /// commits exactly as they are, so an expiry is recorded once however many processes pulse.
+    /// When nothing is due it writes nothing: no empty batch enters the hash chain.
+    func expireDue() async throws -> Int
+    /// Fired after this store committed a pending transfer with a timeout, so a sleeping pulse
+    /// looks at `nextExpiry()` again at once.
+    var pendingExpirySignal: PendingExpirySignal { get }
+}
+
 /// Where the ledger lives. Every implementation decides transfers with `LedgerEngine`, commits
 /// a batch atomically and returns results only after the commit is durable.
-public protocol LedgerStore: Sendable {
+public protocol LedgerStore: PendingExpiryStore {
     /// The database the ledger is in: companions of a commit write to it.
     var database: any SQLDatabase { get }
     /// Creates an asset; true if created, false if an identical one exists. Throws if one with

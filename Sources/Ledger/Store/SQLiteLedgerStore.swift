@@ -12,6 +12,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     let clock: @Sendable () -> UInt64
     private let writer: LedgerGroupCommitter
     private let accountReads: CommitStampedCache<LedgerID, Account>
+    public let pendingExpirySignal = PendingExpirySignal()
 
     /// `clock` returns nanoseconds since 1970; tests inject their own to drive expiry.
     public init(database: CofferDatabase, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
@@ -20,7 +21,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         accountReads = database.ledgerAccounts
         // The accounts of the last commit, reused by the next if no other writer committed since.
         let accounts = LedgerAccountCache()
-        writer = LedgerGroupCommitter(clock: clock) { batches, companions, now in
+        writer = LedgerGroupCommitter(clock: clock, signal: pendingExpirySignal) { batches, companions, now in
             try await LedgerCommit.commit(batches, companions: companions, database: database, now: now, cache: accounts)
         }
     }
@@ -101,7 +102,20 @@ public final class SQLiteLedgerStore: LedgerStore {
             throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
         }
         guard !transfers.isEmpty else { return [] }
-        return try await writer.submit(transfers, companion: companion)
+        return try await writer.submit(transfers, companion: companion).results
+    }
+
+    public func nextExpiry() async throws -> UInt64? {
+        try await embedded.pool.read { db in
+            try Int64.fetchOne(db.cachedStatement(sql: LedgerExpirySQL.nextExpiry)).map { UInt64(clamping: $0) }
+        }
+    }
+
+    /// Queues a batch of no transfers on this store's group committer, so it commits in turn with
+    /// this process's client batches, in one IMMEDIATE transaction like theirs: another process
+    /// writing the same file waits for it (or it for them), and reads the outcomes it wrote.
+    public func expireDue() async throws -> Int {
+        try await writer.submit([]).expired
     }
 
     public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {

@@ -20,7 +20,7 @@ enum PostgresLedgerCommit {
     /// rolls back to a savepoint and decides them again against the full snapshot.
     static func commit(
         _ batches: [[Transfer]], companions: [LedgerCommitCompanion?], database: PostgresPool, now: UInt64, cache: LedgerAccountCache
-    ) async throws -> [[TransferResult]] {
+    ) async throws -> LedgerCommitResult {
         do {
             // READ COMMITTED, set explicitly, and the lock in a statement of its own: every later
             // statement takes a fresh snapshot, so it sees the commit that held the lock before us. (A
@@ -46,7 +46,7 @@ enum PostgresLedgerCommit {
                 if companions.contains(where: { $0 != nil }) {
                     try await Blocking.run {
                         let blocking = PostgresBlockingConnection(connection: connection)
-                        for (companion, results) in zip(companions, decided.results) { try companion?(results, blocking) }
+                        for (companion, results) in zip(companions, decided.results.results) { try companion?(results, blocking) }
                     }
                 }
                 return decided
@@ -64,7 +64,7 @@ enum PostgresLedgerCommit {
     static func decide(
         _ batches: [[Transfer]], previous: LedgerBatchHead?, lastTimestamp last: UInt64, connection: PostgresConnection, now: UInt64,
         cache: LedgerAccountCache
-    ) async throws -> (results: [[TransferResult]], accounts: [LedgerID: Account], head: LedgerBatchHead?) {
+    ) async throws -> (results: LedgerCommitResult, accounts: [LedgerID: Account], head: LedgerBatchHead?) {
                 let transfers = batches.flatMap { $0 }
                 let optimistic = LedgerCommitPlan(deciding: batches, against: try await snapshot(
                     for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: false), now: now)
@@ -73,7 +73,7 @@ enum PostgresLedgerCommit {
                     do {
                         let head = try await write(optimistic, previous: previous, connection: connection, now: now)
                         try await connection.execute("RELEASE ledger_optimistic")
-                        return (optimistic.results, optimistic.accounts, head)
+                        return (LedgerCommitResult(optimistic), optimistic.accounts, head)
                     } catch let error as PSQLError where isStoredTransferID(error) {
                         try await connection.execute("ROLLBACK TO ledger_optimistic")
                         try await connection.execute("RELEASE ledger_optimistic")
@@ -81,7 +81,7 @@ enum PostgresLedgerCommit {
                 }
                 let plan = LedgerCommitPlan(deciding: batches, against: try await snapshot(
                     for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: true), now: now)
-                return (plan.results, plan.accounts, try await write(plan, previous: previous, connection: connection, now: now))
+                return (LedgerCommitResult(plan), plan.accounts, try await write(plan, previous: previous, connection: connection, now: now))
     }
 
     /// Whether a statement failed on the transfer table's primary key: the id is stored already.

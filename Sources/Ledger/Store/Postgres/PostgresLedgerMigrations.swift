@@ -154,5 +154,12 @@ public enum PostgresLedgerMigrations {
             "ALTER TABLE ledger_pending_outcomes DROP CONSTRAINT ledger_pending_outcomes_batch_fkey",
             "ALTER TABLE ledger_account_balances SET (fillfactor = 50)",
         ]),
+        // As SQLite's migration 6: the pending-expiry pulse's `nextExpiry` and each commit's sweep
+        // for due pending transfers walk (expires_at, id) in order, reading the id for the outcome
+        // probe from the index; it replaces the index on expires_at alone.
+        PostgresMigration(domain: "ledger", number: 4, name: "pending-expiry-index", sql: [
+            "CREATE INDEX ledger_transfers_expiry_id ON ledger_transfers (expires_at, id) WHERE expires_at IS NOT NULL",
+            "DROP INDEX ledger_transfers_expiry",
+        ]),
     ]
 }

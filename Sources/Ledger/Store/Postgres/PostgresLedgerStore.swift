@@ -16,6 +16,7 @@ public final class PostgresLedgerStore: LedgerStore {
     public var database: any SQLDatabase { pool }
     let clock: @Sendable () -> UInt64
     private let writer: LedgerGroupCommitter
+    public let pendingExpirySignal = PendingExpirySignal()
 
     /// `clock` returns nanoseconds since 1970; tests inject their own to drive expiry.
     public init(database: PostgresPool, clock: @escaping @Sendable () -> UInt64 = SQLiteLedgerStore.systemClock) {
@@ -23,7 +24,7 @@ public final class PostgresLedgerStore: LedgerStore {
         self.clock = clock
         // The accounts of the last commit, reused by the next if no other process committed since.
         let accounts = LedgerAccountCache()
-        writer = LedgerGroupCommitter(clock: clock) { batches, companions, now in
+        writer = LedgerGroupCommitter(clock: clock, signal: pendingExpirySignal) { batches, companions, now in
             try await PostgresLedgerCommit.commit(batches, companions: companions, database: database, now: now, cache: accounts)
         }
     }
@@ -110,7 +111,20 @@ public final class PostgresLedgerStore: LedgerStore {
             throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
         }
         guard !transfers.isEmpty else { return [] }
-        return try await writer.submit(transfers, companion: companion)
+        return try await writer.submit(transfers, companion: companion).results
+    }
+
+    public func nextExpiry() async throws -> UInt64? {
+        let rows = try await pool.rows(PostgresQuery(unsafeSQL: LedgerExpirySQL.nextExpiry), "reading the next pending expiry")
+        return try rows.first.map { UInt64(clamping: try $0.decode(Int64.self)) }
+    }
+
+    /// Queues a batch of no transfers on this store's group committer; it commits under the
+    /// ledger's advisory lock like every batch (`PostgresLedgerCommit`), so processes pulsing at
+    /// once take turns, and each one's snapshot, read after the lock, holds the outcomes the
+    /// others wrote: none can expire a pending transfer twice.
+    public func expireDue() async throws -> Int {
+        try await writer.submit([]).expired
     }
 
     public func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances? {

@@ -3,6 +3,7 @@ import CofferCore
 import CofferServer
 import CofferStorage
 import Foundation
+import Ledger
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -93,6 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
     /// The background services, in the order they start (and the reverse of their stopping).
     static func background(_ services: CofferServices, _ logger: Logger) -> [(name: String, service: any Service)] {
         [
+            // Releases timed-out pending transfers at their timeout (TigerBeetle's pulse), not at the next commit.
+            ("pending-expiry", PendingExpiryService(store: services.stores.ledger, logger: logger)),
             ("idempotency-purge", IdempotencyPurgeService(store: services.tenancy.store, logger: logger)),
         ]
     }
