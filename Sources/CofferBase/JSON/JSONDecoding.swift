@@ -180,6 +180,12 @@ private struct StrictKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProto
         return try child.decodeValue(type)
     }
 
+    // The standard library's defaults for 128-bit integers throw "not implemented".
+    func decode(_ type: UInt128.Type, forKey key: Key) throws -> UInt128 { try decode(AmountValue<UInt128>.self, forKey: key).value }
+    func decode(_ type: Int128.Type, forKey key: Key) throws -> Int128 { try decode(AmountValue<Int128>.self, forKey: key).value }
+    func decodeIfPresent(_ type: UInt128.Type, forKey key: Key) throws -> UInt128? { try decodeIfPresent(AmountValue<UInt128>.self, forKey: key)?.value }
+    func decodeIfPresent(_ type: Int128.Type, forKey key: Key) throws -> Int128? { try decodeIfPresent(AmountValue<Int128>.self, forKey: key)?.value }
+
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = member(key), value != .null else { return nil }
         return try StrictJSONDecoder(value, path: StrictJSONDecoder.join(decoder.path, key.stringValue), usage: decoder.usage).decodeValue(type)
@@ -229,6 +235,9 @@ private struct StrictUnkeyedContainer: UnkeyedDecodingContainer {
         return try element.decodeValue(type)
     }
 
+    mutating func decode(_ type: UInt128.Type) throws -> UInt128 { try decode(AmountValue<UInt128>.self).value }
+    mutating func decode(_ type: Int128.Type) throws -> Int128 { try decode(AmountValue<Int128>.self).value }
+
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
     }
@@ -243,4 +252,15 @@ private struct StrictSingleContainer: SingleValueDecodingContainer {
 
     func decodeNil() -> Bool { decoder.value == .null }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decodeValue(type) }
+    func decode(_ type: UInt128.Type) throws -> UInt128 { try decoder.decodeValue(type) }
+    func decode(_ type: Int128.Type) throws -> Int128 { try decoder.decodeValue(type) }
+}
+
+/// A 128-bit integer read through the decoder's generic path (its rules: decimal strings only).
+private struct AmountValue<A: FixedWidthInteger & Decodable>: Decodable {
+    let value: A
+    init(from decoder: any Decoder) throws {
+        guard let strict = decoder as? StrictJSONDecoder else { value = try A(from: decoder); return }
+        value = try strict.decodeValue(A.self)
+    }
 }

@@ -74,7 +74,7 @@ final class ByteJSONEncoder: Encoder {
         }
     }
 
-    private func quoted(_ digits: String) {
+    func quoted(_ digits: String) {
         out.append(UInt8(ascii: "\""))
         out += digits.utf8
         out.append(UInt8(ascii: "\""))
@@ -140,6 +140,19 @@ private struct KeyedByteContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         encoder.key(key.stringValue, in: index)
         try encoder.encodeValue(value)
     }
+
+    // The standard library's defaults for 128-bit integers throw "not implemented": amounts are
+    // exactly what this encoder exists for.
+    mutating func encode(_ value: UInt128, forKey key: Key) throws {
+        encoder.key(key.stringValue, in: index)
+        encoder.quoted(AmountText.decimal(value))
+    }
+    mutating func encode(_ value: Int128, forKey key: Key) throws {
+        encoder.key(key.stringValue, in: index)
+        encoder.quoted(String(value))
+    }
+    mutating func encodeIfPresent(_ value: UInt128?, forKey key: Key) throws { try encodeIfPresent(value.map { AmountBox($0) }, key) }
+    mutating func encodeIfPresent(_ value: Int128?, forKey key: Key) throws { try encodeIfPresent(value.map { AmountBox($0) }, key) }
 
     // Absent optionals are written as null, not left out: every documented member is present.
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
@@ -208,6 +221,9 @@ private struct UnkeyedByteContainer: UnkeyedEncodingContainer {
         try encoder.encodeValue(value)
     }
 
+    mutating func encode(_ value: UInt128) throws { try encode(AmountBox(value)) }
+    mutating func encode(_ value: Int128) throws { try encode(AmountBox(value)) }
+
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         encoder.next(in: index)
         count += 1
@@ -231,4 +247,18 @@ private struct SingleByteContainer: SingleValueEncodingContainer {
 
     mutating func encodeNil() throws { encoder.out += "null".utf8 }
     mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeValue(value) }
+    mutating func encode(_ value: UInt128) throws { try encoder.encodeValue(AmountBox(value)) }
+    mutating func encode(_ value: Int128) throws { try encoder.encodeValue(AmountBox(value)) }
+}
+
+/// A 128-bit integer on its way through the encoder's generic path, which writes it as a
+/// decimal string.
+private struct AmountBox: Encodable {
+    let text: String
+    init(_ value: UInt128) { text = AmountText.decimal(value) }
+    init(_ value: Int128) { text = String(value) }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
 }
