@@ -1,4 +1,5 @@
 public import CofferStorage
+public import Foundation
 public import Ledger
 public import Tenancy
 public import Vault
@@ -27,22 +28,23 @@ public struct CofferStores: Sendable {
         PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
-    public init(embedded database: CofferDatabase, ledgerClock: (@Sendable () -> UInt64)? = nil) {
+    /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
+    public init(embedded database: CofferDatabase, ledgerClock: (@Sendable () -> UInt64)? = nil, tenancyClock: (@Sendable () -> Date)? = nil) {
         self.database = database
         embedded = database
         ledger = ledgerClock.map { SQLiteLedgerStore(database: database, clock: $0) } ?? SQLiteLedgerStore(database: database)
-        tenancy = SQLiteTenancyStore(database: database)
+        tenancy = SQLiteTenancyStore(database: database, clock: tenancyClock ?? Date.init)
         vault = VaultStore(database: database)
         signing = SigningStore(database: database)
         wallets = WalletDirectory(database: database)
     }
 
     /// The stores of a PostgreSQL database (prepared with `postgresMigrations`).
-    public init(postgres pool: PostgresPool, ledgerClock: (@Sendable () -> UInt64)? = nil) {
+    public init(postgres pool: PostgresPool, ledgerClock: (@Sendable () -> UInt64)? = nil, tenancyClock: (@Sendable () -> Date)? = nil) {
         database = pool
         embedded = nil
         ledger = ledgerClock.map { PostgresLedgerStore(database: pool, clock: $0) } ?? PostgresLedgerStore(database: pool)
-        tenancy = PostgresTenancyStore(database: pool)
+        tenancy = PostgresTenancyStore(database: pool, clock: tenancyClock ?? Date.init)
         vault = VaultStore(database: pool)
         signing = SigningStore(database: pool)
         wallets = WalletDirectory(database: pool)

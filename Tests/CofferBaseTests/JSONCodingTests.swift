@@ -78,10 +78,16 @@ struct JSONCodingTests {
     /// Random objects survive encode → decode unchanged; the encoder's output is always valid JSON
     /// that the one parser reads back to the same bytes.
     @Test func roundTripsRandomValues() async {
-        await propertyCheck(count: 300, input: Gen.string(of: Gen.unicodeScalar, count: 0...12), Gen.uInt64, Gen.int64) { text, number, signed in
+        await propertyCheck(count: 300, input: Gen.uint8().array(of: 0...12), Gen.uint64(), Gen.uint64()) { bytes, number, bits in
+            // Any bytes, control characters, quotes and invalid UTF-8 (repaired) included.
+            let text = String(decoding: bytes, as: UTF8.self)
+            let signed = Int64(bitPattern: bits)
+            let square: UInt128 = UInt128(number) * UInt128(number)
+            let note: String? = number % 3 == 0 ? nil : text
+            let inner = Inner(name: text, tags: [text, ""])
             let value = Sample(
-                id: text, amount: UInt128(number) * UInt128(number), delta: Int128(signed), count: UInt32(truncatingIfNeeded: number), flag: number % 2 == 0,
-                note: number % 3 == 0 ? nil : text, inner: Inner(name: text, tags: [text, ""]), list: [], raw: .string(text))
+                id: text, amount: square, delta: Int128(signed), count: UInt32(truncatingIfNeeded: number), flag: number % 2 == 0,
+                note: note, inner: inner, list: [], raw: JSONValue.string(text))
             let bytes = try JSONEncoding.encode(value)
             #expect(try JSONDecoding.decode(Sample.self, from: bytes) == value)
             #expect(try JSONValue(parsing: bytes).bytes == bytes)

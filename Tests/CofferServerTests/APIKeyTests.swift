@@ -1,4 +1,9 @@
+import CofferStorage
+import Wallets
+import CofferCore
+import CofferBase
 @testable import CofferServer
+import Tenancy
 import Testing
 
 /// The presented-key parser runs on every authenticated request; it must accept exactly the

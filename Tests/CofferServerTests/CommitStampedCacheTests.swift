@@ -1,3 +1,7 @@
+import Wallets
+import Tenancy
+import CofferCore
+import CofferBase
 import CofferStorage
 import Foundation
 import GRDB

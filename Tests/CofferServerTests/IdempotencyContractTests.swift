@@ -1,3 +1,7 @@
+import Wallets
+@testable import Tenancy
+import CofferCore
+import CofferBase
 import CofferStorage
 import Foundation
 import GRDB
@@ -63,14 +67,14 @@ import Testing
             let tenant = try await prepare(api)
             let body = Self.account
             let fingerprint = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array(body.utf8))
-            #expect(try await api.services.tenancy.beginIdempotent(tenantID: tenant.id, key: "busy", requestHash: fingerprint) == .proceed)
+            #expect(try await api.tenancy.beginIdempotent(tenantID: tenant.id, key: "busy", requestHash: fingerprint) == .proceed)
             let busy = try await api.call(.post, "/v1/accounts", as: tenant, body: body, idempotencyKey: "busy")
             #expect(busy.status == 409 && busy.problemSlug == "idempotency-key-in-use" && busy.isClientProblem)
             #expect(try await api.call(.get, "/v1/accounts/acct-i", as: tenant).status == 404, "a 409 runs nothing")
             // A different body with the busy key is still a mismatch, not a wait.
             #expect(try await api.call(.post, "/v1/accounts", as: tenant, body: #"{"id":"x","asset":"USD"}"#, idempotencyKey: "busy").status == 422)
             let stored = StoredResponse(status: 201, contentType: "application/json", body: Array(#"{"stored":true}"#.utf8))
-            try await api.services.tenancy.completeIdempotent(tenantID: tenant.id, key: "busy", response: stored)
+            try await api.tenancy.completeIdempotent(tenantID: tenant.id, key: "busy", response: stored)
             let replay = try await api.call(.post, "/v1/accounts", as: tenant, body: body, idempotencyKey: "busy")
             #expect(replay.status == 201 && replay.text == #"{"stored":true}"# && replay.headers[.idempotentReplayed] == "true")
         }
@@ -81,17 +85,18 @@ import Testing
     @Test(arguments: ServerBackend.all)
     func anAbandonedClaimIsTakenOverAfterItsLifetime(_ backend: ServerBackend) async throws {
         let clock = MovableClock()
-        try await backend.withServices(clock: { clock.now }) { services in
-            let tenant = try await services.tenancy.createTenant(name: "T")
+        try await backend.withServices(clock: { clock.now }) { stacks in
+            let services = stacks[0]
+            let tenant = try await services.stores.tenancy.createTenant(name: "T")
             let hash = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array("{}".utf8))
             let other = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array("{ }".utf8))
-            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .proceed)
+            #expect(try await services.stores.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .proceed)
             clock.advance(seconds: 60)
-            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .inProgress)
+            #expect(try await services.stores.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .inProgress)
             clock.advance(seconds: 61)
-            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: other) == .mismatch)
-            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .proceed)
-            #expect(try await services.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .inProgress, "the new claim is fresh")
+            #expect(try await services.stores.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: other) == .mismatch)
+            #expect(try await services.stores.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .proceed)
+            #expect(try await services.stores.tenancy.beginIdempotent(tenantID: tenant.id, key: "k", requestHash: hash) == .inProgress, "the new claim is fresh")
         }
     }
 
@@ -126,8 +131,9 @@ import Testing
     /// committed as its claim still means "in progress" until it outlives the claim lifetime.
     @Test func aClaimOfADeadProcessIsTakenOverAndResponsesSurviveARestart() async throws {
         let clock = MovableClock()
-        try await ServerBackend.sqlite.withServices(clock: { clock.now }) { services in
-            let store = try #require(services.tenancy as? SQLiteTenancyStore)
+        try await ServerBackend.sqlite.withServices(clock: { clock.now }) { stacks in
+            let services = stacks[0]
+            let store = try #require(services.stores.tenancy as? SQLiteTenancyStore)
             let tenant = try await store.createTenant(name: "R")
             let hash = IdempotentPost.fingerprint(method: "POST", path: "/v1/accounts", body: Array("{}".utf8))
             #expect(try await store.beginIdempotent(tenantID: tenant.id, key: "dies", requestHash: hash) == .proceed)
@@ -174,9 +180,9 @@ import Testing
             let sibling = try await api.key(for: first, scopes: [.write])
             #expect(try await api.call(.post, "/v1/accounts", as: sibling, body: Self.account, idempotencyKey: "same").headers[.idempotentReplayed] == "true")
             // The hourly purge forgets only records older than 25 hours.
-            #expect(try await api.services.tenancy.purgeIdempotent(before: Date().addingTimeInterval(-24 * 3600)) == 0)
+            #expect(try await api.tenancy.purgeIdempotent(before: Date().addingTimeInterval(-24 * 3600)) == 0)
             #expect(try await api.call(.post, "/v1/accounts", as: first, body: Self.account, idempotencyKey: "same").headers[.idempotentReplayed] == "true")
-            #expect(try await api.services.tenancy.purgeIdempotent(before: Date().addingTimeInterval(60)) >= 2)
+            #expect(try await api.tenancy.purgeIdempotent(before: Date().addingTimeInterval(60)) >= 2)
             let afterPurge = try await api.call(.post, "/v1/accounts", as: first, body: Self.account, idempotencyKey: "same")
             #expect(afterPurge.status == 200 && afterPurge.headers[.idempotentReplayed] == nil && afterPurge.string("result") == "exists")
         }

@@ -1,3 +1,8 @@
+import CofferStorage
+import Wallets
+import Tenancy
+import CofferCore
+import CofferBase
 import Foundation
 import Hummingbird
 import Testing
@@ -21,8 +26,8 @@ import Testing
 
     /// "METHOD /path/{param}" for every route the router registers.
     func routedOperations() async throws -> Set<String> {
-        try await ServerBackend.sqlite.withServices { services in
-            let router = CofferServer.router(settings: ServerSettings(), services: services)
+        try await ServerBackend.sqlite.withServices { stacks in
+            let router = CofferServer.router(settings: ServerSettings(), services: stacks[0])
             return Set(router.routes.map { route in
                 let path = route.path.components.map { element in
                     let text = element.description

@@ -1,3 +1,8 @@
+import CofferStorage
+import Wallets
+import Tenancy
+import CofferCore
+import CofferBase
 import Foundation
 import HTTPTypes
 import Testing

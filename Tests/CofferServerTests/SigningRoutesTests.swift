@@ -1,5 +1,10 @@
+import Wallets
+import Tenancy
+import CofferCore
+import CofferBase
 import Crypto
 import CofferServer
+import CofferStorage
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -19,17 +24,19 @@ struct SigningRoutesTests {
         """
     }
 
-    @Test func policyApprovalsSignatureAndAudit() async throws {
-        let server = try await ServerHarness()
-        var approvers: [String: Curve25519.Signing.PrivateKey] = [:]
-        for id in ["a", "b"] {
-            let key = Curve25519.Signing.PrivateKey()
-            approvers[id] = key
-            try server.vault.signing.addApprover(id: id, publicKey: Array(key.publicKey.rawRepresentation),
-                                                 audit: AuditEvent(actor: "test", action: "approver.add", subject: id, outcome: "ok"), at: VaultClock.format(Date()))
-        }
-        let keys = approvers
-        try await server.run { client in
+    @Test(arguments: ServerBackend.all)
+    func policyApprovalsSignatureAndAudit(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            let client = server.api
+            var approvers: [String: Curve25519.Signing.PrivateKey] = [:]
+            for id in ["a", "b"] {
+                let key = Curve25519.Signing.PrivateKey()
+                approvers[id] = key
+                try await server.api.services.stores.signing.addApprover(
+                    id: id, publicKey: Array(key.publicKey.rawRepresentation),
+                    audit: AuditEvent(actor: "test", action: "approver.add", subject: id, outcome: "ok"), at: VaultClock.format(Date()))
+            }
+            let keys = approvers
             let wallet = try await client.call(.post, "/v1/wallets", key: server.adminA,
                                                body: #"{"name":"hot","source":"private-key","curve":"secp256k1","private_key":"\#(Known.privateKey)"}"#)
             let id = try #require(wallet.json["id"] as? String)

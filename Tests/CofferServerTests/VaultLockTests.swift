@@ -1,3 +1,8 @@
+import CofferStorage
+import Wallets
+import Tenancy
+import CofferBase
+import CofferCore
 import CofferServer
 import Foundation
 import HTTPTypes
@@ -5,44 +10,48 @@ import HummingbirdTesting
 import Testing
 import Vault
 
-/// Without a passphrase the vault stays locked: vault routes answer 503 and /ready says why.
+/// Without a passphrase the vault stays locked: operations that need a key answer 503 `vault-locked`,
+/// reads of public facts still answer, and /ready says why.
 struct VaultLockTests {
-    @Test func lockedVaultAnswers503AndIsNotReady() async throws {
-        let server = try await ServerHarness(unlocked: false)
-        try await server.run { client in
+    @Test(arguments: ServerBackend.all)
+    func lockedVaultAnswers503AndIsNotReady(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend, unlocked: false) { server in
+            let client = server.api
             let requests: [(HTTPRequest.Method, String, String?)] = [
-                (.get, "/v1/wallets", nil), (.post, "/v1/wallets", #"{"name":"x"}"#), (.get, "/v1/addresses", nil),
-                (.get, "/v1/audit", nil), (.get, "/v1/audit/verify", nil), (.get, "/v1/signing-requests/x", nil),
+                (.post, "/v1/wallets", #"{"name":"x"}"#), (.post, "/v1/wallets/x/addresses", #"{"chain":"ethereum","count":1}"#),
+                (.post, "/v1/wallets/x/backup", #"{"format":"slip39","passphrase":"share passphrase","threshold":2,"shares":3}"#),
             ]
             for (method, uri, body) in requests {
                 let reply = try await client.call(method, uri, key: server.adminA, body: body)
                 #expect(reply.status == 503, "\(uri)")
                 #expect(reply.problemType == "urn:coffer:problem:vault-locked")
             }
+            for uri in ["/v1/wallets", "/v1/addresses", "/v1/audit", "/v1/audit/verify"] {
+                #expect(try await client.call(.get, uri, key: server.adminA).status == 200, "\(uri)")
+            }
             let ready = try await client.call(.get, "/ready", key: nil)
             #expect(ready.status == 503)
             #expect((ready.json["detail"] as? String)?.contains("vault is locked") == true)
+            #expect(try await server.count("vault_meta") == 0)
+            #expect(try await server.count("server_wallets") == 0)
         }
-        #expect(try server.count("vault_meta") == 0 && server.count("server_wallets") == 0)
     }
 
-    @Test func unlockedVaultIsReadyAndAWrongPassphraseStopsTheStart() async throws {
-        let server = try await ServerHarness()
-        try await server.run { client in
-            let ready = try await client.call(.get, "/ready", key: nil)
-            #expect(ready.status == 200)
+    @Test(arguments: ServerBackend.all)
+    func unlockedVaultIsReadyAndAWrongPassphraseStopsTheStart(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            #expect(try await server.api.call(.get, "/ready", key: nil).status == 200)
+            let store = server.api.services.stores.vault
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-lock-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let wrong = directory.appendingPathComponent("wrong"), right = directory.appendingPathComponent("right")
+            try Data("not the passphrase".utf8).write(to: wrong)
+            try Data((ServerBackend.passphrase + "\n").utf8).write(to: right)
+            await #expect(throws: ServiceError.self) { try await VaultAccess.unlock(store, passphraseFile: wrong.path) }
+            await #expect(throws: ServiceError.self) { try await VaultAccess.unlock(store, passphraseFile: directory.appendingPathComponent("missing").path) }
+            // The same passphrase opens the vault created at the first start.
+            #expect(try await VaultAccess.unlock(store, passphraseFile: right.path).isUnlocked)
         }
-        let wrong = server.directory.appendingPathComponent("wrong")
-        try Data("not the passphrase".utf8).write(to: wrong)
-        #expect(throws: ServerError.self) {
-            try VaultServices.open(database: server.database, passphraseFile: wrong.path, parameters: .insecureTesting, signers: [])
-        }
-        #expect(throws: ServerError.self) {
-            try VaultServices.open(database: server.database, passphraseFile: server.directory.appendingPathComponent("missing").path,
-                                   parameters: .insecureTesting, signers: [])
-        }
-        // The same passphrase opens the vault created at the first start.
-        #expect(try VaultServices.open(database: server.database, passphraseFile: server.directory.appendingPathComponent("passphrase").path,
-                                       parameters: .insecureTesting, signers: []).isUnlocked)
     }
 }

@@ -1,3 +1,8 @@
+import CofferStorage
+import Wallets
+import Tenancy
+import CofferCore
+import CofferBase
 import CofferServer
 import Foundation
 import HTTPTypes
@@ -7,9 +12,10 @@ import Vault
 
 /// Tenant B sees and changes nothing of tenant A's: every route answers as if A's things did not exist.
 struct VaultTenantIsolationTests {
-    @Test func anotherTenantGetsNotFoundOnEverything() async throws {
-        let server = try await ServerHarness()
-        try await server.run { client in
+    @Test(arguments: ServerBackend.all)
+    func anotherTenantGetsNotFoundOnEverything(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            let client = server.api
             let wallet = try await client.call(.post, "/v1/wallets", key: server.adminA, body: Known.importMnemonic("cold"))
             let id = try #require(wallet.json["id"] as? String)
             _ = try await client.call(.post, "/v1/wallets/\(id)/addresses", key: server.adminA, body: #"{"chain":"bitcoin","count":2}"#)
@@ -40,8 +46,8 @@ struct VaultTenantIsolationTests {
             #expect(bAddress.data.first?["address"] as? String == Known.bip84[0])
             #expect(try await client.call(.get, "/v1/addresses/\(Known.bip84[0])", key: b).json["wallet"] as? String == theirs.json["id"] as? String)
             #expect(try await client.call(.get, "/v1/addresses/\(Known.bip84[0])", key: server.adminA).json["wallet"] as? String == id)
+            let cold = try #require(try await server.api.services.stores.wallets.wallet(tenantID: server.tenantA, reference: "cold"))
+            #expect(try await server.api.services.stores.signing.walletPolicy(walletID: cold.walletID)?.version == 1)
         }
-        let cold = try #require(try server.vault.wallets.wallet(tenantID: server.tenantA, reference: "cold"))
-        #expect(try server.vault.signing.walletPolicy(walletID: cold.walletID)?.version == 1)
     }
 }

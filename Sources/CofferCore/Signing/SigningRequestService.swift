@@ -23,8 +23,6 @@ public struct SigningRequestService: Sendable {
         self.signers = signers
     }
 
-    /// The vault allows 128 characters in a request id; a tenant's scope takes 21.
-    static let maximumTenantIDLength = 107
 
     func engine(_ caller: Caller) -> SigningService {
         SigningService(vault: vault.vault(for: caller), store: store, signers: signers)
@@ -49,9 +47,7 @@ public struct SigningRequestService: Sendable {
     func scoped(_ body: [UInt8], by caller: Caller) async throws -> SigningRequestDocument {
         let submitted = try SigningRequestDocument(json: body)
         guard let tenant = caller.tenant else { return submitted }
-        guard submitted.id.count <= Self.maximumTenantIDLength else {
-            throw ServiceError.invalid("id must be at most \(Self.maximumTenantIDLength) characters")
-        }
+        guard !submitted.id.contains("/") else { throw ServiceError.invalid("id must not contain /: it is your own request id") }
         guard let wallet = try await directory.wallet(tenantID: tenant.tenantID, reference: submitted.intent.wallet) else {
             throw ServiceError(.rejected, "unknown-wallet", "intent.wallet \"\(submitted.intent.wallet.prefix(70))\" is not one of your wallets")
         }
@@ -65,7 +61,7 @@ public struct SigningRequestService: Sendable {
     }
 
     func find(_ id: String, by caller: Caller) async throws -> SigningRequestRecord {
-        guard !(caller.tenant != nil && (id.count > Self.maximumTenantIDLength || id.contains("/"))),
+        guard !(caller.tenant != nil && id.contains("/")),
               let record = try await store.request(caller.stored(id)) else {
             throw ServiceError.notFound("no signing request \"\(id.prefix(70))\"", code: "signing-request-not-found")
         }

@@ -31,5 +31,11 @@ struct TenancyRoutes: Sendable {
     }
 }
 
-/// A body with no fields: `{}`.
-struct EmptyRequest: Decodable {}
+/// A body with no fields: `{}` (any member is refused as unknown).
+struct EmptyRequest: Decodable {
+    private enum NoKeys: CodingKey {}
+
+    init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: NoKeys.self)
+    }
+}

@@ -20,12 +20,23 @@ public struct SigningRequestDocument: Sendable, Equatable, Codable {
     public let hash: [UInt8]
 
     public var hashHex: String { Hex.encode(hash) }
+
+    /// 1-128 characters of letters, digits, `- _ . :`, optionally inside a tenant's scope.
+    public static func isValid(id: String) -> Bool {
+        var local = Substring(id)
+        if let slash = id.firstIndex(of: "/") {
+            guard TenantScope.isValid(id[..<slash]) else { return false }
+            local = id[id.index(after: slash)...]
+        }
+        return (1...128).contains(local.count) && local.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) })
+    }
     /// Token contract for token transfers (ERC-20...); nil for the chain's native asset.
     public var tokenContract: String? { intent.tokenContract }
 
-    /// A request from typed values. The id is 1-128 characters of letters, digits, `- _ . :`.
+    /// A request from typed values. The id is 1-128 characters of letters, digits, `- _ . :`,
+    /// stored in a tenant's scope as `<tenant>/<id>` (see `TenantScope`).
     public init(id: String, intent: SigningIntent, payload: SigningPayload) throws(PolicyError) {
-        guard (1...128).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }) else {
+        guard Self.isValid(id: id) else {
             throw PolicyError("signing request id must be 1-128 characters of letters, digits, - _ . :")
         }
         self.id = id
