@@ -12,18 +12,22 @@ public struct VaultAccess: Sendable {
     private let unlockedVault: UnlockedVault?
     /// Why the vault is locked; nil when unlocked.
     public let lockedReason: String?
+    /// What a key operation meets while locked: over HTTP a retryable 503 (the operator unlocks
+    /// the server), at the command line the caller's own omission (exit 1).
+    let lockedCategory: ErrorCategory
 
     public var isUnlocked: Bool { unlockedVault != nil }
 
-    init(vault: Vault, unlocked: UnlockedVault?, lockedReason: String?) {
+    init(vault: Vault, unlocked: UnlockedVault?, lockedReason: String?, lockedCategory: ErrorCategory = .unavailable) {
         self.vault = vault
         unlockedVault = unlocked
         self.lockedReason = lockedReason
+        self.lockedCategory = lockedCategory
     }
 
-    /// A vault that stays locked, for `reason`.
-    public static func locked(_ store: VaultStore, reason: String) -> VaultAccess {
-        VaultAccess(vault: Vault(store: store, actor: "server"), unlocked: nil, lockedReason: reason)
+    /// A vault that stays locked, for `reason`; key operations fail with `vault-locked` in `category`.
+    public static func locked(_ store: VaultStore, reason: String, category: ErrorCategory = .unavailable) -> VaultAccess {
+        VaultAccess(vault: Vault(store: store, actor: "server"), unlocked: nil, lockedReason: reason, lockedCategory: category)
     }
 
     /// Unlocks the vault with the passphrase in `passphraseFile` (its bytes less one trailing
@@ -63,7 +67,7 @@ public struct VaultAccess: Sendable {
 
     /// The unlocked vault acting for `caller` (its audit records name the caller), or `vault-locked`.
     public func unlocked(for caller: Caller) throws(ServiceError) -> UnlockedVault {
-        guard let unlockedVault else { throw Self.lockedError(lockedReason) }
+        guard let unlockedVault else { throw Self.lockedError(lockedReason, category: lockedCategory) }
         return unlockedVault.acting(as: caller.actor)
     }
 
@@ -76,8 +80,8 @@ public struct VaultAccess: Sendable {
     /// The vault acting for `caller`, locked or not (public facts, audit records).
     public func vault(for caller: Caller) -> Vault { vault.acting(as: caller.actor) }
 
-    static func lockedError(_ reason: String?) -> ServiceError {
-        ServiceError(.unavailable, "vault-locked", reason ?? "the vault is locked: start coffer serve with --vault-passphrase-file")
+    static func lockedError(_ reason: String?, category: ErrorCategory = .unavailable) -> ServiceError {
+        ServiceError(category, "vault-locked", reason ?? "the vault is locked: start coffer serve with --vault-passphrase-file")
     }
 
     /// A vault failure that means the vault cannot be used as unlocked (rotated since, or gone):

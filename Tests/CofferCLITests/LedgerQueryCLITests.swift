@@ -47,10 +47,10 @@ struct LedgerQueryCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdoutLines
         #expect(lines.count == 4)
-        #expect(lines.first?.hasPrefix(#"{"id":"acct-a","event":"transfer","transfer_id":"t1","timestamp":""#) == true)
-        #expect(lines.first?.hasSuffix(#"Z","debits_posted":"1500000","credits_posted":"0","debits_pending":"0","credits_pending":"0"}"#) == true)
+        #expect(lines.first?.hasPrefix(#"{"event":"transfer","transfer_id":"t1","timestamp":""#) == true)
+        #expect(lines.first?.contains(#"Z","debits_posted":"1500000","credits_posted":"0","debits_pending":"0","credits_pending":"0","display":{"#) == true)
         #expect(lines.last?.contains(#""transfer_id":"p1""#) == true)
-        #expect(lines.last?.hasSuffix(#""debits_posted":"1500007","credits_posted":"500000","debits_pending":"9","credits_pending":"0"}"#) == true)
+        #expect(lines.last?.contains(#""debits_posted":"1500007","credits_posted":"500000","debits_pending":"9","credits_pending":"0","display":{"#) == true)
         for limit in 1...3 { #expect(try Self.allPages(sandbox, ["history", "acct-a"], limit: limit) == lines) }
         #expect(try sandbox.run(["history", "acct-c"]).stdout.isEmpty)
     }
@@ -61,7 +61,7 @@ struct LedgerQueryCLITests {
         #expect(all.status == 0, "\(all.stderr)")
         #expect(all.stdoutLines.count == 4)
         #expect(all.stdoutLines.first?.hasPrefix(
-            #"{"id":"t1","debit":"acct-a","credit":"acct-b","amount":"1500000","asset":"USDT","flags":[],"timeout":0,"code":0,"reference":"order-77","metadata":"","timestamp":""#) == true)
+            #"{"id":"t1","debit":"acct-a","credit":"acct-b","amount":"1500000","display_amount":"1.500000","asset":"USDT","flags":[],"pending_id":null,"timeout":0,"code":0,"reference":"order-77","metadata":"","timestamp":""#) == true)
         #expect(all.stdoutLines.last?.contains(#""flags":["pending"]"#) == true)
         for limit in 1...5 { #expect(try Self.allPages(sandbox, ["transfers"], limit: limit) == all.stdoutLines) }
 
@@ -82,19 +82,19 @@ struct LedgerQueryCLITests {
     @Test func totals() throws {
         let sandbox = try Self.populated()
         #expect(try sandbox.run(["asset", "create", "--code", "BTC", "--decimals", "8"]).status == 0)
-        #expect(try sandbox.run(["totals"]).stdout == [
+        #expect(try sandbox.run(["totals"]).stdout == #"{"data":["# + [
             #"{"asset":"BTC","debits_posted":"0","credits_posted":"0","debits_pending":"0","credits_pending":"0","balanced":true}"#,
             #"{"asset":"USDT","debits_posted":"2000007","credits_posted":"2000007","debits_pending":"9","credits_pending":"9","balanced":true}"#,
-        ].joined(separator: "\n") + "\n")
+        ].joined(separator: ",") + "]}\n")
     }
 
     @Test func reverse() throws {
         let sandbox = try Self.populated()
-        #expect(try sandbox.run(["reverse", "--transfer", "t1", "--id", "r1"]).stdout == #"{"id":"r1","result":"created"}"# + "\n")
-        #expect(try sandbox.run(["reverse", "--transfer", "t1", "--id", "r1"]).stdout == #"{"id":"r1","result":"exists"}"# + "\n")
+        #expect(try sandbox.run(["reverse", "--transfer", "t1", "--id", "r1"]).stdout == #"{"id":"r1","result":"created","message":null}"# + "\n")
+        #expect(try sandbox.run(["reverse", "--transfer", "t1", "--id", "r1"]).stdout == #"{"id":"r1","result":"exists","message":null}"# + "\n")
         #expect(try sandbox.balance("acct-b").contains(#""debits_posted":"2000000","credits_posted":"1500007""#))
         let reversal = try sandbox.run(["transfers", "--reference", "reversal:t1"]).stdoutLines
-        #expect(reversal.count == 1 && reversal.first?.hasPrefix(#"{"id":"r1","debit":"acct-b","credit":"acct-a","amount":"1500000","asset":"USDT""#) == true)
+        #expect(reversal.count == 1 && reversal.first?.hasPrefix(#"{"id":"r1","debit":"acct-b","credit":"acct-a","amount":"1500000","display_amount":"1.500000","asset":"USDT""#) == true)
         try sandbox.expectRejected(["reverse", "--transfer", "t1", "--id", "r2"], mentioning: ["already reversed by r1"])
         #expect(try sandbox.run(["verify"]).status == 0)
     }
@@ -104,13 +104,13 @@ struct LedgerQueryCLITests {
         let before = try sandbox.run(["transfers"]).stdout
         let cases: [([String], [String])] = [
             (["history", "nobody"], ["nobody"]),
-            (["history", "bad id"], ["account id"]),
+            (["history", "bad id"], ["bad id"]),
             (["history", "acct-a", "--limit", "0"], ["limit"]),
             (["history", "acct-a", "--limit", "10001"], ["limit"]),
             (["history", "acct-a", "--limit", "many"], ["limit"]),
             (["history", "acct-a", "--cursor", "garbage"], ["cursor"]),
-            (["transfers", "--account", "bad id"], ["--account"]),
-            (["transfers", "--reference", ""], ["--reference"]),
+            (["transfers", "--account", "bad id"], ["account"]),
+            (["transfers", "--reference", ""], ["reference"]),
             (["transfers", "--from", "yesterday"], ["RFC 3339"]),
             (["transfers", "--to", "2026-13-01T00:00:00Z"], ["RFC 3339"]),
             (["transfers", "--limit", "-1"], ["limit"]),
@@ -118,9 +118,9 @@ struct LedgerQueryCLITests {
             (["transfers", "--cursor", "99999999999999999999.t1"], ["cursor"]),
             (["reverse", "--transfer", "missing", "--id", "r9"], ["missing"]),
             (["reverse", "--transfer", "p1", "--id", "r9"], ["pending"]),
-            (["reverse", "--transfer", "t1", "--id", "t1"], ["--id"]),
-            (["reverse", "--transfer", "bad id", "--id", "r9"], ["--transfer"]),
-            (["reverse", "--transfer", "t1", "--id", "bad id"], ["--id"]),
+            (["reverse", "--transfer", "t1", "--id", "t1"], ["new id"]),
+            (["reverse", "--transfer", "bad id", "--id", "r9"], ["transfer id"]),
+            (["reverse", "--transfer", "t1", "--id", "bad id"], ["bad id"]),
             (["reverse", "--transfer", "t1"], ["--id"]),
         ]
         for (arguments, words) in cases { try sandbox.expectRejected(arguments, mentioning: words) }

@@ -195,12 +195,11 @@ struct ExpectedBalances {
         }
     }
 
-    /// The line `coffer ledger balance ID` prints.
-    func balanceLine(_ id: String) -> String {
+    /// What `coffer ledger balance ID` must show of an account: id, asset and the four balances.
+    func expectedBalances(_ id: String) -> [String: String] {
         let balances = accounts[id] ?? Balances()
-        return "{\"id\":\"\(id)\",\"asset\":\"\(LedgerWorkload.asset)\",\"debits_posted\":\"\(balances.debitsPosted)\","
-            + "\"credits_posted\":\"\(balances.creditsPosted)\",\"debits_pending\":\"\(balances.debitsPending)\","
-            + "\"credits_pending\":\"\(balances.creditsPending)\"}"
+        return ["id": id, "asset": LedgerWorkload.asset, "debits_posted": "\(balances.debitsPosted)", "credits_posted": "\(balances.creditsPosted)",
+                "debits_pending": "\(balances.debitsPending)", "credits_pending": "\(balances.creditsPending)"]
     }
 
     /// Every account's `balance` line from the ledger against this model; the mismatches, one a line.
@@ -208,7 +207,10 @@ struct ExpectedBalances {
         try ids.compactMap { id in
             let result = try backend.run(["balance", id])
             let actual = result.stdout.trimmingCharacters(in: .newlines)
-            return actual == balanceLine(id) ? nil : "\(id): ledger \(actual.isEmpty ? result.stderr : actual), model \(balanceLine(id))"
+            let object = (try? JSONSerialization.jsonObject(with: Data(actual.utf8))) as? [String: Any] ?? [:]
+            let expected = expectedBalances(id)
+            let shown = Dictionary(uniqueKeysWithValues: expected.keys.map { ($0, object[$0] as? String ?? "") })
+            return shown == expected ? nil : "\(id): ledger \(actual.isEmpty ? result.stderr : actual), model \(expected)"
         }
     }
 }

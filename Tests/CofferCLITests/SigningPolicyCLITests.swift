@@ -20,7 +20,7 @@ struct SigningPolicyCLITests {
         let policy = try sandbox.file("policy.json", """
             {"rules":[{"type":"approvals","name":"two-eyes","asset":"ETH","above":"1000","required":2,"approvers":["alice","bob"]}]}
             """)
-        #expect(try CofferProcess.run(["policy", "set", "--file", policy], environment: sandbox.environment).stdout == "{\"version\":1}\n")
+        #expect(try CofferProcess.run(["policy", "set", "--file", policy], environment: sandbox.environment).stdout.hasPrefix(#"{"wallet":null,"version":1,"policy":{"#))
         let badPolicy = try sandbox.file("bad.json", #"{"rules":[{"type":"max_per_transaction","asset":"ETH","amount":"1e18"}]}"#)
         try CofferProcess.expectRejected(["policy", "set", "--file", badPolicy], status: 1, mentioning: ["whole number"], environment: sandbox.environment)
         let request = try sandbox.file("request.json", """

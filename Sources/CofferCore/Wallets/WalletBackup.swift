@@ -69,9 +69,10 @@ enum WalletBackup {
     }
 
     static func shares(_ request: BackupWalletRequest, wallet: String, unlocked: UnlockedVault) async throws -> (BackupView, String) {
-        guard let passphrase = request.passphrase else { throw ServiceError.invalid("passphrase is missing") }
-        guard passphrase.count >= 8, passphrase.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {
-            throw ServiceError.invalid("passphrase must be at least 8 printable ASCII characters (SLIP-39 allows no others)")
+        // SLIP-39's passphrase is optional (the shares are the secret); when given it is printable ASCII.
+        let passphrase = request.passphrase ?? ""
+        guard passphrase.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {
+            throw ServiceError.invalid("passphrase must be printable ASCII characters (SLIP-39 allows no others)")
         }
         let exponent = request.iterationExponent ?? defaultIterationExponent
         guard (0...15).contains(exponent) else { throw ServiceError.invalid("iteration_exponent must be 0 to 15") }

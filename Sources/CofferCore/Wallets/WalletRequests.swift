@@ -4,7 +4,8 @@ import CofferBase
 /// Secrets travel in the request only as far as the service, which seals them into the vault;
 /// they are never logged, echoed or part of an error.
 public struct CreateWalletRequest: Codable, Sendable {
-    public var name: String
+    /// Required, except for a keystore, whose wallet is named `keystore-<address>` by default.
+    public var name: String?
     /// `generate` (default: a BIP39 mnemonic made inside the vault and never shown), `mnemonic`,
     /// `private-key`, `master-secret`, `slip39` or `ethereum-keystore`.
     public var source: String?
@@ -21,7 +22,7 @@ public struct CreateWalletRequest: Codable, Sendable {
     public var keystore: KeystoreText?
     public var password: String?
 
-    public init(name: String, source: String? = nil) {
+    public init(name: String?, source: String? = nil) {
         self.name = name
         self.source = source
     }

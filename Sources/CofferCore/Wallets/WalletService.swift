@@ -29,10 +29,13 @@ public struct WalletService: Sendable {
     public func create(_ request: CreateWalletRequest, by caller: Caller) async throws -> WalletView {
         try caller.require((request.source ?? "generate") == "generate" ? .write : .admin)
         let unlocked = try vault.unlocked(for: caller)
-        let name = try Self.name(request.name)
-        if let tenant = caller.tenant, try await directory.nameTaken(tenantID: tenant.tenantID, name: name) { throw VaultError.nameTaken(name) }
+        if request.name == nil && request.source != "ethereum-keystore" { throw ServiceError.invalid("name is missing") }
+        if let given = request.name, let tenant = caller.tenant, try await directory.nameTaken(tenantID: tenant.tenantID, name: try Self.name(given)) {
+            throw VaultError.nameTaken(given)
+        }
         // Key derivation and KDFs (keystores) take milliseconds to seconds: off Swift concurrency's threads.
         let (secret, origin) = try await Blocking.run { try WalletSecrets.secret(request) }
+        let name = try Self.name(request.name ?? "keystore-\(secret.publicSummary().replacingOccurrences(of: "ethereum:", with: "").lowercased())")
         let info: WalletInfo
         do {
             // The owner is recorded in the transaction that stores the wallet: a crash cannot

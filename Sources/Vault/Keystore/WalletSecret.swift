@@ -62,8 +62,8 @@ public enum WalletSecret: Sendable {
         }
     }
 
-    /// Public facts safe to store in clear: the master fingerprint or the public key.
-    func publicSummary() -> String {
+    /// Public facts safe to store in clear: the master fingerprint or the public key (its address).
+    public func publicSummary() -> String {
         switch self {
         case .seed(let seed):
             guard let master = try? ExtendedPrivateKey(seed: seed) else { return "" }

@@ -55,7 +55,9 @@ struct VaultPassphraseOption: ParsableArguments {
     }
 
     func passphrase() throws -> SecretBytes {
-        guard let path else { throw UsageError("no vault passphrase: pass --passphrase-file FILE or set COFFER_VAULT_PASSPHRASE_FILE") }
+        guard let path else {
+            throw ServiceError.invalid("no vault passphrase: pass --passphrase-file FILE or set COFFER_VAULT_PASSPHRASE_FILE", code: "no-passphrase")
+        }
         return try SecretInput.passphraseBytes(file: path, what: "vault passphrase file")
     }
 
@@ -63,7 +65,8 @@ struct VaultPassphraseOption: ParsableArguments {
     /// need a key then say how to give one).
     func access(_ stores: CofferStores) async throws -> VaultAccess {
         guard let path else {
-            return .locked(stores.vault, reason: "the vault is locked: pass --passphrase-file FILE or set COFFER_VAULT_PASSPHRASE_FILE")
+            return .locked(stores.vault, reason: "the vault is locked: pass --passphrase-file FILE or set COFFER_VAULT_PASSPHRASE_FILE",
+                           category: .invalidInput)
         }
         return try await VaultAccess.unlock(stores.vault, passphraseFile: path)
     }

@@ -15,6 +15,7 @@ struct KeystoreCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case ethereumV3 = "ethereum-v3" }
+    enum KeyDerivation: String, ExpressibleByArgument, CaseIterable { case scrypt, pbkdf2 }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,21 +27,13 @@ struct KeystoreCommand: ParsableCommand {
 
         func run() async throws {
             let json = try InputFile.bytes(at: file, what: "keystore file")
-            var request = CreateWalletRequest(name: try name ?? Self.defaultName(json), source: "ethereum-keystore")
+            var request = CreateWalletRequest(name: name, source: "ethereum-keystore")
             request.keystore = KeystoreText(bytes: json)
             request.password = try SecretInput.password(what: "keystore password")
             let finished = request
             try Output.print(try await options.run { try await $0.wallets.create(finished, by: $1) })
         }
 
-        /// `keystore-<address>` from the keystore's clear `address` member, when it has one.
-        static func defaultName(_ json: [UInt8]) throws -> String {
-            guard case .object(let members)? = try? JSONValue(parsing: json),
-                  case .string(let address)? = members.first(where: { $0.key == "address" })?.value, !address.isEmpty else {
-                throw UsageError("the keystore names no address; give the wallet a --name")
-            }
-            return "keystore-0x\(address.lowercased().replacingOccurrences(of: "0x", with: ""))"
-        }
     }
 
     struct Export: AsyncParsableCommand {
@@ -50,12 +43,12 @@ struct KeystoreCommand: ParsableCommand {
         @OptionGroup var options: ServiceOptions
         @Option(help: "Keystore format: ethereum-v3.") var format: Format
         @Option(help: "Wallet id or name.") var wallet: String
-        @Option(help: "Key derivation: scrypt (geth's standard, n=2^18) or pbkdf2 (262144 rounds).") var kdf: String = "scrypt"
+        @Option(help: "Key derivation: scrypt (geth's standard, n=2^18) or pbkdf2 (262144 rounds).") var kdf: KeyDerivation = .scrypt
         @Option(help: "For HD wallets: the path of the key to export.") var path: String?
 
         func run() async throws {
             var request = BackupWalletRequest(format: "ethereum-keystore")
-            request.kdf = kdf
+            request.kdf = kdf.rawValue
             request.path = path
             request.password = try SecretInput.password(what: "keystore password")
             let finished = request
