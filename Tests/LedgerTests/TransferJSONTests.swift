@@ -3,20 +3,20 @@ import Foundation
 import PropertyBased
 import Testing
 
-/// `TransferJSON.decode`'s fast path (`PlainTransferJSON`) against Foundation's `JSONDecoder`,
+/// `TransferJSON.decode`'s fast path (`PlainTransferJSON`) against the strict `JSONDecoding`,
 /// which reads whatever the fast path declines: over random transfer objects and random
-/// mutations of them, whatever the fast path accepts Foundation reads into the same fields, and
-/// `decode` gives the same transfer or the same error as Foundation alone.
+/// mutations of them, whatever the fast path accepts the strict decoder reads into the same
+/// fields, and `decode` gives the same transfer or the same error as the strict decoder alone.
 struct TransferJSONTests {
     static let canonical = #"{"id":"t1","debit":"acct-a","credit":"acct-b","amount":"1500000","asset":"USDT","flags":["pending"],"pending_id":"t0","timeout":30,"reference":"order-77","code":7,"metadata":"m"}"#
 
     @Test func theUsualObjectTakesTheFastPath() throws {
         let wire = try #require(Self.fast(Self.canonical))
-        #expect(wire == (try TransferJSON.wire(TransferJSON.WireTransfer.self, from: Data(Self.canonical.utf8))))
+        #expect(wire == (try TransferJSON.wire(TransferJSON.WireTransfer.self, from: Array(Self.canonical.utf8))))
         #expect(wire.timeout == 30 && wire.code == 7 && wire.flags == ["pending"] && wire.pendingID == "t0")
         // Whitespace between tokens, null for an absent field, non-ASCII text: still the fast path.
         #expect(Self.fast(" {\n\t\"id\" : \"t1\" , \"reference\" : null, \"metadata\": \"café ✓\" }\r\n")?.metadata == "café ✓")
-        // What it leaves to Foundation: escapes, unknown or repeated fields, signs, fractions, exponents, leading zeros.
+        // What it leaves to the strict decoder: escapes, unknown or repeated fields, signs, fractions, exponents, leading zeros.
         for declined in [#"{"id":"t\"1"}"#, #"{"id":"t1","memo":"x"}"#, #"{"id":"t1","id":"t2"}"#, #"{"id":"t1","timeout":-1}"#,
                          #"{"id":"t1","timeout":1.0}"#, #"{"id":"t1","timeout":1e2}"#, #"{"id":"t1","timeout":01}"#,
                          #"{"id":"t1","timeout":4294967296}"#, #"{"id":"t1","code":65536}"#, #"{"id":"t1"} x"#, #"{"id":"t1",}"#, "[]"] {
@@ -24,18 +24,18 @@ struct TransferJSONTests {
         }
     }
 
-    @Test func whateverTheFastPathAcceptsFoundationReadsTheSame() async {
+    @Test func whateverTheFastPathAcceptsTheStrictDecoderReadsTheSame() async {
         await propertyCheck(count: 3_000, input: Gen.uint64(), Gen.int(in: 0...3)) { seed, mutations in
             var random = SeededRandom(state: seed)
             var bytes = Array(Self.randomObject(using: &random).utf8)
             for _ in 0..<mutations { Self.mutate(&bytes, using: &random) }
             let text = String(decoding: bytes, as: UTF8.self)
             if let fast = bytes.withUnsafeBytes({ PlainTransferJSON.wire($0) }) {
-                let foundation = try? TransferJSON.wire(TransferJSON.WireTransfer.self, from: Data(bytes))
-                #expect(foundation == fast, "the fast path read \(text.debugDescription) differently")
+                let strict = try? TransferJSON.wire(TransferJSON.WireTransfer.self, from: bytes)
+                #expect(strict == fast, "the fast path read \(text.debugDescription) differently")
             }
             let both = (Self.outcome { () throws(LedgerError) in try TransferJSON.decode(bytes) },
-                        Self.outcome { () throws(LedgerError) in try TransferJSON.decodeWithFoundation(Data(bytes)) })
+                        Self.outcome { () throws(LedgerError) in try TransferJSON.decodeWithoutFastPath(bytes) })
             #expect(both.0 == both.1, "\(text.debugDescription)")
         }
     }

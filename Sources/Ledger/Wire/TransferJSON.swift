@@ -7,23 +7,21 @@ import Foundation
 public enum TransferJSON {
     public static let fields = Set(PlainTransferJSON.Field.allCases.map(\.rawValue))
 
-    private static let decoder = JSONDecoder()
-
     /// Decodes one transfer object, naming the first problem: malformed JSON, an unknown field, a
     /// wrong type, a malformed id, amount, asset code or flag.
     public static func decode(_ json: some ContiguousBytes) throws(LedgerError) -> Transfer {
         if let plain = json.withUnsafeBytes({ bytes in PlainTransferJSON.wire(bytes) }) { return try transfer(from: plain) }
-        return try decodeWithFoundation(json as? Data ?? json.withUnsafeBytes { bytes in Data(bytes) })
+        return try decodeWithoutFastPath(json.withUnsafeBytes { bytes in Array(bytes) })
     }
 
-    /// `decode` without its fast path: Foundation's `JSONDecoder` reads every object.
-    static func decodeWithFoundation(_ json: Data) throws(LedgerError) -> Transfer {
+    /// `decode` without its fast path: the strict `JSONDecoding` reads every object.
+    static func decodeWithoutFastPath(_ json: [UInt8]) throws(LedgerError) -> Transfer {
         try transfer(from: try wire(WireTransfer.self, from: json))
     }
 
     /// Decodes `{"transfers":[...]}`: 1 to `LedgerEngine.maximumBatchSize` objects, each read
     /// exactly as `decode` reads one; a problem names the item's index.
-    public static func decodeBatch(_ json: Data) throws(LedgerError) -> [Transfer] {
+    public static func decodeBatch(_ json: some Collection<UInt8>) throws(LedgerError) -> [Transfer] {
         let batch = try wire(WireBatch.self, from: json)
         guard !batch.transfers.isEmpty, batch.transfers.count <= LedgerEngine.maximumBatchSize else {
             throw LedgerError("a batch holds 1 to \(LedgerEngine.maximumBatchSize) transfers; got \(batch.transfers.count)")
@@ -32,7 +30,7 @@ public enum TransferJSON {
         transfers.reserveCapacity(batch.transfers.count)
         for (index, item) in batch.transfers.enumerated() {
             do {
-                transfers.append(try transfer(from: item))
+                transfers.append(try transfer(from: try wire(WireTransfer.self, from: item)))
             } catch {
                 throw LedgerError("transfers[\(index)]: \(error.description)")
             }
@@ -40,18 +38,20 @@ public enum TransferJSON {
         return transfers
     }
 
-    /// Parses the JSON, turning decoding failures into one line that names the field.
-    static func wire<T: Decodable>(_ type: T.Type, from json: Data) throws(LedgerError) -> T {
+    /// Parses the JSON strictly (exact types, unknown fields refused), naming the field at fault.
+    static func wire<T: Decodable>(_ type: T.Type, from json: some Collection<UInt8>) throws(LedgerError) -> T {
         do {
-            return try decoder.decode(T.self, from: json)
-        } catch let error as LedgerError {
-            throw error
-        } catch DecodingError.typeMismatch(_, let context), DecodingError.dataCorrupted(let context),
-                DecodingError.keyNotFound(_, let context), DecodingError.valueNotFound(_, let context) {
-            let field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            throw LedgerError("\(field.isEmpty ? "a field" : field) has the wrong type or range, or is missing, or the text is not a JSON object (ids and amounts are strings; timeout and code whole numbers)")
+            return try JSONDecoding.decode(T.self, from: json)
         } catch {
-            throw LedgerError("not a transfer object: \(error)")
+            throw LedgerError(error.description)
+        }
+    }
+
+    static func wire<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(LedgerError) -> T {
+        do {
+            return try JSONDecoding.decode(T.self, from: value)
+        } catch {
+            throw LedgerError(error.description)
         }
     }
 
@@ -79,20 +79,13 @@ public enum TransferJSON {
             timeout: wire.timeout ?? 0, code: wire.code ?? 0, reference: wire.reference ?? "", metadata: wire.metadata ?? "")
     }
 
-    /// A batch as it arrives; its only field is `transfers`.
+    /// A batch as it arrives; its only field is `transfers`, each item read on its own so that
+    /// a problem is named by the item's index.
     struct WireBatch: Decodable {
-        let transfers: [WireTransfer]
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: WireTransfer.Key.self)
-            if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { $0 != "transfers" }) {
-                throw LedgerError("unknown field \"\(unknown.prefix(40))\"; the only field is transfers")
-            }
-            transfers = try container.decode([WireTransfer].self, forKey: WireTransfer.Key(stringValue: "transfers"))
-        }
+        let transfers: [JSONValue]
     }
 
-    /// The fields as they arrive; unknown keys are refused.
+    /// The fields as they arrive; the strict decoder refuses unknown keys and wrong types.
     struct WireTransfer: Decodable, Equatable {
         var id, debit, credit, amount, asset, pendingID, reference, metadata: String?
         var flags: [String]?
@@ -102,30 +95,8 @@ public enum TransferJSON {
         /// No field yet (the fast path fills them).
         init() {}
 
-        struct Key: CodingKey {
-            let stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Key.self)
-            if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !TransferJSON.fields.contains($0) }) {
-                throw LedgerError("unknown field \"\(unknown.prefix(40))\"; fields are \(TransferJSON.fields.sorted().joined(separator: ", "))")
-            }
-            func text(_ name: String) throws -> String? { try container.decodeIfPresent(String.self, forKey: Key(stringValue: name)) }
-            id = try text("id")
-            debit = try text("debit")
-            credit = try text("credit")
-            amount = try text("amount")
-            asset = try text("asset")
-            pendingID = try text("pending_id")
-            reference = try text("reference")
-            metadata = try text("metadata")
-            flags = try container.decodeIfPresent([String].self, forKey: Key(stringValue: "flags"))
-            timeout = try container.decodeIfPresent(UInt32.self, forKey: Key(stringValue: "timeout"))
-            code = try container.decodeIfPresent(UInt16.self, forKey: Key(stringValue: "code"))
+        enum CodingKeys: String, CodingKey {
+            case id, debit, credit, amount, asset, pendingID = "pending_id", reference, metadata, flags, timeout, code
         }
     }
 }

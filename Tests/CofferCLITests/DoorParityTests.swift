@@ -1,0 +1,229 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// One core, many doors: every operation that both the CLI and the HTTP API offer gives the same
+/// answer through both, on the same database at the same state: the same JSON for a success, the
+/// same error code and message for a failure. Writes are compared where they are idempotent (a
+/// repeat through the other door answers `exists` with the stored resource).
+@Suite(.serialized) struct DoorParityTests {
+    /// A running `coffer serve` with an unlocked vault, a tenant and an admin key, and the CLI
+    /// acting as that tenant on the same data directory.
+    struct Doors {
+        let dataDir: String
+        let tenant: String
+        let key: String
+        let base: String
+        let server: CofferChildProcess
+        let environment: [String: String]
+
+        static func open() async throws -> Doors {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-doors-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let passphrase = directory.appendingPathComponent("passphrase").path
+            try Data("correct horse battery staple\n".utf8).write(to: URL(fileURLWithPath: passphrase))
+            let dataDir = directory.appendingPathComponent("data").path
+            let environment = ["COFFER_DATA_DIR": dataDir, "COFFER_VAULT_PASSPHRASE_FILE": passphrase, "COFFER_INSECURE_TEST_KDF": "1"]
+            #expect(try CofferProcess.run(["vault", "init"], environment: environment).status == 0)
+            let tenantLine = try CofferProcess.run(["tenant", "create", "--name", "Acme"], environment: environment).stdout
+            let tenant = try #require(tenantLine.split(separator: "\"").dropFirst(3).first.map(String.init))
+            let key = try CofferProcess.run(["apikey", "create", "--tenant", tenant, "--scopes", "read,write,sign,approve,admin"], environment: environment)
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let port = ServeCLITests.freePort()
+            let base = "http://127.0.0.1:\(port)"
+            let server = try CofferChildProcess(["serve", "--port", String(port), "--rate-limit", "0"], input: Data(), environment: environment)
+            var up = false
+            for _ in 0..<200 where !up {
+                up = (try? await ServeCLITests.request("GET", "\(base)/health").0) == 200
+                if !up { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try #require(up, "the server did not come up")
+            return Doors(dataDir: dataDir, tenant: tenant, key: key, base: base, server: server, environment: environment)
+        }
+
+        /// The CLI acting as the tenant.
+        func cli(_ arguments: [String], stdin: String? = nil, tenant: Bool = true) throws -> CofferProcess.Result {
+            try CofferProcess.run(arguments + (tenant ? ["--tenant", self.tenant] : []), stdin: stdin, environment: environment)
+        }
+
+        func http(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, String) {
+            try await ServeCLITests.request(method, base + path, key: key, body: body)
+        }
+    }
+
+    static func json(_ text: some StringProtocol) -> NSObject? {
+        try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) as? NSObject
+    }
+
+    /// The CLI's one JSON line and the HTTP body are the same JSON value.
+    static func expectSame(_ name: String, _ cli: CofferProcess.Result, _ http: (Int, String), sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(cli.status == 0, "\(name): CLI failed: \(cli.stderr)", sourceLocation: sourceLocation)
+        #expect((200..<300).contains(http.0), "\(name): HTTP \(http.0) \(http.1)", sourceLocation: sourceLocation)
+        let cliValue = json(cli.stdout.trimmingCharacters(in: .newlines)), httpValue = json(http.1)
+        #expect(cliValue != nil && cliValue == httpValue, "\(name):\n CLI  \(cli.stdout)\n HTTP \(http.1)", sourceLocation: sourceLocation)
+    }
+
+    /// The CLI's JSON lines (without the `next_cursor` trailer) are the HTTP page's `data`.
+    static func expectSameList(_ name: String, _ cli: CofferProcess.Result, _ http: (Int, String), sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(cli.status == 0 && http.0 == 200, "\(name): CLI \(cli.stderr) HTTP \(http.0) \(http.1)", sourceLocation: sourceLocation)
+        let lines = cli.stdoutLines.filter { !$0.hasPrefix(#"{"next_cursor":"#) }.compactMap { json($0) }
+        let data = (json(http.1) as? NSDictionary)?["data"] as? NSArray
+        #expect(data != nil && NSArray(array: lines) == data, "\(name):\n CLI  \(cli.stdout)\n HTTP \(http.1)", sourceLocation: sourceLocation)
+    }
+
+    /// Both doors refuse with the same code and message: the CLI's one error line
+    /// `coffer: error: MESSAGE [CODE]`, the problem document's `detail` and `code`.
+    static func expectSameError(_ name: String, _ cli: CofferProcess.Result, _ http: (Int, String), sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(cli.status != 0 && (400..<500).contains(http.0), "\(name): CLI \(cli.status) \(cli.stdout) HTTP \(http.0) \(http.1)", sourceLocation: sourceLocation)
+        let problem = json(http.1) as? NSDictionary
+        let code = problem?["code"] as? String ?? "?", detail = problem?["detail"] as? String ?? "?"
+        #expect(cli.stderr == "coffer: error: \(detail) [\(code)]\n", "\(name):\n CLI  \(cli.stderr) HTTP \(http.1)", sourceLocation: sourceLocation)
+    }
+
+    @Test func everyOperationBothDoorsOfferAnswersAlike() async throws {
+        let doors = try await Doors.open()
+        defer {
+            doors.server.send(SIGTERM)
+            _ = doors.server.finish(within: .seconds(30))
+        }
+
+        // Assets: created through one door, the repeat through either answers `exists` alike.
+        #expect(try doors.cli(["ledger", "asset", "create", "--code", "USD", "--decimals", "2"]).stdout.contains(#""result":"created""#))
+        Self.expectSame("asset create", try doors.cli(["ledger", "asset", "create", "--code", "USD", "--decimals", "2"]),
+                        try await doors.http("POST", "/v1/assets", body: #"{"code":"USD","decimals":2}"#))
+        Self.expectSame("asset show", try doors.cli(["ledger", "asset", "show", "USD"]), try await doors.http("GET", "/v1/assets/USD"))
+        Self.expectSameError("asset changed", try doors.cli(["ledger", "asset", "create", "--code", "USD", "--decimals", "3"]),
+                             try await doors.http("POST", "/v1/assets", body: #"{"code":"USD","decimals":3}"#))
+        Self.expectSameError("asset code", try doors.cli(["ledger", "asset", "create", "--code", "US D", "--decimals", "2"]),
+                             try await doors.http("POST", "/v1/assets", body: #"{"code":"US D","decimals":2}"#))
+        Self.expectSameError("asset missing", try doors.cli(["ledger", "asset", "show", "EUR"]), try await doors.http("GET", "/v1/assets/EUR"))
+
+        // Accounts.
+        _ = try await doors.http("POST", "/v1/accounts", body: #"{"id":"a","asset":"USD","owner":"alice"}"#)
+        Self.expectSame("account create", try doors.cli(["ledger", "account", "create", "--id", "a", "--asset", "USD", "--owner", "alice"]),
+                        try await doors.http("POST", "/v1/accounts", body: #"{"id":"a","asset":"USD","owner":"alice"}"#))
+        _ = try doors.cli(["ledger", "account", "create", "--id", "b", "--asset", "USD", "--flags", "debits-must-not-exceed-credits"])
+        Self.expectSameError("account changed", try doors.cli(["ledger", "account", "create", "--id", "a", "--asset", "USD", "--owner", "bob"]),
+                             try await doors.http("POST", "/v1/accounts", body: #"{"id":"a","asset":"USD","owner":"bob"}"#))
+        Self.expectSameError("account asset", try doors.cli(["ledger", "account", "create", "--id", "z", "--asset", "EUR"]),
+                             try await doors.http("POST", "/v1/accounts", body: #"{"id":"z","asset":"EUR"}"#))
+        Self.expectSameError("account flag", try doors.cli(["ledger", "account", "create", "--id", "z", "--asset", "USD", "--flags", "closed"]),
+                             try await doors.http("POST", "/v1/accounts", body: #"{"id":"z","asset":"USD","flags":["closed"]}"#))
+
+        // Transfers: a batch, then the same batch through each door (exists, and the same rejection).
+        let lines = [#"{"id":"t1","debit":"a","credit":"b","amount":"150","asset":"USD","reference":"order-1"}"#,
+                     #"{"id":"t2","debit":"b","credit":"a","amount":"999","asset":"USD"}"#,
+                     #"{"id":"p1","debit":"a","credit":"b","amount":"9","asset":"USD","flags":["pending"],"timeout":3600}"#]
+        _ = try doors.cli(["ledger", "transfer"], stdin: lines.joined(separator: "\n"))
+        let repeated = try doors.cli(["ledger", "transfer"], stdin: lines.joined(separator: "\n"))
+        let batch = try await doors.http("POST", "/v1/transfers/batch", body: #"{"transfers":[\#(lines.joined(separator: ","))]}"#)
+        let batchResults = (Self.json(batch.1) as? NSDictionary)?["results"] as? NSArray
+        #expect(batchResults == NSArray(array: repeated.stdoutLines.compactMap { Self.json($0) }), "batch: \(repeated.stdout) \(batch.1)")
+        // The same bad transfer: the doors name its place in their own framing (a line of
+        // standard input, an item of the batch) and then say the same thing.
+        for bad in [#"{"id":"x","amount":1}"#, #"{"id":"x","debit":"a","credit":"b","amount":"1","asset":"USD","flags":["lnked"]}"#,
+                    #"{"id":"x","amount":"1","colour":"red"}"#] {
+            let cli = try doors.cli(["ledger", "transfer"], stdin: "\n" + bad)
+            let http = try await doors.http("POST", "/v1/transfers/batch", body: #"{"transfers":[{"id":"ok","amount":"1"},\#(bad)]}"#)
+            let problem = Self.json(http.1) as? NSDictionary
+            let code = problem?["code"] as? String ?? "?", detail = problem?["detail"] as? String ?? "?"
+            #expect(http.0 == 400 && detail.hasPrefix("transfers[1]: "), "\(bad): \(http.1)")
+            #expect(cli.status == 1 && cli.stderr == "coffer: error: line 2: \(detail.dropFirst("transfers[1]: ".count)); nothing was written [\(code)]\n",
+                    "\(bad):\n CLI  \(cli.stderr) HTTP \(http.1)")
+        }
+
+        // Reads of the same state.
+        Self.expectSame("account show", try doors.cli(["ledger", "show-account", "a"]), try await doors.http("GET", "/v1/accounts/a"))
+        Self.expectSame("balances", try doors.cli(["ledger", "balance", "b"]), try await doors.http("GET", "/v1/accounts/b/balances"))
+        Self.expectSame("balances then", try doors.cli(["ledger", "balance", "b", "--at", "2001-01-01T00:00:00Z"]),
+                        try await doors.http("GET", "/v1/accounts/b/balances?at=2001-01-01T00:00:00Z"))
+        Self.expectSameList("history", try doors.cli(["ledger", "history", "a"]), try await doors.http("GET", "/v1/accounts/a/history"))
+        Self.expectSame("transfer show", try doors.cli(["ledger", "show-transfer", "t1"]), try await doors.http("GET", "/v1/transfers/t1"))
+        Self.expectSameList("transfers", try doors.cli(["ledger", "transfers", "--account", "b"]), try await doors.http("GET", "/v1/transfers?account=b"))
+        Self.expectSameList("transfers by reference", try doors.cli(["ledger", "transfers", "--reference", "order-1"]),
+                            try await doors.http("GET", "/v1/transfers?reference=order-1"))
+        Self.expectSame("totals", try doors.cli(["ledger", "totals"]), try await doors.http("GET", "/v1/totals"))
+        Self.expectSameError("history missing", try doors.cli(["ledger", "history", "nobody"]), try await doors.http("GET", "/v1/accounts/nobody/history"))
+        Self.expectSameError("bad time", try doors.cli(["ledger", "balance", "a", "--at", "yesterday"]),
+                             try await doors.http("GET", "/v1/accounts/a/balances?at=yesterday"))
+        Self.expectSameError("bad cursor", try doors.cli(["ledger", "transfers", "--cursor", "s1"]), try await doors.http("GET", "/v1/transfers?cursor=s1"))
+
+        // Reversals.
+        #expect(try doors.cli(["ledger", "reverse", "--transfer", "t1", "--id", "r1"]).stdout.contains(#""result":"created""#))
+        Self.expectSame("reverse", try doors.cli(["ledger", "reverse", "--transfer", "t1", "--id", "r1"]),
+                        try await doors.http("POST", "/v1/transfers/t1/reverse", body: #"{"id":"r1"}"#))
+        Self.expectSameError("reversed twice", try doors.cli(["ledger", "reverse", "--transfer", "t1", "--id", "r2"]),
+                             try await doors.http("POST", "/v1/transfers/t1/reverse", body: #"{"id":"r2"}"#))
+        Self.expectSameError("reverse pending", try doors.cli(["ledger", "reverse", "--transfer", "p1", "--id", "r3"]),
+                             try await doors.http("POST", "/v1/transfers/p1/reverse", body: #"{"id":"r3"}"#))
+
+        // Tenancy.
+        Self.expectSame("tenant", try doors.cli(["tenant", "show"]), try await doors.http("GET", "/v1/tenant"))
+        let extra = try doors.cli(["apikey", "create", "--scopes", "read", "--json"])
+        let extraID = try #require((Self.json(extra.stdout) as? NSDictionary)?["id"] as? String)
+        let created = try await doors.http("POST", "/v1/keys", body: #"{"scopes":["read"]}"#)
+        #expect(Set(((Self.json(created.1) as? NSDictionary)?.allKeys as? [String]) ?? []) == Set(((Self.json(extra.stdout) as? NSDictionary)?.allKeys as? [String]) ?? []))
+        Self.expectSameList("keys", try doors.cli(["apikey", "list"]), try await doors.http("GET", "/v1/keys"))
+        _ = try doors.cli(["apikey", "revoke", "--id", extraID])
+        Self.expectSame("revoke", try doors.cli(["apikey", "revoke", "--id", extraID]), try await doors.http("POST", "/v1/keys/\(extraID)/revoke"))
+        Self.expectSameError("revoke missing", try doors.cli(["apikey", "revoke", "--id", "nosuchkey"]), try await doors.http("POST", "/v1/keys/nosuchkey/revoke"))
+        Self.expectSameError("key scopes", try doors.cli(["apikey", "create", "--scopes", "root"]), try await doors.http("POST", "/v1/keys", body: #"{"scopes":["root"]}"#))
+
+        // Wallets and deposit addresses.
+        let wallet = try doors.cli(["wallet", "import", "--name", "hot", "--from", "mnemonic"], stdin: MnemonicCLITests.abandonAbout)
+        #expect(wallet.status == 0, "\(wallet.stderr)")
+        Self.expectSameError("wallet name", try doors.cli(["wallet", "create", "--name", "hot"]), try await doors.http("POST", "/v1/wallets", body: #"{"name":"hot"}"#))
+        Self.expectSameError("wallet name form", try doors.cli(["wallet", "create", "--name", " x"]), try await doors.http("POST", "/v1/wallets", body: #"{"name":" x"}"#))
+        Self.expectSameList("wallets", try doors.cli(["wallet", "list"]), try await doors.http("GET", "/v1/wallets"))
+        Self.expectSame("wallet", try doors.cli(["wallet", "show", "hot"]), try await doors.http("GET", "/v1/wallets/hot"))
+        Self.expectSameError("wallet missing", try doors.cli(["wallet", "show", "cold"]), try await doors.http("GET", "/v1/wallets/cold"))
+        _ = try doors.cli(["address", "allocate", "--wallet", "hot", "--chain", "bitcoin", "--count", "2", "--owner-id", "c-1"])
+        _ = try await doors.http("POST", "/v1/wallets/hot/addresses", body: #"{"chain":"ethereum","count":2,"owner_id":"c-2"}"#)
+        Self.expectSameList("addresses", try doors.cli(["address", "list"]), try await doors.http("GET", "/v1/addresses"))
+        Self.expectSameList("addresses by owner", try doors.cli(["address", "list", "--owner-id", "c-2"]), try await doors.http("GET", "/v1/addresses?owner_id=c-2"))
+        Self.expectSame("address", try doors.cli(["address", "show", "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"]),
+                        try await doors.http("GET", "/v1/addresses/bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"))
+        Self.expectSameError("allocate count", try doors.cli(["address", "allocate", "--wallet", "hot", "--chain", "ethereum", "--count", "1001"]),
+                             try await doors.http("POST", "/v1/wallets/hot/addresses", body: #"{"chain":"ethereum","count":1001}"#))
+        Self.expectSameError("allocate chain", try doors.cli(["address", "allocate", "--wallet", "hot", "--chain", "dogecoin", "--count", "1"]),
+                             try await doors.http("POST", "/v1/wallets/hot/addresses", body: #"{"chain":"dogecoin","count":1}"#))
+
+        // Policies, signing requests and approvals.
+        for approver in ["alice", "bob"] {
+            let keyFile = URL(fileURLWithPath: doors.dataDir).deletingLastPathComponent().appendingPathComponent(approver).path
+            let generated = try CofferProcess.run(["approver", "keygen", "--out", keyFile], environment: doors.environment)
+            let publicKey = try #require((Self.json(generated.stdout) as? NSDictionary)?["public_key"] as? String)
+            #expect(try doors.cli(["approver", "add", "--id", approver, "--public-key", publicKey], tenant: false).status == 0)
+        }
+        let policy = #"{"rules":[{"type":"approvals","name":"two","asset":"ETH","above":"1000","required":2,"approvers":["alice","bob"]}]}"#
+        let policyFile = URL(fileURLWithPath: doors.dataDir).deletingLastPathComponent().appendingPathComponent("policy.json").path
+        try Data(policy.utf8).write(to: URL(fileURLWithPath: policyFile))
+        _ = try doors.cli(["policy", "set", "--wallet", "hot", "--file", policyFile])
+        Self.expectSame("policy set", try doors.cli(["policy", "set", "--wallet", "hot", "--file", policyFile]),
+                        try await doors.http("PUT", "/v1/policies/hot", body: policy))
+        Self.expectSame("policy show", try doors.cli(["policy", "show", "--wallet", "hot"]), try await doors.http("GET", "/v1/policies/hot"))
+        let request = #"{"id":"pay-1","intent":{"chain":"ethereum","wallet":"hot","destination":"0x1111111111111111111111111111111111111111","asset":"ETH","amount":"5000","fee":"42000"},"payload":{"type":"ethereum-tx","chain_id":1,"path":"m/44'/60'/0'/0/0","tx":{"type":2,"nonce":0,"max_priority_fee_per_gas":"1","max_fee_per_gas":"2","gas":21000,"to":"0x1111111111111111111111111111111111111111","value":"5000","data":"0x","access_list":[]}}}"#
+        let requestFile = URL(fileURLWithPath: doors.dataDir).deletingLastPathComponent().appendingPathComponent("request.json").path
+        try Data(request.utf8).write(to: URL(fileURLWithPath: requestFile))
+        #expect(try doors.cli(["sign", "request", "--file", requestFile]).stdout.contains(#""status":"pending_approval""#))
+        Self.expectSame("sign request", try doors.cli(["sign", "request", "--file", requestFile]), try await doors.http("POST", "/v1/signing-requests", body: request))
+        Self.expectSame("sign status", try doors.cli(["sign", "status", "--request", "pay-1"]), try await doors.http("GET", "/v1/signing-requests/pay-1"))
+        let aliceKey = try String(contentsOfFile: URL(fileURLWithPath: doors.dataDir).deletingLastPathComponent().appendingPathComponent("alice").path, encoding: .utf8)
+        let approved = try doors.cli(["sign", "approve", "--request", "pay-1", "--approver", "alice"], stdin: aliceKey)
+        #expect(approved.stdout.contains(#""approvals_received":1"#), "\(approved.stdout) \(approved.stderr)")
+        Self.expectSame("sign status after approval", try doors.cli(["sign", "status", "--request", "pay-1"]),
+                        try await doors.http("GET", "/v1/signing-requests/pay-1"))
+        Self.expectSameError("sign request reused", try doors.cli(["sign", "request", "--file", policyFile]),
+                             try await doors.http("POST", "/v1/signing-requests", body: policy))
+        Self.expectSameError("sign status missing", try doors.cli(["sign", "status", "--request", "nope"]), try await doors.http("GET", "/v1/signing-requests/nope"))
+        Self.expectSameError("policy missing", try doors.cli(["policy", "show", "--wallet", "cold"]), try await doors.http("GET", "/v1/policies/cold"))
+
+        // The audit log as the tenant sees it.
+        Self.expectSameList("audit", try doors.cli(["audit", "export"]), try await doors.http("GET", "/v1/audit?limit=1000"))
+        Self.expectSame("audit verify", try doors.cli(["audit", "verify"]), try await doors.http("GET", "/v1/audit/verify"))
+        Self.expectSameError("backup shares", try doors.cli(["wallet", "backup", "--wallet", "hot", "--threshold", "1", "--shares", "3"]),
+                             try await doors.http("POST", "/v1/wallets/hot/backup", body: #"{"format":"slip39","threshold":1,"shares":3}"#))
+    }
+}
