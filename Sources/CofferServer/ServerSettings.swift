@@ -35,15 +35,15 @@ public struct ServerSettings: Sendable, Equatable {
             } catch {
                 throw ServiceError.invalid("cannot read config file \(configFile): \(error.localizedDescription)")
             }
-            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            guard case .object(let members)? = try? JSONValue(parsing: data) else {
                 throw ServiceError.invalid("config file \(configFile) is not a JSON object")
             }
-            for (key, value) in object {
+            for (key, value) in members {
                 guard keys.contains(key) else { throw ServiceError.invalid("config file \(configFile): unknown setting \"\(key.prefix(40))\"; settings are \(keys.joined(separator: ", "))") }
                 let text: String
                 switch value {
-                case let string as String: text = string
-                case let number as NSNumber where !(value is Bool): text = number.stringValue
+                case .string(let string): text = string
+                case .number(let literal) where literal.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }): text = literal
                 default: throw ServiceError.invalid("config file \(configFile): \(key) must be a string or a whole number")
                 }
                 try settings.set(key, text, source: "config file \(configFile)")

@@ -3,22 +3,12 @@ public import CofferBase
 /// Why a ledger request was refused before anything was written, or why the ledger failed: a
 /// stable code, a category and a message a user can act on. (Transfers that are decided but
 /// rejected are not errors: they get a `TransferResult`.)
-public struct LedgerError: CofferError, Equatable {
-    public let code: String
-    public let category: ErrorCategory
-    public let description: String
+public typealias LedgerError = DomainError<LedgerDomain>
 
-    /// A malformed request: the message names the field and what is wrong with it.
-    public init(_ description: String) {
-        self.init(.invalidInput, "invalid-request", description)
-    }
+/// The ledger.
+public enum LedgerDomain: ErrorDomain {}
 
-    public init(_ category: ErrorCategory, _ code: String, _ description: String) {
-        self.category = category
-        self.code = code
-        self.description = description
-    }
-
+extension LedgerError {
     /// Stored ledger data that does not decode or add up: the database was altered outside Coffer.
     public static func corrupt(_ what: String) -> LedgerError {
         LedgerError(.internal, "ledger-corrupt", "corrupt ledger database: \(what)")

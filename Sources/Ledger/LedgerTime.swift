@@ -1,3 +1,5 @@
+import CofferBase
+
 /// Ledger timestamps are nanoseconds since 1970-01-01T00:00:00Z (UTC), as integers; this converts
 /// RFC 3339 text exactly, without going through floating-point seconds.
 public enum LedgerTime {

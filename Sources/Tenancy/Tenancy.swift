@@ -218,22 +218,12 @@ public struct IdempotentResponseRecorder: Sendable {
 }
 
 /// Why a tenancy operation was refused: a stable code, a category and a message.
-public struct TenancyError: CofferError, Equatable {
-    public let code: String
-    public let category: ErrorCategory
-    public let description: String
+public typealias TenancyError = DomainError<TenancyDomain>
 
-    /// Input that cannot be used (a malformed name, an unknown scope).
-    public init(_ description: String) {
-        self.init(.invalidInput, "invalid-request", description)
-    }
+/// Tenants, API keys and idempotency records.
+public enum TenancyDomain: ErrorDomain {}
 
-    public init(_ category: ErrorCategory, _ code: String, _ description: String) {
-        self.category = category
-        self.code = code
-        self.description = description
-    }
-
+extension TenancyError {
     public static func noTenant(_ id: String) -> TenancyError {
         TenancyError(.notFound, "tenant-not-found", "no tenant \"\(id.prefix(40))\"; create one with `coffer tenant create`")
     }

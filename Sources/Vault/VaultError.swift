@@ -2,22 +2,12 @@ public import CofferBase
 
 /// Why a vault operation was refused or failed: a stable code, a category and a message that
 /// never contains secret material.
-public struct VaultError: CofferError, Equatable {
-    public let code: String
-    public let category: ErrorCategory
-    public let description: String
+public typealias VaultError = DomainError<VaultDomain>
 
-    /// Input the vault cannot use (a malformed key, a name too long): the message says what.
-    public init(_ description: String) {
-        self.init(.invalidInput, "invalid-request", description)
-    }
+/// The vault: keys, wallets, signing.
+public enum VaultDomain: ErrorDomain {}
 
-    public init(_ category: ErrorCategory, _ code: String, _ description: String) {
-        self.category = category
-        self.code = code
-        self.description = description
-    }
-
+extension VaultError {
     public static let notInitialized = VaultError(.rejected, "vault-not-initialized", "the vault is not initialised; run `coffer vault init` first")
     public static let alreadyInitialized = VaultError(.conflict, "vault-exists", "the vault is already initialised; use `coffer vault rotate` to change its passphrase")
     public static let wrongPassphrase = VaultError(.forbidden, "wrong-passphrase", "wrong vault passphrase (nothing was changed)")

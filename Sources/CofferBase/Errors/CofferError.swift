@@ -82,23 +82,41 @@ extension CofferError {
     public var isRetryable: Bool { category.isRetryable }
 }
 
-/// A failure with its code, category and message given where it happens: for services and
-/// adapters whose errors need no type of their own.
-public struct ServiceError: CofferError, Equatable {
+/// The area an error comes from. Each area's errors are a type of their own
+/// (`DomainError<LedgerDomain>`, spelled `LedgerError`), so a `throws(LedgerError)` signature says
+/// where a failure can come from, while every area shares one implementation.
+public protocol ErrorDomain: Sendable {}
+
+/// An error of one area, with its code, category and message given where it happens, and extra
+/// problem members when a client needs more than the code (the ledger's `result`).
+public struct DomainError<Domain: ErrorDomain>: CofferError, Equatable {
     public let code: String
     public let category: ErrorCategory
     public let description: String
     public let members: [String: JSONValue]
 
-    public init(_ category: ErrorCategory, _ code: String, _ message: String, members: [String: JSONValue] = [:]) {
+    /// Input that cannot be used (the default): the message names the field and what is wrong.
+    public init(_ description: String) {
+        self.init(.invalidInput, "invalid-request", description)
+    }
+
+    public init(_ category: ErrorCategory, _ code: String, _ description: String, members: [String: JSONValue] = [:]) {
         self.category = category
         self.code = code
-        self.description = message
+        self.description = description
         self.members = members
     }
 
     public var problemMembers: [(String, JSONValue)] { members.keys.sorted().map { ($0, members[$0]!) } }
+}
 
+/// Services and adapters whose errors need no area of their own.
+public enum ServiceDomain: ErrorDomain {}
+
+/// A failure reported by an application service or an adapter.
+public typealias ServiceError = DomainError<ServiceDomain>
+
+extension ServiceError {
     /// A malformed request, naming what is wrong.
     public static func invalid(_ message: String, code: String = "invalid-request") -> ServiceError {
         ServiceError(.invalidInput, code, message)

@@ -66,7 +66,7 @@ enum WalletSecrets {
             guard let shares = request.shares, !shares.isEmpty else { throw ServiceError.invalid("shares is missing: the SLIP-39 share mnemonics") }
             do {
                 return (.seed(try SLIP39.recover(mnemonics: shares, passphrase: request.slip39Passphrase ?? "")), "slip39")
-            } catch let error as SLIP39Error {
+            } catch {
                 throw ServiceError.invalid("shares: \(error.description)", code: "invalid-shares")
             }
         default:

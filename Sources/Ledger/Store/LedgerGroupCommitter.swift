@@ -1,3 +1,4 @@
+import CofferBase
 import CofferStorage
 import Foundation
 import GRDB

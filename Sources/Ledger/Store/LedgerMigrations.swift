@@ -1,3 +1,4 @@
+import CofferBase
 public import CofferStorage
 import GRDB
 

@@ -2,19 +2,14 @@ public import CofferBase
 
 /// Why a policy, a signing request or an approval was refused: a stable code, a category and a
 /// message that names the field or rule at fault.
-public struct PolicyError: CofferError, Equatable {
-    public let code: String
-    public let category: ErrorCategory
-    public let description: String
+public typealias PolicyError = DomainError<PolicyDomain>
 
-    /// A malformed policy or request (the default): the message says what is wrong.
-    public init(_ description: String) {
-        self.init(.invalidInput, "invalid-request", description)
-    }
+/// Signing policies, signing requests and approvals.
+public enum PolicyDomain: ErrorDomain {}
 
-    public init(_ category: ErrorCategory, _ code: String, _ description: String) {
-        self.category = category
-        self.code = code
-        self.description = description
+extension PolicyError {
+    /// `AmountText.parse` for policies and intents: a malformed amount is a malformed policy or request.
+    static func amount(_ text: String, field: String) throws(PolicyError) -> UInt128 {
+        do { return try AmountText.parse(text, field: field) } catch { throw PolicyError(error.description) }
     }
 }

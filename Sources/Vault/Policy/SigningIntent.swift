@@ -55,8 +55,8 @@ public struct SigningIntent: Sendable, Equatable, Codable {
         }
         self.init(
             chain: chain, wallet: try fields.string("wallet"), destination: try fields.string("destination"), asset: try fields.string("asset"),
-            amount: try AmountText.parse(try fields.string("amount"), field: "intent amount"),
-            fee: try AmountText.parse(try fields.string("fee"), field: "intent fee"),
+            amount: try PolicyError.amount(try fields.string("amount"), field: "intent amount"),
+            fee: try PolicyError.amount(try fields.string("fee"), field: "intent fee"),
             tokenContract: try fields.optionalString("token_contract"))
     }
 

@@ -31,7 +31,7 @@ extension SigningPolicy {
                 try rule.allowOnly(common.union(["asset", "amount"]))
                 kind = .maxPerTransaction(
                     asset: try rule.string("asset"),
-                    amount: try AmountText.parse(try rule.string("amount"), field: "\(context) amount"))
+                    amount: try PolicyError.amount(try rule.string("amount"), field: "\(context) amount"))
             case "rolling_limit":
                 try rule.allowOnly(common.union(["asset", "amount", "window"]))
                 let windowText = try rule.string("window")
@@ -40,7 +40,7 @@ extension SigningPolicy {
                 }
                 kind = .rollingLimit(
                     asset: try rule.string("asset"), window: window,
-                    amount: try AmountText.parse(try rule.string("amount"), field: "\(context) amount"))
+                    amount: try PolicyError.amount(try rule.string("amount"), field: "\(context) amount"))
             case "time_window":
                 try rule.allowOnly(common.union(["from_hour", "to_hour", "weekdays"]))
                 let from = Int(try rule.integer("from_hour", range: 0...23))
@@ -56,7 +56,7 @@ extension SigningPolicy {
                 }
                 kind = .approvals(
                     asset: try rule.string("asset"),
-                    above: try AmountText.parse(try rule.string("above"), field: "\(context) above"),
+                    above: try PolicyError.amount(try rule.string("above"), field: "\(context) above"),
                     required: required, approvers: approvers)
             default:
                 throw PolicyError("\(context): unknown type \"\(type)\"; expected deny_destinations, allow_destinations, max_per_transaction, rolling_limit, time_window or approvals")

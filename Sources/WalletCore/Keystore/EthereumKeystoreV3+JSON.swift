@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 
 /// The validated contents of a V3 keystore file: everything decryption needs, nothing secret.
@@ -113,7 +114,7 @@ struct ParsedKeystore: Sendable, Equatable {
             // JSONDecoder reports a number that is not an Int (1.5, 1e30) as corrupt data with no
             // path; tell that apart from broken JSON.
             if context.codingPath.isEmpty {
-                return (try? JSONSerialization.jsonObject(with: Data(json))) == nil ? .notJSON : .notAnInteger
+                return (try? JSONValue(parsing: json)) == nil ? .notJSON : .notAnInteger
             }
             return .wrongType(path(context.codingPath), expected: "an integer that fits in 64 bits")
         @unknown default:

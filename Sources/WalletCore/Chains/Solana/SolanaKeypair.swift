@@ -1,3 +1,4 @@
+import CofferBase
 import Crypto
 import Foundation
 
@@ -26,7 +27,7 @@ public struct SolanaKeypair: Sendable {
     public init(keypairJSON: [UInt8]) throws(SolanaTransactionError) {
         var numbers: [UInt8]
         do {
-            numbers = try JSONDecoder().decode([UInt8].self, from: Data(keypairJSON))
+            numbers = try JSONDecoding.decode([UInt8].self, from: keypairJSON)
         } catch {
             throw SolanaTransactionError("keypair is not a JSON array of numbers 0 to 255 (Solana CLI keypair format)")
         }
