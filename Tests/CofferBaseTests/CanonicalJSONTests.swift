@@ -2,7 +2,6 @@ import Foundation
 import PropertyBased
 import Testing
 import CofferBase
-import WalletCore
 
 /// RFC 8785 (JCS) over JSONValue: the RFC's published examples, the reference implementation's
 /// test data (cyberphone/json-canonicalization, testdata/), Coffer's integer-only number

@@ -77,8 +77,11 @@ struct JSONCodingTests {
 
     /// Random objects survive encode → decode unchanged; the encoder's output is always valid JSON
     /// that the one parser reads back to the same bytes.
+    /// Text of any scalar below the surrogates but NUL (which the decoder refuses in every string).
+    static let text = Gen.unicodeScalar(in: "\u{1}"..."\u{D7FF}").map { Character($0) }.string(of: 0...12)
+
     @Test func roundTripsRandomValues() async {
-        await propertyCheck(count: 300, input: Gen.string(of: Gen.unicodeScalar, count: 0...12), Gen.uInt64, Gen.int64) { text, number, signed in
+        await propertyCheck(count: 300, input: Self.text, Gen.uint64(), Gen.int64()) { text, number, signed in
             let value = Sample(
                 id: text, amount: UInt128(number) * UInt128(number), delta: Int128(signed), count: UInt32(truncatingIfNeeded: number), flag: number % 2 == 0,
                 note: number % 3 == 0 ? nil : text, inner: Inner(name: text, tags: [text, ""]), list: [], raw: .string(text))
