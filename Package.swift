@@ -191,6 +191,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What the storage test suites share: a fresh database per test on SQLite or PostgreSQL
+        // (`TestDatabase`, `TestEngine.all`), the pool kept running while the test holds it.
+        .target(
+            name: "CofferTestSupport",
+            dependencies: [
+                "CofferStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/CofferTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CofferBaseTests",
             dependencies: ["CofferBase", .product(name: "PropertyBased", package: "swift-property-based")],
