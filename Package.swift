@@ -208,6 +208,18 @@ let package = Package(
             dependencies: ["CofferBase", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
+        // The SQL layer on both engines (statements, values, errors, transactions) and PostgreSQL URLs.
+        .testTarget(
+            name: "CofferStorageTests",
+            dependencies: [
+                "CofferBase",
+                "CofferStorage",
+                "CofferTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "WalletCoreTests",
             dependencies: [
