@@ -234,9 +234,11 @@ let package = Package(
         .testTarget(
             name: "VaultTests",
             dependencies: [
+                "CofferBase",
+                "CofferStorage",
+                "CofferTestSupport",
                 "Vault",
                 "WalletCore",
-                "CofferStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
