@@ -245,6 +245,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The wallet directory's contract on both engines.
+        .testTarget(
+            name: "WalletsTests",
+            dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "Vault", "WalletCore", "Wallets"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LedgerTests",
             dependencies: [
