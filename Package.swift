@@ -258,6 +258,8 @@ let package = Package(
                 "CofferStorage",
                 "CofferTestSupport",
                 "Ledger",
+                // A reservation and its signing request commit in one transaction (the signing store's tables).
+                "Vault",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
