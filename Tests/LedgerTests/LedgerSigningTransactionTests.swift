@@ -5,8 +5,9 @@ import Dispatch
 import Foundation
 import Ledger
 import Testing
-// `SigningRequestRecord` and `PolicyDecision` have no public initialisers (see the report on this
-// branch): the records are built here as `SigningService` builds them.
+// `SigningRequestRecord` and `PolicyDecision` have no public initialisers, so only Vault itself
+// (`SigningService`) can build a record for `SigningStore.insert(_:...on:)`; the test builds them
+// as it does.
 @testable import Vault
 
 /// A capability that needs two domains (reserve on the ledger and request a signature) runs in
