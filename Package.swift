@@ -191,9 +191,33 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What the storage test suites share: a fresh database per test on SQLite or PostgreSQL
+        // (`TestDatabase`, `TestEngine.all`), the pool kept running while the test holds it.
+        .target(
+            name: "CofferTestSupport",
+            dependencies: [
+                "CofferStorage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/CofferTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CofferBaseTests",
             dependencies: ["CofferBase", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        // The SQL layer on both engines (statements, values, errors, transactions) and PostgreSQL URLs.
+        .testTarget(
+            name: "CofferStorageTests",
+            dependencies: [
+                "CofferBase",
+                "CofferStorage",
+                "CofferTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -210,21 +234,34 @@ let package = Package(
         .testTarget(
             name: "VaultTests",
             dependencies: [
+                "CofferBase",
+                "CofferStorage",
+                "CofferTestSupport",
                 "Vault",
                 "WalletCore",
-                "CofferStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strictSettings
         ),
+        // The wallet directory's contract on both engines.
+        .testTarget(
+            name: "WalletsTests",
+            dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "Vault", "WalletCore", "Wallets"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LedgerTests",
             dependencies: [
-                "Ledger",
+                "CofferBase",
                 "CofferStorage",
+                "CofferTestSupport",
+                "Ledger",
+                // A reservation and its signing request commit in one transaction (the signing store's tables).
+                "Vault",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

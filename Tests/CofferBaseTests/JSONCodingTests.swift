@@ -77,11 +77,11 @@ struct JSONCodingTests {
 
     /// Random objects survive encode → decode unchanged; the encoder's output is always valid JSON
     /// that the one parser reads back to the same bytes.
+    /// Text of any scalar below the surrogates but NUL (which the decoder refuses in every string).
+    static let text = Gen.unicodeScalar(in: "\u{1}"..."\u{D7FF}").map { Character($0) }.string(of: 0...12)
+
     @Test func roundTripsRandomValues() async {
-        await propertyCheck(count: 300, input: Gen.uint8().array(of: 0...12), Gen.uint64(), Gen.uint64()) { bytes, number, bits in
-            // Any bytes, control characters, quotes and invalid UTF-8 (repaired) included.
-            let text = String(decoding: bytes, as: UTF8.self)
-            let signed = Int64(bitPattern: bits)
+        await propertyCheck(count: 300, input: Self.text, Gen.uint64(), Gen.int64()) { text, number, signed in
             let square: UInt128 = UInt128(number) * UInt128(number)
             let note: String? = number % 3 == 0 ? nil : text
             let inner = Inner(name: text, tags: [text, ""])

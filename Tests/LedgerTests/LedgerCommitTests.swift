@@ -1,4 +1,6 @@
+import CofferBase
 import CofferStorage
+import CofferTestSupport
 import GRDB
 import Ledger
 import PropertyBased
@@ -8,7 +10,7 @@ import Testing
 /// in-process account cache that another writer of the same file must invalidate.
 struct LedgerCommitTests {
     @Test func amountsRoundTripAsDecimalTextAtEverySize() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         try await ledger.setUp()
         var index = 0
         await propertyCheck(count: 60, input: Gen.uint64(), Gen.uint64(), Gen.int(in: 0...127)) { high, low, shift throws in
@@ -37,7 +39,7 @@ struct LedgerCommitTests {
     /// Two stores on one file stand for two processes: each caches the accounts it committed, and
     /// must notice the other's commits instead of deciding on stale balances.
     @Test func anotherWriterInvalidatesTheAccountCache() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         try await ledger.setUp()
         let other = try await ledger.reopened()
         #expect(try await ledger.store.submit([transfer("fund", "a", "limited", 5)]) == [.created])  // caches a and limited
@@ -54,7 +56,7 @@ struct LedgerCommitTests {
 
     /// Accounts created after the cache filled are loaded on first use.
     @Test func accountsCreatedLaterAreLoaded() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         try await ledger.setUp()
         #expect(try await ledger.store.submit([transfer("t1", "a", "b", 1)]) == [.created])
         #expect(try await ledger.reopened().createAccount(Account(id: LedgerID("late")!, asset: "USDT")) == .created)
@@ -67,7 +69,7 @@ struct LedgerCommitTests {
 /// commit (`synchronous = FULL`, 2), whatever GRDB sets when it opens a pool in WAL mode.
 struct LedgerDurabilityTests {
     @Test func theWriterSyncsEveryCommit() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         let level = try await ledger.database.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(level == 2)
         let mode = try await ledger.database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
@@ -77,7 +79,7 @@ struct LedgerDurabilityTests {
     /// Checkpoints run in the background at `walCheckpointPages`; the writer's own automatic
     /// checkpoint is only the bound behind them.
     @Test func theWriterCheckpointsOnlyAsABound() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         let pages = try await ledger.database.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
         #expect(pages == CofferDatabase.writerCheckpointPages)
         #expect(pages != 1000)  // SQLite's default: the setting reached the writer

@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 import Ledger
 import Testing
@@ -283,14 +284,16 @@ struct LedgerEngineTests {
     }
 
     @Test func amountsParseExactly() throws {
-        #expect(try LedgerAmount.parse("1500000") == 1_500_000)
-        #expect(try LedgerAmount.parse("340282366920938463463374607431768211455") == UInt128.max)
+        #expect(try AmountText.parse("1500000") == 1_500_000)
+        #expect(try AmountText.parse("340282366920938463463374607431768211455") == UInt128.max)
         for bad in ["", "-1", "1.5", "1e6", "01", " 1", "340282366920938463463374607431768211456", "abc"] {
-            #expect(throws: LedgerError.self) { try LedgerAmount.parse(bad) }
+            #expect(throws: AmountError.self) { try AmountText.parse(bad) }
+            // Through the ledger, a malformed amount is the ledger's input error.
+            #expect(throws: LedgerError.self) { try LedgerError.checking { () throws(AmountError) in try AmountText.parse(bad) } }
         }
-        #expect(LedgerAmount.display(1_500_000, decimals: 6) == "1.500000")
-        #expect(LedgerAmount.display(5, decimals: 3) == "0.005")
-        #expect(LedgerAmount.display(5, decimals: 0) == "5")
+        #expect(AmountText.display(1_500_000, decimals: 6) == "1.500000")
+        #expect(AmountText.display(5, decimals: 3) == "0.005")
+        #expect(AmountText.display(5, decimals: 0) == "5")
     }
 
     @Test func idsAreValidated() {

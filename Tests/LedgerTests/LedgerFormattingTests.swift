@@ -1,3 +1,4 @@
+import CofferBase
 import Ledger
 import PropertyBased
 import Testing
@@ -18,13 +19,13 @@ struct LedgerFormattingTests {
     @Test func amountsFormatLikeTheModel() async {
         await propertyCheck(count: 500, input: Gen.uint64(), Gen.uint64(), Gen.int(in: 0...127), Gen.int(in: 0...30)) { high, low, shift, decimals in
             let value = (UInt128(high) << 64 | UInt128(low)) >> shift
-            #expect(LedgerAmount.decimal(value) == String(value))
-            #expect(LedgerAmount.display(value, decimals: UInt8(decimals)) == Self.displayModel(value, decimals: UInt8(decimals)))
+            #expect(AmountText.decimal(value) == String(value))
+            #expect(AmountText.display(value, decimals: UInt8(decimals)) == Self.displayModel(value, decimals: UInt8(decimals)))
         }
-        #expect(LedgerAmount.display(0, decimals: 6) == "0.000000")
-        #expect(LedgerAmount.display(UInt128.max, decimals: 30) == "340282366.920938463463374607431768211455")
-        #expect(LedgerAmount.display(UInt128.max, decimals: 0) == String(UInt128.max))
-        #expect(LedgerAmount.display(7, decimals: 255) == Self.displayModel(7, decimals: 255))
+        #expect(AmountText.display(0, decimals: 6) == "0.000000")
+        #expect(AmountText.display(UInt128.max, decimals: 30) == "340282366.920938463463374607431768211455")
+        #expect(AmountText.display(UInt128.max, decimals: 0) == String(UInt128.max))
+        #expect(AmountText.display(7, decimals: 255) == Self.displayModel(7, decimals: 255))
     }
 
     @Test func timesFormatAndParseBack() async throws {
@@ -75,14 +76,14 @@ struct LedgerFormattingTests {
         #expect(!LedgerID.isValid(String(repeating: "n", count: 33) + "/x"))
     }
 
-    @Test func namespacesStripOnlyTheirOwnPrefix() throws {
-        let tenant = try LedgerNamespace("t1")
+    @Test func tenantScopesStripOnlyTheirOwnPrefix() throws {
+        let tenant = try TenantScope("t1")
         #expect(tenant.prefix == "t1/")
         #expect(tenant.local("t1/acct-a") == "acct-a")
         #expect(tenant.local("t10/acct-a") == nil)
         #expect(tenant.local("t1") == nil)
         #expect(tenant.local("t1/") == "")
         #expect(tenant.local(LedgerID("t1/acct-a")!) == LedgerID("acct-a")!)
-        #expect(try LedgerNamespace("t2").local(LedgerID("t1/acct-a")!) == LedgerID("t1/acct-a")!)
+        #expect(try TenantScope("t2").local(LedgerID("t1/acct-a")!) == LedgerID("t1/acct-a")!)
     }
 }

@@ -1,4 +1,6 @@
+import CofferBase
 import CofferStorage
+import CofferTestSupport
 import Foundation
 import GRDB
 import Ledger
@@ -7,15 +9,15 @@ import Testing
 /// History, transfer listings, totals and reversals on the SQLite store.
 struct LedgerQueryTests {
     /// Pages through `fetch` with page size `limit` until no cursor remains.
-    static func allPages<Row>(limit: Int, _ fetch: (LedgerCursor?) async throws -> LedgerPage<Row>) async throws -> [Row] {
+    static func allPages<Row>(limit: Int, _ fetch: (PageCursor?) async throws -> Page<Row>) async throws -> [Row] {
         var rows: [Row] = []
-        var cursor: LedgerCursor?
+        var cursor: PageCursor?
         var pages = 0
         repeat {
             let page = try await fetch(cursor)
-            #expect(page.rows.count <= limit)
-            #expect(page.nextCursor == nil || page.rows.count == limit)
-            rows += page.rows
+            #expect(page.items.count <= limit)
+            #expect(page.nextCursor == nil || page.items.count == limit)
+            rows += page.items
             cursor = page.nextCursor
             pages += 1
         } while cursor != nil && pages < 1_000
@@ -34,22 +36,22 @@ struct LedgerQueryTests {
         let a = LedgerID("a")!
         let history = try #require(try await ledger.store.history(of: a, limit: 100, after: nil))
         #expect(history.nextCursor == nil)
-        #expect(history.rows.map(\.transferID.value) == ["t1", "t2", "p", "p", "t3"])
-        #expect(history.rows.map(\.event) == [.transfer, .transfer, .transfer, .expiry, .transfer])
-        #expect(history.rows.map(\.balances.debitsPosted) == [100, 100, 100, 100, 100])
-        #expect(history.rows.map(\.balances.creditsPosted) == [0, 30, 30, 30, 35])
-        #expect(history.rows.map(\.balances.debitsPending) == [0, 0, 10, 0, 0])
-        #expect(zip(history.rows, history.rows.dropFirst()).allSatisfy { $0.timestamp < $1.timestamp })
-        #expect(history.rows.last?.balances == (try await ledger.balances("a")))
-        for row in history.rows {
+        #expect(history.items.map(\.transferID.value) == ["t1", "t2", "p", "p", "t3"])
+        #expect(history.items.map(\.event) == [.transfer, .transfer, .transfer, .expiry, .transfer])
+        #expect(history.items.map(\.balances.debitsPosted) == [100, 100, 100, 100, 100])
+        #expect(history.items.map(\.balances.creditsPosted) == [0, 30, 30, 30, 35])
+        #expect(history.items.map(\.balances.debitsPending) == [0, 0, 10, 0, 0])
+        #expect(zip(history.items, history.items.dropFirst()).allSatisfy { $0.timestamp < $1.timestamp })
+        #expect(history.items.last?.balances == (try await ledger.balances("a")))
+        for row in history.items {
             #expect(try await ledger.store.balances(of: a, at: row.timestamp) == row.balances)
         }
         for limit in 1...6 {
             let paged = try await Self.allPages(limit: limit) { cursor in try #require(try await ledger.store.history(of: a, limit: limit, after: cursor)) }
-            #expect(paged == history.rows)
+            #expect(paged == history.items)
         }
         #expect(try await ledger.store.history(of: LedgerID("nobody")!, limit: 10, after: nil) == nil)
-        #expect(try await ledger.store.history(of: LedgerID("limited")!, limit: 10, after: nil) == LedgerPage(rows: [], nextCursor: nil))
+        #expect(try await ledger.store.history(of: LedgerID("limited")!, limit: 10, after: nil) == Page(items: [], nextCursor: nil))
         await #expect(throws: LedgerError.self) { try await ledger.store.history(of: a, limit: 0, after: nil) }
         await #expect(throws: LedgerError.self) { try await ledger.store.history(of: a, limit: 10_001, after: nil) }
     }
@@ -72,8 +74,8 @@ struct LedgerQueryTests {
         _ = try await ledger.store.submit(Array(submitted.suffix(40 % 7)))
         let all = try await ledger.store.transfers(TransferQuery(limit: 10_000))
         #expect(all.nextCursor == nil)
-        #expect(all.rows.map(\.id.value) == submitted.map(\.id.value))
-        let from = all.rows[10].timestamp, to = all.rows[30].timestamp
+        #expect(all.items.map(\.id.value) == submitted.map(\.id.value))
+        let from = all.items[10].timestamp, to = all.items[30].timestamp
 
         let queries: [(TransferQuery, (CommittedTransfer) -> Bool)] = [
             (TransferQuery(account: LedgerID("a")!), { $0.debitAccountID.value == "a" || $0.creditAccountID.value == "a" }),
@@ -90,7 +92,7 @@ struct LedgerQueryTests {
             }),
         ]
         for (query, matches) in queries {
-            let expected = all.rows.filter(matches)
+            let expected = all.items.filter(matches)
             for limit in [1, 2, 3, 7, 100] {
                 var paged = query
                 paged.limit = limit
@@ -103,13 +105,13 @@ struct LedgerQueryTests {
         }
         await #expect(throws: LedgerError.self) { try await ledger.store.transfers(TransferQuery(reference: "")) }
         await #expect(throws: LedgerError.self) { try await ledger.store.transfers(TransferQuery(limit: 0)) }
-        #expect(try await ledger.store.transfer(LedgerID("t5")!) == all.rows[5])
+        #expect(try await ledger.store.transfer(LedgerID("t5")!) == all.items[5])
         #expect(try await ledger.store.transfer(LedgerID("t99")!) == nil)
     }
 
     /// The queries use the indexes: no full scan of the transfers for any filter.
     @Test func queriesUseIndexes() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         let plans = [
             "SELECT * FROM ledger_transfers WHERE reference = ?1 AND reference <> '' AND timestamp >= ?2 AND (timestamp > ?2 OR id > ?3) ORDER BY timestamp, id LIMIT 10",
             "SELECT * FROM ledger_transfers WHERE debit_account_id = ?1 AND timestamp >= ?2 AND (timestamp > ?2 OR id > ?3) ORDER BY timestamp, id LIMIT 10",
@@ -195,11 +197,15 @@ struct LedgerQueryTests {
         guard case .intact = try await ledger.store.verify() else { Issue.record("verification failed"); return }
     }
 
+    /// The ledger's cursors are `PageCursor`s keyed by (commit timestamp, transfer id): they
+    /// print and parse back unchanged, and text Coffer did not print is refused.
     @Test func cursorsRoundTripAndRefuseForgeries() throws {
-        let cursor = LedgerCursor(timestamp: 1_700_000_000_000_000_001, id: "t.1:x")
-        #expect(try LedgerCursor(parsing: cursor.text) == cursor)
-        for bad in ["", ".", "12", "12.", ".t1", "+12.t1", "-1.t1", "1a.t1", "18446744073709551616.t1", "12.bad id", "12." + String(repeating: "x", count: 65)] {
-            #expect(throws: LedgerError.self, "\(bad)") { try LedgerCursor(parsing: bad) }
+        let cursor = PageCursor(position: 1_700_000_000_000_000_001, key: "t.1:x")
+        #expect(try PageCursor(parsing: cursor.text) == cursor)
+        let entry = BalanceHistoryEntry(event: .transfer, transferID: LedgerID("t.1:x")!, timestamp: 1_700_000_000_000_000_001, balances: .zero)
+        #expect(entry.cursor == cursor)
+        for bad in ["", ".", "12.", ".t1", "+12.t1", "-1.t1", "1a.t1", "18446744073709551616.t1", "12.bad id", "12." + String(repeating: "x", count: 257)] {
+            #expect(throws: PagingError.self, "\(bad)") { try PageCursor(parsing: bad) }
         }
     }
 }

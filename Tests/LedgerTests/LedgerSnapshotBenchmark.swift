@@ -1,4 +1,6 @@
+import CofferBase
 import CofferStorage
+import CofferTestSupport
 import Foundation
 import GRDB
 import Ledger
@@ -9,7 +11,7 @@ import Testing
 struct LedgerSnapshotBenchmark {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["LEDGER_SNAPSHOT_BENCHMARK"] != nil))
     func batchesOf8000() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         #expect(try await ledger.store.createAsset(try Asset(code: "USDT", decimals: 6)))
         let accountCount = 4_000
         let created = try await ledger.store.createAccounts((0..<accountCount).map { Account(id: LedgerID("acct-\($0)")!, asset: "USDT") })

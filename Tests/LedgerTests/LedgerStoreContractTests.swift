@@ -1,9 +1,8 @@
-import CofferPostgres
+import CofferBase
 import CofferStorage
+import CofferTestSupport
 import Foundation
-import GRDB
 import Ledger
-import PostgresNIO
 import Testing
 
 /// A ledger in a temporary SQLite file or a fresh PostgreSQL database, with a clock the test moves.
@@ -11,59 +10,45 @@ struct TemporaryLedger {
     let backend: LedgerBackend
     let store: any LedgerStore
     let clock: TestClock
-    private let sqlite: CofferDatabase?
-    private let postgres: PostgresPool?
+    /// The database the store is in; it keeps a PostgreSQL pool running while the test holds it.
+    let storage: TestDatabase
+    /// Databases opened again by `reopened`, kept (their pools running) as long as this ledger.
+    private let reopenedStorage = Captured<[TestDatabase]>([])
 
     /// The SQLite database (SQLite-only tests).
-    var database: CofferDatabase { sqlite! }
+    var database: CofferDatabase { storage.sqlite! }
 
-    /// An SQLite ledger.
-    init() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-ledger-\(UUID().uuidString)")
-        let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: LedgerMigrations.all)
+    /// A ledger on `backend`, in a database that also holds `extraSQLite`/`extraPostgres`' tables.
+    init(_ backend: LedgerBackend = .sqlite, extraSQLite: [SchemaMigration] = [], extraPostgres: [PostgresMigration] = []) async throws {
+        let storage = try await TestDatabase.make(
+            backend, sqlite: LedgerMigrations.all + extraSQLite, postgres: PostgresLedgerMigrations.all + extraPostgres)
         let clock = TestClock()
-        self.init(backend: .sqlite, store: SQLiteLedgerStore(database: database, clock: { clock.now }), clock: clock, sqlite: database, postgres: nil)
+        self.backend = backend
+        self.storage = storage
+        self.clock = clock
+        store = Self.store(on: storage, clock: clock)
     }
 
-    private init(backend: LedgerBackend, store: any LedgerStore, clock: TestClock, sqlite: CofferDatabase?, postgres: PostgresPool?) {
-        (self.backend, self.store, self.clock, self.sqlite, self.postgres) = (backend, store, clock, sqlite, postgres)
+    static func store(on storage: TestDatabase, clock: TestClock) -> any LedgerStore {
+        if let pool = storage.postgres { return PostgresLedgerStore(database: pool, clock: { clock.now }) }
+        return SQLiteLedgerStore(database: storage.sqlite!, clock: { clock.now })
     }
 
-    init(_ backend: LedgerBackend) async throws {
-        guard backend == .postgres else {
-            try self.init()
-            return
-        }
-        let database = try await PostgresPool(url: try await LedgerBackend.freshPostgresDatabase(), migrations: PostgresLedgerMigrations.all)
-        let clock = TestClock()
-        self.init(backend: .postgres, store: PostgresLedgerStore(database: database, clock: { clock.now }), clock: clock, sqlite: nil, postgres: database)
-    }
-
-    /// Reopens the same database, as a restarted process would.
+    /// Reopens the same database, as a restarted (or another) process would.
     func reopened() async throws -> any LedgerStore {
-        let clock = self.clock
-        if let postgres {
-            return PostgresLedgerStore(database: try await PostgresPool(url: postgres.location.urlForTests, migrations: PostgresLedgerMigrations.all), clock: { clock.now })
-        }
-        return SQLiteLedgerStore(database: try CofferDatabase(path: database.path, migrations: LedgerMigrations.all), clock: { clock.now })
+        let again = try await storage.reopened()
+        reopenedStorage.update { $0.append(again) }
+        return Self.store(on: again, clock: clock)
     }
 
     /// Runs raw SQL against the backing database, bypassing the store (tamper tests).
     func execute(_ sql: String) async throws {
-        if let postgres {
-            _ = try await postgres.rows(PostgresQuery(unsafeSQL: sql), "a test statement")
-        } else {
-            try await database.pool.write { db in try db.execute(sql: sql) }
-        }
+        try await storage.execute(sql)
     }
 
     /// The number of rows in `table`.
     func count(_ table: String) async throws -> Int {
-        if let postgres {
-            let rows = try await postgres.rows(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), "counting")
-            return Int(try rows.first?.decode(Int64.self) ?? 0)
-        }
-        return try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+        try await storage.count(table)
     }
 
     func setUp(accounts: [(String, AccountFlags)] = [("a", []), ("b", []), ("limited", .debitsMustNotExceedCredits)]) async throws {
@@ -382,29 +367,31 @@ struct LedgerGroupCommitTests {
     }
 }
 
-/// `SQLiteLedgerStore.submit(_:companion:)`: the companion's writes commit with the batch, or
-/// nothing does.
+/// `LedgerStore.submit(_:companion:)` on both stores: the companion's writes commit with the
+/// batch, or nothing does.
 struct LedgerCommitCompanionTests {
-    @Test func companionWritesCommitWithTheBatchOrNothingDoes() async throws {
-        let ledger = try await TemporaryLedger(.sqlite)
+    @Test(arguments: LedgerBackend.all) func companionWritesCommitWithTheBatchOrNothingDoes(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()
-        let store = try #require(ledger.store as? SQLiteLedgerStore)
+        let store = ledger.store
         try await ledger.execute("CREATE TABLE companion_rows (transfer_id TEXT, result TEXT)")
 
-        let results = try await store.submit([transfer("t1", "a", "b", 10), transfer("t2", "a", "a", 1)]) { results, db in
+        let visible = Captured<Int64?>(nil)
+        let results = try await store.submit([transfer("t1", "a", "b", 10), transfer("t2", "a", "a", 1)]) { results, connection in
             for (id, result) in zip(["t1", "t2"], results) {
-                try db.execute(sql: "INSERT INTO companion_rows VALUES (?, ?)", arguments: [id, result.rawValue])
+                try connection.execute("INSERT INTO companion_rows VALUES (\(id), \(result.rawValue))")
             }
             // Inside the commit: the batch's transfer is already visible to the companion.
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_transfers WHERE id = 't1'") == 1)
+            visible.set(try connection.queryOne("SELECT COUNT(*) FROM ledger_transfers WHERE id = 't1'") { try $0.int64(0) })
         }
         #expect(results == [.created, .accountsMustBeDifferent])
+        #expect(visible.value == 1)
         #expect(try await ledger.count("companion_rows") == 2)
 
         struct Refused: Error {}
         await #expect(throws: Refused.self) {
-            _ = try await store.submit([transfer("t3", "a", "b", 5)]) { _, db in
-                try db.execute(sql: "INSERT INTO companion_rows VALUES ('t3', 'created')")
+            _ = try await store.submit([transfer("t3", "a", "b", 5)]) { _, connection in
+                try connection.execute("INSERT INTO companion_rows VALUES ('t3', 'created')")
                 throw Refused()
             }
         }
@@ -414,5 +401,6 @@ struct LedgerCommitCompanionTests {
         guard case .intact(let batches, _, _) = try await store.verify() else { Issue.record("the ledger does not verify"); return }
         #expect(batches == 1)
         #expect(try await store.submit([transfer("t3", "a", "b", 5)]) == [.created])
+        #expect(try await ledger.balances("b") == AccountBalances(creditsPosted: 15))
     }
 }

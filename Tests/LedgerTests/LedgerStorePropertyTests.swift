@@ -1,3 +1,5 @@
+import CofferBase
+import CofferTestSupport
 import Foundation
 import Ledger
 import Testing

@@ -1,5 +1,6 @@
-import CofferPostgres
+import CofferBase
 import CofferStorage
+import CofferTestSupport
 import Foundation
 import GRDB
 @testable import Ledger
@@ -53,7 +54,7 @@ struct PendingExpiryServiceTests {
         let a = LedgerID("a")!
         #expect(try await pulsed.stores[0].balances(of: a, at: expiresAt - 1) == AccountBalances(debitsPending: 10))
         #expect(try await pulsed.stores[0].balances(of: a, at: expiresAt) == .zero)
-        let history = try #require(try await pulsed.stores[0].history(of: a, limit: 10, after: nil)).rows
+        let history = try #require(try await pulsed.stores[0].history(of: a, limit: 10, after: nil)).items
         #expect(history.map(\.event) == [.transfer, .expiry])
         #expect(history.last?.timestamp == expiresAt)
         #expect(try await pulsed.stores[0].nextExpiry() == nil)
@@ -64,7 +65,7 @@ struct PendingExpiryServiceTests {
         #expect(SQLiteLedgerStore.systemClock() > idleExpiresAt + 300_000_000)
         #expect(try await idle.stores[0].account(a)?.balances == AccountBalances(debitsPending: 10))
         #expect(try await idle.stores[0].balances(of: a, at: SQLiteLedgerStore.systemClock()) == AccountBalances(debitsPending: 10))
-        #expect(try await idle.stores[0].history(of: a, limit: 10, after: nil)?.rows.map(\.event) == [.transfer])
+        #expect(try await idle.stores[0].history(of: a, limit: 10, after: nil)?.items.map(\.event) == [.transfer])
         #expect(try await idle.stores[0].nextExpiry() == idleExpiresAt)
     }
 
@@ -91,7 +92,7 @@ struct PendingExpiryServiceTests {
         print("pulse (\(backend)): woken by its own commit, released \(late / 1_000_000) ms after the timeout")
         #expect(released, "not released within \(Self.visible / 1_000_000) ms of the timeout: the commit did not wake the pulse")
         #expect(late < Self.lateness)
-        #expect(try await ledger.stores[0].history(of: LedgerID("a")!, limit: 10, after: nil)?.rows.last?.timestamp == expiresAt)
+        #expect(try await ledger.stores[0].history(of: LedgerID("a")!, limit: 10, after: nil)?.items.last?.timestamp == expiresAt)
     }
 
     /// (b) Two processes (SQLite: two databases on one file; PostgreSQL: two pools), each with a
@@ -200,7 +201,7 @@ struct PendingExpiryServiceLifecycleTests {
     static let prompt = Duration.seconds(5)
 
     @Test func gracefulShutdownEndsItPromptly() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         try await ledger.setUp()
         #expect(try await ledger.store.submit([transfer("hold", "a", "b", 1, flags: .pending, timeout: 3_600)]) == [.created])
         let store = CountingStore(ledger.store)
@@ -312,21 +313,20 @@ struct PendingExpiryServiceLifecycleTests {
 /// it: SQLite databases on one file, or PostgreSQL pools on one database.
 struct SharedLedger {
     let stores: [any LedgerStore]
-    private let sqlite: CofferDatabase?
-    private let pools: [PostgresPool]
+    /// One database per store, all on the same file or PostgreSQL database.
+    private let databases: [TestDatabase]
+    private var sqlite: CofferDatabase? { databases[0].sqlite }
+    private var pool: PostgresPool? { databases[0].postgres }
 
     static func open(_ backend: LedgerBackend, stores count: Int) async throws -> SharedLedger {
-        if backend == .postgres {
-            let url = try await LedgerBackend.freshPostgresDatabase()
-            var pools: [PostgresPool] = []
-            for _ in 0..<count { pools.append(try await PostgresPool(url: url, migrations: PostgresLedgerMigrations.all)) }
-            return SharedLedger(stores: pools.map { PostgresLedgerStore(database: $0) }, sqlite: nil, pools: pools)
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-pulse-\(UUID().uuidString)")
-        let first = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: LedgerMigrations.all)
+        let first = try await TestDatabase.make(backend, sqlite: LedgerMigrations.all, postgres: PostgresLedgerMigrations.all)
         var databases = [first]
-        for _ in 1..<max(count, 1) { databases.append(try CofferDatabase(path: first.path, migrations: LedgerMigrations.all)) }
-        return SharedLedger(stores: databases.map { SQLiteLedgerStore(database: $0) }, sqlite: first, pools: [])
+        for _ in 1..<max(count, 1) { databases.append(try await first.reopened()) }
+        let stores: [any LedgerStore] = databases.map { database in
+            if let pool = database.postgres { return PostgresLedgerStore(database: pool) }
+            return SQLiteLedgerStore(database: database.sqlite!)
+        }
+        return SharedLedger(stores: stores, databases: databases)
     }
 
     func setUp(accounts: [String] = ["a", "b"]) async throws {
@@ -335,7 +335,7 @@ struct SharedLedger {
     }
 
     func count(_ table: String) async throws -> Int {
-        if let pool = pools.first {
+        if let pool {
             return Int(try await pool.rows(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM \(table)"), "counting").first?.decode(Int64.self) ?? 0)
         }
         return try await sqlite!.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
@@ -344,7 +344,7 @@ struct SharedLedger {
     /// The store's clock reading when the last batch committed.
     func lastBatchTimestamp() async throws -> UInt64 {
         let sql = "SELECT timestamp FROM ledger_batches ORDER BY seq DESC LIMIT 1"
-        if let pool = pools.first {
+        if let pool {
             return UInt64(try #require(try await pool.rows(PostgresQuery(unsafeSQL: sql), "reading the last batch").first?.decode(Int64.self)))
         }
         return UInt64(try #require(try await sqlite!.pool.read { db in try Int64.fetchOne(db, sql: sql) }))
@@ -352,7 +352,7 @@ struct SharedLedger {
 
     func outcomes() async throws -> [(pendingID: String, kind: PendingOutcome.Kind, timestamp: UInt64)] {
         let sql = "SELECT pending_id, kind, timestamp FROM ledger_pending_outcomes ORDER BY timestamp"
-        if let pool = pools.first {
+        if let pool {
             return try await pool.rows(PostgresQuery(unsafeSQL: sql), "reading outcomes").map { row in
                 let (id, kind, timestamp) = try row.decode((String, String, Int64).self)
                 return (id, try #require(PendingOutcome.Kind(rawValue: kind)), UInt64(timestamp))
@@ -366,7 +366,7 @@ struct SharedLedger {
         }
     }
 
-    func close() { for pool in pools { pool.close() } }
+    func close() { for database in databases { database.close() } }
 }
 
 /// Polls `condition` every 10 ms until it holds or the system clock passes `deadline`

@@ -1,4 +1,6 @@
+import CofferBase
 import CofferStorage
+import CofferTestSupport
 import GRDB
 @testable import Ledger
 import Testing
@@ -39,7 +41,7 @@ struct PendingExpiryStoreTests {
         #expect(try await store.expireDue() == 1)
         #expect(try await ledger.count("ledger_batches") == 3)
         #expect(try await ledger.balances("a") == AccountBalances(debitsPending: 3, debitsPosted: 8))
-        let history = try #require(try await store.history(of: LedgerID("a")!, limit: 10, after: nil)).rows
+        let history = try #require(try await store.history(of: LedgerID("a")!, limit: 10, after: nil)).items
         let expiry = try #require(history.last)
         #expect(expiry.event == .expiry && expiry.transferID == LedgerID("p30")! && expiry.timestamp == p30)
         #expect(try await store.balances(of: LedgerID("a")!, at: p30 - 1) == AccountBalances(debitsPending: 53, debitsPosted: 8))
@@ -70,7 +72,7 @@ struct PendingExpiryStoreTests {
         let expiries = try await ["p1", "p2", "p3"].asyncMap { try #require(try await store.transfer(LedgerID($0)!)?.expiresAt) }
         ledger.clock.advance(seconds: 10)
         #expect(try await store.expireDue() == 3)
-        let history = try #require(try await store.history(of: LedgerID("a")!, limit: 10, after: nil)).rows.filter { $0.event == .expiry }
+        let history = try #require(try await store.history(of: LedgerID("a")!, limit: 10, after: nil)).items.filter { $0.event == .expiry }
         #expect(expiries[0] == expiries[2])
         // p1 and p3 fall due at the same nanosecond: p1, created first, takes it, p3 the next one.
         #expect(history.map(\.transferID.value) == ["p1", "p3", "p2"])
@@ -81,7 +83,7 @@ struct PendingExpiryStoreTests {
         ledger.clock.advance(seconds: 5)
         #expect(try await store.submit([transfer("t", "a", "b", 16)]) == [.created])
         #expect(try await store.nextExpiry() == nil)
-        let last = try #require(try await store.history(of: LedgerID("a")!, limit: 10, after: nil)).rows.suffix(2)
+        let last = try #require(try await store.history(of: LedgerID("a")!, limit: 10, after: nil)).items.suffix(2)
         #expect(last.map(\.event) == [.expiry, .transfer])
         #expect(last.map(\.timestamp) == [p4, ledger.clock.now])
         guard case .intact = try await store.verify() else { Issue.record("not intact"); return }
@@ -89,7 +91,7 @@ struct PendingExpiryStoreTests {
 
     /// `nextExpiry` walks the (expires_at, id) index and reads no table row for the outcome probe.
     @Test func nextExpiryUsesTheExpiryIndex() async throws {
-        let ledger = try TemporaryLedger()
+        let ledger = try await TemporaryLedger(.sqlite)
         let plan = try await ledger.database.pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + LedgerExpirySQL.nextExpiry).map { row -> String in row["detail"] }
         }

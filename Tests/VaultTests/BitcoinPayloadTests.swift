@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 import Testing
 import Vault
@@ -64,31 +65,31 @@ struct BitcoinPayloadTests {
         let service: SigningService
         let unlocked: UnlockedVault
 
-        init(secret: WalletSecret = .seed(SecretBytes(BitcoinPayloadTests.seed))) throws {
-            temporary = try TemporaryVault()
+        init(secret: WalletSecret = .seed(SecretBytes(BitcoinPayloadTests.seed))) async throws {
+            temporary = try await TemporaryVault()
             let store = SigningStore(database: temporary.database)
             service = SigningService(vault: temporary.vault, store: store, signers: [BitcoinPSBTPayloadSigner()])
-            unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
-            _ = try unlocked.addWallet(name: "main", secret: secret, origin: "test")
-            try store.setTestPolicy(BitcoinPayloadTests.policy)
+            unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+            _ = try await unlocked.addWallet(name: "main", secret: secret, origin: "test")
+            try await store.setTestPolicy(BitcoinPayloadTests.policy)
         }
 
         /// Submits `psbt` with an intent paying its first output to the outsider; the fee the
         /// intent allows defaults to what the PSBT pays.
-        func submit(_ id: String, _ psbt: PSBT, fee: UInt128? = nil, locked: Bool = false) throws -> SigningRequestRecord {
+        func submit(_ id: String, _ psbt: PSBT, fee: UInt128? = nil, locked: Bool = false) async throws -> SigningRequestRecord {
             let amount = psbt.unsignedTransaction.outputs[0].value
             let document = try SigningRequestDocument(json: Array("""
                 {"id":"\(id)","intent":{"chain":"bitcoin","wallet":"main","destination":"\(BitcoinPayloadTests.outsiderAddress)","asset":"BTC","amount":"\(amount)","fee":"\(try fee ?? psbt.fee())"},
                  "payload":{"type":"bitcoin-psbt","network":"mainnet","psbt":"\(psbt.base64)"}}
                 """.utf8))
-            return try service.submit(document, unlocked: locked ? nil : unlocked)
+            return try await service.submit(document, unlocked: locked ? nil : unlocked)
         }
     }
 
-    @Test func hdWalletSignsAMatchingPSBT() throws {
-        let fixture = try Fixture()
+    @Test func hdWalletSignsAMatchingPSBT() async throws {
+        let fixture = try await Fixture()
         let psbt = try Self.payment(changeScript: nil)
-        let record = try fixture.submit("btc-1", psbt)
+        let record = try await fixture.submit("btc-1", psbt)
         #expect(record.status == .signed, "\(record.decision)")
         guard case .bitcoinPSBT(let result)? = record.result else { Issue.record("no bitcoin result"); return }
         #expect(result.signedInputs == [0, 1])
@@ -96,7 +97,7 @@ struct BitcoinPayloadTests {
         #expect(tx.outputs.count == 1 && tx.hasWitness)
         #expect(record.result?.wire["hash"] == tx.txid && record.result?.wire["signed_inputs"] == "0,1")
         #expect(record.result?.wire["tx"] == Hex.encode(tx.serialized()) && record.result?.transactionHash == tx.txid)
-        let wrongAmount = try fixture.service.submit(try SigningRequestDocument(json: Array("""
+        let wrongAmount = try await fixture.service.submit(try SigningRequestDocument(json: Array("""
             {"id":"btc-2","intent":{"chain":"bitcoin","wallet":"main","destination":"\(Self.outsiderAddress)","asset":"BTC","amount":"1","fee":"1000"},
              "payload":{"type":"bitcoin-psbt","psbt":"\(psbt.base64)"}}
             """.utf8)), unlocked: fixture.unlocked)
@@ -106,8 +107,8 @@ struct BitcoinPayloadTests {
     /// Change the wallet proves is its own (its fingerprint, a key it derives at the record's
     /// path, the output script exactly that key's): not a payment, so the request is allowed.
     @Test(arguments: ["p2wpkh", "p2sh-p2wpkh", "p2pkh", "p2tr"])
-    func genuineChangeIsAllowedAndSigned(scheme: String) throws {
-        let fixture = try Fixture()
+    func genuineChangeIsAllowedAndSigned(scheme: String) async throws {
+        let fixture = try await Fixture()
         let purpose = ["p2wpkh": "84", "p2sh-p2wpkh": "49", "p2pkh": "44", "p2tr": "86"][scheme]!
         let path = "m/\(purpose)'/0'/0'/1/3"
         let key = try Self.walletKey(path).publicKey
@@ -130,7 +131,7 @@ struct BitcoinPayloadTests {
                 }
             }
         }
-        let record = try fixture.submit("change-\(scheme)", psbt)
+        let record = try await fixture.submit("change-\(scheme)", psbt)
         #expect(record.status == .signed, "\(record.decision)")
         guard case .bitcoinPSBT(let result)? = record.result else { Issue.record("no bitcoin result"); return }
         #expect(result.transaction?.outputs == psbt.unsignedTransaction.outputs)
@@ -139,8 +140,8 @@ struct BitcoinPayloadTests {
     /// Derivation records are claims anyone can write: a record that does not prove the output is
     /// the wallet's makes it a payment, and two payments are not the one the intent describes.
     @Test(arguments: ["foreign key", "foreign script", "foreign fingerprint", "script tree", "wrong path"])
-    func fakeChangeToAnOutsiderIsDenied(kind: String) throws {
-        let fixture = try Fixture()
+    func fakeChangeToAnOutsiderIsDenied(kind: String) async throws {
+        let fixture = try await Fixture()
         let path = try DerivationPath(parsing: "m/84'/0'/0'/1/0")
         let walletKey = try Self.walletKey("m/84'/0'/0'/1/0").publicKey
         let stranger = try Secp256k1.PrivateKey([UInt8](repeating: 9, count: 32)).publicKey
@@ -180,60 +181,60 @@ struct BitcoinPayloadTests {
                 try psbt.updateOutput(1) { $0.addBIP32Derivation(PSBTKeyDerivation(publicKey: walletKey.compressed, origin: PSBTKeyOrigin(masterFingerprint: Self.fingerprint, path: other))) }
             }
         }
-        let record = try fixture.submit("fake-\(kind.replacingOccurrences(of: " ", with: "-"))", psbt)
+        let record = try await fixture.submit("fake-\(kind.replacingOccurrences(of: " ", with: "-"))", psbt)
         #expect(record.status == .denied && record.decision.rule == "intent-mismatch", "\(record.decision)")
         #expect(record.decision.reason.contains("2 payments") && record.decision.reason.contains("do not prove"), "\(record.decision.reason)")
         #expect(record.result == nil)
-        #expect(try fixture.temporary.auditActions().contains("sign.decision:denied"))
-        #expect(!(try fixture.temporary.auditActions().contains { $0.hasPrefix("sign.signature") }))
+        #expect(try await fixture.temporary.auditActions().contains("sign.decision:denied"))
+        #expect(!(try await fixture.temporary.auditActions().contains { $0.hasPrefix("sign.signature") }))
     }
 
     /// Locked, the vault cannot prove anything is change: the change output counts as a payment.
-    @Test func lockedVaultCountsChangeAsAPayment() throws {
-        let fixture = try Fixture()
+    @Test func lockedVaultCountsChangeAsAPayment() async throws {
+        let fixture = try await Fixture()
         let key = try Self.walletKey("m/84'/0'/0'/1/0").publicKey
         let psbt = try Self.payment(changeScript: BitcoinScript.p2wpkh(publicKeyHash: Hash160.hash(key.compressed))) { psbt in
             try psbt.updateOutput(1) { $0.addBIP32Derivation(PSBTKeyDerivation(publicKey: key.compressed, origin: PSBTKeyOrigin(masterFingerprint: Self.fingerprint, path: try! DerivationPath(parsing: "m/84'/0'/0'/1/0")))) }
         }
-        let locked = try fixture.submit("locked", psbt, locked: true)
+        let locked = try await fixture.submit("locked", psbt, locked: true)
         #expect(locked.status == .denied && locked.decision.rule == "intent-mismatch" && locked.decision.reason.contains("vault is locked"), "\(locked.decision)")
-        #expect(try fixture.submit("unlocked", psbt).status == .signed)
+        #expect(try await fixture.submit("unlocked", psbt).status == .signed)
     }
 
     /// A single-key wallet's change is an output paying that key's own script.
-    @Test func singleKeyWalletRecognisesItsOwnChange() throws {
+    @Test func singleKeyWalletRecognisesItsOwnChange() async throws {
         let source = try Self.fixturePSBT()
         let inputPath = try #require(source.inputs[0].bip32Derivations.first).origin.path
         let key = try Self.master.derive(path: inputPath).privateKey
-        let fixture = try Fixture(secret: .privateKey(key.secret, curve: .secp256k1))
+        let fixture = try await Fixture(secret: .privateKey(key.secret, curve: .secp256k1))
         let change = BitcoinScript.p2wpkh(publicKeyHash: Hash160.hash(key.publicKey.compressed))
-        let record = try fixture.submit("single", try Self.payment(changeScript: change))
+        let record = try await fixture.submit("single", try Self.payment(changeScript: change))
         #expect(record.status == .signed, "\(record.decision)")
         guard case .bitcoinPSBT(let result)? = record.result else { Issue.record("no bitcoin result"); return }
         #expect(result.signedInputs == [0] && result.transaction == nil && record.result?.transactionHash == nil)
         // Someone else's key in the same place is a second payment.
-        #expect(try fixture.submit("single-2", try Self.payment(changeScript: Self.outsiderScript)).status == .denied)
+        #expect(try await fixture.submit("single-2", try Self.payment(changeScript: Self.outsiderScript)).status == .denied)
     }
 
-    @Test func feeAboveTheIntentIsDeniedAndEqualIsSigned() throws {
-        let fixture = try Fixture()
+    @Test func feeAboveTheIntentIsDeniedAndEqualIsSigned() async throws {
+        let fixture = try await Fixture()
         let psbt = try Self.payment(changeScript: nil)
         #expect(try psbt.fee() == 1_000)
-        let above = try fixture.submit("fee-above", psbt, fee: 999)
+        let above = try await fixture.submit("fee-above", psbt, fee: 999)
         #expect(above.status == .denied && above.decision.rule == "intent-mismatch")
         #expect(above.decision.reason.contains("1000 sat") && above.decision.reason.contains("999 sat"), "\(above.decision.reason)")
-        #expect(try fixture.submit("fee-equal", psbt, fee: 1_000).status == .signed)
+        #expect(try await fixture.submit("fee-equal", psbt, fee: 1_000).status == .signed)
     }
 
-    @Test func inputWithoutItsUTXOIsRefusedAsUnverifiable() throws {
-        let fixture = try Fixture()
+    @Test func inputWithoutItsUTXOIsRefusedAsUnverifiable() async throws {
+        let fixture = try await Fixture()
         let psbt = try Self.payment(changeScript: nil) { psbt in try psbt.updateInput(1) { $0.witnessUTXO = nil } }
-        #expect {
-            try fixture.submit("no-utxo", psbt, fee: 1_000)
+        await #expect {
+            try await fixture.submit("no-utxo", psbt, fee: 1_000)
         } throws: { error in
             "\(error)".contains("input 1 carries no UTXO")
         }
-        #expect(try fixture.service.store.request("no-utxo") == nil)
+        #expect(try await fixture.service.store.request("no-utxo") == nil)
     }
 
     @Test func decodeListsEveryPaymentAndTheFee() throws {

@@ -1,4 +1,5 @@
 import CofferStorage
+import CofferTestSupport
 import Foundation
 import GRDB
 import PropertyBased
@@ -19,32 +20,33 @@ struct KeystoreTests {
         #expect(Hex.encode(small.copyBytes()) == "f916862363bc223fcaeb2d67d7cd5cf5ae61f19bf43f0289628eb50f9d3a636b")
     }
 
-    @Test func initialiseOnceAndUnlock() throws {
-        let temporary = try TemporaryVault()
-        #expect(throws: VaultError.alreadyInitialized) {
-            try temporary.vault.initialize(passphrase: TemporaryVault.passphrase, parameters: .insecureTesting)
+    @Test(arguments: TestEngine.all) func initialiseOnceAndUnlock(engine: TestEngine) async throws {
+        let temporary = try await TemporaryVault(engine)
+        await #expect(throws: VaultError.alreadyInitialized) {
+            try await temporary.vault.initialize(passphrase: TemporaryVault.passphrase, parameters: .insecureTesting)
         }
-        _ = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
-        let fresh = try TemporaryVault(initialize: false)
-        #expect(throws: VaultError.notInitialized) { try fresh.vault.unlock(passphrase: TemporaryVault.passphrase) }
-        #expect(throws: VaultError.weakPassphrase(5)) { try fresh.vault.initialize(passphrase: secretBytes("short"), parameters: .insecureTesting) }
+        _ = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        let fresh = try await TemporaryVault(engine, initialize: false)
+        await #expect(throws: VaultError.notInitialized) { try await fresh.vault.unlock(passphrase: TemporaryVault.passphrase) }
+        await #expect(throws: VaultError.weakPassphrase(5)) { try await fresh.vault.initialize(passphrase: secretBytes("short"), parameters: .insecureTesting) }
+        #expect(try await fresh.vault.isInitialized() == false)
     }
 
-    @Test func wrongPassphraseChangesNothingButIsAudited() throws {
-        let temporary = try TemporaryVault()
-        _ = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase).addWallet(name: "a", secret: .seed(Envelope.randomKey()), origin: "random")
-        let before = try temporary.snapshot()
-        #expect(throws: VaultError.wrongPassphrase) { try temporary.vault.unlock(passphrase: secretBytes("correct horse batterz")) }
-        #expect(throws: VaultError.wrongPassphrase) {
-            try temporary.vault.rotate(from: secretBytes("wrong passphrase"), to: secretBytes("another passphrase"))
+    @Test(arguments: TestEngine.all) func wrongPassphraseChangesNothingButIsAudited(engine: TestEngine) async throws {
+        let temporary = try await TemporaryVault(engine)
+        _ = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase).addWallet(name: "a", secret: .seed(Envelope.randomKey()), origin: "random")
+        let before = try await temporary.snapshot()
+        await #expect(throws: VaultError.wrongPassphrase) { try await temporary.vault.unlock(passphrase: secretBytes("correct horse batterz")) }
+        await #expect(throws: VaultError.wrongPassphrase) {
+            try await temporary.vault.rotate(from: secretBytes("wrong passphrase"), to: secretBytes("another passphrase"))
         }
-        #expect(try temporary.snapshot() == before)
-        #expect(try temporary.auditActions() == ["vault.init:ok", "wallet.create:ok", "vault.unlock:failed", "vault.unlock:failed"])
+        #expect(try await temporary.snapshot() == before)
+        #expect(try await temporary.auditActions() == ["vault.init:ok", "wallet.create:ok", "vault.unlock:failed", "vault.unlock:failed"])
     }
 
     @Test func secretsRoundTrip() async throws {
-        let temporary = try TemporaryVault()
-        let unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        let temporary = try await TemporaryVault()
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
         await propertyCheck(count: 25, input: Gen.uint8().array(of: 32), Gen.int(in: 0...2)) { bytes, kind in
             let secret: WalletSecret =
                 switch kind {
@@ -52,8 +54,8 @@ struct KeystoreTests {
                 case 1: .privateKey(SecretBytes(bytes), curve: .ed25519)
                 default: .privateKey(SecretBytes([1] + bytes.dropFirst()), curve: .secp256k1)
                 }
-            let info = try unlocked.addWallet(name: "w-\(UUID().uuidString)", secret: secret, origin: "test")
-            try unlocked.withSecret(of: info.name) { stored, storedInfo in
+            let info = try await unlocked.addWallet(name: "w-\(UUID().uuidString)", secret: secret, origin: "test")
+            try await unlocked.withSecret(of: info.name) { stored, storedInfo in
                 #expect(storedInfo == info)
                 switch (stored, secret) {
                 case (.seed(let a), .seed(let b)): #expect(a == b)
@@ -64,93 +66,97 @@ struct KeystoreTests {
         }
     }
 
-    @Test func duplicateNamesAndBadSecretsAreRefused() throws {
-        let temporary = try TemporaryVault()
-        let unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
-        _ = try unlocked.addWallet(name: "main", secret: .seed(Envelope.randomKey()), origin: "random")
-        let before = try temporary.snapshot()
-        #expect(throws: VaultError.self) { try unlocked.addWallet(name: "main", secret: .seed(Envelope.randomKey()), origin: "random") }
-        #expect(throws: VaultError.self) { try unlocked.addWallet(name: "zero", secret: .privateKey(SecretBytes([UInt8](repeating: 0, count: 32)), curve: .secp256k1), origin: "x") }
-        #expect(throws: VaultError.self) { try unlocked.addWallet(name: "short", secret: .seed(SecretBytes([1, 2, 3])), origin: "x") }
-        #expect(throws: VaultError.self) { try unlocked.addWallet(name: "", secret: .seed(Envelope.randomKey()), origin: "x") }
-        #expect(try temporary.snapshot() == before)
+    @Test(arguments: TestEngine.all) func duplicateNamesAndBadSecretsAreRefused(engine: TestEngine) async throws {
+        let temporary = try await TemporaryVault(engine)
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        _ = try await unlocked.addWallet(name: "main", secret: .seed(Envelope.randomKey()), origin: "random")
+        let before = try await temporary.snapshot()
+        let audited = try await temporary.auditActions()
+        await #expect(throws: VaultError.nameTaken("main")) { try await unlocked.addWallet(name: "main", secret: .seed(Envelope.randomKey()), origin: "random") }
+        await #expect(throws: VaultError.self) { try await unlocked.addWallet(name: "zero", secret: .privateKey(SecretBytes([UInt8](repeating: 0, count: 32)), curve: .secp256k1), origin: "x") }
+        await #expect(throws: VaultError.self) { try await unlocked.addWallet(name: "short", secret: .seed(SecretBytes([1, 2, 3])), origin: "x") }
+        await #expect(throws: VaultError.self) { try await unlocked.addWallet(name: "", secret: .seed(Envelope.randomKey()), origin: "x") }
+        #expect(try await temporary.snapshot() == before)
+        #expect(try await temporary.auditActions() == audited)
     }
 
     /// Flipping any bit of any authenticated column is detected and names the wallet.
-    @Test func everyModifiedByteIsDetected() throws {
-        let temporary = try TemporaryVault()
-        let unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
-        let info = try unlocked.addWallet(name: "victim", secret: .seed(Envelope.randomKey()), origin: "random")
+    @Test func everyModifiedByteIsDetected() async throws {
+        let temporary = try await TemporaryVault()
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        let info = try await unlocked.addWallet(name: "victim", secret: .seed(Envelope.randomKey()), origin: "random")
         let blobColumns = ["secret_nonce", "secret_ciphertext", "dek_nonce", "dek_ciphertext"]
         let textColumns = ["kind", "curve", "origin", "summary", "created_at", "record_version", "kek_generation"]
         for column in blobColumns {
-            let original = try temporary.database.pool.read { try Data.fetchOne($0, sql: "SELECT \(column) FROM vault_wallets")! }
+            let original = try await temporary.database.pool.read { try Data.fetchOne($0, sql: "SELECT \(column) FROM vault_wallets")! }
             for index in stride(from: 0, to: original.count, by: max(1, original.count / 7)) {
                 var modified = original
                 modified[index] ^= 0x01
-                try temporary.database.pool.write { try $0.execute(sql: "UPDATE vault_wallets SET \(column) = ?", arguments: [modified]) }
-                #expect(throws: VaultError.tampered("victim (\(info.id))"), "\(column)[\(index)]") {
-                    try unlocked.withSecret(of: "victim") { _, _ in }
+                try await temporary.database.pool.write { [modified] db in try db.execute(sql: "UPDATE vault_wallets SET \(column) = ?", arguments: [modified]) }
+                await #expect(throws: VaultError.tampered("victim (\(info.id))"), "\(column)[\(index)]") {
+                    try await unlocked.withSecret(of: "victim") { _, _ in }
                 }
-                try temporary.database.pool.write { try $0.execute(sql: "UPDATE vault_wallets SET \(column) = ?", arguments: [original]) }
+                try await temporary.database.pool.write { try $0.execute(sql: "UPDATE vault_wallets SET \(column) = ?", arguments: [original]) }
             }
         }
         for column in textColumns {
-            let original = try temporary.database.pool.read { try DatabaseValue.fetchOne($0, sql: "SELECT \(column) FROM vault_wallets")! }
+            let original = try await temporary.database.pool.read { try DatabaseValue.fetchOne($0, sql: "SELECT \(column) FROM vault_wallets")! }
             let replacement: DatabaseValue = column == "record_version" || column == "kek_generation" ? 7.databaseValue : "forged".databaseValue
-            try temporary.database.pool.write { try $0.execute(sql: "UPDATE vault_wallets SET \(column) = ?", arguments: [replacement]) }
-            #expect(throws: (any Error).self, "\(column)") { try unlocked.withSecret(of: info.id) { _, _ in } }
-            try temporary.database.pool.write { try $0.execute(sql: "UPDATE vault_wallets SET \(column) = ?", arguments: [original]) }
+            try await temporary.database.pool.write { try $0.execute(sql: "UPDATE vault_wallets SET \(column) = ?", arguments: [replacement]) }
+            await #expect(throws: (any Error).self, "\(column)") { try await unlocked.withSecret(of: info.id) { _, _ in } }
+            try await temporary.database.pool.write { try $0.execute(sql: "UPDATE vault_wallets SET \(column) = ?", arguments: [original]) }
         }
-        try unlocked.withSecret(of: "victim") { _, _ in }
+        try await unlocked.withSecret(of: "victim") { _, _ in }
     }
 
     /// A ciphertext swapped in from another wallet does not open.
-    @Test func recordsCannotBeSwapped() throws {
-        let temporary = try TemporaryVault()
-        let unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
-        let a = try unlocked.addWallet(name: "a", secret: .seed(Envelope.randomKey()), origin: "random")
-        let b = try unlocked.addWallet(name: "b", secret: .seed(Envelope.randomKey()), origin: "random")
-        try temporary.database.pool.write { db in
+    @Test func recordsCannotBeSwapped() async throws {
+        let temporary = try await TemporaryVault()
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        let a = try await unlocked.addWallet(name: "a", secret: .seed(Envelope.randomKey()), origin: "random")
+        let b = try await unlocked.addWallet(name: "b", secret: .seed(Envelope.randomKey()), origin: "random")
+        try await temporary.database.pool.write { db in
             try db.execute(sql: """
                 UPDATE vault_wallets SET (secret_nonce, secret_ciphertext, dek_nonce, dek_ciphertext) =
                   (SELECT secret_nonce, secret_ciphertext, dek_nonce, dek_ciphertext FROM vault_wallets WHERE id = ?) WHERE id = ?
                 """, arguments: [b.id, a.id])
         }
-        #expect(throws: VaultError.tampered("a (\(a.id))")) { try unlocked.withSecret(of: "a") { _, _ in } }
+        await #expect(throws: VaultError.tampered("a (\(a.id))")) { try await unlocked.withSecret(of: "a") { _, _ in } }
     }
 
-    @Test func rotationRewrapsEveryKeyAndRaisesParameters() throws {
-        let temporary = try TemporaryVault()
-        let unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+    @Test(arguments: TestEngine.all) func rotationRewrapsEveryKeyAndRaisesParameters(engine: TestEngine) async throws {
+        let temporary = try await TemporaryVault(engine)
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
         var secrets: [String: [UInt8]] = [:]
         for i in 0..<20 {
             let key = Envelope.randomKey()
-            let info = try unlocked.addWallet(name: "w\(i)", secret: .seed(key), origin: "random")
+            let info = try await unlocked.addWallet(name: "w\(i)", secret: .seed(key), origin: "random")
             secrets[info.id] = key.copyBytes()
         }
         let newPassphrase = secretBytes("a brand new passphrase")
         let raised = Argon2idParameters(memoryBytes: 16 << 10, iterations: 2)
-        try temporary.vault.rotate(from: TemporaryVault.passphrase, to: newPassphrase, parameters: raised)
-        #expect(throws: VaultError.wrongPassphrase) { try temporary.vault.unlock(passphrase: TemporaryVault.passphrase) }
-        let reopened = try temporary.vault.unlock(passphrase: newPassphrase)
-        #expect(try temporary.vault.store.meta()?.parameters == raised)
-        #expect(try temporary.vault.store.meta()?.kekGeneration == 2)
+        try await temporary.vault.rotate(from: TemporaryVault.passphrase, to: newPassphrase, parameters: raised)
+        await #expect(throws: VaultError.wrongPassphrase) { try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase) }
+        let reopened = try await temporary.vault.unlock(passphrase: newPassphrase)
+        #expect(try await temporary.vault.store.meta()?.parameters == raised)
+        #expect(try await temporary.vault.store.meta()?.kekGeneration == 2)
         for (id, expected) in secrets {
-            try reopened.withSecret(of: id) { secret, _ in
+            try await reopened.withSecret(of: id) { secret, _ in
                 guard case .seed(let bytes) = secret else { Issue.record("kind"); return }
                 #expect(bytes.copyBytes() == expected)
             }
         }
         // A rotation that unlocked before this one committed is refused, changing nothing.
-        let stale = try temporary.vault.store.meta()!
+        let stale = try #require(try await temporary.vault.store.meta())
         var staleMeta = stale
         staleMeta.kekGeneration = stale.kekGeneration  // as if computed from the previous generation
-        #expect(throws: VaultError.concurrentRotation) {
-            try temporary.vault.store.rotate(to: staleMeta, audit: AuditEvent(actor: "t", action: "vault.rotate", subject: "vault", outcome: "ok"), at: "now") { $0.dek }
+        let before = try await temporary.snapshot()
+        await #expect(throws: VaultError.concurrentRotation) {
+            try await temporary.vault.store.rotate(to: staleMeta, audit: AuditEvent(actor: "t", action: "vault.rotate", subject: "vault", outcome: "ok"), at: "now") { $0.dek }
         }
-        #expect(try temporary.vault.store.meta() == stale)
+        #expect(try await temporary.vault.store.meta() == stale)
+        #expect(try await temporary.snapshot() == before)
         // The old unlocked handle holds a retired key: it must not open anything, and says why.
-        #expect(throws: VaultError.rotatedSinceUnlock) { try unlocked.withSecret(of: "w0") { _, _ in } }
+        await #expect(throws: VaultError.rotatedSinceUnlock) { try await unlocked.withSecret(of: "w0") { _, _ in } }
     }
 }

@@ -12,17 +12,17 @@ struct SolanaPayloadTests {
         return try #require((root["cases"] as? [[String: Any]])?.first { $0["name"] as? String == "legacy transfer, one signer" })
     }
 
-    @Test func solTransferSignedThroughThePolicy() throws {
+    @Test func solTransferSignedThroughThePolicy() async throws {
         let fixture = try Self.fixture()
         let message = try #require(fixture["message"] as? String)
         let transfer = try SolanaTransfer(message: SolanaTransaction(messageBase64: message).message)
         #expect(transfer.source == "AKnL4NNf3DGWZJS6cPknBuEGnVsV4A4m5tgebLHaRSZ9")
-        let temporary = try TemporaryVault()
+        let temporary = try await TemporaryVault()
         let store = SigningStore(database: temporary.database)
         let service = SigningService(vault: temporary.vault, store: store, signers: [SolanaPayloadSigner()])
-        let unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
-        _ = try unlocked.addWallet(name: "sol", secret: .privateKey(SecretBytes([UInt8](repeating: 1, count: 32)), curve: .ed25519), origin: "test")
-        _ = try store.setPolicy(document: #"{"rules":[{"type":"max_per_transaction","asset":"SOL","amount":"5000000000"}]}"#, actor: "t",
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        _ = try await unlocked.addWallet(name: "sol", secret: .privateKey(SecretBytes([UInt8](repeating: 1, count: 32)), curve: .ed25519), origin: "test")
+        _ = try await store.setPolicy(document: #"{"rules":[{"type":"max_per_transaction","asset":"SOL","amount":"5000000000"}]}"#, actor: "t",
                                 audit: AuditEvent(actor: "t", action: "policy.set", subject: "policy", outcome: "ok"), at: VaultClock.format(Date()))
         func request(_ id: String, amount: UInt64) throws -> SigningRequestDocument {
             try SigningRequestDocument(json: Array("""
@@ -30,12 +30,12 @@ struct SolanaPayloadTests {
                  "payload":{"type":"solana-tx","message":"\(message)"}}
                 """.utf8))
         }
-        let signed = try service.submit(try request("sol-1", amount: transfer.lamports), unlocked: unlocked)
+        let signed = try await service.submit(try request("sol-1", amount: transfer.lamports), unlocked: unlocked)
         #expect(signed.status == .signed)
         #expect(signed.result?.wire["transaction"] == fixture["signed_transaction"] as? String)
         #expect(signed.result?.wire["signature"] == fixture["signature"] as? String)
         #expect(signed.result?.transactionHash == fixture["signature"] as? String)
-        #expect(try service.submit(try request("sol-2", amount: transfer.lamports + 1), unlocked: unlocked).decision.rule == "intent-mismatch")
+        #expect(try await service.submit(try request("sol-2", amount: transfer.lamports + 1), unlocked: unlocked).decision.rule == "intent-mismatch")
     }
 
     static let computeBudget: [UInt8] = try! Base58.decode("ComputeBudget111111111111111111111111111111")
@@ -74,14 +74,14 @@ struct SolanaPayloadTests {
         #expect(throws: PolicyError.self) { try Self.fee([[9]]) }
     }
 
-    @Test func priorityFeeAboveTheIntentIsDeniedAndEqualIsSigned() throws {
-        let temporary = try TemporaryVault()
+    @Test func priorityFeeAboveTheIntentIsDeniedAndEqualIsSigned() async throws {
+        let temporary = try await TemporaryVault()
         let store = SigningStore(database: temporary.database)
         let service = SigningService(vault: temporary.vault, store: store, signers: [SolanaPayloadSigner()])
-        let unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
         let seed = SecretBytes([UInt8](repeating: 1, count: 32))
-        _ = try unlocked.addWallet(name: "sol", secret: .privateKey(seed, curve: .ed25519), origin: "test")
-        try store.setTestPolicy(#"{"rules":[{"type":"max_per_transaction","asset":"SOL","amount":"5000000000"}]}"#)
+        _ = try await unlocked.addWallet(name: "sol", secret: .privateKey(seed, curve: .ed25519), origin: "test")
+        try await store.setTestPolicy(#"{"rules":[{"type":"max_per_transaction","asset":"SOL","amount":"5000000000"}]}"#)
         let message = try Self.message(payer: try SolanaKeypair(seed: seed).publicKey, lamports: 1_000, computeBudget: [Self.limit(10_000), Self.price(50_000)])
         let base64 = Data(message.serialized).base64EncodedString()
         func request(_ id: String, fee: String) throws -> SigningRequestDocument {
@@ -90,9 +90,9 @@ struct SolanaPayloadTests {
                  "payload":{"type":"solana-tx","message":"\(base64)"}}
                 """.utf8))
         }
-        let above = try service.submit(try request("p1", fee: "5499"), unlocked: unlocked)
+        let above = try await service.submit(try request("p1", fee: "5499"), unlocked: unlocked)
         #expect(above.decision.rule == "intent-mismatch" && above.decision.reason.contains("5500 lamports"), "\(above.decision)")
-        let equal = try service.submit(try request("p2", fee: "5500"), unlocked: unlocked)
+        let equal = try await service.submit(try request("p2", fee: "5500"), unlocked: unlocked)
         #expect(equal.status == .signed, "\(equal.decision)")
     }
 }

@@ -16,13 +16,13 @@ struct TronPayloadTests {
         #expect(throws: TronTransactionError.self) { try TronTransfer(rawData: hex("0a02193b")) }
     }
 
-    @Test func signedThroughThePolicy() throws {
-        let temporary = try TemporaryVault()
+    @Test func signedThroughThePolicy() async throws {
+        let temporary = try await TemporaryVault()
         let store = SigningStore(database: temporary.database)
         let service = SigningService(vault: temporary.vault, store: store, signers: [TronPayloadSigner()])
-        let unlocked = try temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
-        _ = try unlocked.addWallet(name: "tron", secret: .privateKey(SecretBytes([UInt8](repeating: 0, count: 31) + [1]), curve: .secp256k1), origin: "test")
-        _ = try store.setPolicy(document: #"{"rules":[{"type":"max_per_transaction","asset":"TRX","amount":"100000000"}]}"#, actor: "t",
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        _ = try await unlocked.addWallet(name: "tron", secret: .privateKey(SecretBytes([UInt8](repeating: 0, count: 31) + [1]), curve: .secp256k1), origin: "test")
+        _ = try await store.setPolicy(document: #"{"rules":[{"type":"max_per_transaction","asset":"TRX","amount":"100000000"}]}"#, actor: "t",
                                 audit: AuditEvent(actor: "t", action: "policy.set", subject: "policy", outcome: "ok"), at: VaultClock.format(Date()))
         func request(_ id: String, amount: String, destination: String = Self.destination, fee: String = "0", rawData: String = Self.rawData) throws -> SigningRequestDocument {
             try SigningRequestDocument(json: Array("""
@@ -30,20 +30,20 @@ struct TronPayloadTests {
                  "payload":{"type":"tron-tx","raw_data_hex":"\(rawData)"}}
                 """.utf8))
         }
-        let signed = try service.submit(try request("trx-1", amount: "10000000"), unlocked: unlocked)
+        let signed = try await service.submit(try request("trx-1", amount: "10000000"), unlocked: unlocked)
         #expect(signed.status == .signed)
         #expect(signed.result?.wire["txID"] == "c558bd35978267d8999baf6148703cbc94786f3f2e22893637588ca05437d7f0")
         #expect(signed.result?.transactionHash == "c558bd35978267d8999baf6148703cbc94786f3f2e22893637588ca05437d7f0")
         // tronpy writes v = recid (0/1); TronWeb and coffer write recid + 27: r||s agree.
         #expect(signed.result?.wire["signature"]?.prefix(128) == "f7d510ac953368b66a2cced47f98d2030b61839b86b1c716f5fd40ddc479489315b7c5380ca2efd00d6e56802ba2efdc6bed895c0313a4fb28e6d3912dc26e18")
-        #expect(try service.submit(try request("trx-2", amount: "9999999"), unlocked: unlocked).decision.rule == "intent-mismatch")
-        #expect(try service.submit(try request("trx-3", amount: "10000000", destination: "TMVQGm1qAQYVdetCeGRRkTWYYrLXuHK2HC"), unlocked: unlocked).decision.rule == "intent-mismatch")
+        #expect(try await service.submit(try request("trx-2", amount: "9999999"), unlocked: unlocked).decision.rule == "intent-mismatch")
+        #expect(try await service.submit(try request("trx-3", amount: "10000000", destination: "TMVQGm1qAQYVdetCeGRRkTWYYrLXuHK2HC"), unlocked: unlocked).decision.rule == "intent-mismatch")
 
         // The fee is raw_data's fee_limit (field 18, here 15 TRX); without one it is 0.
         let withFeeLimit = Self.rawData + "9001" + "c0c39307"
         #expect(try TronRawData(hex(withFeeLimit)).feeLimit == 15_000_000)
-        let above = try service.submit(try request("trx-4", amount: "10000000", fee: "14999999", rawData: withFeeLimit), unlocked: unlocked)
+        let above = try await service.submit(try request("trx-4", amount: "10000000", fee: "14999999", rawData: withFeeLimit), unlocked: unlocked)
         #expect(above.decision.rule == "intent-mismatch" && above.decision.reason.contains("15000000 SUN"), "\(above.decision)")
-        #expect(try service.submit(try request("trx-5", amount: "10000000", fee: "15000000", rawData: withFeeLimit), unlocked: unlocked).status == .signed)
+        #expect(try await service.submit(try request("trx-5", amount: "10000000", fee: "15000000", rawData: withFeeLimit), unlocked: unlocked).status == .signed)
     }
 }

@@ -1,36 +1,67 @@
+import CofferBase
 import CofferStorage
+import CofferTestSupport
 import Foundation
-import GRDB
 import Vault
 import WalletCore
 
-/// A fresh vault in a temporary SQLite database, with fast (insecure) KDF parameters.
+/// A fresh vault in a database of its own (a temporary SQLite file unless told otherwise, or a
+/// new PostgreSQL database), with fast (insecure) KDF parameters.
 struct TemporaryVault {
-    let directory: URL
-    let database: CofferDatabase
+    /// The vault's database; it keeps a PostgreSQL pool running while the test holds it.
+    let storage: TestDatabase
     let vault: Vault
     static let passphrase = SecretBytes(Array("correct horse battery".utf8))
 
-    init(initialize: Bool = true) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-vault-\(UUID().uuidString)")
-        database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: VaultMigrations.all + SigningStore.migrations)
-        vault = Vault(store: SQLiteVaultStore(database: database), actor: "test")
-        if initialize { try vault.initialize(passphrase: Self.passphrase, parameters: .insecureTesting) }
+    /// The SQLite database, for tests that tamper with rows through GRDB.
+    var database: CofferDatabase { storage.sqlite! }
+    var engine: TestEngine { storage.engine }
+
+    init(_ engine: TestEngine = .sqlite, initialize: Bool = true) async throws {
+        storage = try await TestDatabase.make(engine, sqlite: VaultMigrations.sqlite, postgres: VaultMigrations.postgres)
+        vault = Vault(store: VaultStore(database: storage.database), actor: "test")
+        if initialize { try await vault.initialize(passphrase: Self.passphrase, parameters: .insecureTesting) }
     }
 
-    /// Every wallet row as raw column values, to prove that a failed operation changed nothing.
-    func snapshot() throws -> [[String: DatabaseValue]] {
-        try database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM vault_wallets ORDER BY id").map { row in
-                Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] as DatabaseValue) })
-            } + Row.fetchAll(db, sql: "SELECT * FROM vault_meta").map { row in
-                Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] as DatabaseValue) })
+    private init(storage: TestDatabase, vault: Vault) {
+        self.storage = storage
+        self.vault = vault
+    }
+
+    /// The same vault opened by another process: its own SQLite connections or PostgreSQL pool.
+    func reopened() async throws -> TemporaryVault {
+        let again = try await storage.reopened()
+        return TemporaryVault(storage: again, vault: Vault(store: VaultStore(database: again.database), actor: "test"))
+    }
+
+    /// Every wallet row and the vault's metadata as text (blobs in hex), on either engine, to
+    /// prove that a failed operation changed nothing.
+    func snapshot() async throws -> [String] {
+        try await storage.database.read { connection in
+            let wallets = try connection.query("""
+                SELECT id, name, kind, curve, origin, summary, created_at, record_version, secret_algorithm, secret_nonce,
+                       secret_ciphertext, dek_algorithm, dek_nonce, dek_ciphertext, kek_generation
+                FROM vault_wallets ORDER BY id
+                """) { row in
+                [try row.text(0), try row.text(1), try row.text(2), try row.optionalText(3) ?? "NULL", try row.text(4), try row.text(5),
+                 try row.text(6), String(try row.int64(7)), try row.text(8), Hex.encode(try row.blob(9)), Hex.encode(try row.blob(10)),
+                 try row.text(11), Hex.encode(try row.blob(12)), Hex.encode(try row.blob(13)), String(try row.int64(14))].joined(separator: "|")
             }
+            let meta = try connection.query("""
+                SELECT format_version, kdf, kdf_memory_bytes, kdf_iterations, kdf_parallelism, kdf_salt, kek_generation, check_nonce,
+                       check_ciphertext, created_at, rotated_at
+                FROM vault_meta
+                """) { row in
+                [String(try row.int64(0)), try row.text(1), String(try row.int64(2)), String(try row.int64(3)), String(try row.int64(4)),
+                 Hex.encode(try row.blob(5)), String(try row.int64(6)), Hex.encode(try row.blob(7)), Hex.encode(try row.blob(8)),
+                 try row.text(9), try row.optionalText(10) ?? "NULL"].joined(separator: "|")
+            }
+            return wallets.map { "wallet " + $0 } + meta.map { "meta " + $0 }
         }
     }
 
-    func auditActions() throws -> [String] {
-        try vault.auditRecords().map { "\($0.action):\($0.outcome)" }
+    func auditActions() async throws -> [String] {
+        try await vault.auditRecords().map { "\($0.action):\($0.outcome)" }
     }
 }
 
@@ -48,9 +79,9 @@ extension SigningResult {
 
 extension SigningStore {
     /// Sets the vault-wide policy (tests).
-    func setTestPolicy(_ document: String) throws {
-        _ = try setPolicy(document: document, actor: "test", audit: AuditEvent(actor: "test", action: "policy.set", subject: "policy", outcome: "ok"),
-                          at: VaultClock.format(Date()))
+    func setTestPolicy(_ document: String) async throws {
+        _ = try await setPolicy(document: document, actor: "test", audit: AuditEvent(actor: "test", action: "policy.set", subject: "policy", outcome: "ok"),
+                                at: VaultClock.format(Date()))
     }
 }
 

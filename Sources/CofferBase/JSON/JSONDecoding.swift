@@ -174,7 +174,7 @@ private struct StrictKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let child = try child(key)
-        if child.value == .null, T.self != JSONValue.self {
+        if child.value == .null, T.self != JSONValue.self, !(T.self is any OptionalValue.Type) {
             throw JSONError("\(child.path) must not be null")
         }
         return try child.decodeValue(type)
@@ -231,7 +231,9 @@ private struct StrictUnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let element = try next()
-        if element.value == .null, T.self != JSONValue.self { throw JSONError("\(element.path) must not be null") }
+        if element.value == .null, T.self != JSONValue.self, !(T.self is any OptionalValue.Type) {
+            throw JSONError("\(element.path) must not be null")
+        }
         return try element.decodeValue(type)
     }
 
@@ -264,3 +266,8 @@ private struct AmountValue<A: FixedWidthInteger & Decodable>: Decodable {
         value = try strict.decodeValue(A.self)
     }
 }
+
+/// Optionals, whose null is a value: an array of optionals (`[UInt128?]`) holds the nulls the
+/// encoder writes for its absent elements, so the decoder reads them as nil instead of refusing them.
+private protocol OptionalValue {}
+extension Optional: OptionalValue {}

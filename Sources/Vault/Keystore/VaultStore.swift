@@ -83,12 +83,17 @@ public struct VaultStore: Sendable {
 
     /// Stores a new wallet and its audit record, then runs `alongside` in the same transaction
     /// (an owner's registry row that must exist exactly when the wallet does); if it throws,
-    /// nothing is stored.
+    /// nothing is stored. Fails with `VaultError.rotatedSinceUnlock` unless the wallet's data key
+    /// is sealed under the vault's current key generation: a wallet sealed by a handle unlocked
+    /// before a rotation could never be opened again.
     public func insert(
         _ wallet: StoredWallet, audit: AuditEvent, at time: String, alongside: @escaping @Sendable (any SQLConnection) throws -> Void
     ) async throws {
         try await database.write { connection in
             try connection.serialize(on: AuditLog.lockKey)
+            let generation = try connection.queryOne("SELECT kek_generation FROM vault_meta WHERE id = 1") { try $0.int64(0) }
+            guard let generation else { throw VaultError.notInitialized }
+            guard generation == wallet.kekGeneration else { throw VaultError.rotatedSinceUnlock }
             if try connection.queryOne("SELECT 1 FROM vault_wallets WHERE name = \(wallet.name)", { _ in true }) != nil {
                 throw VaultError.nameTaken(wallet.name)
             }

@@ -1,4 +1,4 @@
-import CofferPostgres
+import CofferStorage
 import Testing
 
 struct PostgresLocationTests {
