@@ -224,6 +224,7 @@ let package = Package(
             name: "WalletCoreTests",
             dependencies: [
                 "CofferBase",
+                "CofferTestSupport",
                 "WalletCore",
                 "Wordlists",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -99,7 +99,7 @@ public struct WalletDirectory: Sendable {
         let after = Int64(clamping: page.after?.position ?? 0)
         let rows = try await database.read { connection in
             try connection.query("""
-                SELECT \(raw: Self.walletColumns) FROM server_wallets WHERE tenant_id = \(tenantID) AND seq > \(after) ORDER BY seq LIMIT \(page.limit)
+                SELECT \(raw: Self.walletColumns) FROM server_wallets WHERE tenant_id = \(tenantID) AND seq > \(after) ORDER BY seq LIMIT \(page.limit + 1)
                 """, Self.wallet)
         }
         return Page.keyset(rows, limit: page.limit, cursor: \.cursor)
@@ -163,7 +163,7 @@ public struct WalletDirectory: Sendable {
         if let owner = query.ownerID { conditions.append("owner_id = \(owner)") }
         if let purpose = query.purpose { conditions.append("purpose = \(purpose)") }
         let sql: SQL = "SELECT \(raw: Self.addressColumns) FROM server_addresses WHERE " + SQL.joined(conditions, separator: " AND ")
-            + " ORDER BY seq LIMIT \(page.limit)"
+            + " ORDER BY seq LIMIT \(page.limit + 1)"
         let rows = try await database.read { connection in try connection.query(sql, Self.address) }
         return Page.keyset(rows, limit: page.limit, cursor: \.cursor)
     }

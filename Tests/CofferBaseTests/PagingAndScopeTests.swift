@@ -20,9 +20,13 @@ struct PagingAndScopeTests {
         #expect(throws: PagingError.self) { try PageRequest(limit: 501, cursor: nil, maximum: 500) }
     }
 
-    @Test func keysetPagesHaveACursorOnlyWhenFull() {
-        let full = Page.keyset([1, 2, 3], limit: 3) { PageCursor(position: UInt64($0)) }
-        #expect(full.nextCursor == PageCursor(position: 3))
+    /// Rows are read with `LIMIT limit + 1`: the extra row says more remain and is not shown; a
+    /// page that is exactly full with nothing after it has no cursor (no empty last page).
+    @Test func keysetPagesHaveACursorOnlyWhenMoreRemain() {
+        let more = Page.keyset([1, 2, 3, 4], limit: 3) { PageCursor(position: UInt64($0)) }
+        #expect(more.items == [1, 2, 3] && more.nextCursor == PageCursor(position: 3))
+        let exactlyFull = Page.keyset([1, 2, 3], limit: 3) { PageCursor(position: UInt64($0)) }
+        #expect(exactlyFull.items == [1, 2, 3] && exactlyFull.nextCursor == nil)
         let short = Page.keyset([1, 2], limit: 3) { PageCursor(position: UInt64($0)) }
         #expect(short.nextCursor == nil)
     }

@@ -1,3 +1,4 @@
+import CofferTestSupport
 import Foundation
 import Ledger
 import PropertyBased
@@ -49,17 +50,6 @@ struct LedgerPropertyTests {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator, so a seed alone replays a scenario.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 struct ScenarioFailure: Error, CustomStringConvertible {
     let description: String
@@ -67,7 +57,7 @@ struct ScenarioFailure: Error, CustomStringConvertible {
 
 struct LedgerScenario {
     let seed: UInt64
-    var random: SeededRandom
+    var random: SplitMix64
     var engine = LedgerState()
     var reference = ReferenceLedger()
     var now: UInt64 = 1_700_000_000_000_000_000
@@ -80,7 +70,7 @@ struct LedgerScenario {
 
     init(seed: UInt64, accountPool: Int = 8) {
         self.seed = seed
-        random = SeededRandom(state: seed)
+        random = SplitMix64(state: seed)
         self.accountPool = accountPool
     }
 

@@ -280,7 +280,7 @@ struct PendingExpiryServiceLifecycleTests {
     }
 
     @Test func retryDelayDoublesUpToTheCap() {
-        var random = SeededRandom(state: 42)
+        var random = SplitMix64(state: 42)
         for failures in 1...12 {
             let ceiling = min(Duration.milliseconds(100) * (1 << (failures - 1)), .seconds(30))
             for _ in 0..<50 {

@@ -1,3 +1,5 @@
+import CofferTestSupport
+import CofferBase
 import Foundation
 @testable import Ledger
 import PropertyBased
@@ -26,7 +28,7 @@ struct TransferJSONTests {
 
     @Test func whateverTheFastPathAcceptsTheStrictDecoderReadsTheSame() async {
         await propertyCheck(count: 3_000, input: Gen.uint64(), Gen.int(in: 0...3)) { seed, mutations in
-            var random = SeededRandom(state: seed)
+            var random = SplitMix64(state: seed)
             var bytes = Array(Self.randomObject(using: &random).utf8)
             for _ in 0..<mutations { Self.mutate(&bytes, using: &random) }
             let text = String(decoding: bytes, as: UTF8.self)
@@ -55,7 +57,7 @@ struct TransferJSONTests {
     static let spaces = ["", "", "", " ", "\n", "\t", "\r\n "]
 
     /// An object with random fields (sometimes unknown or repeated) and values of the right or a wrong type.
-    static func randomObject(using random: inout SeededRandom) -> String {
+    static func randomObject(using random: inout SplitMix64) -> String {
         func space() -> String { spaces.randomElement(using: &random)! }
         func string() -> String { "\"" + texts.randomElement(using: &random)! + "\"" }
         func value(for name: String) -> String {
@@ -78,7 +80,7 @@ struct TransferJSONTests {
     }
 
     /// Deletes, inserts or replaces one byte, favouring the bytes JSON's grammar turns on.
-    static func mutate(_ bytes: inout [UInt8], using random: inout SeededRandom) {
+    static func mutate(_ bytes: inout [UInt8], using random: inout SplitMix64) {
         let significant = Array("{}[],:\"\\ 0159-.enul\u{1}".utf8) + [0xC3, 0xFF]
         let position = Int.random(in: 0...bytes.count, using: &random)
         switch Int.random(in: 0..<3, using: &random) {

@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 import PropertyBased
 import Testing

@@ -1,3 +1,4 @@
+import CofferTestSupport
 import CofferBase
 import Crypto
 import Foundation
@@ -127,7 +128,7 @@ struct SigningRequestDocumentTests {
         let base = try JSONValue(parsing: Self.request)
         let hash = try SigningRequestDocument(json: base).hash
         await propertyCheck(count: 300, input: Gen.uint64()) { seed in
-            var random = SeededRandom(state: seed)
+            var random = SplitMix64(state: seed)
             let respelled = Self.write(base, using: &random)
             #expect(try SigningRequestDocument(json: Array(respelled.utf8)).hash == hash, "\(respelled)")
             let (changed, what) = Self.change(base, using: &random)
@@ -138,7 +139,7 @@ struct SigningRequestDocumentTests {
     }
 
     /// Leaves of the request that can change while it stays valid, with a new value for each.
-    static func change(_ document: JSONValue, using random: inout SeededRandom) -> (JSONValue, String) {
+    static func change(_ document: JSONValue, using random: inout SplitMix64) -> (JSONValue, String) {
         let number = String(UInt64.random(in: 1...UInt64(1 << 40), using: &random))
         let address = "0x" + Hex.encode((0..<20).map { _ in UInt8.random(in: 0...255, using: &random) })
         let changes: [([String], JSONValue)] = [
@@ -169,7 +170,7 @@ struct SigningRequestDocumentTests {
 
     /// JSON text with shuffled members, random whitespace and `\u` escapes, integers respelled
     /// (`21000.0`, `2.1e4`), hex digits in upper case and quantities in hex.
-    static func write(_ value: JSONValue, using random: inout SeededRandom) -> String {
+    static func write(_ value: JSONValue, using random: inout SplitMix64) -> String {
         func space() -> String { ["", " ", "\n  ", "\t", "\r\n"].randomElement(using: &random)! }
         func string(_ text: String, key: String?) -> String {
             var text = text

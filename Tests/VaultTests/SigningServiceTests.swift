@@ -1,3 +1,4 @@
+import CofferBase
 import Crypto
 import Foundation
 import Testing

@@ -82,11 +82,11 @@ public struct Page<Item: Sendable>: Sendable {
         Page<Other>(items: try items.map(transform), nextCursor: nextCursor)
     }
 
-    /// A page of at most `limit` rows from `rows` that was read with `limit + 1` (or `limit`) rows:
-    /// the next cursor is the cursor of the last row kept when the page is full.
+    /// A page of at most `limit` rows from `rows`, which the caller read with `LIMIT limit + 1`:
+    /// the extra row only says that more remain, so the last page never leads to an empty one.
     public static func keyset(_ rows: [Item], limit: Int, cursor: (Item) -> PageCursor) -> Page {
         let kept = Array(rows.prefix(limit))
-        return Page(items: kept, nextCursor: rows.count >= limit ? kept.last.map(cursor) : nil)
+        return Page(items: kept, nextCursor: rows.count > limit ? kept.last.map(cursor) : nil)
     }
 }
 

@@ -58,7 +58,7 @@ public struct AuditService: Sendable {
         } else {
             selection = AuditSelection(subjects: [], subjectPrefixes: [""], actorPrefix: "")
         }
-        let records = try await vault.vault.auditRecords(after: Int64(clamping: page.after?.position ?? 0), limit: page.limit, selecting: selection)
+        let records = try await vault.vault.auditRecords(after: Int64(clamping: page.after?.position ?? 0), limit: page.limit + 1, selecting: selection)
         let views = records.map { record in
             AuditRecordView(
                 seq: record.seq, time: record.recordedAt, actor: record.actor, action: record.action, subject: Self.local(record.subject, caller),

@@ -64,6 +64,10 @@ extension SQLConnection {
 /// A database whose transactions run blocking work on a thread of their own, so async callers
 /// never block Swift concurrency's few threads: the embedded SQLite database and PostgreSQL both
 /// implement it, and every store that is not on a hot path is written once against it.
+///
+/// A statement that fails inside a transaction ends it on PostgreSQL (every later statement is
+/// refused until rollback) while SQLite carries on: a store must let a `StorageError` end the
+/// transaction body, never catch it and continue, or it works on one database only.
 public protocol SQLDatabase: Sendable {
     var dialect: SQLDialect { get }
     /// Runs `body` in one write transaction and commits it; anything `body` throws rolls it back

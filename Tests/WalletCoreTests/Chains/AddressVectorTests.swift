@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 import Testing
 import WalletCore
@@ -74,7 +75,8 @@ struct AddressVectorTests {
             let intermediary = try #require(testCase["intermediary"] as? [String: Any])
             let expected = try #require(testCase["expected"] as? [String: Any])
             let internalKey = try Secp256k1.PublicKey([0x02] + hex(given["internalPubkey"] as! String))
-            let merkleRoot = try TaprootScriptTree.merkleRoot(of: given["scriptTree"] ?? NSNull())
+            let tree = try JSONSerialization.data(withJSONObject: given["scriptTree"] ?? NSNull(), options: .fragmentsAllowed)
+            let merkleRoot = try TaprootScriptTree.merkleRoot(of: try JSONValue(parsing: tree))
             #expect(merkleRoot.map(Hex.encode) == intermediary["merkleRoot"] as? String)
             let output = try internalKey.taprootOutputKey(merkleRoot: merkleRoot)
             #expect(Hex.encode(output) == intermediary["tweakedPubkey"] as? String)

@@ -1,12 +1,12 @@
-import Foundation
+import CofferBase
 
 /// BIP341 script trees: the Merkle root committed to by a taproot output key.
 ///
 /// A tree is JSON-shaped, as in BIP341's wallet vectors: a leaf is
 /// `{"script": hex, "leafVersion": n}`, a branch is a two-element array, no tree is null.
 public enum TaprootScriptTree {
-    public static func merkleRoot(of tree: Any) throws(AddressError) -> [UInt8]? {
-        if tree is NSNull { return nil }
+    public static func merkleRoot(of tree: JSONValue) throws(AddressError) -> [UInt8]? {
+        if tree == .null { return nil }
         return try hash(tree)
     }
 
@@ -22,16 +22,16 @@ public enum TaprootScriptTree {
         TaggedHash.sha256(tag: "TapBranch", a.lexicographicallyPrecedes(b) ? a + b : b + a)
     }
 
-    private static func hash(_ node: Any) throws(AddressError) -> [UInt8] {
-        if let branch = node as? [Any] {
+    private static func hash(_ node: JSONValue) throws(AddressError) -> [UInt8] {
+        if case .array(let branch) = node {
             guard branch.count == 2 else { throw AddressError("a taproot script tree branch must have two children") }
             return branchHash(try hash(branch[0]), try hash(branch[1]))
         }
-        guard let leaf = node as? [String: Any], let script = leaf["script"] as? String,
-              let version = leaf["leafVersion"] as? Int, (0...255).contains(version)
-        else { throw AddressError("a taproot script leaf needs \"script\" (hex) and \"leafVersion\"") }
+        guard case .string(let script)? = node["script"], case .number(let literal)? = node["leafVersion"],
+              let version = UInt8(literal)
+        else { throw AddressError("a taproot script leaf needs \"script\" (hex) and \"leafVersion\" (0-255)") }
         let bytes: [UInt8]
         do { bytes = try Hex.decode(script) } catch { throw AddressError("taproot leaf script: \(error)") }
-        return leafHash(script: bytes, leafVersion: UInt8(version))
+        return leafHash(script: bytes, leafVersion: version)
     }
 }
