@@ -28,7 +28,9 @@ public enum JSONDecoding {
 
 /// The members of every object read so far and which of them the types asked for.
 final class MemberUsage {
-    private var objects: [(path: String, keys: [String], read: Set<String>)] = []
+    /// Per object read, its path, its members and which of them the type asked for (tests compare
+    /// the keys asked for with the OpenAPI document's properties).
+    private(set) var objects: [(path: String, keys: [String], read: Set<String>)] = []
     private var byPath: [String: Int] = [:]
 
     /// The object at `path`; a type that reads one object through two containers (its own

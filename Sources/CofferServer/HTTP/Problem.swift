@@ -32,13 +32,14 @@ struct Problem: Encodable {
     let title: String
     let status: Int
     let detail: String
-    let instance: String?
+    /// The request path; always present, as every member of a response is.
+    let instance: String
     let code: String
     let members: [(String, JSONValue)]
 
     /// The problem `error` is: its code and category for Coffer's errors; any other error is the
     /// server's own failure, whose detail is the request id only (never internals).
-    init(_ error: any Error, instance: String?, requestID: String) {
+    init(_ error: any Error, instance: String, requestID: String) {
         let known = (error as? any CofferError) ?? HTTPFailure(.internal, "internal", "the server failed; the request id is \(requestID)")
         let status = (known as? HTTPFailure)?.status?.code ?? known.category.httpStatus
         type = "urn:coffer:problem:\(known.code)"
@@ -65,7 +66,7 @@ struct Problem: Encodable {
         try container.encode(title, forKey: .title)
         try container.encode(status, forKey: .status)
         try container.encode(detail, forKey: .detail)
-        if let instance { try container.encode(instance, forKey: .instance) }
+        try container.encode(instance, forKey: .instance)
         try container.encode(code, forKey: .code)
         var extra = encoder.container(keyedBy: MemberKey.self)
         for (name, value) in members { try extra.encode(value, forKey: MemberKey(stringValue: name)) }

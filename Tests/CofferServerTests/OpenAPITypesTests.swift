@@ -1,0 +1,749 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Synchronization
+import Testing
+import Tenancy
+import Vault
+import WalletCore
+
+@testable import CofferBase
+@testable import CofferCore
+@testable import CofferServer
+@testable import Ledger
+
+/// The validator the document is checked with, checked first: every keyword it supports refuses
+/// what it must, so the tests below cannot pass because it accepts anything.
+@Suite struct JSONSchemaValidatorTests {
+    let validator = JSONSchemaValidator(root: try! JSONValue(parsing: """
+        {"components":{"schemas":{
+          "Pair":{"type":"object","additionalProperties":false,"required":["a"],"properties":{"a":{"type":"integer"},"b":{"$ref":"#/components/schemas/Name"}}},
+          "Name":{"type":"string","pattern":"^[a-z]{2,4}$"}}}}
+        """))
+
+    func check(_ schema: String, accepts good: [String], refuses bad: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let schema = try JSONValue(parsing: schema)
+        for text in good {
+            let errors = validator.errors(try JSONValue(parsing: text), schema)
+            #expect(errors.isEmpty, "\(text) should match \(schema.text): \(errors)", sourceLocation: sourceLocation)
+        }
+        for text in bad {
+            #expect(!validator.isValid(try JSONValue(parsing: text), schema), "\(text) should not match \(schema.text)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func types() throws {
+        try check(#"{"type":"string"}"#, accepts: [#""a""#], refuses: ["1", "null", "true", "[]", "{}"])
+        try check(#"{"type":["string","null"]}"#, accepts: [#""a""#, "null"], refuses: ["1", "false"])
+        try check(#"{"type":"integer"}"#, accepts: ["0", "-7", "2.0", "2e3", "20e-1", "340282366920938463463374607431768211456"],
+                  refuses: ["1.5", "2e-1", #""1""#, "null"])
+        try check(#"{"type":"number"}"#, accepts: ["1.5", "0"], refuses: [#""1""#])
+        try check(#"{"type":"boolean"}"#, accepts: ["true", "false"], refuses: ["0", #""true""#])
+        try check(#"{"type":"null"}"#, accepts: ["null"], refuses: ["0", #""""#, "{}"])
+        try check(#"{"type":"array"}"#, accepts: ["[]", "[1]"], refuses: ["{}"])
+        try check(#"{"type":"object"}"#, accepts: ["{}"], refuses: ["[]", "null"])
+    }
+
+    @Test func objects() throws {
+        try check(#"{"type":"object","required":["a"],"properties":{"a":{"type":"string"}}}"#,
+                  accepts: [#"{"a":"x"}"#, #"{"a":"x","b":1}"#], refuses: ["{}", #"{"a":1}"#, #"{"b":"x"}"#])
+        try check(#"{"type":"object","additionalProperties":false,"properties":{"a":{"type":"string"}}}"#,
+                  accepts: ["{}", #"{"a":"x"}"#], refuses: [#"{"b":"x"}"#, #"{"a":"x","c":null}"#])
+        try check(#"{"type":"object","additionalProperties":{"type":"integer"}}"#, accepts: [#"{"n":1}"#], refuses: [#"{"n":"1"}"#])
+        try check(#"{"type":"object","maxProperties":0}"#, accepts: ["{}"], refuses: [#"{"a":1}"#])
+    }
+
+    @Test func arraysAndStrings() throws {
+        try check(#"{"type":"array","items":{"type":"integer"},"minItems":1,"maxItems":2}"#,
+                  accepts: ["[1]", "[1,2]"], refuses: ["[]", "[1,2,3]", #"["1"]"#, "[1.5]"])
+        try check(#"{"type":"string","minLength":2,"maxLength":3}"#, accepts: [#""ab""#, #""abc""#, #""é€""#],
+                  refuses: [#""a""#, #""abcd""#, #""e\u0301\u0301\u0301""#])
+        try check(#"{"type":"string","pattern":"^[0-9a-f]{4}$"}"#, accepts: [#""00af""#], refuses: [#""00AF""#, #""00af0""#, #""""#])
+        try check(#"{"type":"string","pattern":"b"}"#, accepts: [#""abc""#], refuses: [#""ac""#])
+    }
+
+    @Test func valuesAndNumbers() throws {
+        try check(#"{"enum":["a",1,null]}"#, accepts: [#""a""#, "1", "1.0", "null"], refuses: [#""b""#, "2", #""1""#])
+        try check(#"{"const":{"a":[1,"x"],"b":null}}"#, accepts: [#"{"b":null,"a":[1,"x"]}"#], refuses: [#"{"a":[1,"x"]}"#, #"{"a":["x",1],"b":null}"#])
+        try check(#"{"type":"integer","minimum":0,"maximum":340282366920938463463374607431768211455}"#,
+                  accepts: ["0", "340282366920938463463374607431768211455"], refuses: ["-1", "340282366920938463463374607431768211456"])
+        try check(#"{"type":"integer","minimum":-5,"maximum":-2}"#, accepts: ["-5", "-2", "-3"], refuses: ["-6", "-1", "0", "5"])
+    }
+
+    @Test func combinations() throws {
+        try check(#"{"oneOf":[{"type":"integer"},{"type":"number"}]}"#, accepts: ["1.5"], refuses: ["1", #""x""#])
+        try check(#"{"anyOf":[{"type":"integer"},{"type":"null"}]}"#, accepts: ["1", "null"], refuses: [#""x""#])
+        try check(#"{"allOf":[{"type":"integer"},{"minimum":3}]}"#, accepts: ["3"], refuses: ["2", "3.5"])
+    }
+
+    @Test func referencesAndUnknownKeywords() throws {
+        try check(##"{"$ref":"#/components/schemas/Pair"}"##, accepts: [#"{"a":1}"#, #"{"a":1,"b":"abc"}"#],
+                  refuses: ["{}", #"{"a":1,"b":"a"}"#, #"{"a":1,"b":"abcde"}"#, #"{"a":1,"c":1}"#, #"{"a":"1"}"#])
+        try check(##"{"$ref":"#/components/schemas/Missing"}"##, accepts: [], refuses: ["1", "{}"])
+        // A keyword the validator does not know fails loudly instead of being ignored.
+        try check(#"{"type":"string","contentEncoding":"base64"}"#, accepts: [], refuses: [#""x""#])
+        try check(#"{"type":"string","description":"d","format":"date-time","examples":["x"]}"#, accepts: [#""x""#], refuses: ["1"])
+    }
+
+    @Test func generatedStringsMatchTheirPatterns() throws {
+        for pattern in ["^[A-Za-z0-9._:-]{1,64}$", "^(0|[1-9][0-9]{0,38})$", "^(0[xX])?[0-9a-fA-F]{128}$", "^0[xX]([0-9a-fA-F]{2})*$",
+                        "^(0*2|0[xX]0*2)$", "^m(/[0-9]+'?)*$", "^coffer-approval-v1:[0-9a-f]{64}$", "^[ -~]*$", "^urn:coffer:problem:[a-z0-9-]+$"] {
+            let text = try #require(PatternText.generate(pattern), "\(pattern)")
+            #expect(JSONSchemaValidator.search(pattern, in: text) == true, "\(pattern): \(text)")
+        }
+        #expect(PatternText.generate("^[^a]$") == nil)
+        #expect(PatternText.generate("^\\d+$") == nil)
+    }
+}
+
+/// The OpenAPI document checked against the types it describes: request bodies read by the types
+/// the routes decode with, responses written by the views the services return, and every
+/// documented operation and 2xx status exercised on a real server.
+@Suite struct OpenAPITypesTests {
+    let spec: OpenAPISpec
+
+    init() throws { spec = try OpenAPISpec() }
+
+    // MARK: The schemas' own rules
+
+    /// Response schemas list every member as required and refuse others (JSONEncoding writes every
+    /// member, nil as null); request schemas refuse unknown members, as the strict decoders do.
+    @Test func schemasAreClosedAndResponsesRequireEveryMember() throws {
+        var responseSchemas: Set<String> = []
+        var requestSchemas: Set<String> = []
+        for operation in spec.operations {
+            if let body = spec.requestSchema(operation) { requestSchemas.formUnion(reachable(body)) }
+            for status in spec.statuses(operation) {
+                guard let int = Int(status), let (_, schema) = spec.responseSchema(operation, status: int) else { continue }
+                responseSchemas.formUnion(reachable(schema))
+            }
+        }
+        // Members that are the client's own document or another format's, not a view's.
+        let echoed = reachable(.object([("$ref", .string("#/components/schemas/SigningPolicy"))]))
+        let exceptions: [String: Set<String>] = [
+            // A PSBT that is not complete yet has no final transaction and no txid: members absent, not null.
+            "BitcoinPSBTSigningResult": ["tx", "hash"],
+            // Members only some problems carry (transfer-rejected, account-exists).
+            "Problem": ["id", "result"],
+        ]
+        for name in responseSchemas.subtracting(echoed).sorted() {
+            let schema = try #require(spec.schema(name))
+            for object in objects(in: schema) {
+                #expect(object["additionalProperties"] == .bool(false) || name == "OpenAPIDocument" && object != schema,
+                        "\(name): a response object must refuse undocumented members")
+                let optional = JSONSchemaValidator.propertyNames(object).subtracting(JSONSchemaValidator.requiredNames(object))
+                #expect(optional == (object == schema ? exceptions[name] ?? [] : []),
+                        "\(name): every member is always present, but \(optional.sorted()) are not required")
+            }
+        }
+        for name in requestSchemas.sorted() {
+            for object in objects(in: try #require(spec.schema(name))) where !JSONSchemaValidator.propertyNames(object).isEmpty || object["maxProperties"] != nil {
+                #expect(object["additionalProperties"] == .bool(false), "\(name): a request object must refuse unknown members")
+            }
+        }
+        #expect(responseSchemas.count > 30 && requestSchemas.count > 20)
+    }
+
+    /// The document's enumerations are the code's: result codes, flags, scopes, chains, schemes,
+    /// networks, languages, windows, payload types.
+    @Test func enumerationsAreTheCodes() throws {
+        func values(_ schema: String, _ steps: [JSONStep]) throws -> [String] {
+            var current = try #require(spec.schema(schema), "\(schema)")
+            for step in steps {
+                current = spec.validator.resolved(current)
+                switch step {
+                case .key(let key): current = try #require(current["properties"]?[key], "\(schema)\(steps.text)")
+                case .index: current = try #require(current["items"], "\(schema)\(steps.text)")
+                }
+                if case .array(let branches)? = current["anyOf"], let first = branches.first { current = first }
+            }
+            guard case .array(let items)? = spec.validator.resolved(current)["enum"] else { throw ServiceError.invalid("\(schema)\(steps.text) has no enum") }
+            return items.compactMap { if case .string(let text) = $0 { text } else { nil } }
+        }
+        #expect(try values("TransferOutcome", [.key("result")]) == TransferResult.allCases.map(\.rawValue))
+        #expect(try values("TransferInput", [.key("flags"), .index(0)]) == TransferFlags.names.map(\.name))
+        #expect(try values("Transfer", [.key("flags"), .index(0)]) == TransferFlags.names.map(\.name))
+        #expect(try values("Account", [.key("flags"), .index(0)]) == AccountFlags.names.map(\.name))
+        #expect(try values("AccountInput", [.key("flags"), .index(0)]) == AccountFlags.names.filter { $0.flag != .closed }.map(\.name))
+        #expect(try values("Scope", []) == APIScope.allCases.map(\.rawValue))
+        for (schema, steps) in [("DeriveAddressesInput", [JSONStep.key("chain")]), ("Address", [.key("chain")]), ("SigningIntent", [.key("chain")]),
+                                ("Intent", [.key("chain")]), ("AddressBatch", [.key("chain")])] {
+            #expect(try values(schema, steps) == Chain.allCases.map(\.rawValue), "\(schema)")
+        }
+        #expect(try values("DeriveAddressesInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
+        #expect(try values("DeriveAddressesInput", [.key("network")]) == BitcoinNetwork.allCases.map(\.rawValue))
+        #expect(try values("CreateWalletInput", [.key("language")]) == MnemonicLanguage.allCases.map(\.rawValue))
+        #expect(try values("CreateWalletInput", [.key("source")]).sorted() == WalletSecrets.fieldsBySource.keys.sorted())
+        #expect(try values("BackupWalletInput", [.key("format")]).sorted() == WalletBackup.byFormat.keys.sorted())
+        #expect(try values("RollingLimitRule", [.key("window")]) == LimitWindow.allCases.map(\.rawValue))
+        #expect(try values("Wallet", [.key("kind")]) == [WalletKind.seed.rawValue, WalletKind.privateKey.rawValue])
+        #expect(try values("HistoryEntry", [.key("event")]) == [BalanceHistoryEntry.Event.transfer.rawValue, BalanceHistoryEntry.Event.expiry.rawValue])
+        // Each source's and each format's fields, as the services allow them, are the request's properties.
+        let walletFields = JSONSchemaValidator.propertyNames(try #require(spec.schema("CreateWalletInput"))).subtracting(["name", "source"])
+        #expect(walletFields == WalletSecrets.fieldsBySource.values.reduce(into: Set<String>()) { $0.formUnion($1) })
+        let backupFields = JSONSchemaValidator.propertyNames(try #require(spec.schema("BackupWalletInput"))).subtracting(["format"])
+        #expect(backupFields == WalletBackup.byFormat.values.reduce(into: Set<String>()) { $0.formUnion($1) })
+        // One payload schema and one result schema per payload type.
+        guard case .object(let payloads)? = spec.schema("SigningPayload")?["discriminator"]?["mapping"],
+              case .object(let results)? = spec.schema("SigningResult")?["discriminator"]?["mapping"] else {
+            Issue.record("SigningPayload and SigningResult need a discriminator mapping")
+            return
+        }
+        #expect(payloads.map(\.key) == SigningPayload.types && results.map(\.key) == SigningPayload.types)
+    }
+
+    /// The component schemas `schema` leads to, itself included when it is one.
+    func reachable(_ schema: JSONValue) -> Set<String> {
+        var found: Set<String> = []
+        func walk(_ value: JSONValue) {
+            switch value {
+            case .object(let members):
+                if let name = OpenAPISpec.name(value), !found.contains(name) {
+                    found.insert(name)
+                    if let target = spec.schema(name) { walk(target) }
+                }
+                for (key, member) in members where key != "examples" { walk(member) }
+            case .array(let items):
+                items.forEach(walk)
+            default:
+                break
+            }
+        }
+        walk(schema)
+        return found
+    }
+
+    /// The object schemas written inline in `schema` (not behind a `$ref`), itself first.
+    func objects(in schema: JSONValue) -> [JSONValue] {
+        var found: [JSONValue] = []
+        func walk(_ value: JSONValue) {
+            guard case .object(let members) = value, value["$ref"] == nil else {
+                if case .array(let items) = value { items.forEach(walk) }
+                return
+            }
+            if value["type"] == .string("object") { found.append(value) }
+            for (key, member) in members where key != "examples" && key != "discriminator" { walk(member) }
+        }
+        walk(schema)
+        return found
+    }
+
+    // MARK: Request types
+
+    /// How a route reads its body: `read` accepts or throws as the route would; `asked` reports,
+    /// per object, which members the type asked the strict decoder for (nil for readers that
+    /// are not `Decodable`-driven: those are probed with an unknown member instead, and their
+    /// error names the members allowed).
+    struct BodyReader: Sendable {
+        let read: @Sendable (JSONValue) throws -> Void
+        let asked: (@Sendable (JSONValue) throws -> [(path: String, read: Set<String>)])?
+
+        static func strict<T: Decodable>(_ type: T.Type) -> BodyReader {
+            BodyReader(read: { _ = try JSONDecoding.decode(T.self, from: $0) }, asked: { value in
+                let usage = MemberUsage()
+                _ = try StrictJSONDecoder(value, path: "", usage: usage).decodeValue(T.self)
+                try usage.refuseUnread()
+                return usage.objects.map { ($0.path, $0.read) }
+            })
+        }
+
+        /// `POST /v1/transfers`: `TransferJSON.decode` (fast path and strict path alike).
+        static let transfer = BodyReader(read: { value in
+            _ = try TransferJSON.decode(value.bytes)
+            _ = try TransferJSON.decodeWithoutFastPath(value.bytes)
+        }, asked: strict(TransferJSON.WireTransfer.self).asked)
+
+        /// `POST /v1/transfers/batch`: the batch, then each item as one transfer.
+        static let batch = BodyReader(read: { value in _ = try TransferJSON.decodeBatch(value.bytes) }, asked: { value in
+            let usage = MemberUsage()
+            let batch = try StrictJSONDecoder(value, path: "", usage: usage).decodeValue(TransferJSON.WireBatch.self)
+            for (index, item) in batch.transfers.enumerated() {
+                _ = try StrictJSONDecoder(item, path: "transfers[\(index)]", usage: usage).decodeValue(TransferJSON.WireTransfer.self)
+            }
+            try usage.refuseUnread()
+            return usage.objects.map { ($0.path, $0.read) }
+        })
+
+        static let signingRequest = BodyReader(read: { _ = try SigningRequestDocument(json: $0) }, asked: nil)
+        static let policy = BodyReader(read: { _ = try SigningPolicy(json: $0.bytes) }, asked: nil)
+    }
+
+    /// Every POST and PUT body and the type its route decodes it with.
+    static let readers: [String: BodyReader] = [
+        "POST /v1/assets": .strict(CreateAssetRequest.self),
+        "POST /v1/accounts": .strict(CreateAccountRequest.self),
+        "POST /v1/transfers": .transfer,
+        "POST /v1/transfers/batch": .batch,
+        "POST /v1/transfers/{id}/reverse": .strict(ReverseRequest.self),
+        "POST /v1/keys": .strict(CreateKeyRequest.self),
+        "POST /v1/keys/{id}/revoke": .strict(EmptyRequest.self),
+        "POST /v1/wallets": .strict(CreateWalletRequest.self),
+        "POST /v1/wallets/{id}/backup": .strict(BackupWalletRequest.self),
+        "POST /v1/wallets/{id}/addresses": .strict(AllocateAddressesRequest.self),
+        "POST /v1/signing-requests": .signingRequest,
+        "POST /v1/signing-requests/{id}/approvals": .strict(ApprovalRequest.self),
+        "PUT /v1/policies/{wallet}": .policy,
+    ]
+
+    /// Members whose presence a reader ties to another member's value, which a schema does not
+    /// express: an approvals rule needs at least `required` approvers listed.
+    static let coupled: Set<String> = ["$.rules[0].approvers"]
+
+    /// Schema ⊆ type: an instance with every documented member, values made from the schema, is
+    /// read without error. Type ⊆ schema: every member the type asks for (or, for the signing
+    /// request and the policy, names as allowed) is documented at that path. And `required` and
+    /// `null` say exactly what the reader requires and what it takes as absent.
+    @Test func requestBodiesAreReadByTheirTypes() throws {
+        let bodies = spec.operations.filter { spec.requestSchema($0) != nil }
+        #expect(Set(bodies.map(\.name)) == Set(Self.readers.keys), "every POST and PUT body needs its reader here")
+        for operation in bodies {
+            let reader = try #require(Self.readers[operation.name])
+            let schema = try #require(spec.requestSchema(operation))
+            let instances = try SchemaInstances(validator: spec.validator, lowOnly: reader.asked == nil).variants(schema)
+            #expect(!instances.isEmpty)
+            for instance in instances {
+                let name = "\(operation.name) \(instance.text.prefix(300))"
+                #expect(spec.validator.errors(instance, schema) == [], "\(name): the generated instance must match its schema")
+                do { try reader.read(instance) } catch {
+                    Issue.record("\(name): a documented body is refused: \(error)")
+                    continue
+                }
+                try checkAskedMembers(reader, instance, schema, name)
+                try checkRequiredAndNull(reader, instance, schema, name)
+            }
+        }
+    }
+
+    func checkAskedMembers(_ reader: BodyReader, _ instance: JSONValue, _ schema: JSONValue, _ name: String) throws {
+        if let asked = reader.asked {
+            let usage = try asked(instance)
+            #expect(!usage.isEmpty)
+            for (path, read) in usage {
+                let steps = JSONStep.parse(path)
+                let documented = JSONSchemaValidator.propertyNames(try #require(spec.validator.schema(at: steps, in: instance, schema), "\(name) \(path)"))
+                let undocumented = read.subtracting(documented).sorted()
+                #expect(undocumented == [], "\(name): the type reads \(undocumented) at \(steps.text), which the document does not list")
+            }
+        }
+        // An unknown member is refused at every closed object; probed readers name what they allow.
+        for steps in instance.objectPaths {
+            let objectSchema = try #require(spec.validator.schema(at: steps, in: instance, schema))
+            guard objectSchema["additionalProperties"] == .bool(false) else { continue }
+            let probe = instance.replacing(steps + [.key("zz_unknown_member")]) { _ in .string("x") }
+            do {
+                try reader.read(probe)
+                Issue.record("\(name): an unknown member at \(steps.text) is accepted")
+            } catch {
+                let message = "\(error)"
+                #expect(message.contains("unknown field"), "\(name): \(steps.text): \(message)")
+                guard reader.asked == nil else { continue }
+                let allowed = try #require(message.range(of: "allowed: ", options: .backwards).map { message[$0.upperBound...] }, "\(message)")
+                let names = Set(allowed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                #expect(names == JSONSchemaValidator.propertyNames(objectSchema),
+                        "\(name): at \(steps.text) the reader allows \(names.sorted()), the document lists \(JSONSchemaValidator.propertyNames(objectSchema).sorted())")
+            }
+        }
+    }
+
+    func checkRequiredAndNull(_ reader: BodyReader, _ instance: JSONValue, _ schema: JSONValue, _ name: String) throws {
+        for steps in instance.objectPaths {
+            let objectSchema = try #require(spec.validator.schema(at: steps, in: instance, schema))
+            let required = JSONSchemaValidator.requiredNames(objectSchema)
+            guard case .object(let members)? = instance.at(steps) else { continue }
+            for (key, _) in members {
+                let path = steps + [.key(key)]
+                if Self.coupled.contains(path.text) { continue }
+                let removed = (try? reader.read(instance.replacing(path) { _ in nil })) != nil
+                #expect(removed != required.contains(key),
+                        "\(name): \(path.text) is \(required.contains(key) ? "" : "not ")required by the document, but the reader \(removed ? "accepts" : "refuses") it absent")
+                let property = try #require(objectSchema["properties"]?[key])
+                let nullAllowed = spec.validator.isValid(.null, property)
+                let withNull = (try? reader.read(instance.replacing(path) { _ in .null })) != nil
+                #expect(withNull == nullAllowed,
+                        "\(name): \(path.text) may \(nullAllowed ? "" : "not ")be null by the document, but the reader \(withNull ? "accepts" : "refuses") null")
+            }
+        }
+    }
+
+    // MARK: Response views
+
+    static func json<T: Encodable>(_ value: T) throws -> JSONValue { try JSONValue(parsing: try JSONEncoding.encode(value)) }
+
+    /// Each view a 2xx response is written from, encoded as JSONEncoding writes it: once with
+    /// every optional set and once with every optional nil (for views whose members come in forms,
+    /// each form with its optionals set and nil).
+    static func samples() throws -> [String: [JSONValue]] {
+        let time = "2026-01-02T03:04:05.123Z"
+        let balances = BalanceFields(AccountBalances(debitsPending: 1, debitsPosted: 2, creditsPending: 0, creditsPosted: UInt128.max), decimals: 6)
+        let assets = [AssetView(code: "USDT", decimals: 6, chain: "ethereum", contract: "0xdAC17F958D2ee523a2206206994597C13D831ec7"),
+                      AssetView(code: "USD", decimals: 2, chain: nil, contract: nil)]
+        let account = AccountView(id: "acct-a", asset: "USD", owner: "alice", code: 7, metadata: "m", flags: ["debits-must-not-exceed-credits", "closed"],
+                                  createdAt: time, balances: balances)
+        let history = HistoryEntryView(event: "expiry", transferID: "p-1", timestamp: time, balances: balances)
+        let outcomes = [TransferOutcome(id: "t-1", result: .exceedsCredits), TransferOutcome(id: "t-2", result: .created)]
+        let transfers = [
+            TransferView(id: "t-2", debit: "a", credit: "b", amount: 1, displayAmount: "0.01", asset: "USD", flags: ["post_pending"], pendingID: "t-1",
+                         timeout: 0, code: 1, reference: "r", metadata: "m", timestamp: time),
+            TransferView(id: "t-1", debit: "a", credit: "b", amount: UInt128.max, displayAmount: "1", asset: "USD", flags: [], pendingID: nil,
+                         timeout: UInt32.max, code: UInt16.max, reference: "", metadata: "", timestamp: time),
+        ]
+        let totals = TotalsView(data: [AssetTotalsView(asset: "USD", debitsPosted: String(repeating: "9", count: 78), creditsPosted: "0",
+                                                       debitsPending: "1", creditsPending: "1", balanced: false)])
+        let keys = [KeyView(id: "abcdefghijklmnop", scopes: ["admin", "read"], label: "ci", createdAt: time, expiresAt: time, revokedAt: time),
+                    KeyView(id: "abcdefghijklmnop", scopes: [], label: "", createdAt: time, expiresAt: nil, revokedAt: nil)]
+        let walletID = "0f8fad5b-d9cb-469f-a165-70867728950e"
+        let wallets = [WalletView(id: walletID, name: "hot", kind: "private-key", curve: "secp256k1", origin: "private-key", summary: "ethereum:0x", createdAt: time),
+                       WalletView(id: walletID, name: "cold", kind: "seed", curve: nil, origin: "bip39", summary: "fingerprint:73c5da0a", createdAt: time)]
+        let addresses = [
+            AddressView(address: "bc1q", wallet: walletID, walletName: "cold", chain: "bitcoin", format: "bitcoin:p2sh-p2wpkh:testnet", index: 2_147_483_647,
+                        path: "m/49'/1'/0'/0/2147483647", label: "shop", ownerID: "customer-42", purpose: "deposit", createdAt: time),
+            AddressView(address: "0x", wallet: walletID, walletName: "cold", chain: "ethereum", format: "ethereum", index: 0, path: "m/44'/60'/0'/0/0",
+                        label: nil, ownerID: nil, purpose: nil, createdAt: time),
+        ]
+        let keystore = try JSONValue(parsing: try EthereumKeystoreV3.encrypt(
+            privateKey: SecretBytes(try Hex.decode(Known.privateKey)), password: "password", kdf: .pbkdf2(iterations: 1_000)))
+        let scryptKeystore = try JSONValue(parsing: try EthereumKeystoreV3.encrypt(
+            privateKey: SecretBytes(try Hex.decode(Known.privateKey)), password: "password", kdf: .light))
+        let backups = [
+            BackupView(format: "ethereum-keystore", wallet: walletID, path: "m/44'/60'/0'/0/1", keystore: scryptKeystore, threshold: nil,
+                       groupThreshold: nil, iterationExponent: nil, shares: nil),
+            BackupView(format: "ethereum-keystore", wallet: walletID, path: nil, keystore: keystore, threshold: nil, groupThreshold: nil,
+                       iterationExponent: nil, shares: nil),
+            BackupView(format: "slip39", wallet: walletID, path: nil, keystore: nil, threshold: 2, groupThreshold: 1, iterationExponent: 4, shares: ["a b", "c d"]),
+            BackupView(format: "slip39", wallet: walletID, path: nil, keystore: nil, threshold: nil, groupThreshold: 2, iterationExponent: 0, shares: ["a", "b"]),
+        ]
+        let hash = String(repeating: "ab", count: 32)
+        let intents = [IntentView(chain: "ethereum", destination: "0x", asset: "USDT", amount: UInt128.max, fee: 0,
+                                  tokenContract: "0xdAC17F958D2ee523a2206206994597C13D831ec7"),
+                       IntentView(chain: "bitcoin", destination: "bc1q", asset: "BTC", amount: 1, fee: 1_000, tokenContract: nil)]
+        var requests = try SigningFixtures.results().map { result in
+            SigningRequestView(id: "pay-1", hash: hash, approvalMessage: "coffer-approval-v1:\(hash)", wallet: walletID, intent: intents[0],
+                               status: "signed", outcome: "allowed", rule: "default", reason: "", approvalsRequired: 0, approvalsReceived: 0, result: result.json)
+        }
+        requests.append(SigningRequestView(id: "pay-2", hash: hash, approvalMessage: "coffer-approval-v1:\(hash)", wallet: walletID, intent: nil,
+                                           status: "pending_approval", outcome: "pending_approval", rule: "big", reason: "2 approvals required",
+                                           approvalsRequired: 2, approvalsReceived: 1, result: nil))
+        requests.append(SigningRequestView(id: "pay-3", hash: hash, approvalMessage: "coffer-approval-v1:\(hash)", wallet: walletID, intent: intents[1],
+                                           status: "denied", outcome: "denied", rule: "no-policy", reason: "no policy", approvalsRequired: 0,
+                                           approvalsReceived: 0, result: nil))
+        let policy = try JSONValue(parsing: #"""
+            {"rules":[{"type":"max_per_transaction","asset":"ETH","amount":"1"},
+                      {"type":"approvals","name":null,"asset":"ETH","above":"5","required":1,"approvers":["a"]}]}
+            """#)
+        let records = [AuditRecordView(seq: 1, time: time, actor: "api:t/k", action: "wallet.create", subject: walletID, requestHash: "", outcome: "ok",
+                                       detail: "", previousHash: String(repeating: "0", count: 64), hash: hash)]
+        let cursor = PageCursor(position: 7, key: "t-1")
+        return [
+            "Status": [try json(OperationsRoutes.Status(status: "ok")), try json(OperationsRoutes.Status(status: "ready"))],
+            "OpenAPIDocument": [try JSONValue(parsing: OpenAPIDocument.bytes)],
+            "Problem": [
+                try json(Problem(ServiceError(.rejected, "transfer-rejected", "transfer t-1: no", members: ["id": .string("t-1"), "result": .string("exceeds_credits")]),
+                                 instance: "/v1/transfers", requestID: "r")),
+                try json(Problem(ServiceError.invalid("x"), instance: "/v1/assets", requestID: "r")),
+                try json(Problem(HTTPFailure.invalidKey, instance: "/v1/tenant", requestID: "r")),
+                try json(Problem(CancellationError(), instance: "/v1/totals", requestID: "r")),
+            ],
+            "Asset": try assets.map(json),
+            "CreatedAsset": try assets.map { try json(Created($0, created: true)) } + [try json(Created(assets[1], created: false))],
+            "Account": [try json(account)],
+            "CreatedAccount": [try json(Created(account, created: true)), try json(Created(account, created: false))],
+            "Balances": [try json(BalancesView(id: "acct-a", asset: "USD", at: time, balances: balances)),
+                         try json(BalancesView(id: "acct-a", asset: "USD", at: nil, balances: balances))],
+            "HistoryPage": [try json(Page(items: [history], nextCursor: cursor)), try json(Page(items: [HistoryEntryView](), nextCursor: nil))],
+            "TransferAccepted": [try json(outcomes[1]), try json(TransferOutcome(id: "t-2", result: .exists))],
+            "TransferOutcome": try outcomes.map(json),
+            "BatchOutcome": [try json(BatchResultsView(results: outcomes))],
+            "Transfer": try transfers.map(json),
+            "TransferPage": [try json(Page(items: transfers, nextCursor: cursor)), try json(Page(items: transfers, nextCursor: nil))],
+            "Totals": [try json(totals)],
+            "Tenant": [try json(CallerTenantView(id: "abcdefghijklmnopqrst", name: "Acme", createdAt: time, scopes: ["read", "admin"]))],
+            "NewKey": [try json(NewKeyView(id: "abcdefghijklmnop", key: "cfr_abcdefghijklmnop_" + String(repeating: "a", count: 52), scopes: ["read"]))],
+            "Key": try keys.map(json),
+            // The service lists every key on one page: never a cursor.
+            "KeyPage": [try json(Page(items: keys, nextCursor: nil))],
+            "Wallet": try wallets.map(json),
+            "WalletPage": [try json(Page(items: wallets, nextCursor: cursor)), try json(Page(items: wallets, nextCursor: nil))],
+            "Address": try addresses.map(json),
+            "AddressPage": [try json(Page(items: addresses, nextCursor: cursor)), try json(Page(items: addresses, nextCursor: nil))],
+            "AddressBatch": [try json(AddressBatchView(wallet: walletID, chain: "bitcoin", format: "bitcoin:p2wpkh:mainnet", data: addresses))],
+            "Backup": try backups.map(json),
+            "SigningRequest": try requests.map(json),
+            "Policy": [try json(PolicyView(wallet: walletID, version: 3, policy: policy, createdAt: time)),
+                       try json(PolicyView(wallet: nil, version: 1, policy: policy, createdAt: nil))],
+            "AuditPage": [try json(Page(items: records, nextCursor: PageCursor(position: 1))), try json(Page(items: records, nextCursor: nil))],
+            "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
+                                  try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
+        ]
+    }
+
+    @Test func responseViewsMatchTheirSchemas() throws {
+        let samples = try Self.samples()
+        var documented: Set<String> = []
+        for operation in spec.operations where operation.name != "GET /metrics" {
+            for status in spec.statuses(operation) where status.hasPrefix("2") {
+                let (_, schema) = try #require(spec.responseSchema(operation, status: Int(status)!))
+                documented.insert(try #require(OpenAPISpec.name(schema), "\(operation.name) \(status) needs a named schema"))
+            }
+        }
+        // Problems answer every operation; TransferOutcome is each item of a batch's results.
+        documented.formUnion(["Problem", "TransferOutcome"])
+        #expect(Set(samples.keys) == documented, "a sample for each response schema")
+        for (name, values) in samples.sorted(by: { $0.key < $1.key }) {
+            let schema = try #require(spec.schema(name), "\(name)")
+            for value in values {
+                #expect(spec.validator.errors(value, schema) == [], "\(name): \(value.text.prefix(300))")
+            }
+        }
+        // The forms are real: a view mixing two of them, or a member left out, is refused.
+        let ref = { (name: String) in JSONValue.object([("$ref", .string("#/components/schemas/\(name)"))]) }
+        let mixed = try Self.json(BackupView(format: "slip39", wallet: "0f8fad5b-d9cb-469f-a165-70867728950e", path: "m/0", keystore: nil,
+                                            threshold: 2, groupThreshold: 1, iterationExponent: 4, shares: ["a"]))
+        #expect(!spec.validator.isValid(mixed, ref("Backup")))
+        let missing = try #require(samples["Account"]?.first).replacing([.key("display")]) { _ in nil }
+        #expect(!spec.validator.isValid(missing, ref("Account")))
+        let extra = try #require(samples["Wallet"]?.first).replacing([.key("secret")]) { _ in .string("x") }
+        #expect(!spec.validator.isValid(extra, ref("Wallet")))
+        let cursor = try Self.json(Page(items: [KeyView](), nextCursor: PageCursor(position: 1)))
+        #expect(!spec.validator.isValid(cursor, ref("KeyPage")))
+    }
+
+    // MARK: Every operation on a real server
+
+    /// Calls every documented operation with valid requests on a server with an unlocked vault,
+    /// checks each request body against its documented schema and each response against the
+    /// schema documented for its exact status, then that every (operation, documented 2xx status)
+    /// was seen. GET /metrics is left out of the count: its body is Prometheus text, not JSON.
+    @Test(arguments: ServerBackend.all)
+    func everyOperationAndSuccessStatusOnARealServer(_ backend: ServerBackend) async throws {
+        let spec = spec
+        try await VaultFixture.run(backend) { server in
+            let calls = Calls(spec: spec, api: server.api)
+            try await Self.scenario(calls, server)
+            let seen = calls.state.withLock { $0.seen }
+            var expected: Set<String> = []
+            for operation in spec.operations where operation.name != "GET /metrics" {
+                for status in spec.statuses(operation) where status.hasPrefix("2") { expected.insert("\(operation.name) \(status)") }
+            }
+            #expect(expected.subtracting(seen).sorted() == [], "documented but never seen")
+            #expect(seen.subtracting(expected).sorted() == [], "seen but not documented")
+            #expect(calls.state.withLock { $0.problems } == [])
+            #expect(expected.count >= 35)
+        }
+    }
+
+    /// Requests through the router, each checked against the document.
+    final class Calls: Sendable {
+        let spec: OpenAPISpec
+        let api: APIUnderTest
+        let state = Mutex<(seen: Set<String>, problems: [String])>(([], []))
+
+        init(spec: OpenAPISpec, api: APIUnderTest) {
+            self.spec = spec
+            self.api = api
+        }
+
+        func problem(_ text: String) { state.withLock { $0.problems.append(text) } }
+
+        /// Sends `method template` with its path parameters filled in, expects `status`, and checks
+        /// the body sent and the body received against the document. Returns the parsed response.
+        @discardableResult
+        func call(_ method: HTTPRequest.Method, _ template: String, _ parameters: [String: String] = [:], query: String = "",
+                  body: String? = nil, key: TestTenant?, idempotencyKey: String? = nil, expect status: Int) async throws -> JSONValue {
+            let operation = OpenAPISpec.Operation(method: method.rawValue.lowercased(), path: template)
+            var uri = template
+            for (name, value) in parameters {
+                uri = uri.replacingOccurrences(of: "{\(name)}", with: value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value)
+            }
+            let label = "\(method.rawValue) \(uri)\(query)"
+            guard spec.operation(operation) != nil else {
+                problem("\(label): \(operation.name) is not documented")
+                return .null
+            }
+            if let body {
+                if let schema = spec.requestSchema(operation) {
+                    let errors = spec.validator.errors(try JSONValue(parsing: body), schema)
+                    if !errors.isEmpty { problem("\(label): the request body breaks its schema: \(errors)") }
+                } else {
+                    problem("\(label): a body for an operation that documents none")
+                }
+            }
+            let reply = try await api.call(method, uri + query, as: key, body: body, idempotencyKey: idempotencyKey)
+            guard reply.status == status else {
+                problem("\(label): status \(reply.status), expected \(status): \(reply.text.prefix(400))")
+                return (try? JSONValue(parsing: reply.text)) ?? .null
+            }
+            guard let (contentType, schema) = spec.responseSchema(operation, status: status) else {
+                problem("\(label): status \(status) is not documented for \(operation.name)")
+                return .null
+            }
+            if reply.contentType != contentType { problem("\(label): content type \(reply.contentType), documented \(contentType)") }
+            let value = try JSONValue(parsing: reply.text)
+            let errors = spec.validator.errors(value, schema)
+            if !errors.isEmpty { problem("\(label) \(status): the response breaks its schema: \(errors) in \(reply.text.prefix(600))") }
+            if (200..<300).contains(status) { state.withLock { _ = $0.seen.insert("\(operation.name) \(status)") } }
+            return value
+        }
+    }
+
+    static func string(_ value: JSONValue?, _ name: String = "a member") throws -> String {
+        guard case .string(let text)? = value else { throw ServiceError.invalid("the response has no string \(name)") }
+        return text
+    }
+
+    static func scenario(_ calls: Calls, _ server: VaultFixture) async throws {
+        let admin = server.adminA
+        // Operations.
+        try await calls.call(.get, "/health", key: nil, expect: 200)
+        try await calls.call(.get, "/ready", key: nil, expect: 200)
+        try await calls.call(.get, "/openapi.json", key: nil, expect: 200)
+        let metrics = try await server.api.call(.get, "/metrics")
+        #expect(metrics.status == 200 && metrics.contentType.hasPrefix("text/plain"))
+
+        // Assets and accounts: created (201), then the identical request again (200, exists).
+        let usd = #"{"code":"USD","decimals":2,"chain":"ethereum","contract":"0xdAC17F958D2ee523a2206206994597C13D831ec7"}"#
+        try await calls.call(.post, "/v1/assets", body: usd, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/assets", body: usd, key: admin, expect: 200)
+        try await calls.call(.post, "/v1/assets", body: #"{"code":"EUR","decimals":0,"chain":null}"#, key: admin, expect: 201)
+        try await calls.call(.get, "/v1/assets/{code}", ["code": "USD"], key: admin, expect: 200)
+        let accountA = #"{"id":"acct-a","asset":"USD","owner":"alice","code":7,"metadata":"m","flags":null}"#
+        try await calls.call(.post, "/v1/accounts", body: accountA, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/accounts", body: accountA, key: admin, expect: 200)
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"acct-b","asset":"USD","flags":["debits-must-not-exceed-credits"]}"#, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"acct-a","asset":"USD","owner":"bob"}"#, key: admin, expect: 409)
+
+        // Transfers: one, again (exists), a pending one and its post, a rejection, a batch.
+        let t1 = #"{"id":"t-1","debit":"acct-a","credit":"acct-b","amount":"1500","asset":"USD","reference":"order-1","code":1,"metadata":"m"}"#
+        try await calls.call(.post, "/v1/transfers", body: t1, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/transfers", body: t1, key: admin, expect: 200)
+        try await calls.call(.post, "/v1/transfers", body: #"{"id":"p-1","debit":"acct-a","credit":"acct-b","amount":"700","asset":"USD","flags":["pending"],"timeout":3600}"#,
+                             key: admin, expect: 201)
+        try await calls.call(.post, "/v1/transfers", body: #"{"id":"p-1-post","pending_id":"p-1","flags":["post_pending"],"debit":null,"amount":null}"#,
+                             key: admin, expect: 201)
+        let rejected = try await calls.call(.post, "/v1/transfers", body: #"{"id":"t-x","debit":"acct-b","credit":"acct-a","amount":"999999","asset":"USD"}"#,
+                                            key: admin, expect: 422)
+        #expect(rejected["result"] == .string("exceeds_credits") && rejected["id"] == .string("t-x"))
+        let batch = #"""
+            {"transfers":[{"id":"t-2","debit":"acct-a","credit":"acct-b","amount":"1","asset":"USD"},
+                          {"id":"t-3","debit":"acct-b","credit":"acct-a","amount":"999999","asset":"USD"}]}
+            """#
+        let outcomes = try await calls.call(.post, "/v1/transfers/batch", body: batch, key: admin, idempotencyKey: "batch-1", expect: 200)
+        #expect(outcomes.text.contains(#""result":"exceeds_credits""#))
+        try await calls.call(.post, "/v1/transfers/batch", body: batch, key: admin, idempotencyKey: "batch-1", expect: 200)
+        try await calls.call(.get, "/v1/accounts/{id}", ["id": "acct-a"], key: admin, expect: 200)
+        let now = LedgerTime.formatRFC3339(UInt64(Date().timeIntervalSince1970) * 1_000_000_000 + 1_000_000_000)
+        let then = try await calls.call(.get, "/v1/accounts/{id}/balances", ["id": "acct-a"], query: "?at=\(now)", key: admin, expect: 200)
+        #expect(then["at"] != .null)
+        try await calls.call(.get, "/v1/accounts/{id}/balances", ["id": "acct-b"], key: admin, expect: 200)
+        let history = try await calls.call(.get, "/v1/accounts/{id}/history", ["id": "acct-a"], query: "?limit=1", key: admin, expect: 200)
+        try await calls.call(.get, "/v1/accounts/{id}/history", ["id": "acct-a"], query: "?cursor=\(try string(history["next_cursor"]))", key: admin, expect: 200)
+        let listed = try await calls.call(.get, "/v1/transfers", query: "?account=acct-a&limit=1", key: admin, expect: 200)
+        try await calls.call(.get, "/v1/transfers", query: "?cursor=\(try string(listed["next_cursor"]))&reference=order-1", key: admin, expect: 200)
+        try await calls.call(.get, "/v1/transfers/{id}", ["id": "t-1"], key: admin, expect: 200)
+        try await calls.call(.get, "/v1/transfers/{id}", ["id": "p-1-post"], key: admin, expect: 200)
+        try await calls.call(.post, "/v1/transfers/{id}/reverse", ["id": "t-1"], body: #"{"id":"t-1-back"}"#, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/transfers/{id}/reverse", ["id": "t-1"], body: #"{"id":"t-1-back"}"#, key: admin, expect: 200)
+        try await calls.call(.get, "/v1/totals", key: admin, expect: 200)
+
+        // The tenant and its keys.
+        try await calls.call(.get, "/v1/tenant", key: admin, expect: 200)
+        let newKey = #"{"scopes":["read","sign"],"label":"ci","expires_at":"2099-01-01T00:00:00Z"}"#
+        let key = try await calls.call(.post, "/v1/keys", body: newKey, key: admin, idempotencyKey: "key-1", expect: 201)
+        try await calls.call(.post, "/v1/keys", body: newKey, key: admin, idempotencyKey: "key-1", expect: 201)
+        try await calls.call(.post, "/v1/keys", body: #"{"scopes":["read"],"label":null,"expires_at":null}"#, key: admin, expect: 201)
+        try await calls.call(.get, "/v1/keys", key: admin, expect: 200)
+        let keyID = try string(key["id"], "id")
+        try await calls.call(.post, "/v1/keys/{id}/revoke", ["id": keyID], body: "{}", key: admin, expect: 200)
+        try await calls.call(.post, "/v1/keys/{id}/revoke", ["id": keyID], key: admin, expect: 200)
+
+        // Wallets: generated, and imported from a mnemonic, keys and a keystore.
+        try await calls.call(.post, "/v1/wallets", body: #"{"name":"treasury","source":"generate","word_count":12}"#, key: server.writerA, expect: 201)
+        try await calls.call(.post, "/v1/wallets", body: #"{"name":"cold","source":"mnemonic","mnemonic":"\#(Known.mnemonic)","language":"english"}"#,
+                             key: admin, expect: 201)
+        try await calls.call(.post, "/v1/wallets", body: #"{"name":"hot","source":"private-key","curve":"secp256k1","private_key":"\#(Known.privateKey)"}"#,
+                             key: admin, expect: 201)
+        try await calls.call(.post, "/v1/wallets", body: #"{"name":"tron","source":"private-key","curve":"secp256k1","private_key":"\#(SigningFixtures.tronKey)"}"#,
+                             key: admin, expect: 201)
+        try await calls.call(.post, "/v1/wallets", body: #"{"name":"sol","source":"private-key","curve":"ed25519","private_key":"\#(SigningFixtures.solanaKey)"}"#,
+                             key: admin, expect: 201)
+        let keystore = String(decoding: try EthereumKeystoreV3.encrypt(
+            privateKey: SecretBytes(try Hex.decode(String(repeating: "11", count: 32))), password: "keystore password", kdf: .pbkdf2(iterations: 1_000)), as: UTF8.self)
+        try await calls.call(.post, "/v1/wallets", body: #"{"name":null,"source":"ethereum-keystore","keystore":\#(keystore),"password":"keystore password"}"#,
+                             key: admin, expect: 201)
+        let wallets = try await calls.call(.get, "/v1/wallets", query: "?limit=2", key: admin, expect: 200)
+        try await calls.call(.get, "/v1/wallets", query: "?cursor=\(try string(wallets["next_cursor"]))", key: admin, expect: 200)
+        try await calls.call(.get, "/v1/wallets/{id}", ["id": "cold"], key: admin, expect: 200)
+
+        // Backups in both formats, with and without their optional members.
+        let backups = [
+            ("hot", #"{"format":"ethereum-keystore","password":"correct horse","kdf":"pbkdf2"}"#),
+            ("cold", #"{"format":"ethereum-keystore","password":"correct horse","kdf":"pbkdf2","path":"m/44'/60'/0'/0/1"}"#),
+            ("cold", #"{"format":"slip39","threshold":2,"shares":3,"iteration_exponent":0}"#),
+            ("cold", #"{"format":"slip39","groups":[{"threshold":1,"shares":1},{"threshold":2,"shares":3}],"group_threshold":2,"iteration_exponent":0,"passphrase":"TREZOR"}"#),
+        ]
+        for (wallet, body) in backups {
+            try await calls.call(.post, "/v1/wallets/{id}/backup", ["id": wallet], body: body, key: admin, expect: 200)
+        }
+
+        // Deposit addresses.
+        let batchOfAddresses = try await calls.call(.post, "/v1/wallets/{id}/addresses", ["id": "cold"],
+            body: #"{"chain":"bitcoin","count":2,"label":"shop","owner_id":"customer-42","purpose":"deposit","scheme":"p2wpkh","network":"mainnet"}"#,
+            key: admin, expect: 201)
+        try await calls.call(.post, "/v1/wallets/{id}/addresses", ["id": "cold"], body: #"{"chain":"ethereum","count":1,"label":null}"#, key: admin, expect: 201)
+        let page = try await calls.call(.get, "/v1/addresses", query: "?wallet=cold&chain=bitcoin&owner_id=customer-42&purpose=deposit&limit=1", key: admin, expect: 200)
+        try await calls.call(.get, "/v1/addresses", query: "?cursor=\(try string(page["next_cursor"]))", key: admin, expect: 200)
+        guard case .array(let handedOut)? = batchOfAddresses["data"], let first = handedOut.first else { throw ServiceError.invalid("no addresses") }
+        try await calls.call(.get, "/v1/addresses/{address}", ["address": try string(first["address"])], key: admin, expect: 200)
+
+        // Policies, with every rule type; the same document again keeps its version.
+        let approver = Curve25519.Signing.PrivateKey()
+        try await server.api.services.stores.signing.addApprover(
+            id: "ann", publicKey: Array(approver.publicKey.rawRepresentation),
+            audit: AuditEvent(actor: "test", action: "approver.add", subject: "ann", outcome: "ok"), at: VaultClock.format(Date()))
+        let hotPolicy = """
+            {"rules":[{"type":"allow_destinations","name":"payees","destinations":["\(SigningRoutesTests.alice)"],"chain":"ethereum","wallets":[]},
+                      {"type":"deny_destinations","destinations":["0x2222222222222222222222222222222222222222"],"chain":null},
+                      {"type":"max_per_transaction","asset":"ETH","amount":"5000000000000000000"},
+                      {"type":"rolling_limit","asset":"ETH","window":"24h","amount":"9000000000000000000"},
+                      {"type":"time_window","from_hour":0,"to_hour":24,"weekdays":[1,2,3,4,5,6,7]},
+                      {"type":"approvals","name":"big","asset":"ETH","above":"1000000000000000000","required":1,"approvers":["ann"]}]}
+            """
+        try await calls.call(.put, "/v1/policies/{wallet}", ["wallet": "hot"], body: hotPolicy, key: admin, expect: 200)
+        try await calls.call(.put, "/v1/policies/{wallet}", ["wallet": "hot"], body: hotPolicy, key: admin, expect: 200)
+        try await calls.call(.get, "/v1/policies/{wallet}", ["wallet": "hot"], key: admin, expect: 200)
+        for (wallet, asset) in [("cold", "BTC"), ("tron", "TRX"), ("sol", "SOL")] {
+            try await calls.call(.put, "/v1/policies/{wallet}", ["wallet": wallet],
+                                 body: #"{"rules":[{"type":"max_per_transaction","asset":"\#(asset)","amount":"100000000000"}]}"#, key: admin, expect: 200)
+        }
+
+        // Signing requests on every chain, signed; one that waits for an approval; one denied.
+        let eth = SigningRoutesTests.request(id: "eth-1", wallet: "hot", value: "500000000000000000")
+        let signed = try await calls.call(.post, "/v1/signing-requests", body: eth, key: admin, expect: 201)
+        #expect(signed["status"] == .string("signed"))
+        try await calls.call(.post, "/v1/signing-requests", body: eth, key: admin, expect: 200)
+        let others = [try SigningFixtures.bitcoin(id: "btc-1", wallet: "cold"), try SigningFixtures.tron(id: "trx-1", wallet: "tron"),
+                      try SigningFixtures.solana(id: "sol-1", wallet: "sol")]
+        for body in others {
+            let reply = try await calls.call(.post, "/v1/signing-requests", body: body, key: admin, expect: 201)
+            #expect(reply["status"] == .string("signed"), "\(reply.text)")
+        }
+        let denied = try await calls.call(.post, "/v1/signing-requests",
+                                          body: SigningRoutesTests.request(id: "eth-2", wallet: "hot", value: "1", to: "0x2222222222222222222222222222222222222222"),
+                                          key: admin, expect: 201)
+        #expect(denied["status"] == .string("denied"))
+        let big = try await calls.call(.post, "/v1/signing-requests", body: SigningRoutesTests.request(id: "eth-big", wallet: "hot", value: "2000000000000000000"),
+                                       key: admin, expect: 201)
+        #expect(big["status"] == .string("pending_approval"))
+        let message = Array(try string(big["approval_message"]).utf8)
+        let approval = #"{"approver_id":"ann","signature":"\#(Hex.encode(try approver.signature(for: message)))"}"#
+        let approved = try await calls.call(.post, "/v1/signing-requests/{id}/approvals", ["id": "eth-big"], body: approval, key: admin, expect: 200)
+        #expect(approved["status"] == .string("signed"))
+        for id in ["eth-1", "eth-big", "btc-1", "eth-2"] {
+            try await calls.call(.get, "/v1/signing-requests/{id}", ["id": id], key: admin, expect: 200)
+        }
+
+        // The audit log, a page at a time, and its check.
+        let audit = try await calls.call(.get, "/v1/audit", query: "?limit=2", key: admin, expect: 200)
+        try await calls.call(.get, "/v1/audit", query: "?cursor=\(try string(audit["next_cursor"]))", key: admin, expect: 200)
+        try await calls.call(.get, "/v1/audit/verify", key: admin, expect: 200)
+    }
+}
