@@ -30,8 +30,13 @@ public enum APIScope: String, Sendable, CaseIterable, Comparable {
 
     /// Parses "read,write,…"; throws naming an unknown scope.
     public static func parse(_ text: String) throws(TenancyError) -> Set<APIScope> {
+        try parse(names: text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+
+    /// Scopes named one per item, exactly (`["read", "write"]`), as a request body lists them.
+    public static func parse(names: [String]) throws(TenancyError) -> Set<APIScope> {
         var scopes = Set<APIScope>()
-        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        for name in names {
             guard let scope = APIScope(rawValue: name) else {
                 throw TenancyError("unknown scope \"\(name.prefix(20))\"; scopes are \(allCases.map(\.rawValue).joined(separator: ", "))")
             }

@@ -48,30 +48,47 @@ final class ByteJSONEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func encodeValue<T: Encodable>(_ value: T) throws {
-        switch value {
-        case let text as String: JSONText.appendString(text, to: &out)
-        case let flag as Bool: out += (flag ? "true" : "false").utf8
-        case let number as Int: out += String(number).utf8
-        case let number as Int64: out += String(number).utf8
-        case let number as UInt64: out += String(number).utf8
-        case let number as UInt32: out += String(number).utf8
-        case let number as Int32: out += String(number).utf8
-        case let number as UInt16: out += String(number).utf8
-        case let number as UInt8: out += String(number).utf8
-        case let amount as UInt128: quoted(AmountText.decimal(amount))
-        case let amount as Int128: quoted(String(amount))
-        case let json as JSONValue: json.write(to: &out)
-        case is Double, is Float:
+        // Scalars by type identity (a metadata comparison) rather than a chain of dynamic casts:
+        // this runs for every member of every response.
+        if T.self == String.self { return JSONText.appendString(unsafeBitCast(value, to: String.self), to: &out) }
+        if T.self == Bool.self { return out += (unsafeBitCast(value, to: Bool.self) ? "true" : "false").utf8 }
+        if T.self == Int.self { return integer(unsafeBitCast(value, to: Int.self)) }
+        if T.self == Int64.self { return integer(unsafeBitCast(value, to: Int64.self)) }
+        if T.self == UInt64.self { return integer(unsafeBitCast(value, to: UInt64.self)) }
+        if T.self == UInt32.self { return integer(unsafeBitCast(value, to: UInt32.self)) }
+        if T.self == Int32.self { return integer(unsafeBitCast(value, to: Int32.self)) }
+        if T.self == UInt16.self { return integer(unsafeBitCast(value, to: UInt16.self)) }
+        if T.self == Int16.self { return integer(unsafeBitCast(value, to: Int16.self)) }
+        if T.self == UInt8.self { return integer(unsafeBitCast(value, to: UInt8.self)) }
+        if T.self == Int8.self { return integer(unsafeBitCast(value, to: Int8.self)) }
+        if T.self == UInt.self { return integer(unsafeBitCast(value, to: UInt.self)) }
+        if T.self == UInt128.self { return amount(unsafeBitCast(value, to: UInt128.self)) }
+        if T.self == Int128.self { return quoted(String(unsafeBitCast(value, to: Int128.self))) }
+        if T.self == JSONValue.self { return (value as! JSONValue).write(to: &out) }
+        if T.self == Double.self || T.self == Float.self {
             throw JSONEncodingError(description: "a floating-point value cannot be written: Coffer's wire values are integers and decimal strings")
-        default:
-            let mark = frames.count
-            let start = out.count
-            depth += 1
-            defer { depth -= 1 }
-            try value.encode(to: self)
-            close(downTo: mark)
-            if out.count == start { out += "null".utf8 }
         }
+        let mark = frames.count
+        let start = out.count
+        depth += 1
+        defer { depth -= 1 }
+        try value.encode(to: self)
+        close(downTo: mark)
+        if out.count == start { out += "null".utf8 }
+    }
+
+    func integer<I: FixedWidthInteger>(_ number: I) {
+        if I.isSigned && number < 0 {
+            out.append(UInt8(ascii: "-"))
+            return AmountText.withDigits(of: UInt128(number.magnitude)) { out.append(contentsOf: $0) }
+        }
+        AmountText.withDigits(of: UInt128(number)) { out.append(contentsOf: $0) }
+    }
+
+    func amount(_ value: UInt128) {
+        out.append(UInt8(ascii: "\""))
+        AmountText.withDigits(of: value) { out.append(contentsOf: $0) }
+        out.append(UInt8(ascii: "\""))
     }
 
     func quoted(_ digits: String) {
@@ -141,25 +158,56 @@ private struct KeyedByteContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         try encoder.encodeValue(value)
     }
 
+    // The scalar requirements, written directly (the synthesized conformances call these).
+    mutating func encode(_ value: String, forKey key: Key) throws {
+        encoder.key(key.stringValue, in: index)
+        JSONText.appendString(value, to: &encoder.out)
+    }
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        encoder.key(key.stringValue, in: index)
+        encoder.out += (value ? "true" : "false").utf8
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt16, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: UInt8, forKey key: Key) throws { try integer(value, key) }
+
+    private mutating func integer<I: FixedWidthInteger>(_ value: I, _ key: Key) throws {
+        encoder.key(key.stringValue, in: index)
+        encoder.integer(value)
+    }
+
     // The standard library's defaults for 128-bit integers throw "not implemented": amounts are
     // exactly what this encoder exists for.
     mutating func encode(_ value: UInt128, forKey key: Key) throws {
         encoder.key(key.stringValue, in: index)
-        encoder.quoted(AmountText.decimal(value))
+        encoder.amount(value)
     }
     mutating func encode(_ value: Int128, forKey key: Key) throws {
         encoder.key(key.stringValue, in: index)
         encoder.quoted(String(value))
     }
-    mutating func encodeIfPresent(_ value: UInt128?, forKey key: Key) throws { try encodeIfPresent(value.map { AmountBox($0) }, key) }
-    mutating func encodeIfPresent(_ value: Int128?, forKey key: Key) throws { try encodeIfPresent(value.map { AmountBox($0) }, key) }
+    mutating func encodeIfPresent(_ value: UInt128?, forKey key: Key) throws {
+        guard let value else { return try encodeNil(forKey: key) }
+        try encode(value, forKey: key)
+    }
+    mutating func encodeIfPresent(_ value: Int128?, forKey key: Key) throws {
+        guard let value else { return try encodeNil(forKey: key) }
+        try encode(value, forKey: key)
+    }
 
     // Absent optionals are written as null, not left out: every documented member is present.
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
         guard let value else { return try encodeNil(forKey: key) }
         try encode(value, forKey: key)
     }
-    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encodeIfPresent(value as String?, key) }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
+        guard let value else { return try encodeNil(forKey: key) }
+        try encode(value, forKey: key)
+    }
     mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encodeIfPresent(value as Bool?, key) }
     mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encodeIfPresent(value as Int?, key) }
     mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try encodeIfPresent(value as Int8?, key) }
@@ -221,8 +269,21 @@ private struct UnkeyedByteContainer: UnkeyedEncodingContainer {
         try encoder.encodeValue(value)
     }
 
-    mutating func encode(_ value: UInt128) throws { try encode(AmountBox(value)) }
-    mutating func encode(_ value: Int128) throws { try encode(AmountBox(value)) }
+    mutating func encode(_ value: String) throws {
+        encoder.next(in: index)
+        count += 1
+        JSONText.appendString(value, to: &encoder.out)
+    }
+    mutating func encode(_ value: UInt128) throws {
+        encoder.next(in: index)
+        count += 1
+        encoder.amount(value)
+    }
+    mutating func encode(_ value: Int128) throws {
+        encoder.next(in: index)
+        count += 1
+        encoder.quoted(String(value))
+    }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         encoder.next(in: index)
@@ -247,18 +308,6 @@ private struct SingleByteContainer: SingleValueEncodingContainer {
 
     mutating func encodeNil() throws { encoder.out += "null".utf8 }
     mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeValue(value) }
-    mutating func encode(_ value: UInt128) throws { try encoder.encodeValue(AmountBox(value)) }
-    mutating func encode(_ value: Int128) throws { try encoder.encodeValue(AmountBox(value)) }
-}
-
-/// A 128-bit integer on its way through the encoder's generic path, which writes it as a
-/// decimal string.
-private struct AmountBox: Encodable {
-    let text: String
-    init(_ value: UInt128) { text = AmountText.decimal(value) }
-    init(_ value: Int128) { text = String(value) }
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
+    mutating func encode(_ value: UInt128) throws { encoder.amount(value) }
+    mutating func encode(_ value: Int128) throws { encoder.quoted(String(value)) }
 }

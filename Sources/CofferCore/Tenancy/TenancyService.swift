@@ -85,7 +85,7 @@ public struct TenancyService: Sendable {
     public func createKey(_ request: CreateKeyRequest, by caller: Caller, now: Date = Date()) async throws -> NewKeyView {
         try caller.require(.admin)
         let scope = try caller.requireTenant("an API key")
-        let scopes = try APIScope.parse(request.scopes.joined(separator: ","))
+        let scopes = try APIScope.parse(names: request.scopes)
         let expires = try request.expiresAt.map { text throws(ServiceError) in
             guard let date = ISO8601DateFormatter().date(from: text), date > now else {
                 throw ServiceError.invalid("expires_at must be a future RFC 3339 time like 2027-01-01T00:00:00Z")

@@ -58,7 +58,7 @@ struct APIKeyCommand: ParsableCommand {
 
         func run() async throws {
             let caller = try Caller.commandLine(tenantID: tenant)
-            let request = CreateKeyRequest(scopes: scopes.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }, label: label, expiresAt: expires)
+            let request = CreateKeyRequest(scopes: scopes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }, label: label, expiresAt: expires)
             let key = try await store.withStores { try await TenancyService(store: $0.tenancy).createKey(request, by: caller) }
             if json { try Output.print(key) } else { try Terminal.print(key.key) }
         }
