@@ -196,6 +196,7 @@ let package = Package(
         .target(
             name: "CofferTestSupport",
             dependencies: [
+                "CofferBase",
                 "CofferStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

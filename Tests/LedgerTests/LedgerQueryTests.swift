@@ -9,19 +9,10 @@ import Testing
 /// History, transfer listings, totals and reversals on the SQLite store.
 struct LedgerQueryTests {
     /// Pages through `fetch` with page size `limit` until no cursor remains.
-    static func allPages<Row>(limit: Int, _ fetch: (PageCursor?) async throws -> Page<Row>) async throws -> [Row] {
-        var rows: [Row] = []
-        var cursor: PageCursor?
-        var pages = 0
-        repeat {
-            let page = try await fetch(cursor)
-            #expect(page.items.count <= limit)
-            #expect(page.nextCursor == nil || page.items.count == limit)
-            rows += page.items
-            cursor = page.nextCursor
-            pages += 1
-        } while cursor != nil && pages < 1_000
-        return rows
+    static func allPages<Row: Sendable>(limit: Int, _ fetch: (PageCursor?) async throws -> Page<Row>) async throws -> [Row] {
+        let walk = try await PageWalk(limit: limit, fetch)
+        #expect(walk.isWellFormed, "pages \(walk.pages)")
+        return walk.items
     }
 
     @Test(arguments: LedgerBackend.all) func historyRecordsEveryEventInOrder(backend: LedgerBackend) async throws {

@@ -72,17 +72,8 @@ struct TemporaryDirectory {
 }
 
 /// Every page of a listing, checking each page's size and cursor on the way.
-func allPages<Item>(limit: Int, _ fetch: (PageCursor?) async throws -> Page<Item>) async throws -> (items: [Item], pages: Int) {
-    var items: [Item] = []
-    var cursor: PageCursor?
-    var pages = 0
-    repeat {
-        let page = try await fetch(cursor)
-        #expect(page.items.count <= limit)
-        #expect(page.nextCursor == nil || page.items.count == limit)
-        items += page.items
-        cursor = page.nextCursor
-        pages += 1
-    } while cursor != nil && pages < 1_000
-    return (items, pages)
+func allPages<Item: Sendable>(limit: Int, _ fetch: (PageCursor?) async throws -> Page<Item>) async throws -> (items: [Item], pages: Int) {
+    let walk = try await PageWalk(limit: limit, fetch)
+    #expect(walk.isWellFormed, "pages \(walk.pages)")
+    return (walk.items, walk.pages.count)
 }
