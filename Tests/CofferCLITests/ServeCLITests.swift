@@ -96,15 +96,16 @@ struct ServeCLITests {
         }
         let outcome = server.finish(within: .seconds(30))
         #expect(!outcome.killed && outcome.status == 0, "graceful stop: \(outcome.stderr.suffix(500))")
-        // The lifecycle: services start in order and stop in reverse, so the HTTP server stops
-        // taking requests (and drains those in flight) before the background services and the
-        // database beneath them go.
+        // The lifecycle: a group starts its services together (their first log lines may come in
+        // any order) and on SIGTERM stops them one by one in reverse, each finishing before the
+        // next is told: the HTTP server stops taking requests (and drains those in flight) before
+        // the background services and the database beneath them go.
         func services(_ event: String) -> [String] {
             outcome.stderr.split(separator: "\n").filter { $0.hasSuffix(event) || $0.contains(event + " ") }.compactMap { line in
                 line.split(separator: " ").first(where: { $0.hasPrefix("service=") }).map { String($0.dropFirst("service=".count)) }
             }
         }
-        #expect(services("service started") == ["application", "pending-expiry", "idempotency-purge", "http"], "\(outcome.stderr.suffix(2000))")
+        #expect(services("service started").sorted() == ["application", "http", "idempotency-purge", "pending-expiry"], "\(outcome.stderr.suffix(2000))")
         #expect(services("service stopped") == ["http", "idempotency-purge", "pending-expiry", "application"], "\(outcome.stderr.suffix(2000))")
         #expect(!acknowledged.isEmpty, "some transfers were acknowledged before the stop")
         // Every acknowledged transfer is in the ledger (the operator CLI sees the tenant's namespace).
