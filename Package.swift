@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -135,6 +136,25 @@ let package = Package(
             dependencies: ["CofferBase", "CofferStorage", "WalletCore", "Vault"],
             swiftSettings: strictSettings
         ),
+        // Receiving on chains: the networks an operator follows, watched addresses, deposits with their
+        // confirmations and reorgs, invoices and the event outbox. Pure rules plus stores over
+        // `SQLDatabase`; nodes are reached through `ChainSource`, implemented at the edge (ChainNodes).
+        .target(
+            name: "Chains",
+            dependencies: ["CofferBase", "CofferStorage", "WalletCore"],
+            swiftSettings: strictSettings
+        ),
+        // The edge to chain nodes: JSON-RPC over HTTP (async-http-client) with timeouts, retries and
+        // backoff; Bitcoin Core (and forks) and Ethereum clients; their `ChainSource` adapters.
+        .target(
+            name: "ChainNodes",
+            dependencies: [
+                "CofferBase", "WalletCore", "Chains",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The application core: one service per capability (ledger, tenancy, wallets and addresses,
         // signing and policies, audit) with Codable requests and responses and typed errors, the
         // stores composed over one database, and the background services of `coffer serve`. The CLI
@@ -142,7 +162,7 @@ let package = Package(
         .target(
             name: "CofferCore",
             dependencies: [
-                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets",
+                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,6 +199,8 @@ let package = Package(
                 "Ledger",
                 "Tenancy",
                 "Wallets",
+                "Chains",
+                "ChainNodes",
                 "CofferStorage",
                 "CofferCore",
                 "CofferServer",
@@ -202,6 +224,19 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/CofferTestSupport",
+            swiftSettings: strictSettings
+        ),
+        // Deposits, reorgs, invoices and the outbox on both databases, against scripted chains.
+        .testTarget(
+            name: "ChainsTests",
+            dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "WalletCore", "Chains",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        // The node clients against real nodes started by the tests: litecoind in regtest, eth-tester.
+        .testTarget(
+            name: "ChainNodesTests",
+            dependencies: ["CofferBase", "CofferTestSupport", "WalletCore", "Chains", "ChainNodes"],
             swiftSettings: strictSettings
         ),
         .testTarget(
