@@ -141,7 +141,8 @@ let package = Package(
         // `SQLDatabase`; nodes are reached through `ChainSource`, implemented at the edge (ChainNodes).
         .target(
             name: "Chains",
-            dependencies: ["CofferBase", "CofferStorage", "WalletCore"],
+            dependencies: ["CofferBase", "CofferStorage", "WalletCore",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // The edge to chain nodes: JSON-RPC over HTTP (async-http-client) with timeouts, retries and
