@@ -15,7 +15,7 @@ public struct InvoiceService: Sendable {
 
     /// Default and bounds of `expires_in`, in seconds.
     public static let defaultExpiry: Int64 = 3600
-    public static let expiryRange: ClosedRange<Int64> = 60...(90 * 86_400)
+    public static let expiryRange: ClosedRange<Int64> = 1...(90 * 86_400)
 
     public func create(_ request: CreateInvoiceRequest, by caller: Caller) async throws -> InvoiceView {
         try caller.require(.write)
