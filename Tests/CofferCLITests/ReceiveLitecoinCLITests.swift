@@ -171,7 +171,7 @@ extension ReceiveLitecoinCLITests {
             var generator = SplitMix64(state: 0xC0FFEE)
             var syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1", "--passphrase-file", receiver.sandbox.passphrase],
                                                 input: Data(), environment: receiver.sandbox.environment)
-            for round in 0..<14 {
+            for _ in 0..<14 {
                 for _ in 0...(generator.next() % 3) {
                     let amount = 1_000_000 + generator.next() % 5_000_000
                     let txid = try await node.send(to: addresses[Int(generator.next() % UInt64(addresses.count))], amount: amount)
