@@ -206,11 +206,12 @@ public struct WalletDirectory: Sendable {
     }
 }
 
-/// How addresses are compared: hex (Ethereum) and Bech32 (bc1/tb1) case-insensitively, since
-/// their case carries no meaning beyond a checksum; Base58 (TRON, Solana, legacy Bitcoin) exactly.
+/// How addresses are compared: hex (Ethereum) and Bech32 (any registry HRP: bc1, tb1, bcrt1, ltc1,
+/// tltc1, rltc1) case-insensitively, since their case carries no meaning beyond a checksum; Base58
+/// (TRON, Solana, legacy Bitcoin and Litecoin) exactly.
 enum AddressLookup {
     static func key(_ address: String) -> String {
         let lower = address.lowercased()
-        return lower.hasPrefix("0x") || lower.hasPrefix("bc1") || lower.hasPrefix("tb1") ? lower : address
+        return lower.hasPrefix("0x") || BitcoinNetwork.all.contains(where: { lower.hasPrefix($0.bech32HRP + "1") }) ? lower : address
     }
 }

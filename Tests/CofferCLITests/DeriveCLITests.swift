@@ -57,6 +57,52 @@ struct DeriveCLITests {
         }
     }
 
+    /// `--network` names a registry network and implies its chain; Bitcoin's short names still work.
+    @Test(arguments: [
+        (["--network", "litecoin-regtest"], "m/84'/1'/0'/0/0", "rltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9puuzgkg"),
+        (["--chain", "bitcoin", "--network", "litecoin-regtest", "--scheme", "p2tr"], "m/86'/1'/0'/0/0",
+         "rltc1p8wpt9v4frpf3tkn0srd97pksgsxc5hs52lafxwru9kgeephvs7rq66tuc9"),
+        (["--network", "litecoin-mainnet", "--scheme", "p2pkh"], "m/44'/2'/0'/0/0", "LUWPbpM43E2p7ZSh8cyTBEkvpHmr3cB8Ez"),
+        (["--network", "LITECOIN-MAINNET", "--scheme", "p2sh-p2wpkh"], "m/49'/2'/0'/0/0", "M7wtsL7wSHDBJVMWWhtQfTMSYYkyooAAXM"),
+        (["--network", "litecoin-testnet"], "m/84'/1'/0'/0/0", "tltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9pesrjxk"),
+        (["--network", "bitcoin-regtest"], "m/84'/1'/0'/0/0", "bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"),
+        (["--chain", "bitcoin", "--network", "regtest"], "m/84'/1'/0'/0/0", "bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"),
+        (["--chain", "bitcoin", "--network", "testnet"], "m/84'/1'/0'/0/0", "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl"),
+        (["--network", "polygon"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
+        (["--chain", "ethereum", "--network", "evm:10143"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
+        (["--chain", "ethereum", "--network", "mainnet"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
+        (["--network", "tron"], "m/44'/195'/0'/0/0", "TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH"),
+    ])
+    func registryNetworks(arguments: [String], path: String, address: String) throws {
+        let result = try CofferProcess.run(["derive"] + arguments + ["--count", "1"], stdin: Self.mnemonic)
+        #expect(result.status == 0, "\(result.stderr)")
+        let record = try Self.json(result.stdoutLines[0])
+        #expect(record["path"] as? String == path)
+        #expect(record["address"] as? String == address)
+        let check = try CofferProcess.run(["address", "check"] + arguments.filter { $0 != "--scheme" && !["p2tr", "p2pkh", "p2sh-p2wpkh"].contains($0) } + [address])
+        #expect(check.status == 0, "\(arguments): \(check.stderr)")
+    }
+
+    /// Litecoin's account keys (SLIP-132 Ltub, Mtub) derive watch-only on Litecoin by default.
+    @Test func litecoinAccountKeys() throws {
+        for (scheme, prefix, address) in [("p2pkh", "Ltub", "LUWPbpM43E2p7ZSh8cyTBEkvpHmr3cB8Ez"), ("p2sh-p2wpkh", "Mtub", "M7wtsL7wSHDBJVMWWhtQfTMSYYkyooAAXM"),
+                                          ("p2wpkh", "zpub", "ltc1qjmxnz78nmc8nq77wuxh25n2es7rzm5c2rkk4wh")] {
+            let xpub = try CofferProcess.run(["xpub", "--network", "litecoin-mainnet", "--scheme", scheme], stdin: Self.mnemonic)
+            let key = xpub.stdout.trimmingCharacters(in: .newlines)
+            #expect(xpub.status == 0 && key.hasPrefix(prefix), "\(xpub.stderr)")
+            // zpub is Bitcoin's version too (so --network says which coin); a generic Ltub takes --scheme like an xpub.
+            let network = prefix == "zpub" ? ["--network", "litecoin-mainnet"] : prefix == "Ltub" ? ["--scheme", scheme] : []
+            let derived = try CofferProcess.run(["derive", "--chain", "bitcoin", "--xpub", key, "--count", "1"] + network)
+            #expect(derived.status == 0, "\(derived.stderr)")
+            #expect(try Self.json(derived.stdoutLines[0])["address"] as? String == address)
+        }
+        let vpub = try CofferProcess.run(["xpub", "--network", "litecoin-regtest"], stdin: Self.mnemonic).stdout.trimmingCharacters(in: .newlines)
+        #expect(vpub.hasPrefix("vpub"))
+        let regtest = try CofferProcess.run(["derive", "--network", "litecoin-regtest", "--xpub", vpub, "--count", "1"])
+        #expect(try Self.json(regtest.stdoutLines[0])["address"] as? String == "rltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9puuzgkg")
+        try CofferProcess.expectRejected(["derive", "--network", "litecoin-mainnet", "--xpub", vpub, "--count", "1"], status: 2, mentioning: ["litecoin-mainnet", "vpub"])
+    }
+
     @Test func bip84AccountXpub() throws {
         let result = try CofferProcess.run(["xpub", "--chain", "bitcoin"], stdin: Self.mnemonic)
         #expect(result.stdout == "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs\n")
@@ -86,7 +132,11 @@ struct DeriveCLITests {
         let cases: [([String], String?, [String])] = [
             (["derive", "--chain", "dogecoin", "--count", "1"], Self.mnemonic, ["dogecoin"]),
             (["derive", "--chain", "bitcoin", "--scheme", "p2wsh", "--count", "1"], Self.mnemonic, ["p2wsh"]),
-            (["derive", "--chain", "bitcoin", "--network", "regtest", "--count", "1"], Self.mnemonic, ["regtest"]),
+            (["derive", "--chain", "bitcoin", "--network", "dogenet", "--count", "1"], Self.mnemonic, ["dogenet", "litecoin-regtest"]),
+            (["derive", "--chain", "bitcoin", "--network", "polygon", "--count", "1"], Self.mnemonic, ["polygon", "evm"]),
+            (["derive", "--chain", "ethereum", "--network", "testnet", "--count", "1"], Self.mnemonic, ["bitcoin only"]),
+            (["derive", "--network", "evm:0", "--count", "1"], Self.mnemonic, ["evm:0"]),
+            (["derive", "--count", "1"], Self.mnemonic, ["--chain or --network"]),
             (["derive", "--chain", "bitcoin", "--count", "0"], Self.mnemonic, ["count"]),
             (["derive", "--chain", "bitcoin", "--count", "-3"], Self.mnemonic, []),
             (["derive", "--chain", "bitcoin", "--count", "ten"], Self.mnemonic, ["ten"]),
@@ -135,6 +185,29 @@ struct AddressCLITests {
             }
         }
         try CofferProcess.expectRejected(["address", "check", "--chain", "bitcoin"], status: 2)
+    }
+
+    /// `--network` restricts the check to one registry network; an address of another is refused naming its own.
+    @Test func checkAgainstRegistryNetworks() throws {
+        for (arguments, address, said) in [
+            (["--network", "litecoin-regtest"], "rltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9puuzgkg", "litecoin p2wpkh regtest"),
+            (["--chain", "bitcoin", "--network", "litecoin-mainnet"], "M7wtsL7wSHDBJVMWWhtQfTMSYYkyooAAXM", "litecoin p2sh mainnet"),
+            (["--network", "litecoin-mainnet"], "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "litecoin p2sh mainnet"),
+            (["--chain", "bitcoin"], "ltc1qjmxnz78nmc8nq77wuxh25n2es7rzm5c2rkk4wh", "litecoin p2wpkh mainnet"),
+            (["--network", "bitcoin-signet"], "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl", "bitcoin p2wpkh signet"),
+            (["--network", "bsc"], "0x9858EfFD232B4033E47d90003D41EC34EcaEda94", "ethereum address"),
+        ] as [([String], String, String)] {
+            let result = try CofferProcess.run(["address", "check"] + arguments + [address])
+            #expect(result.status == 0 && result.stdout.hasPrefix(said), "\(arguments) \(address): \(result.stdout) \(result.stderr)")
+        }
+        try CofferProcess.expectRejected(["address", "check", "--network", "litecoin-mainnet", "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl"],
+                                         status: 1, mentioning: ["testnet address, not litecoin-mainnet"])
+        try CofferProcess.expectRejected(["address", "check", "--network", "litecoin-testnet", "rltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9puuzgkg"],
+                                         status: 1, mentioning: ["litecoin-regtest address, not litecoin-testnet"])
+        try CofferProcess.expectRejected(["address", "check", "--network", "bitcoin-mainnet", "LUWPbpM43E2p7ZSh8cyTBEkvpHmr3cB8Ez"], status: 1, mentioning: ["litecoin-mainnet"])
+        try CofferProcess.expectRejected(["address", "check", "--chain", "bitcoin", "--network", "bsc", "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"],
+                                         status: 2, mentioning: ["bsc", "evm"])
+        try CofferProcess.expectRejected(["address", "check", "--network", "dogecoin", "D8vFz4p1L37jdg47HXKtSHA5uYLYxbGgPD"], status: 2, mentioning: ["dogecoin", "litecoin-regtest"])
     }
 
     @Test func demoRuns() throws {

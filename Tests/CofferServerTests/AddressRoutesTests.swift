@@ -56,6 +56,48 @@ struct AddressRoutesTests {
         }
     }
 
+    /// Any registry network: its own counter, except where its addresses are another network's
+    /// strings (signet's are testnet's; every EVM network's are Ethereum's).
+    @Test(arguments: ServerBackend.all)
+    func registryNetworksAndTheirCounters(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            let client = server.api
+            let wallet = try await client.call(.post, "/v1/wallets", key: server.adminA, body: Known.importMnemonic("cold"))
+            let id = try #require(wallet.json["id"] as? String)
+            func allocate(_ body: String) async throws -> VaultReply {
+                let reply = try await client.call(.post, "/v1/wallets/\(id)/addresses", key: server.writerA, body: body)
+                #expect(reply.status == 201, "\(body): \(reply.text)")
+                return reply
+            }
+            let regtest = try await allocate(#"{"chain":"bitcoin","count":2,"network":"litecoin-regtest"}"#)
+            #expect(regtest.json["format"] as? String == "bitcoin:p2wpkh:litecoin-regtest")
+            #expect(regtest.data.map { $0["address"] as? String } == LitecoinNetworks.regtest)
+            #expect(regtest.data.map { $0["path"] as? String } == ["m/84'/1'/0'/0/0", "m/84'/1'/0'/0/1"])
+            let mainnet = try await allocate(#"{"chain":"bitcoin","count":1,"scheme":"p2sh-p2wpkh","network":"LITECOIN-MAINNET"}"#)
+            #expect(mainnet.json["format"] as? String == "bitcoin:p2sh-p2wpkh:litecoin-mainnet")
+            #expect(mainnet.data.first?["address"] as? String == "M7wtsL7wSHDBJVMWWhtQfTMSYYkyooAAXM")
+            let testnet = try await allocate(#"{"chain":"bitcoin","count":1,"network":"testnet"}"#)
+            let signet = try await allocate(#"{"chain":"bitcoin","count":1,"network":"bitcoin-signet"}"#)
+            #expect(testnet.json["format"] as? String == "bitcoin:p2wpkh:testnet" && signet.json["format"] as? String == "bitcoin:p2wpkh:testnet")
+            #expect(testnet.data.first?["address"] as? String == "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl")
+            #expect(signet.data.first?["index"] as? Int == 1 && signet.data.first?["address"] as? String == "tb1qd7spv5q28348xl4myc8zmh983w5jx32cjhkn97")
+            let ethereum = try await allocate(#"{"chain":"ethereum","count":1,"network":"ethereum"}"#)
+            let polygon = try await allocate(#"{"chain":"ethereum","count":1,"network":"evm:137"}"#)
+            let mainnetName = try await allocate(#"{"chain":"ethereum","count":1,"network":"mainnet"}"#)
+            #expect([ethereum, polygon, mainnetName].map { $0.json["format"] as? String } == ["ethereum", "ethereum", "ethereum"])
+            #expect([ethereum, polygon, mainnetName].map { $0.data.first?["index"] as? Int } == [0, 1, 2])
+            // Bech32 addresses of any registry HRP are found in either case.
+            let found = try await client.call(.get, "/v1/addresses/\(LitecoinNetworks.regtest[1].uppercased())", key: server.readerA)
+            #expect(found.status == 200 && found.json["format"] as? String == "bitcoin:p2wpkh:litecoin-regtest", "\(found.text)")
+            for body in [#"{"chain":"bitcoin","count":1,"network":"polygon"}"#, #"{"chain":"ethereum","count":1,"network":"litecoin-mainnet"}"#,
+                         #"{"chain":"ethereum","count":1,"network":"testnet"}"#, #"{"chain":"bitcoin","count":1,"network":"dogecoin"}"#,
+                         #"{"chain":"ethereum","count":1,"network":"evm:0"}"#, #"{"chain":"polygon","count":1}"#] {
+                let reply = try await client.call(.post, "/v1/wallets/\(id)/addresses", key: server.writerA, body: body)
+                #expect(reply.status == 400 && reply.problemType == "urn:coffer:problem:invalid-request", "\(body): \(reply.text)")
+            }
+        }
+    }
+
     @Test(arguments: ServerBackend.all)
     func concurrentRequestsNeverShareAnIndex(_ backend: ServerBackend) async throws {
         try await VaultFixture.run(backend) { server in
@@ -109,4 +151,9 @@ struct AddressRoutesTests {
             #expect(first.data.first?["address"] as? String == Known.bip84[0])
         }
     }
+}
+
+/// Litecoin regtest's first receiving addresses of the BIP84 vector mnemonic (bip-utils; see LitecoinAddressTests).
+enum LitecoinNetworks {
+    static let regtest = ["rltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9puuzgkg", "rltc1qd7spv5q28348xl4myc8zmh983w5jx32cwn4h9f"]
 }

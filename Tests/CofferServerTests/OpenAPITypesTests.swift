@@ -171,7 +171,8 @@ import WalletCore
             #expect(try values(schema, steps) == Chain.allCases.map(\.rawValue), "\(schema)")
         }
         #expect(try values("DeriveAddressesInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
-        #expect(try values("DeriveAddressesInput", [.key("network")]) == BitcoinNetwork.allCases.map(\.rawValue))
+        #expect(try values("DeriveAddressesInput", [.key("network")]) == ChainNetwork.acceptedNames)
+        #expect(try values("BitcoinPSBTPayload", [.key("network")]) == BitcoinNetwork.acceptedNames)
         #expect(try values("CreateWalletInput", [.key("language")]) == MnemonicLanguage.allCases.map(\.rawValue))
         #expect(try values("CreateWalletInput", [.key("source")]).sorted() == WalletSecrets.fieldsBySource.keys.sorted())
         #expect(try values("BackupWalletInput", [.key("format")]).sorted() == WalletBackup.byFormat.keys.sorted())

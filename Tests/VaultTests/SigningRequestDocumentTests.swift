@@ -105,7 +105,7 @@ struct SigningRequestDocumentTests {
         (#"{"type":"ethereum-tx","chain_id":1,"tx":[]}"#, #"payload: "tx" must be an object, got an array"#),
         (#"{"type":"ethereum-tx","chain_id":1,"path":"44/60","tx":{}}"#, #"payload: "path": derivation path "44/60" must start with "m""#),
         (#"{"type":"bitcoin-psbt","psbt":"cHNidP8=","fee":"1"}"#, #"payload: unknown field "fee""#),
-        (#"{"type":"bitcoin-psbt","network":"regtest","psbt":"cHNidP8="}"#, #"payload: "network": unknown network "regtest""#),
+        (#"{"type":"bitcoin-psbt","network":"dogecoin","psbt":"cHNidP8="}"#, #"payload: "network": unknown bitcoin network "dogecoin""#),
         (#"{"type":"tron-tx","raw_data_hex":"zz"}"#, #"payload: "raw_data_hex": "#),
         (#"{"type":"solana-tx","path":"m/44'/501'/0'/0'"}"#, #"payload: "transaction" or "message" is required"#),
         (#"{"type":"solana-tx","transaction":"AA==","message":"AA=="}"#, #"payload: give "transaction" or "message", not both"#),

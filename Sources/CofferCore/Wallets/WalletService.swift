@@ -134,11 +134,12 @@ public struct WalletService: Sendable {
             }
             return try AddressDeriver(seed: seed, format: format)
         }
+        let key = Self.key(format)
         let addresses = try await directory.allocate(
-            tenantID: tenant.tenantID, walletID: info.id, chain: format.chain.rawValue, format: Self.key(format), count: request.count,
+            tenantID: tenant.tenantID, walletID: info.id, chain: format.chain.rawValue, format: key, count: request.count,
             label: label, ownerID: owner, purpose: purpose, at: VaultClock.format(Date()),
             derive: { range in try deriver.derive(range: range) })
-        return AddressBatchView(wallet: info.id, chain: format.chain.rawValue, format: Self.key(format), data: addresses.map { Self.view($0, walletName: name) })
+        return AddressBatchView(wallet: info.id, chain: format.chain.rawValue, format: key, data: addresses.map { Self.view($0, walletName: name) })
     }
 
     /// The tenant's addresses matching `query`, in the order they were handed out.
@@ -179,7 +180,10 @@ public struct WalletService: Sendable {
         return Self.view(row, walletName: wallet.name)
     }
 
-    /// The address format from `chain` and, for Bitcoin only, `scheme` and `network`.
+    /// The address format from `chain` and, for Bitcoin only, `scheme`; `network` is any network
+    /// of the chain registry of that chain ("bitcoin-regtest", "litecoin-mainnet", "polygon",
+    /// "evm:8453"), or one of Bitcoin's short names ("mainnet", "testnet", "regtest", "signet";
+    /// "mainnet" also for the other chains). Every EVM network gives the ethereum format.
     static func format(chain chainName: String, scheme schemeName: String?, network networkName: String?) throws -> AddressFormat {
         guard let chain = Chain(rawValue: chainName) else {
             throw ServiceError.invalid("chain must be one of \(Chain.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -190,20 +194,19 @@ public struct WalletService: Sendable {
             }
             return scheme
         }
-        let network = try networkName.map { name throws(ServiceError) in
-            guard let network = BitcoinNetwork(rawValue: name) else { throw ServiceError.invalid("network must be mainnet or testnet") }
-            return network
+        guard chain == .bitcoin || scheme == nil else {
+            throw ServiceError.invalid("scheme applies to chain bitcoin only")
         }
-        guard chain == .bitcoin || (scheme == nil && network == nil) else {
-            throw ServiceError.invalid("scheme and network apply to chain bitcoin only")
-        }
-        do { return try AddressFormat(chain: chain, scheme: scheme, network: network) } catch { throw ServiceError.invalid("\(error)") }
+        do { return try ChainNetwork.resolve(networkName, chain: chain).addressFormat(scheme: scheme) } catch { throw ServiceError.invalid("network: \(error)") }
     }
 
-    /// The counter key of a format: "bitcoin:p2wpkh:mainnet", "ethereum", "tron", "solana".
+    /// The counter key of a format: "bitcoin:p2wpkh:mainnet", "bitcoin:p2wpkh:litecoin-regtest",
+    /// "ethereum" (every EVM network), "tron", "solana". Networks whose addresses of a scheme are
+    /// the same strings (see ``AddressFormat/sharedAddresses``) count in one key, named after the
+    /// first of them, so no index, and no address, is handed out twice.
     static func key(_ format: AddressFormat) -> String {
-        switch format {
-        case .bitcoin(let scheme, let network): "bitcoin:\(scheme.rawValue):\(network.rawValue)"
+        switch format.sharedAddresses {
+        case .bitcoin(let scheme, let network): "bitcoin:\(scheme.rawValue):\(network.name)"
         default: format.chain.rawValue
         }
     }

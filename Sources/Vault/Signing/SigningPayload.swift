@@ -169,8 +169,10 @@ public struct EthereumTransactionPayload: ChainSigningPayload {
     }
 }
 
-/// `{"type":"bitcoin-psbt","network":"mainnet"|"testnet","psbt":"<base64>"}` (network defaults to
-/// mainnet). The PSBT is kept as parsed; it serialises back byte for byte.
+/// `{"type":"bitcoin-psbt","network":"mainnet","psbt":"<base64>"}`. `network` is any Bitcoin-like
+/// network of the registry by its name or registry name ("testnet", "bitcoin-regtest",
+/// "litecoin-mainnet"; default mainnet) and is kept by its name. The PSBT is kept as parsed; it
+/// serialises back byte for byte.
 public struct BitcoinPSBTPayload: ChainSigningPayload {
     public static let type = "bitcoin-psbt"
     public static let chain = "bitcoin"
@@ -185,7 +187,7 @@ public struct BitcoinPSBTPayload: ChainSigningPayload {
 
     public init(json: JSONValue) throws(PolicyError) {
         let fields = try PayloadFields(json, type: Self.type, allowed: ["network", "psbt"])
-        let networkName = try fields.fields.optionalString("network") ?? BitcoinNetwork.mainnet.rawValue
+        let networkName = try fields.fields.optionalString("network") ?? BitcoinNetwork.mainnet.name
         let network: BitcoinNetwork
         do { network = try BitcoinNetwork(parsing: networkName) } catch { throw PolicyError("payload: \"network\": \(error)") }
         do {
@@ -198,7 +200,7 @@ public struct BitcoinPSBTPayload: ChainSigningPayload {
     }
 
     public var json: JSONValue {
-        .object([("type", .string(Self.type)), ("network", .string(network.rawValue)), ("psbt", .string(psbt.base64))])
+        .object([("type", .string(Self.type)), ("network", .string(network.name)), ("psbt", .string(psbt.base64))])
     }
 
     public var signingPayload: SigningPayload { .bitcoinPSBT(self) }

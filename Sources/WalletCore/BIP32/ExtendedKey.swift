@@ -26,12 +26,17 @@ public enum ExtendedKey: Sendable {
         } catch {
             throw ExtendedKeyError("extended key is not valid Base58Check: \(error)")
         }
+        try self.init(serialized: payload)
+    }
+
+    /// Parses and validates the 78 bytes a serialised extended key encodes (version first).
+    public init(serialized payload: [UInt8]) throws(ExtendedKeyError) {
         guard payload.count == 78 else {
             throw ExtendedKeyError("extended key must decode to 78 bytes, got \(payload.count)")
         }
         let rawVersion = payload.readBigEndianUInt32(at: 0)
         guard let (version, isPrivate) = KeyVersion.lookup(rawVersion) else {
-            throw ExtendedKeyError("unknown extended key version 0x\(String(rawVersion, radix: 16, uppercase: false)); expected xpub/xprv, ypub, zpub, tpub, upub, vpub or their private forms")
+            throw ExtendedKeyError("unknown extended key version 0x\(String(rawVersion, radix: 16, uppercase: false)); expected \(KeyVersion.all.map(\.publicPrefix).joined(separator: ", ")) or their private forms")
         }
         let depth = payload[4]
         let parentFingerprint = payload.readBigEndianUInt32(at: 5)

@@ -37,6 +37,11 @@ public struct ExtendedPublicKey: Sendable, Equatable {
 
     /// Base58Check serialisation with the public version of `version` (xpub, ypub, zpub, tpub...).
     public func serialized(version: KeyVersion = .xpub) -> String {
+        Base58.encodeCheck(serializedBytes(version: version))
+    }
+
+    /// The 78 bytes the Base58Check text encodes.
+    public func serializedBytes(version: KeyVersion = .xpub) -> [UInt8] {
         var payload = [UInt8]()
         payload.reserveCapacity(78)
         payload.appendBigEndian(version.publicVersion)
@@ -45,7 +50,7 @@ public struct ExtendedPublicKey: Sendable, Equatable {
         payload.appendBigEndian(childIndex.rawValue)
         payload.append(contentsOf: chainCode)
         payload.append(contentsOf: publicKey.compressed)
-        return Base58.encodeCheck(payload)
+        return payload
     }
 
     /// Derives many non-hardened children of one parent cheaply. A value type: copy one per thread.

@@ -11,6 +11,9 @@ public struct KeyVersion: Sendable, Hashable, CustomStringConvertible {
     public let isTestnet: Bool
     /// The script type SLIP-132 ties to this version; nil for the generic xpub/tpub.
     public let impliedScript: ImpliedScript?
+    /// The coin a version is registered for when it is one coin's own (Litecoin's Ltub, Mtub,
+    /// ttub); nil for Bitcoin's versions, which other coins' wallets use too.
+    public let coin: String?
 
     public enum ImpliedScript: String, Sendable {
         case p2shP2wpkh = "p2sh-p2wpkh", p2wpkh, p2shP2wsh = "p2sh-p2wsh", p2wsh
@@ -28,9 +31,14 @@ public struct KeyVersion: Sendable, Hashable, CustomStringConvertible {
     public static let vpub = KeyVersion(0x045F_1CF6, 0x045F_18BC, "vpub", "vprv", testnet: true, .p2wpkh)
     public static let capitalUpub = KeyVersion(0x0242_89EF, 0x0242_85B5, "Upub", "Uprv", testnet: true, .p2shP2wsh)
     public static let capitalVpub = KeyVersion(0x0257_5483, 0x0257_5048, "Vpub", "Vprv", testnet: true, .p2wsh)
+    /// Litecoin's (SLIP-132): Ltub for p2pkh, Mtub for p2sh-p2wpkh, ttub for its testnet.
+    public static let litecoinLtub = KeyVersion(0x019D_A462, 0x019D_9CFE, "Ltub", "Ltpv", testnet: false, nil, coin: "litecoin")
+    public static let litecoinMtub = KeyVersion(0x01B2_6EF6, 0x01B2_6792, "Mtub", "Mtpv", testnet: false, .p2shP2wpkh, coin: "litecoin")
+    public static let litecoinTtub = KeyVersion(0x0436_F6E1, 0x0436_EF7D, "ttub", "ttpv", testnet: true, nil, coin: "litecoin")
 
     public static let all: [KeyVersion] = [
         .xpub, .ypub, .zpub, .capitalYpub, .capitalZpub, .tpub, .upub, .vpub, .capitalUpub, .capitalVpub,
+        .litecoinLtub, .litecoinMtub, .litecoinTtub,
     ]
 
     /// Finds the version a serialised key starts with and whether it is the private form.
@@ -44,7 +52,7 @@ public struct KeyVersion: Sendable, Hashable, CustomStringConvertible {
 
     private init(
         _ publicVersion: UInt32, _ privateVersion: UInt32, _ publicPrefix: String, _ privatePrefix: String,
-        testnet: Bool, _ impliedScript: ImpliedScript?
+        testnet: Bool, _ impliedScript: ImpliedScript?, coin: String? = nil
     ) {
         self.publicVersion = publicVersion
         self.privateVersion = privateVersion
@@ -52,5 +60,6 @@ public struct KeyVersion: Sendable, Hashable, CustomStringConvertible {
         self.privatePrefix = privatePrefix
         self.isTestnet = testnet
         self.impliedScript = impliedScript
+        self.coin = coin
     }
 }

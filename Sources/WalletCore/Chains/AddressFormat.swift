@@ -1,5 +1,7 @@
 /// Everything that decides how keys become addresses on one chain: the derivation paths, the
-/// extended-key version and the encoding. The registry of supported chains is this enum.
+/// extended-key version and the encoding. One case per address codec; the networks' data (HRPs,
+/// version bytes, coin types) comes from the registry (``ChainNetwork``, ``BitcoinNetwork``), and
+/// ``ChainNetwork/addressFormat(scheme:)`` makes a format from a network.
 public enum AddressFormat: Sendable, Hashable, CustomStringConvertible {
     case bitcoin(BitcoinScheme, BitcoinNetwork)
     case ethereum
@@ -16,7 +18,7 @@ public enum AddressFormat: Sendable, Hashable, CustomStringConvertible {
                 throw AddressError("--scheme \(scheme.rawValue) applies to bitcoin only, not \(chain)")
             }
             if let network, network != .mainnet {
-                throw AddressError("--network \(network.rawValue) applies to bitcoin only; \(chain) addresses are the same on every network")
+                throw AddressError("--network \(network.name) applies to bitcoin only; \(chain) addresses are the same on every network")
             }
             self = chain == .ethereum ? .ethereum : chain == .tron ? .tron : .solana
         }
@@ -33,7 +35,7 @@ public enum AddressFormat: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .bitcoin(let scheme, let network): "bitcoin \(scheme.rawValue) \(network.rawValue)"
+        case .bitcoin(let scheme, let network): "bitcoin \(scheme.rawValue) \(network.name)"
         default: chain.rawValue
         }
     }
@@ -59,6 +61,50 @@ public enum AddressFormat: Sendable, Hashable, CustomStringConvertible {
         default:
             "m/\(purposeAndCoin.purpose)'/\(purposeAndCoin.coin)'/\(account)'/0/"
         }
+    }
+
+    /// The format of the addresses of an account-level extended public key of `version`, for
+    /// watch-only derivation. SLIP-132 versions fix the scheme (ypub/upub/Mtub p2sh-p2wpkh,
+    /// zpub/vpub p2wpkh) and a `scheme` that differs is refused; the generic ones (xpub, tpub,
+    /// Ltub, ttub) take `scheme`, or `defaultScheme`. The key's version also fixes whether the
+    /// network is a main or a test one, and Litecoin's own versions fix the coin: a `network`
+    /// that does not fit is refused; without one, the first that fits (Bitcoin's, for Bitcoin's versions).
+    public static func watchOnly(
+        version: KeyVersion, scheme: BitcoinScheme?, network: BitcoinNetwork?, defaultScheme: BitcoinScheme
+    ) throws(AddressError) -> AddressFormat {
+        let implied: BitcoinScheme?
+        switch version.impliedScript {
+        case nil: implied = nil
+        case .p2shP2wpkh: implied = .p2shP2wpkh
+        case .p2wpkh: implied = .p2wpkh
+        case .p2shP2wsh, .p2wsh:
+            throw AddressError("\(version.publicPrefix) keys are for multisig scripts, which coffer does not derive")
+        }
+        if let scheme, let implied, scheme != implied {
+            throw AddressError("scheme \(scheme.rawValue) does not match the extended key: a \(version.publicPrefix) is for \(implied.rawValue)")
+        }
+        if let network, !network.accepts(version) {
+            let kind = version.coin.map { "\($0) \(version.isTestnet ? "test" : "main") networks" } ?? (version.isTestnet ? "test networks" : "main networks")
+            throw AddressError("network \(network.name) does not match the extended key, a \(version.publicPrefix) (\(kind))")
+        }
+        return .bitcoin(scheme ?? implied ?? defaultScheme, network ?? BitcoinNetwork.first(accepting: version))
+    }
+
+    /// The first format of the registry whose addresses are this format's, string for string:
+    /// networks with the same coin type and the same encoding for the scheme (signet's and
+    /// testnet's everything, regtest's p2pkh and testnet's, Litecoin testnet's p2pkh and Bitcoin
+    /// testnet's) give one key the same address. Address counters are kept per shared format.
+    public var sharedAddresses: AddressFormat {
+        guard case .bitcoin(let scheme, let network) = self else { return self }
+        let first = BitcoinNetwork.all.first { other in
+            guard other.coinType == network.coinType else { return false }
+            switch scheme {
+            case .p2pkh: return other.p2pkhVersion == network.p2pkhVersion
+            case .p2shP2wpkh: return other.p2shVersion == network.p2shVersion
+            case .p2wpkh, .p2tr: return other.bech32HRP == network.bech32HRP
+            }
+        }
+        return .bitcoin(scheme, first ?? network)
     }
 
     /// The version an account-level extended public key is exported with.

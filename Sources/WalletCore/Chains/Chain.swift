@@ -1,4 +1,6 @@
-/// The chains Coffer derives addresses for. EVM chains share Ethereum's keys and addresses.
+/// The chains Coffer derives addresses for: one per key derivation and address codec. Every
+/// Bitcoin-like network (Litecoin too) derives as `bitcoin`, every EVM network as `ethereum`;
+/// the networks themselves are data in the registry (``ChainNetwork``).
 public enum Chain: String, CaseIterable, Sendable, CustomStringConvertible {
     case bitcoin, ethereum, tron, solana
 
@@ -32,23 +34,6 @@ public enum Curve: String, Sendable {
     case secp256k1, ed25519
 }
 
-/// Bitcoin network: address prefixes, HRP and the BIP44 coin type (1' on every test network).
-public enum BitcoinNetwork: String, CaseIterable, Sendable {
-    case mainnet, testnet
-
-    public var bech32HRP: String { self == .mainnet ? "bc" : "tb" }
-    public var p2pkhVersion: UInt8 { self == .mainnet ? 0x00 : 0x6F }
-    public var p2shVersion: UInt8 { self == .mainnet ? 0x05 : 0xC4 }
-    public var coinType: UInt32 { self == .mainnet ? 0 : 1 }
-
-    public init(parsing name: String) throws(AddressError) {
-        guard let network = BitcoinNetwork(rawValue: name.lowercased()) else {
-            throw AddressError("unknown network \"\(name)\"; expected mainnet or testnet")
-        }
-        self = network
-    }
-}
-
 /// The Bitcoin output script an address pays to, with the BIP that fixes its derivation purpose.
 public enum BitcoinScheme: String, CaseIterable, Sendable {
     case p2pkh, p2shP2wpkh = "p2sh-p2wpkh", p2wpkh, p2tr
@@ -63,16 +48,10 @@ public enum BitcoinScheme: String, CaseIterable, Sendable {
         }
     }
 
-    /// SLIP-132 version used when exporting the account key (taproot has none: plain xpub).
+    /// SLIP-132 version used when exporting the account key on `network` (taproot has none: the
+    /// network's generic xpub-like version).
     public func keyVersion(_ network: BitcoinNetwork) -> KeyVersion {
-        switch (self, network) {
-        case (.p2shP2wpkh, .mainnet): .ypub
-        case (.p2shP2wpkh, .testnet): .upub
-        case (.p2wpkh, .mainnet): .zpub
-        case (.p2wpkh, .testnet): .vpub
-        case (_, .mainnet): .xpub
-        case (_, .testnet): .tpub
-        }
+        network.keyVersion(for: self)
     }
 
     public init(parsing name: String) throws(AddressError) {

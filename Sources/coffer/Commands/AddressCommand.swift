@@ -18,7 +18,7 @@ struct AddressCommand: ParsableCommand {
         @Option(help: "ethereum, bitcoin, tron or solana.") var chain: String
         @Option(help: "How many, 1-1000.") var count: UInt32
         @Option(help: "Bitcoin address type: p2pkh, p2sh-p2wpkh, p2wpkh (default) or p2tr.") var scheme: String?
-        @Option(help: "Bitcoin network: mainnet (default) or testnet.") var network: String?
+        @Option(help: NetworkOption.help) var network: String?
         @Option(help: "A label kept with the addresses.") var label: String?
         @Option(help: "Who the addresses are for (your customer id).") var ownerID: String?
         @Option(help: "What they are for, e.g. deposit.") var purpose: String?
@@ -59,20 +59,23 @@ struct AddressCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate an address: exit 0 and what it is, or exit 1 and why not.")
 
-        @Option(help: "ethereum, bitcoin, tron or solana.")
-        var chain: Chain
+        @Option(help: "ethereum, bitcoin, tron or solana (implied by --network).")
+        var chain: Chain?
 
-        @Option(help: "Bitcoin only: require this network.")
-        var network: BitcoinNetwork?
+        @Option(help: ArgumentHelp("Require an address of this network (any EVM network checks Ethereum's format). \(NetworkOption.help.abstract)", valueName: "network"))
+        var network: String?
 
         @Argument(help: "The address to check.")
         var address: String
 
         func run() throws {
-            if network != nil && chain != .bitcoin {
-                throw UsageError("--network applies to bitcoin only")
+            let resolved = try NetworkOption.resolve(network, chain: chain)
+            if network == nil {
+                // A chain alone restricts nothing more: a Bitcoin address of any registry network passes.
+                try Terminal.print(try AddressValidator.validate(address, chain: resolved.chain))
+            } else {
+                try Terminal.print(try AddressValidator.validate(address, network: resolved))
             }
-            try Terminal.print(try AddressValidator.validate(address, chain: chain, network: network))
         }
     }
 }

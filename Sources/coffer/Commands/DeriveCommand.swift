@@ -7,21 +7,23 @@ struct DeriveCommand: ParsableCommand {
         commandName: "derive",
         abstract: "Stream deposit addresses from the mnemonic on stdin, or watch-only from --xpub.",
         discussion: """
-            Records are written in index order as JSON Lines (default) or CSV, using every core, in
-            constant memory. Default paths: ethereum m/44'/60'/A'/0/i; bitcoin p2pkh m/44'/0'/A'/0/i,
-            p2sh-p2wpkh m/49'/..., p2wpkh m/84'/... (default), p2tr m/86'/... (coin type 1' on testnet);
-            tron m/44'/195'/A'/0/i; solana m/44'/501'/i'/0'.
+            Records are written in index order as JSON Lines (default) or CSV, using every core, in \
+            constant memory. Default paths: ethereum m/44'/60'/A'/0/i; bitcoin p2pkh m/44'/0'/A'/0/i, \
+            p2sh-p2wpkh m/49'/..., p2wpkh m/84'/... (default), p2tr m/86'/... (coin type 1' on every test \
+            network, 2' on litecoin-mainnet); tron m/44'/195'/A'/0/i; solana m/44'/501'/i'/0'. --network \
+            names a network of the chain registry and implies its chain (--network litecoin-regtest \
+            derives rltc1... addresses); every EVM network derives Ethereum's addresses.
             """
     )
 
-    @Option(help: "ethereum, bitcoin, tron or solana.")
-    var chain: Chain
+    @Option(help: "ethereum, bitcoin, tron or solana (implied by --network).")
+    var chain: Chain?
 
     @Option(help: "Bitcoin address type: p2pkh, p2sh-p2wpkh, p2wpkh (default) or p2tr.")
     var scheme: BitcoinScheme?
 
-    @Option(help: "Bitcoin network: mainnet (default) or testnet.")
-    var network: BitcoinNetwork?
+    @Option(help: NetworkOption.help)
+    var network: String?
 
     @Option(help: "Account number A (hardened). Not for solana.")
     var account: UInt32?
@@ -69,11 +71,13 @@ struct DeriveCommand: ParsableCommand {
     }
 
     private func makeDeriver() throws -> AddressDeriver {
+        let resolved = try NetworkOption.resolve(network, chain: chain)
+        let chain = resolved.chain
         if chain == .solana && account != nil {
             throw UsageError("--account is not supported for solana: its path m/44'/501'/i'/0' has no account level")
         }
         guard let xpub else {
-            let format = try AddressFormat(chain: chain, scheme: scheme, network: network)
+            let format = try resolved.addressFormat(scheme: scheme)
             let seed = try seedOptions.readSeed()
             return try AddressDeriver(seed: seed, format: format, account: account ?? 0)
         }
@@ -83,7 +87,7 @@ struct DeriveCommand: ParsableCommand {
         if seedOptions.passphraseFile != nil {
             throw UsageError("--passphrase-file has no effect with --xpub; remove one of them")
         }
-        let key = try WatchOnlyKey.parse(xpub, chain: chain, scheme: scheme, network: network)
+        let key = try WatchOnlyKey.parse(xpub, chain: chain, scheme: scheme, network: network == nil ? nil : resolved)
         if let account, account != key.accountKey.childIndex.index {
             throw UsageError("--account \(account) does not match the extended key, which is account \(key.accountKey.childIndex.index)")
         }
@@ -97,34 +101,24 @@ struct WatchOnlyKey {
     let accountKey: ExtendedPublicKey
     let format: AddressFormat
 
-    static func parse(_ text: String, chain: Chain, scheme: BitcoinScheme?, network: BitcoinNetwork?) throws -> WatchOnlyKey {
+    static func parse(_ text: String, chain: Chain, scheme: BitcoinScheme?, network: ChainNetwork?) throws -> WatchOnlyKey {
         let parsed = try ExtendedKey(parsing: text)
         guard case .publicKey(let key, let version) = parsed else {
             throw CLIError("--xpub was given a private extended key (\(parsed.version.privatePrefix)); pass its public form: watch-only derivation never needs private keys, and a private key on the command line is exposed to other users of this machine")
         }
-        let keyNetwork: BitcoinNetwork = version.isTestnet ? .testnet : .mainnet
-        if let network, network != keyNetwork {
-            throw UsageError("--network \(network.rawValue) does not match the extended key, a \(version.publicPrefix) (\(keyNetwork.rawValue))")
-        }
         switch chain {
         case .bitcoin:
-            let implied: BitcoinScheme?
-            switch version.impliedScript {
-            case nil: implied = nil
-            case .p2shP2wpkh: implied = .p2shP2wpkh
-            case .p2wpkh: implied = .p2wpkh
-            case .p2shP2wsh, .p2wsh:
-                throw CLIError("\(version.publicPrefix) keys are for multisig scripts, which coffer derive does not produce")
+            do {
+                let format = try AddressFormat.watchOnly(version: version, scheme: scheme, network: network?.bitcoin, defaultScheme: .p2wpkh)
+                return WatchOnlyKey(accountKey: key, format: format)
+            } catch {
+                throw UsageError("\(error)")
             }
-            if let scheme, let implied, scheme != implied {
-                throw UsageError("--scheme \(scheme.rawValue) does not match the extended key: a \(version.publicPrefix) is for \(implied.rawValue)")
-            }
-            return WatchOnlyKey(accountKey: key, format: .bitcoin(scheme ?? implied ?? .p2wpkh, keyNetwork))
         case .ethereum, .tron:
             guard version == .xpub else {
                 throw UsageError("\(chain) expects an xpub, not a \(version.publicPrefix)")
             }
-            return WatchOnlyKey(accountKey: key, format: try AddressFormat(chain: chain, scheme: scheme, network: network))
+            return WatchOnlyKey(accountKey: key, format: try (network ?? .default(for: chain)).addressFormat(scheme: scheme))
         case .solana:
             throw UsageError("solana has no extended public keys")
         }

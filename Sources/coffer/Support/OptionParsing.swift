@@ -12,9 +12,16 @@ extension BitcoinScheme: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-extension BitcoinNetwork: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+/// `--network`: a network of the chain registry, or one of Bitcoin's short names. Resolved at run
+/// time against `--chain`, which it may imply; a name that resolves to nothing is a usage error.
+enum NetworkOption {
+    static let help = ArgumentHelp(
+        "Network of the chain registry: \(ChainNetwork.all.map(\.name).joined(separator: ", ")) or evm:<chain id> (default: the chain's mainnet); mainnet, testnet, regtest and signet mean bitcoin's.",
+        valueName: "network")
+
+    static func resolve(_ name: String?, chain: Chain?) throws -> ChainNetwork {
+        do { return try ChainNetwork.resolve(name, chain: chain) } catch { throw UsageError(name == nil ? "give --chain or --network" : "--network: \(error)") }
+    }
 }
 
 extension MnemonicLanguage: ExpressibleByArgument {

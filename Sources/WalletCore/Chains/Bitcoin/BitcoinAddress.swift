@@ -44,29 +44,39 @@ public enum BitcoinAddress {
 
     /// What a valid Bitcoin address pays to.
     public struct Decoded: Sendable, Equatable, CustomStringConvertible {
+        /// The network asked for, or the first of ``BitcoinNetwork/all`` whose encodings the
+        /// address uses (testnet for an address that signet and regtest share).
         public let network: BitcoinNetwork
         /// p2pkh, p2sh, p2wpkh, p2wsh, p2tr, or "segwit vN" for future witness versions.
         public let type: String
         /// The output script (scriptPubKey) the address stands for.
         public let scriptPubKey: [UInt8]
-        public var description: String { "bitcoin \(type) \(network.rawValue)" }
+        /// "bitcoin p2wpkh testnet", "litecoin p2sh mainnet".
+        public var description: String { "\(network.coin) \(type) \(network.shortName)" }
     }
 
-    /// Validates an address: Base58Check checksum and version, or Bech32/Bech32m per BIP173/BIP350.
-    /// `network` restricts the accepted network when given.
+    /// The network a Bech32 address's HRP names, if it names one: `bc1...`, `tltc1...`.
+    static func bech32Networks(_ lowercased: String) -> [BitcoinNetwork] {
+        BitcoinNetwork.all.filter { lowercased.hasPrefix($0.bech32HRP + "1") }
+    }
+
+    /// Validates an address: Base58Check checksum and version, or Bech32/Bech32m per BIP173/BIP350,
+    /// against the registry's networks. `network` restricts the accepted network when given: an
+    /// address of another network is refused, naming the network it belongs to.
     public static func decode(_ address: String, network expected: BitcoinNetwork? = nil) throws(AddressError) -> Decoded {
         guard !address.isEmpty else { throw AddressError("bitcoin address is empty") }
-        let lower = address.lowercased()
-        let decoded: Decoded
-        if lower.hasPrefix("bc1") || lower.hasPrefix("tb1") {
-            let network: BitcoinNetwork = lower.hasPrefix("bc1") ? .mainnet : .testnet
+        let candidates: [BitcoinNetwork]
+        let type: String
+        let scriptPubKey: [UInt8]
+        let segwitNetworks = bech32Networks(address.lowercased())
+        if let first = segwitNetworks.first {
             let segwit: (hrp: String, version: UInt8, program: [UInt8])
             do {
-                segwit = try SegwitAddress.decode(address, expectedHRP: network.bech32HRP)
+                segwit = try SegwitAddress.decode(address, expectedHRP: first.bech32HRP)
             } catch {
-                throw AddressError("invalid bitcoin segwit address: \(error)")
+                throw AddressError("invalid \(first.coin) segwit address: \(error)")
             }
-            let type: String =
+            type =
                 switch (segwit.version, segwit.program.count) {
                 case (0, 20): "p2wpkh"
                 case (0, 32): "p2wsh"
@@ -74,7 +84,8 @@ public enum BitcoinAddress {
                 default: "segwit v\(segwit.version)"
                 }
             let opcode: UInt8 = segwit.version == 0 ? 0x00 : 0x50 + segwit.version
-            decoded = Decoded(network: network, type: type, scriptPubKey: [opcode, UInt8(segwit.program.count)] + segwit.program)
+            scriptPubKey = [opcode, UInt8(segwit.program.count)] + segwit.program
+            candidates = segwitNetworks
         } else {
             let payload: [UInt8]
             do {
@@ -86,18 +97,33 @@ public enum BitcoinAddress {
                 throw AddressError("invalid bitcoin address: Base58Check payload must be 21 bytes (version + 20-byte hash), got \(payload.count)")
             }
             let hash = Array(payload[1...])
-            switch payload[0] {
-            case 0x00: decoded = Decoded(network: .mainnet, type: "p2pkh", scriptPubKey: [0x76, 0xA9, 0x14] + hash + [0x88, 0xAC])
-            case 0x6F: decoded = Decoded(network: .testnet, type: "p2pkh", scriptPubKey: [0x76, 0xA9, 0x14] + hash + [0x88, 0xAC])
-            case 0x05: decoded = Decoded(network: .mainnet, type: "p2sh", scriptPubKey: [0xA9, 0x14] + hash + [0x87])
-            case 0xC4: decoded = Decoded(network: .testnet, type: "p2sh", scriptPubKey: [0xA9, 0x14] + hash + [0x87])
-            default:
-                throw AddressError("invalid bitcoin address: unknown version byte 0x\(Hex.encode([payload[0]])) (expected 0x00/0x05 mainnet or 0x6f/0xc4 testnet)")
+            let version = payload[0]
+            let p2pkh = BitcoinNetwork.all.filter { $0.p2pkhVersion == version }
+            let p2sh = BitcoinNetwork.all.filter { $0.acceptedP2SHVersions.contains(version) }
+            if !p2pkh.isEmpty {
+                (type, scriptPubKey, candidates) = ("p2pkh", [0x76, 0xA9, 0x14] + hash + [0x88, 0xAC], p2pkh)
+            } else if !p2sh.isEmpty {
+                (type, scriptPubKey, candidates) = ("p2sh", [0xA9, 0x14] + hash + [0x87], p2sh)
+            } else {
+                throw AddressError("invalid bitcoin address: unknown version byte 0x\(Hex.encode([version])) (\(knownVersions))")
             }
         }
-        if let expected, expected != decoded.network {
-            throw AddressError("\(address) is a \(decoded.network.rawValue) address, not \(expected.rawValue)")
+        guard let expected else { return Decoded(network: candidates[0], type: type, scriptPubKey: scriptPubKey) }
+        guard candidates.contains(expected) else {
+            throw AddressError("\(address) is a \(candidates[0].name) address, not \(expected.name)")
         }
-        return decoded
+        return Decoded(network: expected, type: type, scriptPubKey: scriptPubKey)
+    }
+
+    /// The registry's Base58 versions, for errors: "0x00/0x05 mainnet, 0x6f/0xc4 testnet, ...".
+    static var knownVersions: String {
+        var seen: Set<[UInt8]> = []
+        var parts: [String] = []
+        for network in BitcoinNetwork.all {
+            let versions = [network.p2pkhVersion] + network.acceptedP2SHVersions
+            guard seen.insert(versions).inserted else { continue }
+            parts.append(versions.map { "0x" + Hex.encode([$0]) }.joined(separator: "/") + " " + network.name)
+        }
+        return "expected " + parts.joined(separator: ", ")
     }
 }
