@@ -3,8 +3,10 @@ public import CofferBase
 import CofferStorage
 import Foundation
 import Ledger
+import Tenancy
 import Vault
 import WalletCore
+import Wallets
 
 /// Builds the node reader of a chain (the edge: Bitcoin Core or Ethereum JSON-RPC); injected so
 /// tests and benchmarks can hand in their own.
@@ -193,10 +195,11 @@ public struct ChainService: Sendable {
 
     public func deposits(_ query: DepositListQuery, page: PageRequest, by caller: Caller) async throws -> Page<DepositView> {
         try caller.require(.read)
-        let chain = try await query.chain.map { try await find($0, by: caller) }
+        var chain: ChainConfig?
+        if let name = query.chain { chain = try await find(name, by: caller) }
         let account = try query.account.map { try LedgerNames(caller).id($0, field: "account").value }
         let status = try query.status.map { text throws(ServiceError) in
-            do { return try DepositStatus.parse(text) } catch { throw ServiceError.invalid(error.description) }
+            do { return try DepositStatus.parse(text) } catch { throw ServiceError.invalid("\(error)") }
         }
         let rows = try await store.deposits(
             ChainStore.DepositQuery(scope: caller.tenant?.tenantID, chain: chain?.name, account: account, status: status), page: page)

@@ -1,5 +1,6 @@
 import ChainNodes
 public import Chains
+import CofferBase
 import WalletCore
 
 /// The node readers of configured chains: Bitcoin Core JSON-RPC for Bitcoin-like networks,

@@ -4,7 +4,9 @@ import CofferStorage
 import Foundation
 import Ledger
 import QRCode
+import Tenancy
 import WalletCore
+import Wallets
 
 /// Invoices (payment requests) as every door offers them: a fresh one-time address per invoice,
 /// a BIP21 or EIP-681 URI with its QR code, and a status the chain's deposits drive.
@@ -75,7 +77,7 @@ public struct InvoiceService: Sendable {
     public func invoices(status: String?, page: PageRequest, by caller: Caller) async throws -> Page<InvoiceView> {
         try caller.require(.read)
         let parsed = try status.map { text throws(ServiceError) in
-            do { return try InvoiceStatus.parse(text) } catch { throw ServiceError.invalid(error.description) }
+            do { return try InvoiceStatus.parse(text) } catch { throw ServiceError.invalid("\(error)") }
         }
         let scope = caller.tenant?.tenantID
         let after = Int64(clamping: page.after?.position ?? 0)

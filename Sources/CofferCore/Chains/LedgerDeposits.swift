@@ -1,4 +1,5 @@
 public import Chains
+import CofferBase
 public import CofferStorage
 public import Ledger
 
