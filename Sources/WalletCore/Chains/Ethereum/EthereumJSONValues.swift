@@ -19,6 +19,22 @@ extension JSONValue {
         }
     }
 
+    /// A signed integer: a JSON integer literal, or a string in decimal (`"-42"`) or, when not
+    /// negative, `0x` hex. Fractions and exponents are refused, never rounded.
+    func ethereumSignedInteger(field: String) throws(JSONError) -> Int256 {
+        let text: String
+        switch self {
+        case .number(let literal): text = literal
+        case .string(let string): text = string
+        default: throw JSONError("\(field) must be an integer or a decimal string, got \(kindName)")
+        }
+        do {
+            return try Int256(parsing: text)
+        } catch {
+            throw JSONError("\(field): \(error)")
+        }
+    }
+
     /// `0x`-prefixed hex bytes; `count` fixes the length when given.
     func ethereumHexBytes(field: String, count: Int? = nil) throws(JSONError) -> [UInt8] {
         guard case .string(let text) = self else {
