@@ -89,32 +89,9 @@ extension EIP712TypedData {
 
         /// Two's complement in 256 bits, after checking -2^(bits-1) <= value < 2^(bits-1).
         private func signedWord(_ value: JSONValue, bits: Int, at path: String) throws(EIP712Error) -> [UInt8] {
-            var magnitudeValue = value
-            var negative = false
-            switch value {
-            case .number(let text) where text.hasPrefix("-"):
-                negative = true
-                magnitudeValue = .number(String(text.dropFirst()))
-            case .string(let text) where text.hasPrefix("-"):
-                negative = true
-                magnitudeValue = .string(String(text.dropFirst()))
-                guard !text.hasPrefix("-0x") && !text.hasPrefix("-0X") else {
-                    throw EIP712Error("\(path): write negative integers in decimal")
-                }
-            default: break
-            }
-            let magnitude = try json { () throws(JSONError) in try magnitudeValue.ethereumQuantity(field: path) }
-            let sign = negative ? "-" : ""
-            if negative {
-                // |value| <= 2^(bits-1): fewer than `bits` bits, or exactly the power of two.
-                let isPowerOfTwo = magnitude.minimalBytes.reduce(0) { $0 + $1.nonzeroBitCount } == 1
-                guard magnitude.bitWidth < bits || (magnitude.bitWidth == bits && isPowerOfTwo) else {
-                    throw EIP712Error("\(path) = \(sign)\(magnitude) does not fit in int\(bits)")
-                }
-                return magnitude.twosComplementNegation.word
-            }
-            guard magnitude.bitWidth < bits else { throw EIP712Error("\(path) = \(magnitude) does not fit in int\(bits)") }
-            return magnitude.word
+            let number = try json { () throws(JSONError) in try value.ethereumSignedInteger(field: path) }
+            guard number.fits(bits: bits) else { throw EIP712Error("\(path) = \(number) does not fit in int\(bits)") }
+            return number.bitPattern.word
         }
 
         private func json<T>(_ body: () throws(JSONError) -> T) throws(EIP712Error) -> T {

@@ -6,16 +6,23 @@ extension JSONValue {
     /// A non-negative integer: a JSON integer literal, or a string in decimal or `0x` hex.
     /// Negative, fractional and exponent forms are refused, never rounded.
     func ethereumQuantity(field: String) throws(JSONError) -> EthereumQuantity {
-        let text: String
+        let text = try integerText(field: field, expected: "a non-negative integer or a decimal string")
+        do { return try EthereumQuantity(parsing: text) } catch { throw JSONError("\(field): \(error)") }
+    }
+
+    /// A signed integer: a JSON integer literal, or a string in decimal (`"-42"`) or, when not
+    /// negative, `0x` hex. Fractions and exponents are refused, never rounded.
+    func ethereumSignedInteger(field: String) throws(JSONError) -> Int256 {
+        let text = try integerText(field: field, expected: "an integer or a decimal string")
+        do { return try Int256(parsing: text) } catch { throw JSONError("\(field): \(error)") }
+    }
+
+    /// The literal of a JSON number or the text of a string, for the integer readers above.
+    private func integerText(field: String, expected: String) throws(JSONError) -> String {
         switch self {
-        case .number(let literal): text = literal
-        case .string(let string): text = string
-        default: throw JSONError("\(field) must be a non-negative integer or a decimal string, got \(kindName)")
-        }
-        do {
-            return try EthereumQuantity(parsing: text)
-        } catch {
-            throw JSONError("\(field): \(error)")
+        case .number(let literal): return literal
+        case .string(let string): return string
+        default: throw JSONError("\(field) must be \(expected), got \(kindName)")
         }
     }
 

@@ -101,6 +101,16 @@ public struct EthereumQuantity: Sendable, Hashable, Comparable, CustomStringConv
     /// The value as a `UInt64` when it fits.
     public var uint64: UInt64? { limbs.0 == 0 && limbs.1 == 0 && limbs.2 == 0 ? limbs.3 : nil }
 
+    /// A 128-bit value.
+    public init(uint128 value: UInt128) {
+        limbs = (0, 0, UInt64(truncatingIfNeeded: value >> 64), UInt64(truncatingIfNeeded: value))
+    }
+
+    /// The value as a `UInt128` when it fits (token amounts almost always do), else nil.
+    public var uint128: UInt128? {
+        limbs.0 == 0 && limbs.1 == 0 ? UInt128(limbs.2) << 64 | UInt128(limbs.3) : nil
+    }
+
     /// The limbs as an array, most significant first.
     private var words: [UInt64] { [limbs.0, limbs.1, limbs.2, limbs.3] }
 
