@@ -1,0 +1,83 @@
+import CofferBase
+import CofferTestSupport
+import Foundation
+import Testing
+
+/// Receiving on a real EVM (eth-tester with py-evm behind the JSON-RPC fixture started by the
+/// test), through the CLI: native value and ERC-20 transfers of a token compiled from Vyper
+/// source, credited once after K blocks; a reorg (revert to a snapshot, mine another chain)
+/// reverses a credited deposit and orphans a confirming one.
+@Suite(.serialized) struct ReceiveEVMCLITests {
+    typealias Receiver = ReceiveLitecoinCLITests.Receiver
+
+    static func integer(_ value: JSONValue) -> UInt64 {
+        if case .string(let text) = value { return UInt64(text.dropFirst(2), radix: 16) ?? 0 }
+        return 0
+    }
+
+    @Test func nativeAndTokenDepositsAreCreditedOnceAndReorgsReverseAndOrphan() async throws {
+        try await EVMFixture.run { evm in
+            let sandbox = try VaultCLITests.Sandbox()
+            func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+                let result = try sandbox.run(arguments, stdin: stdin)
+                #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
+                return result.stdout
+            }
+            func objects(_ arguments: [String]) throws -> [JSONValue] {
+                try ok(arguments).split(separator: "\n").map { try JSONValue(parsing: String($0)) }
+            }
+            func sync() throws -> JSONValue { try #require(try objects(["chain", "sync", "--chain", "eth", "--once"]).first) }
+            func balance(_ account: String) throws -> UInt128 {
+                let balance = try JSONValue(parsing: try ok(["ledger", "balance", account]))
+                return (UInt128(Receiver.string(balance["credits_posted"]) ?? "") ?? 0) - (UInt128(Receiver.string(balance["debits_posted"]) ?? "") ?? 0)
+            }
+            _ = try ok(["vault", "init"])
+            _ = try ok(["wallet", "import", "--name", "hot", "--from", "mnemonic"], stdin: ReceiveLitecoinCLITests.hotMnemonic)
+            let height = Self.integer(try await evm.call("eth_blockNumber"))
+            _ = try ok(["chain", "add", "--name", "eth", "--network", "evm:\(evm.chainID)", "--rpc-url", evm.url, "--confirmations", "2",
+                        "--start-height", String(height + 1)])
+            let token = try await evm.deployToken(decimals: 6)
+            _ = try ok(["chain", "token", "add", "--chain", "eth", "--contract", token, "--asset", "CTT", "--decimals", "6"])
+            _ = try ok(["ledger", "account", "create", "--id", "alice", "--asset", "ETH"])
+            let address = try #require(Receiver.string(try objects(["deposit", "address", "--chain", "eth", "--wallet", "hot", "--account", "alice"]).first?["address"]))
+
+            let oneEther: UInt128 = 1_000_000_000_000_000_000
+            _ = try await evm.send(to: address, value: oneEther)
+            _ = try await evm.tokenTransfer(token: token, to: address, amount: 5_000_000)
+            _ = try await evm.mine(1)
+            let first = try sync()
+            #expect(first["deposits"] == .integer(2), "\(first)")
+            _ = try await evm.mine(1)
+            #expect(try sync()["credited"] == .integer(2))
+            #expect(try balance("alice") == oneEther)
+            #expect(try balance("alice:CTT") == 5_000_000)
+            let credited = try objects(["deposit", "list", "--chain", "eth", "--status", "credited"]).filter { $0["txid"] != nil }
+            #expect(Set(credited.compactMap { Receiver.string($0["asset"]) }) == ["ETH", "CTT"])
+
+            // A credited deposit, then a reorg without it: reversed.
+            let before = try await evm.snapshot()
+            _ = try await evm.send(to: address, value: 2 * oneEther)
+            _ = try await evm.mine(2)
+            #expect(try sync()["credited"] == .integer(1))
+            #expect(try balance("alice") == 3 * oneEther)
+            try await evm.revert(to: before)
+            _ = try await evm.send(to: EVMFixture.randomAddress(), value: 1)
+            _ = try await evm.mine(4)
+            let reorg = try sync()
+            #expect(reorg["reversed"] == .integer(1), "\(reorg)")
+            #expect(try balance("alice") == oneEther)
+
+            // A confirming deposit, then a reorg without it: orphaned.
+            let again = try await evm.snapshot()
+            _ = try await evm.send(to: address, value: 3 * oneEther)
+            _ = try await evm.mine(1)
+            #expect(try sync()["deposits"] == .integer(1))
+            try await evm.revert(to: again)
+            _ = try await evm.send(to: EVMFixture.randomAddress(), value: 2)
+            _ = try await evm.mine(3)
+            #expect(try sync()["orphaned"] == .integer(1))
+            #expect(try balance("alice") == oneEther)
+            #expect(try ok(["ledger", "verify"]).contains("\"ok\":true"))
+        }
+    }
+}
