@@ -345,7 +345,7 @@ let package = Package(
         // Runs the built `coffer` binary exactly as operators and acceptance checks do.
         .testTarget(
             name: "CofferCLITests",
-            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["CofferBase", "CofferTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
     ],
