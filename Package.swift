@@ -227,12 +227,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // What the storage test suites share: a fresh database per test on SQLite or PostgreSQL
-        // (`TestDatabase`, `TestEngine.all`), the pool kept running while the test holds it.
+        // (`TestDatabase`, `TestEngine.all`), the pool kept running while the test holds it; and
+        // the real nodes the chain tests run against (`Litecoind`, a regtest node per test).
         .target(
             name: "CofferTestSupport",
             dependencies: [
                 "CofferBase",
                 "CofferStorage",
+                "Chains",
+                "ChainNodes",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -29,16 +29,23 @@ public enum BitcoinAddress {
     /// The address of a standard output script (p2pkh, p2sh, segwit v0-16), or nil for scripts
     /// that have no address (bare multisig, OP_RETURN...).
     public static func address(scriptPubKey script: [UInt8], network: BitcoinNetwork) -> String? {
-        let body = script.count >= 2 ? Array(script[2...]) : []
-        switch (script.first, script.count) {
-        case (0x76, 25) where script[1] == 0xA9 && script[2] == 0x14 && script[23] == 0x88 && script[24] == 0xAC:
-            return Base58.encodeCheck([network.p2pkhVersion] + script[3..<23])
-        case (0xA9, 23) where script[1] == 0x14 && script[22] == 0x87:
-            return Base58.encodeCheck([network.p2shVersion] + script[2..<22])
-        case (.some(let opcode), 4...42) where (opcode == 0x00 || (0x51...0x60).contains(opcode)) && Int(script[1]) == body.count:
-            return try? SegwitAddress.encode(hrp: network.bech32HRP, version: opcode == 0 ? 0 : opcode - 0x50, program: body)
-        default:
-            return nil
+        address(scriptPubKey: script[...], p2pkhVersion: network.p2pkhVersion, p2shVersion: network.p2shVersion, bech32HRP: network.bech32HRP)
+    }
+
+    /// The same for a network given by its parameters (a Bitcoin fork's, such as Litecoin's),
+    /// reading the script in place: block decoding hands out scripts as slices of the block.
+    public static func address(scriptPubKey script: ArraySlice<UInt8>, p2pkhVersion: UInt8, p2shVersion: UInt8, bech32HRP: String) -> String? {
+        script.withUnsafeBufferPointer { script -> String? in
+            switch (script.first, script.count) {
+            case (0x76, 25) where script[1] == 0xA9 && script[2] == 0x14 && script[23] == 0x88 && script[24] == 0xAC:
+                return Base58.encodeCheck([p2pkhVersion] + script[3..<23])
+            case (0xA9, 23) where script[1] == 0x14 && script[22] == 0x87:
+                return Base58.encodeCheck([p2shVersion] + script[2..<22])
+            case (.some(let opcode), 4...42) where (opcode == 0x00 || (0x51...0x60).contains(opcode)) && Int(script[1]) == script.count - 2:
+                return try? SegwitAddress.encode(hrp: bech32HRP, version: opcode == 0 ? 0 : opcode - 0x50, program: Array(script[2...]))
+            default:
+                return nil
+            }
         }
     }
 

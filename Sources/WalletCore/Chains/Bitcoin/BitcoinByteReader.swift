@@ -28,44 +28,35 @@ struct BitcoinByteReader {
     }
 
     mutating func readUInt32(_ what: String) throws(BitcoinEncodingError) -> UInt32 {
-        try readBytes(4, what).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        try inPlace { (reader) throws(BitcoinEncodingError) in try reader.uint32(what) }
     }
 
     mutating func readUInt64(_ what: String) throws(BitcoinEncodingError) -> UInt64 {
-        try readBytes(8, what).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        try inPlace { (reader) throws(BitcoinEncodingError) in try reader.uint64(what) }
     }
 
     /// A CompactSize integer; non-canonical encodings are refused as Bitcoin Core does.
     mutating func readCompactSize(_ what: String) throws(BitcoinEncodingError) -> UInt64 {
-        let first = try readByte(what)
-        let value: UInt64
-        let minimum: UInt64
-        switch first {
-        case 0xFD:
-            value = UInt64(try readBytes(2, what).reversed().reduce(0) { $0 << 8 | UInt16($1) })
-            minimum = 0xFD
-        case 0xFE:
-            value = UInt64(try readUInt32(what))
-            minimum = 0x1_0000
-        case 0xFF:
-            value = try readUInt64(what)
-            minimum = 0x1_0000_0000
-        default:
-            return UInt64(first)
-        }
-        guard value >= minimum else {
-            throw BitcoinEncodingError("\(context) has a non-canonical CompactSize for \(what) at offset \(offset)")
-        }
-        return value
+        try inPlace { (reader) throws(BitcoinEncodingError) in try reader.compactSize(what) }
     }
 
     /// A count or length that must fit in what is left (so a forged huge count cannot allocate).
     mutating func readLength(_ what: String, minimumElementSize: Int = 1) throws(BitcoinEncodingError) -> Int {
-        let value = try readCompactSize(what)
-        guard value <= UInt64(remaining / max(minimumElementSize, 1)) else {
-            throw BitcoinEncodingError("\(context) is truncated: \(what) says \(value) but only \(remaining) bytes are left")
-        }
-        return Int(value)
+        try inPlace { (reader) throws(BitcoinEncodingError) in try reader.length(what, minimumElementSize: max(minimumElementSize, 1)) }
+    }
+
+    /// Runs `read` with block decoding's in-place reader at this offset, and moves past what it read.
+    private mutating func inPlace<T>(_ read: (inout BlockReader) throws(BitcoinEncodingError) -> T) throws(BitcoinEncodingError) -> T {
+        let (offset, context) = (self.offset, self.context)
+        let (value, end) = try bytes.withUnsafeBytes { buffer in
+            Result { () throws(BitcoinEncodingError) -> (T, Int) in
+                var reader = BlockReader(buffer, context: context)
+                reader.offset = offset
+                return (try read(&reader), reader.offset)
+            }
+        }.get()
+        self.offset = end
+        return value
     }
 
     /// A CompactSize length followed by that many bytes.
