@@ -104,10 +104,11 @@ enum ChainSyncSQL {
 
     /// Deposits outside any block that are still open (seen, or credited and reorganised out of
     /// their block): the syncer asks the node about them while it waits at the tip.
-    static func unconfirmed(chain: String, limit: Int, on connection: any SQLConnection) throws -> [Deposit] {
+    static func unconfirmed(chain: String, unchangedSince: Int64, limit: Int, on connection: any SQLConnection) throws -> [Deposit] {
         try connection.query("""
             SELECT \(raw: depositColumns) FROM chain_deposits
-            WHERE chain = \(chain) AND block_hash IS NULL AND status IN ('seen', 'credited') ORDER BY updated_at, seq LIMIT \(limit)
+            WHERE chain = \(chain) AND block_hash IS NULL AND status IN ('seen', 'credited') AND updated_at <= \(unchangedSince)
+            ORDER BY updated_at, seq LIMIT \(limit)
             """, deposit)
     }
 

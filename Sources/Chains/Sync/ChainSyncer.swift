@@ -31,6 +31,10 @@ public struct ChainSyncer: Sendable {
     public var leaseSeconds: Int64 = 60
     /// The most deposits outside a block asked about per pass at the tip.
     public var recheckLimit = 100
+    /// Seconds a deposit outside a block stays as it is before the node's "unknown" is believed:
+    /// a node may not know a transaction for a moment (its index catching up with a new block),
+    /// and a deposit must not be orphaned, or reversed, on that moment's answer.
+    public var unknownGrace: Int64 = 30
 
     public init(chain: ChainConfig, store: ChainStore, source: any ChainSource, ledger: any DepositLedger, clock: @escaping @Sendable () -> Int64, owner: String) {
         self.chain = chain
@@ -302,7 +306,7 @@ public struct ChainSyncer: Sendable {
         let keys = Set(mempool.map { WatchedAddress.lookupKey($0.address) })
         let (watched, unconfirmed) = try await store.database.read { connection in
             (try ChainSyncSQL.watched(chain: chain.name, keys: keys, on: connection),
-             try ChainSyncSQL.unconfirmed(chain: chain.name, limit: recheckLimit, on: connection))
+             try ChainSyncSQL.unconfirmed(chain: chain.name, unchangedSince: now - unknownGrace, limit: recheckLimit, on: connection))
         }
         var gone: [Deposit] = []
         for deposit in unconfirmed where try await source.transactionState(deposit.transactionID) == .unknown {
