@@ -233,7 +233,8 @@ extension ReceiveLitecoinCLITests {
             _ = try await node.mine(1)
             _ = try receiver.sync()
             func show(_ invoice: JSONValue) throws -> JSONValue {
-                try #require(try receiver.objects(["invoice", "show", try #require(Receiver.string(invoice["id"]))]).first)
+                let id = try #require(Receiver.string(invoice["id"]))
+                return try #require(try receiver.objects(["invoice", "show", id]).first)
             }
             #expect(try show(exact)["status"] == .string("paid"))
             #expect(try show(under)["status"] == .string("underpaid"))
