@@ -40,6 +40,18 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // QR codes of payment URIs (and TOTP enrolment): Debian's libqrencode.
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        // A QR code as modules and as a self-contained SVG.
+        .target(
+            name: "QRCode",
+            dependencies: ["CQREncode"],
+            swiftSettings: strictSettings
+        ),
         // Word lists compiled into the binary: `coffer` is one file that needs no resources at run time.
         // A target of its own so the large generated arrays compile once, not on every WalletCore change.
         .target(
@@ -141,7 +153,8 @@ let package = Package(
         // `SQLDatabase`; nodes are reached through `ChainSource`, implemented at the edge (ChainNodes).
         .target(
             name: "Chains",
-            dependencies: ["CofferBase", "CofferStorage", "WalletCore"],
+            dependencies: ["CofferBase", "CofferStorage", "WalletCore",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // The edge to chain nodes: JSON-RPC over HTTP (async-http-client) with timeouts, retries and
@@ -162,7 +175,7 @@ let package = Package(
         .target(
             name: "CofferCore",
             dependencies: [
-                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes",
+                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

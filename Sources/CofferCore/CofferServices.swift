@@ -1,3 +1,4 @@
+public import Chains
 public import CofferStorage
 import Foundation
 public import Ledger
@@ -15,8 +16,10 @@ public struct CofferServices: Sendable {
     public let wallets: WalletService
     public let signing: SigningRequestService
     public let audit: AuditService
+    public let chains: ChainService
+    public let invoices: InvoiceService
 
-    public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner]) {
+    public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner], sources: @escaping ChainSourceFactory = ChainSources.make) {
         self.stores = stores
         self.vault = vault
         ledger = LedgerService(store: stores.ledger)
@@ -24,6 +27,8 @@ public struct CofferServices: Sendable {
         wallets = WalletService(vault: vault, directory: stores.wallets)
         signing = SigningRequestService(vault: vault, store: stores.signing, directory: stores.wallets, signers: signers)
         audit = AuditService(vault: vault, directory: stores.wallets)
+        chains = ChainService(store: stores.chains, ledger: ledger, wallets: wallets, sources: sources)
+        invoices = InvoiceService(chains: chains)
     }
 
     /// The payload signers every door registers.

@@ -1,3 +1,4 @@
+public import Chains
 public import CofferStorage
 public import Foundation
 public import Ledger
@@ -17,15 +18,16 @@ public struct CofferStores: Sendable {
     public let vault: VaultStore
     public let signing: SigningStore
     public let wallets: WalletDirectory
+    public let chains: ChainStore
     /// The embedded database when the stores live in one (nil on PostgreSQL).
     public let embedded: CofferDatabase?
 
     /// Every domain's SQLite migrations: the executable's whole schema.
     public static let sqliteMigrations: [SchemaMigration] =
-        VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite
+        VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite
     /// Every domain's PostgreSQL migrations.
     public static let postgresMigrations: [PostgresMigration] =
-        PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres
+        PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
     /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
@@ -37,6 +39,7 @@ public struct CofferStores: Sendable {
         vault = VaultStore(database: database)
         signing = SigningStore(database: database)
         wallets = WalletDirectory(database: database)
+        chains = ChainStore(database: database)
     }
 
     /// The stores of a PostgreSQL database (prepared with `postgresMigrations`).
@@ -48,6 +51,7 @@ public struct CofferStores: Sendable {
         vault = VaultStore(database: pool)
         signing = SigningStore(database: pool)
         wallets = WalletDirectory(database: pool)
+        chains = ChainStore(database: pool)
     }
 
     /// The `/ready` check of the database: nil when a trivial read succeeds.

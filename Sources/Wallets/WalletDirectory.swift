@@ -120,29 +120,57 @@ public struct WalletDirectory: Sendable {
     public func allocate(
         tenantID: String, walletID: String, chain: String, format: String, count: UInt32,
         label: String?, ownerID: String?, purpose: String?, at time: String,
-        derive: @escaping @Sendable (Range<UInt32>) throws -> [DerivedAddress]
+        derive: @escaping @Sendable (Range<UInt32>) throws -> [DerivedAddress],
+        alongside: (@Sendable ([TenantAddress], any SQLConnection) throws -> Void)? = nil
     ) async throws -> [TenantAddress] {
         try await database.write { connection in
-            let end = try connection.queryOne("""
-                INSERT INTO server_address_counters (wallet_id, format, next_index) VALUES (\(walletID), \(format), \(Int64(count)))
-                ON CONFLICT (wallet_id, format) DO UPDATE SET next_index = server_address_counters.next_index + \(Int64(count))
-                RETURNING next_index
+            let addresses = try Self.allocate(
+                tenantID: tenantID, walletID: walletID, chain: chain, format: format, count: count, label: label, ownerID: ownerID,
+                purpose: purpose, at: time, derive: derive, on: connection)
+            try alongside?(addresses, connection)
+            return addresses
+        }
+    }
+
+    /// The operator's (the CLI's without `--tenant`) directory entry for a vault wallet: the tenant
+    /// that owns it, or "" (the operator) after recording the operator as its owner, in the caller's
+    /// transaction. The operator's addresses are counted and recorded like a tenant's, so an index
+    /// is never handed out twice whoever asks.
+    public static func operatorOwner(walletID: String, name: String, at time: String, on connection: any SQLConnection) throws -> String {
+        if let owner = try connection.queryOne("SELECT tenant_id FROM server_wallets WHERE wallet_id = \(walletID)", { try $0.text(0) }) {
+            return owner
+        }
+        _ = try connection.execute("""
+            INSERT INTO server_wallets (tenant_id, wallet_id, name, created_at) VALUES ('', \(walletID), \(name), \(time)) ON CONFLICT DO NOTHING
+            """)
+        return try connection.queryOne("SELECT tenant_id FROM server_wallets WHERE wallet_id = \(walletID)", { try $0.text(0) }) ?? ""
+    }
+
+    /// `allocate` on a caller's connection.
+    public static func allocate(
+        tenantID: String, walletID: String, chain: String, format: String, count: UInt32,
+        label: String?, ownerID: String?, purpose: String?, at time: String,
+        derive: (Range<UInt32>) throws -> [DerivedAddress], on connection: any SQLConnection
+    ) throws -> [TenantAddress] {
+        let end = try connection.queryOne("""
+            INSERT INTO server_address_counters (wallet_id, format, next_index) VALUES (\(walletID), \(format), \(Int64(count)))
+            ON CONFLICT (wallet_id, format) DO UPDATE SET next_index = server_address_counters.next_index + \(Int64(count))
+            RETURNING next_index
+            """) { try $0.int64(0) } ?? 0
+        let start = end - Int64(count)
+        guard end <= Int64(ChildIndex.hardenedOffset) else {
+            throw AddressSpaceExhausted(remaining: Int64(ChildIndex.hardenedOffset) - start, format: format)
+        }
+        return try derive(UInt32(start)..<UInt32(end)).map { record in
+            let seq = try connection.queryOne("""
+                INSERT INTO server_addresses (tenant_id, wallet_id, lookup, address, chain, format, address_index, path, label, owner_id, purpose, created_at)
+                VALUES (\(tenantID), \(walletID), \(AddressLookup.key(record.address)), \(record.address), \(chain), \(format), \(Int64(record.index)),
+                        \(record.path), \(label), \(ownerID), \(purpose), \(time))
+                RETURNING seq
                 """) { try $0.int64(0) } ?? 0
-            let start = end - Int64(count)
-            guard end <= Int64(ChildIndex.hardenedOffset) else {
-                throw AddressSpaceExhausted(remaining: Int64(ChildIndex.hardenedOffset) - start, format: format)
-            }
-            return try derive(UInt32(start)..<UInt32(end)).map { record in
-                let seq = try connection.queryOne("""
-                    INSERT INTO server_addresses (tenant_id, wallet_id, lookup, address, chain, format, address_index, path, label, owner_id, purpose, created_at)
-                    VALUES (\(tenantID), \(walletID), \(AddressLookup.key(record.address)), \(record.address), \(chain), \(format), \(Int64(record.index)),
-                            \(record.path), \(label), \(ownerID), \(purpose), \(time))
-                    RETURNING seq
-                    """) { try $0.int64(0) } ?? 0
-                return TenantAddress(
-                    seq: seq, walletID: walletID, address: record.address, chain: chain, format: format, index: record.index,
-                    path: record.path, label: label, ownerID: ownerID, purpose: purpose, createdAt: time)
-            }
+            return TenantAddress(
+                seq: seq, walletID: walletID, address: record.address, chain: chain, format: format, index: record.index,
+                path: record.path, label: label, ownerID: ownerID, purpose: purpose, createdAt: time)
         }
     }
 

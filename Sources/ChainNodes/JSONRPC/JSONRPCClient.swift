@@ -138,14 +138,16 @@ public final class JSONRPCClient: Sendable {
         switch response.status.code {
         case 401, 403:
             throw NodeError(.unavailable, "node-unauthorized", "\(displayURL) refused the credentials (HTTP \(response.status.code)); check the cookie or password file")
-        case 200, 500 where !bytes.readableBytesView.isEmpty:
-            // Bitcoin Core answers RPC errors with HTTP 500 and a JSON body; read it.
-            do {
-                return try JSONValue(parsing: bytes.readableBytesView)
-            } catch {
-                if response.status.code == 500 { throw NodeError.unreachable("\(what) on \(displayURL): HTTP 500") }
+        case 200:
+            do { return try JSONValue(parsing: bytes.readableBytesView) } catch {
                 throw NodeError.garbage("\(what) on \(displayURL): the answer is not JSON (\(error))")
             }
+        case 500 where bytes.readableBytes > 0:
+            // Bitcoin Core answers RPC errors with HTTP 500 and a JSON body; read it.
+            guard let answer = try? JSONValue(parsing: bytes.readableBytesView) else {
+                throw NodeError.unreachable("\(what) on \(displayURL): HTTP 500")
+            }
+            return answer
         default:
             throw NodeError.unreachable("\(what) on \(displayURL): HTTP \(response.status.code)")
         }

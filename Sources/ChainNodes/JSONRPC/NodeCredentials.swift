@@ -1,3 +1,5 @@
+import Chains
+import CofferBase
 import Foundation
 
 /// How Coffer authenticates to a node: read from a file at connection time (a Bitcoin Core cookie

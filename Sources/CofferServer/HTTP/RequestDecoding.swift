@@ -35,6 +35,14 @@ struct QueryParameters {
 
     subscript(name: String) -> String? { values[name] }
 
+    /// A whole-number parameter, or nil when absent.
+    func integer(_ name: String) throws(ServiceError) -> Int64? {
+        try values[name].map { text throws(ServiceError) in
+            guard let value = Int64(text) else { throw ServiceError.invalid("\(name) must be a whole number") }
+            return value
+        }
+    }
+
     /// `limit` (1...`maximum`, default 100) and `cursor` (from a `next_cursor`).
     func page(maximum: Int) throws -> PageRequest {
         let limit = try values["limit"].map { text throws(ServiceError) in

@@ -97,6 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
             // Releases timed-out pending transfers at their timeout (TigerBeetle's pulse), not at the next commit.
             ("pending-expiry", PendingExpiryService(store: services.stores.ledger, logger: logger)),
             ("idempotency-purge", IdempotencyPurgeService(store: services.tenancy.store, logger: logger)),
+            // One syncer per configured chain: deposits detected, confirmed and credited; reorgs undone.
+            ("chain-sync", ChainSyncService(chains: services.chains, logger: logger)),
         ]
     }
 }

@@ -1,0 +1,145 @@
+public import CofferStorage
+import Foundation
+import GRDB
+
+/// The receiving side's tables, in either database: chains and their tokens, each syncer's
+/// cursor and the recent blocks it read (to find the fork point of a reorganisation), watched
+/// addresses, deposits, invoices, and the event outbox.
+///
+/// Amounts are decimal text (UInt128 fits neither engine's integers); heights and times are
+/// 64-bit integers; block heights never come near 2^63.
+public enum ChainMigrations {
+    static let tables: [String] = [
+        """
+        CREATE TABLE chain_configs (
+            name TEXT PRIMARY KEY,
+            scope TEXT NOT NULL,
+            network TEXT NOT NULL,
+            rpc_url TEXT NOT NULL,
+            cookie_file TEXT,
+            rpc_user TEXT,
+            password_file TEXT,
+            confirmations INTEGER NOT NULL,
+            start_height BIGINT NOT NULL,
+            asset TEXT NOT NULL,
+            custody_account TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE chain_tokens (
+            chain TEXT NOT NULL REFERENCES chain_configs(name),
+            contract TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            decimals INTEGER NOT NULL,
+            PRIMARY KEY (chain, contract)
+        )
+        """,
+        """
+        CREATE TABLE chain_cursors (
+            chain TEXT PRIMARY KEY REFERENCES chain_configs(name),
+            next_height BIGINT NOT NULL,
+            last_hash TEXT,
+            lease_owner TEXT,
+            lease_until BIGINT NOT NULL DEFAULT 0
+        )
+        """,
+        """
+        CREATE TABLE chain_blocks (
+            chain TEXT NOT NULL,
+            height BIGINT NOT NULL,
+            hash TEXT NOT NULL,
+            parent TEXT NOT NULL,
+            PRIMARY KEY (chain, height)
+        )
+        """,
+        """
+        CREATE TABLE chain_watch (
+            chain TEXT NOT NULL,
+            lookup TEXT NOT NULL,
+            address TEXT NOT NULL,
+            account TEXT NOT NULL,
+            wallet_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            invoice_id TEXT,
+            PRIMARY KEY (chain, lookup)
+        )
+        """,
+        """
+        CREATE TABLE chain_deposits (
+            seq INTEGER PRIMARY KEY_AUTO,
+            chain TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            txid TEXT NOT NULL,
+            output_index BIGINT NOT NULL,
+            token TEXT NOT NULL,
+            address TEXT NOT NULL,
+            account TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            block_height BIGINT,
+            block_hash TEXT,
+            status TEXT NOT NULL,
+            credit_id TEXT,
+            reversal_id TEXT,
+            generation BIGINT NOT NULL DEFAULT 0,
+            invoice_id TEXT,
+            seen_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            UNIQUE (chain, txid, output_index, token)
+        )
+        """,
+        "CREATE INDEX chain_deposits_status ON chain_deposits (chain, status, block_height)",
+        "CREATE INDEX chain_deposits_block ON chain_deposits (chain, block_hash)",
+        "CREATE INDEX chain_deposits_scope ON chain_deposits (scope, seq)",
+        "CREATE INDEX chain_deposits_invoice ON chain_deposits (invoice_id)",
+        """
+        CREATE TABLE chain_invoices (
+            seq INTEGER PRIMARY KEY_AUTO,
+            id TEXT NOT NULL UNIQUE,
+            scope TEXT NOT NULL,
+            chain TEXT NOT NULL,
+            wallet_id TEXT NOT NULL,
+            account TEXT NOT NULL,
+            address TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            token TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            memo TEXT,
+            status TEXT NOT NULL,
+            late INTEGER NOT NULL DEFAULT 0,
+            received TEXT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            paid_at BIGINT
+        )
+        """,
+        "CREATE INDEX chain_invoices_open ON chain_invoices (chain, status, expires_at)",
+        "CREATE INDEX chain_invoices_scope ON chain_invoices (scope, seq)",
+        """
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY_AUTO,
+            scope TEXT NOT NULL,
+            type TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX events_scope ON events (scope, seq)",
+    ]
+
+    public static let sqlite: [SchemaMigration] = [
+        SchemaMigration(domain: "chains", number: 1, name: "chains-deposits-invoices-events") { db in
+            for statement in tables {
+                try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
+            }
+        },
+    ]
+
+    public static let postgres: [PostgresMigration] = [
+        PostgresMigration(domain: "chains", number: 1, name: "chains-deposits-invoices-events", sql: tables.map {
+            $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+        }),
+    ]
+}
