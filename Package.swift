@@ -227,12 +227,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // What the storage test suites share: a fresh database per test on SQLite or PostgreSQL
-        // (`TestDatabase`, `TestEngine.all`), the pool kept running while the test holds it.
+        // (`TestDatabase`, `TestEngine.all`), the pool kept running while the test holds it; and
+        // a real EVM for the chain tests (`EVMFixture`: scripts/evm-fixture, reached by JSON-RPC).
         .target(
             name: "CofferTestSupport",
             dependencies: [
                 "CofferBase",
                 "CofferStorage",
+                "ChainNodes",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
