@@ -14,10 +14,13 @@ import Testing
     struct Receiver {
         let sandbox: VaultCLITests.Sandbox
         let node: Litecoind
+        /// A PostgreSQL database of its own (dropped by `close`), or nil for the embedded database.
+        let databaseURL: String?
 
-        init(node: Litecoind, confirmations: Int = 3) async throws {
+        init(node: Litecoind, confirmations: Int = 3, backend: String = "sqlite") async throws {
             self.node = node
             sandbox = try VaultCLITests.Sandbox()
+            databaseURL = backend == "postgres" ? try PostgresTestDatabase.create() : nil
             try ok(["vault", "init"])
             try ok(["wallet", "import", "--name", "hot", "--from", "mnemonic"], stdin: ReceiveLitecoinCLITests.hotMnemonic)
             let xpub = try ok(["xpub", "--chain", "bitcoin", "--scheme", "p2wpkh", "--network", "litecoin-regtest"],
@@ -32,7 +35,13 @@ import Testing
         }
 
         /// The sandbox's environment with the vault passphrase file (every command reads it there).
-        var environment: [String: String] { sandbox.environment.merging(["COFFER_VAULT_PASSPHRASE_FILE": sandbox.passphrase]) { $1 } }
+        var environment: [String: String] {
+            sandbox.environment.merging(["COFFER_VAULT_PASSPHRASE_FILE": sandbox.passphrase, "COFFER_DATABASE_URL": databaseURL ?? ""]) { $1 }
+        }
+
+        func close() {
+            if let databaseURL { try? PostgresTestDatabase.drop(databaseURL) }
+        }
 
         @discardableResult
         func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
@@ -74,9 +83,13 @@ import Testing
         }
     }
 
-    @Test func depositsToEveryAddressTypeAndAWatchOnlyWalletAreCreditedOnceAfterKBlocks() async throws {
+    static let backends = ["sqlite", "postgres"]
+
+    @Test(arguments: backends)
+    func depositsToEveryAddressTypeAndAWatchOnlyWalletAreCreditedOnceAfterKBlocks(_ backend: String) async throws {
         try await Litecoind.with { node in
-            let receiver = try await Receiver(node: node)
+            let receiver = try await Receiver(node: node, backend: backend)
+            defer { receiver.close() }
             var expected: [String: UInt64] = [:]
             var amounts: [UInt64] = []
             for (offset, scheme) in ["p2wpkh", "p2sh-p2wpkh", "p2pkh", "p2tr"].enumerated() {
@@ -164,9 +177,11 @@ import Testing
 extension ReceiveLitecoinCLITests {
     /// The syncer is killed with SIGKILL again and again while payments and blocks keep coming;
     /// afterwards every confirmed payment is credited exactly once and the ledger verifies.
-    @Test func aSyncerKilledAtAnyMomentResumesWithoutGapsOrDoubleCredits() async throws {
+    @Test(arguments: backends)
+    func aSyncerKilledAtAnyMomentResumesWithoutGapsOrDoubleCredits(_ backend: String) async throws {
         try await Litecoind.with { node in
-            let receiver = try await Receiver(node: node, confirmations: 2)
+            let receiver = try await Receiver(node: node, confirmations: 2, backend: backend)
+            defer { receiver.close() }
             var addresses: [String] = []
             for _ in 0..<6 { addresses.append(try receiver.address(wallet: "hot", account: "alice")) }
             var sent: [String: UInt64] = [:]
