@@ -321,3 +321,42 @@ extension ReceiveLitecoinCLITests {
         #expect(try CofferProcess.run(["deposit", "list"], environment: environment).stdout.isEmpty)
     }
 }
+
+extension ReceiveLitecoinCLITests {
+    /// Two syncers follow the same chain at once (they share the command line's lease, so they
+    /// really race: the cursor's compare-and-set decides) while payments and blocks arrive; each
+    /// payment is credited once.
+    @Test(arguments: backends)
+    func twoSyncersAtOnceCreditEachDepositOnce(_ backend: String) async throws {
+        try await Litecoind.with { node in
+            let receiver = try await Receiver(node: node, confirmations: 1, backend: backend)
+            defer { receiver.close() }
+            var addresses: [String] = []
+            for _ in 0..<4 { addresses.append(try receiver.address(wallet: "hot", account: "alice")) }
+            let syncers = try (0..<2).map { _ in
+                try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1"], input: Data(), environment: receiver.environment)
+            }
+            var sent: [String: UInt64] = [:]
+            for round in 0..<8 {
+                for (index, address) in addresses.enumerated() {
+                    let amount = UInt64(1_000_000 + round * 10_000 + index)
+                    sent[try await node.send(to: address, amount: amount)] = amount
+                }
+                _ = try await node.mine(1)
+                try await Task.sleep(for: .milliseconds(700))
+            }
+            try await Task.sleep(for: .seconds(3))
+            for syncer in syncers {
+                syncer.kill()
+                _ = syncer.finish(within: .seconds(10))
+            }
+            _ = try receiver.sync()
+            let credited = try receiver.deposits(status: "credited")
+            #expect(credited.count == sent.count)
+            #expect(try receiver.balance("alice") == UInt128(sent.values.reduce(0, +)))
+            let transfers = try receiver.objects(["ledger", "transfers", "--account", "alice", "--limit", "10000"]).filter { $0["id"] != nil }
+            #expect(transfers.count == sent.count, "one credit per payment")
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
+        }
+    }
+}
