@@ -14,16 +14,19 @@ import Testing
     struct Receiver {
         let sandbox: VaultCLITests.Sandbox
         let node: Litecoind
+        /// A PostgreSQL database of its own (dropped by `close`), or nil for the embedded database.
+        let databaseURL: String?
 
-        init(node: Litecoind, confirmations: Int = 3) async throws {
+        init(node: Litecoind, confirmations: Int = 3, backend: String = "sqlite") async throws {
             self.node = node
             sandbox = try VaultCLITests.Sandbox()
+            databaseURL = backend == "postgres" ? try PostgresTestDatabase.create() : nil
             try ok(["vault", "init"])
             try ok(["wallet", "import", "--name", "hot", "--from", "mnemonic"], stdin: ReceiveLitecoinCLITests.hotMnemonic)
             let xpub = try ok(["xpub", "--chain", "bitcoin", "--scheme", "p2wpkh", "--network", "litecoin-regtest"],
                               stdin: ReceiveLitecoinCLITests.watchMnemonic)
-            let key = try #require(try JSONValue(parsing: xpub)["xpub"].flatMap { if case .string(let text) = $0 { text } else { nil } })
-            try ok(["wallet", "import", "--name", "watch", "--from", "xpub"], stdin: key + "\n")
+            #expect(xpub.hasPrefix("vpub"))
+            try ok(["wallet", "import", "--name", "watch", "--from", "xpub"], stdin: xpub)
             let height = try await node.cli("getblockcount")
             try ok(["chain", "add", "--name", "ltc", "--network", "litecoin-regtest", "--rpc-url", node.rpcURL, "--rpc-cookie-file", node.cookiePath,
                     "--confirmations", String(confirmations), "--start-height", "\(Self.integer(height) + 1)"])
@@ -31,9 +34,18 @@ import Testing
             try ok(["ledger", "account", "create", "--id", "bob", "--asset", "LTC"])
         }
 
+        /// The sandbox's environment with the vault passphrase file (every command reads it there).
+        var environment: [String: String] {
+            sandbox.environment.merging(["COFFER_VAULT_PASSPHRASE_FILE": sandbox.passphrase, "COFFER_DATABASE_URL": databaseURL ?? ""]) { $1 }
+        }
+
+        func close() {
+            if let databaseURL { try? PostgresTestDatabase.drop(databaseURL) }
+        }
+
         @discardableResult
         func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-            let result = try sandbox.run(arguments, stdin: stdin)
+            let result = try CofferProcess.run(arguments, stdin: stdin, environment: environment)
             #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
             return result.stdout
         }
@@ -71,9 +83,13 @@ import Testing
         }
     }
 
-    @Test func depositsToEveryAddressTypeAndAWatchOnlyWalletAreCreditedOnceAfterKBlocks() async throws {
+    static let backends = ["sqlite", "postgres"]
+
+    @Test(arguments: backends)
+    func depositsToEveryAddressTypeAndAWatchOnlyWalletAreCreditedOnceAfterKBlocks(_ backend: String) async throws {
         try await Litecoind.with { node in
-            let receiver = try await Receiver(node: node)
+            let receiver = try await Receiver(node: node, backend: backend)
+            defer { receiver.close() }
             var expected: [String: UInt64] = [:]
             var amounts: [UInt64] = []
             for (offset, scheme) in ["p2wpkh", "p2sh-p2wpkh", "p2pkh", "p2tr"].enumerated() {
@@ -116,7 +132,7 @@ import Testing
             _ = try await node.mine(3)
             #expect(try receiver.sync()["credited"] == .integer(0))
             #expect(try receiver.balance("alice") == UInt128(amounts.reduce(0, +)))
-            #expect(try receiver.ok(["ledger", "verify"]).contains("\"ok\":true"))
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 
@@ -153,7 +169,7 @@ import Testing
             #expect(try receiver.balance("alice") == 0)
             let events = try receiver.objects(["events", "--limit", "1000"]).compactMap { Receiver.string($0["type"]) }
             #expect(events.contains("deposit.reversed") && events.contains("deposit.orphaned") && events.contains("deposit.credited"))
-            #expect(try receiver.ok(["ledger", "verify"]).contains("\"ok\":true"))
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 }
@@ -161,16 +177,17 @@ import Testing
 extension ReceiveLitecoinCLITests {
     /// The syncer is killed with SIGKILL again and again while payments and blocks keep coming;
     /// afterwards every confirmed payment is credited exactly once and the ledger verifies.
-    @Test func aSyncerKilledAtAnyMomentResumesWithoutGapsOrDoubleCredits() async throws {
+    @Test(arguments: backends)
+    func aSyncerKilledAtAnyMomentResumesWithoutGapsOrDoubleCredits(_ backend: String) async throws {
         try await Litecoind.with { node in
-            let receiver = try await Receiver(node: node, confirmations: 2)
+            let receiver = try await Receiver(node: node, confirmations: 2, backend: backend)
+            defer { receiver.close() }
             var addresses: [String] = []
             for _ in 0..<6 { addresses.append(try receiver.address(wallet: "hot", account: "alice")) }
             var sent: [String: UInt64] = [:]
             var kills = 0
             var generator = SplitMix64(state: 0xC0FFEE)
-            var syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1", "--passphrase-file", receiver.sandbox.passphrase],
-                                                input: Data(), environment: receiver.sandbox.environment)
+            var syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1"], input: Data(), environment: receiver.environment)
             for _ in 0..<14 {
                 for _ in 0...(generator.next() % 3) {
                     let amount = 1_000_000 + generator.next() % 5_000_000
@@ -183,8 +200,7 @@ extension ReceiveLitecoinCLITests {
                     syncer.kill()
                     _ = syncer.finish(within: .seconds(10))
                     kills += 1
-                    syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1", "--passphrase-file", receiver.sandbox.passphrase],
-                                                    input: Data(), environment: receiver.sandbox.environment)
+                    syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1"], input: Data(), environment: receiver.environment)
                 }
             }
             syncer.kill()
@@ -203,7 +219,7 @@ extension ReceiveLitecoinCLITests {
             #expect(try receiver.balance("alice") == UInt128(sent.values.reduce(0, +)))
             let transfers = try receiver.objects(["ledger", "transfers", "--account", "alice", "--limit", "10000"]).filter { $0["id"] != nil }
             #expect(transfers.count == sent.count, "one credit per payment")
-            #expect(try receiver.ok(["ledger", "verify"]).contains("\"ok\":true"))
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 
@@ -233,7 +249,8 @@ extension ReceiveLitecoinCLITests {
             _ = try await node.mine(1)
             _ = try receiver.sync()
             func show(_ invoice: JSONValue) throws -> JSONValue {
-                try #require(try receiver.objects(["invoice", "show", try #require(Receiver.string(invoice["id"]))]).first)
+                let id = try #require(Receiver.string(invoice["id"]))
+                return try #require(try receiver.objects(["invoice", "show", id]).first)
             }
             #expect(try show(exact)["status"] == .string("paid"))
             #expect(try show(under)["status"] == .string("underpaid"))
@@ -246,6 +263,100 @@ extension ReceiveLitecoinCLITests {
             let svg = receiver.sandbox.directory + "/qr.svg"
             _ = try receiver.ok(["invoice", "show", try #require(Receiver.string(exact["id"])), "--qr-svg", svg])
             #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+        }
+    }
+}
+
+extension ReceiveLitecoinCLITests {
+    /// `coffer serve` follows every configured chain in its `chain-sync` service: a payment is
+    /// credited without any `chain sync`, and SIGTERM stops the service with the others.
+    @Test func serveCreditsDepositsInTheBackground() async throws {
+        try await Litecoind.with { node in
+            let receiver = try await Receiver(node: node, confirmations: 2)
+            let address = try receiver.address(wallet: "hot", account: "alice")
+            let server = try CofferChildProcess(["serve", "--port", String(try freeLoopbackPort())], input: Data(), environment: receiver.environment)
+            defer { server.kill() }
+            _ = try await node.send(to: address, amount: 12_345_678)
+            _ = try await node.mine(2)
+            var credited: [JSONValue] = []
+            for _ in 0..<60 where credited.isEmpty {
+                try await Task.sleep(for: .milliseconds(500))
+                credited = try receiver.deposits(status: "credited")
+            }
+            #expect(credited.count == 1)
+            #expect(try receiver.balance("alice") == 12_345_678)
+            server.send(SIGTERM)
+            let outcome = server.finish(within: .seconds(30))
+            #expect(outcome.status == 0, "\(outcome.stderr.suffix(1500))")
+            #expect(outcome.stderr.contains("service=chain-sync"))
+        }
+    }
+}
+
+extension ReceiveLitecoinCLITests {
+    /// Bad input is refused with one clear line and changes nothing; a node that is down is a
+    /// retryable error (exit 75), never a crash or a credit.
+    @Test func badInputAndADownNodeAreClearErrors() throws {
+        let sandbox = try VaultCLITests.Sandbox()
+        let environment = sandbox.environment
+        let port = try freeLoopbackPort()
+        try CofferProcess.expectRejected(["chain", "add", "--name", "x", "--network", "dogecoin", "--rpc-url", "http://127.0.0.1:\(port)"],
+                                         status: 1, mentioning: ["network", "litecoin-regtest"], environment: environment)
+        try CofferProcess.expectRejected(["chain", "add", "--name", "x", "--network", "litecoin-regtest", "--rpc-url", "http://user:secret@127.0.0.1:\(port)"],
+                                         status: 1, mentioning: ["credentials"], environment: environment)
+        try CofferProcess.expectRejected(["chain", "add", "--name", "Bad Name", "--network", "litecoin-regtest", "--rpc-url", "http://127.0.0.1:\(port)"],
+                                         status: 1, mentioning: ["chain name"], environment: environment)
+        // Nothing was created by the refused requests: no asset, no chain.
+        #expect(try CofferProcess.run(["ledger", "asset", "show", "LTC"], environment: environment).status != 0)
+        #expect(try CofferProcess.run(["chain", "list"], environment: environment).stdout.isEmpty)
+
+        let added = try CofferProcess.run(["chain", "add", "--name", "ltc", "--network", "litecoin-regtest", "--rpc-url", "http://127.0.0.1:\(port)"],
+                                          environment: environment)
+        #expect(added.status == 0, "\(added.stderr)")
+        try CofferProcess.expectRejected(["chain", "sync", "--chain", "ltc", "--once"], status: 75, mentioning: ["node-unavailable"], environment: environment)
+        try CofferProcess.expectRejected(["chain", "sync", "--chain", "nope", "--once"], status: 1, mentioning: ["chain-not-found"], environment: environment)
+        try CofferProcess.expectRejected(["deposit", "list", "--status", "pending"], status: 1, mentioning: ["confirming"], environment: environment)
+        try CofferProcess.expectRejected(["deposit", "address", "--chain", "ltc", "--wallet", "w", "--account", "nobody"],
+                                         status: 1, mentioning: ["account-not-found"], environment: environment)
+        #expect(try CofferProcess.run(["deposit", "list"], environment: environment).stdout.isEmpty)
+    }
+}
+
+extension ReceiveLitecoinCLITests {
+    /// Two syncers follow the same chain at once (they share the command line's lease, so they
+    /// really race: the cursor's compare-and-set decides) while payments and blocks arrive; each
+    /// payment is credited once.
+    @Test(arguments: backends)
+    func twoSyncersAtOnceCreditEachDepositOnce(_ backend: String) async throws {
+        try await Litecoind.with { node in
+            let receiver = try await Receiver(node: node, confirmations: 1, backend: backend)
+            defer { receiver.close() }
+            var addresses: [String] = []
+            for _ in 0..<4 { addresses.append(try receiver.address(wallet: "hot", account: "alice")) }
+            let syncers = try (0..<2).map { _ in
+                try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1"], input: Data(), environment: receiver.environment)
+            }
+            var sent: [String: UInt64] = [:]
+            for round in 0..<8 {
+                for (index, address) in addresses.enumerated() {
+                    let amount = UInt64(1_000_000 + round * 10_000 + index)
+                    sent[try await node.send(to: address, amount: amount)] = amount
+                }
+                _ = try await node.mine(1)
+                try await Task.sleep(for: .milliseconds(700))
+            }
+            try await Task.sleep(for: .seconds(3))
+            for syncer in syncers {
+                syncer.kill()
+                _ = syncer.finish(within: .seconds(10))
+            }
+            _ = try receiver.sync()
+            let credited = try receiver.deposits(status: "credited")
+            #expect(credited.count == sent.count)
+            #expect(try receiver.balance("alice") == UInt128(sent.values.reduce(0, +)))
+            let transfers = try receiver.objects(["ledger", "transfers", "--account", "alice", "--limit", "10000"]).filter { $0["id"] != nil }
+            #expect(transfers.count == sent.count, "one credit per payment")
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 }
