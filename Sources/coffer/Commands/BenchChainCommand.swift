@@ -17,7 +17,8 @@ extension BenchCommand {
                 Sets up a scratch SQLite database once (not timed): the chain (1 confirmation, starting at --from), the \
                 deposit account, the addresses of --watch-file bound to it and random p2wpkh filler addresses up to \
                 --watched. Every run then measures, back to back: the floor (getblockhash, raw getblock and decoding, \
-                block by block from --from to --to, nothing else); the syncer from --from to --to against the node (fetch, \
+                block by block from --from to --to, nothing else); what the syncer reads (the same and the merkle root \
+                check and the payments' addresses, for information); the syncer from --from to --to against the node (fetch, \
                 decode, match, write, credit), on a fresh copy of the scratch database; and the syncer's steps over the \
                 same blocks prefetched into memory, timed per block, on another fresh copy. Reports medians, the median \
                 of the per-run ratios sync/floor, and the deposits credited. Made by scripts/bench-chain.
@@ -32,9 +33,13 @@ extension BenchCommand {
         @Option(help: "Watched addresses in all: the file's and random filler addresses.") var watched = 1_000_000
         @Option(help: "Repetitions; medians are reported.") var runs = 3
         @Option(help: "Deposits every sync must credit (the watched payments in the blocks); checked when given.") var expectDeposits: Int?
+        @Option(help: "Measure only this part (floor, sync or processing; repeat the option), e.g. under a profiler.") var only: [Part] = []
         @Option(help: "Scratch directory (default: a temporary one, removed afterwards); it must not exist yet.") var dataDir: String?
 
+        enum Part: String, ExpressibleByArgument, CaseIterable { case floor, sync, processing }
+
         func run() async throws {
+            let parts = Set(only.isEmpty ? Part.allCases : only)
             guard runs > 0, from <= to, watched >= 0 else { throw UsageError("--runs must be positive and --from at most --to") }
             let registry = try ChainNetwork.named(network)
             guard let bitcoin = registry.bitcoin else { throw UsageError("--network must be a Bitcoin-like network of the registry") }
@@ -64,32 +69,56 @@ extension BenchCommand {
             report.line(String(format: "setup (not timed in the figures): watched addresses inserted in %.1f s", setup))
             report.line("each run: floor, then sync against the node, then processing of prefetched blocks; ratio = median of per-run sync/floor")
 
-            var floors: [Double] = [], syncs: [Double] = [], ratios: [Double] = []
+            var floors: [Double] = [], reads: [Double] = [], syncs: [Double] = [], ratios: [Double] = []
             var blockMilliseconds: [Double] = [], runMedians: [Double] = []
             var credited: [Int] = []
             for run in 0..<runs {
-                let floor = try await Self.floor(source, from: from, to: to)
-                let sync = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-sync"), to: to, sources: ChainSources.make)
-                let processing = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-processing"), to: to,
-                                                     sources: { _ in memory })
-                floors.append(Double(floor.transactions) / floor.seconds)
-                syncs.append(Double(transactions) / sync.seconds)
-                ratios.append(syncs.last! / floors.last!)
-                blockMilliseconds += processing.stepMilliseconds
-                runMedians.append(processing.stepMilliseconds.median)
-                credited += [sync.credited, processing.credited]
-                report.line(String(format: "  run %d: floor %.0f tx/s, sync %.0f tx/s (ratio %.2f), processing median %.1f ms, max %.1f ms per block",
-                                   run + 1, floors.last!, syncs.last!, ratios.last!, processing.stepMilliseconds.median,
-                                   processing.stepMilliseconds.max() ?? 0))
+                var line = "  run \(run + 1):"
+                if parts.contains(.floor) {
+                    let floor = try await Self.floor(source, from: from, to: to)
+                    let read = try await Self.read(source, from: from, to: to)
+                    floors.append(Double(floor.transactions) / floor.seconds)
+                    reads.append(Double(transactions) / read)
+                    line += String(format: " floor %.0f tx/s, read %.0f tx/s,", floors.last!, reads.last!)
+                }
+                if parts.contains(.sync) {
+                    let sync = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-sync"), to: to, sources: ChainSources.make)
+                    syncs.append(Double(transactions) / sync.seconds)
+                    credited.append(sync.credited)
+                    line += String(format: " sync %.0f tx/s (%.1f ms per block),", syncs.last!, sync.stepMilliseconds.median)
+                    if let floor = floors.last {
+                        ratios.append(syncs.last! / floor)
+                        line += String(format: " ratio %.2f,", ratios.last!)
+                    }
+                }
+                if parts.contains(.processing) {
+                    let processing = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-processing"), to: to, sources: { _ in memory })
+                    blockMilliseconds += processing.stepMilliseconds
+                    runMedians.append(processing.stepMilliseconds.median)
+                    credited.append(processing.credited)
+                    line += String(format: " processing median %.1f ms, max %.1f ms per block (first %.1f ms)", processing.stepMilliseconds.median,
+                                   processing.stepMilliseconds.max() ?? 0, processing.stepMilliseconds.first ?? 0)
+                }
+                report.line(line)
             }
-            report.line(String(format: "floor: fetch + decode (getblockhash, getblock raw, decode)        %9.0f tx/s   (min %.0f, max %.0f)",
-                               floors.median, floors.min()!, floors.max()!))
-            report.line(String(format: "sync: ChainSyncer against the node (fetch, decode, match, write)   %9.0f tx/s   (min %.0f, max %.0f)",
-                               syncs.median, syncs.min()!, syncs.max()!))
-            report.line(String(format: "ratio sync/floor %.2f (ratios %.2f-%.2f); target >= 0.5", ratios.median, ratios.min()!, ratios.max()!))
-            report.line(String(format: "processing once fetched, per block of %.0f transactions: median %.1f ms (run medians %@), max %.1f ms; target < 100 ms",
-                               Double(transactions) / Double(prefetched.count), blockMilliseconds.median,
-                               runMedians.map { String(format: "%.1f", $0) }.joined(separator: ", "), blockMilliseconds.max() ?? 0))
+            if !floors.isEmpty {
+                report.line(String(format: "floor: fetch + decode (getblockhash, raw getblock, decode)          %9.0f tx/s   (min %.0f, max %.0f)",
+                                   floors.median, floors.min()!, floors.max()!))
+                report.line(String(format: "read: the syncer's block(at:) (the floor + merkle root + addresses) %9.0f tx/s   (min %.0f, max %.0f)",
+                                   reads.median, reads.min()!, reads.max()!))
+            }
+            if !syncs.isEmpty {
+                report.line(String(format: "sync: ChainSyncer against the node (fetch, decode, match, write)    %9.0f tx/s   (min %.0f, max %.0f)",
+                                   syncs.median, syncs.min()!, syncs.max()!))
+            }
+            if !ratios.isEmpty {
+                report.line(String(format: "ratio sync/floor %.2f (ratios %.2f-%.2f); target >= 0.5", ratios.median, ratios.min()!, ratios.max()!))
+            }
+            if !blockMilliseconds.isEmpty {
+                report.line(String(format: "processing once fetched, per block of %.0f transactions: median %.1f ms (run medians %@), max %.1f ms; target < 100 ms",
+                                   Double(transactions) / Double(prefetched.count), blockMilliseconds.median,
+                                   runMedians.map { String(format: "%.1f", $0) }.joined(separator: ", "), blockMilliseconds.max() ?? 0))
+            }
             let expected = expectDeposits.map { " (expected \($0))" } ?? ""
             report.line("deposits credited per sync: \(Set(credited).sorted().map(String.init).joined(separator: ", "))\(expected)")
             if let expectDeposits, credited.contains(where: { $0 != expectDeposits }) {
@@ -116,11 +145,16 @@ extension BenchCommand {
                 by: caller)
             _ = try await services.ledger.createAccount(CreateAccountRequest(id: accountName, asset: chain.asset), by: caller)
 
-            var generator = SystemRandomNumberGenerator()
+            // Filler: p2wpkh addresses of random programs (a seeded generator: a million addresses
+            // from the system's generator would cost millions of system calls).
+            var generator = SplitMix64(seed: UInt64.random(in: 0...UInt64.max))
             var addresses = fileAddresses
             addresses.reserveCapacity(watched)
             while addresses.count < watched {
-                let program = (0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                var program: [UInt8] = []
+                program.reserveCapacity(24)
+                for _ in 0..<3 { withUnsafeBytes(of: generator.next()) { program += $0 } }
+                program.removeLast(4)
                 addresses.append(try SegwitAddress.encode(hrp: hrp, version: 0, program: program))
             }
             let all = addresses
@@ -151,6 +185,13 @@ extension BenchCommand {
             return (transactions, seconds(since: started))
         }
 
+        /// What the syncer reads per block: fetched, decoded, merkle root checked, payments listed.
+        static func read(_ source: BitcoinChainSource, from: UInt64, to: UInt64) async throws -> Double {
+            let started = DispatchTime.now()
+            for height in from...to { _ = try await source.block(at: height, tokens: []) }
+            return seconds(since: started)
+        }
+
         /// A syncer on a fresh copy of the template stepping from its start height through `to`;
         /// each step timed.
         static func sync(_ template: DataDirectory, into path: URL, to: UInt64, sources: @escaping ChainSourceFactory) async throws
@@ -160,6 +201,11 @@ extension BenchCommand {
             try directory.create()
             defer { try? FileManager.default.removeItem(at: path) }
             try FileManager.default.copyItem(at: template.databaseURL, to: directory.databaseURL)
+            // On disk before the clock starts: otherwise the copy's writeback lands in the
+            // measured commits' fsyncs.
+            let copy = open(directory.databaseURL.path, O_RDONLY)
+            guard copy >= 0, fsync(copy) == 0 else { throw CLIError("cannot fsync the copy of the scratch database") }
+            close(copy)
             let database = try CofferDatabase(directory: directory, migrations: CofferStores.sqliteMigrations)
             let stores = CofferStores(embedded: database)
             let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [], sources: sources)
@@ -207,4 +253,19 @@ struct PrefetchedChainSource: ChainSource {
     func transactionState(_ id: String) async throws(NodeError) -> TransactionState { .unknown }
 
     func mempoolPayments() async throws(NodeError) -> [ChainPayment] { [] }
+}
+
+/// SplitMix64: a fast seeded generator for filler data (not for anything secret).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
