@@ -179,9 +179,11 @@ def main():
                 creates.append(("createrawtransaction", [[{"txid": txid, "vout": vout}],
                                                          [{address: litoshi(amount)}, {change: litoshi(rest)}]]))
                 coins.append((None, 1, rest))
+            created = time.monotonic()
             raw = []
             for start in range(0, len(creates), options.batch):
                 raw += node.batch(creates[start:start + options.batch])
+            made = time.monotonic()
             signed = []
             for start in range(0, len(raw), options.batch):
                 for answer in node.batch([("signrawtransactionwithwallet", [hex_])for hex_ in raw[start:start + options.batch]],
@@ -189,11 +191,13 @@ def main():
                     if not answer["complete"]:
                         raise RuntimeError(f"the wallet could not sign: {answer.get('errors')}")
                     signed.append(answer["hex"])
+            sign_done = time.monotonic()
             txids = []
             for start in range(0, len(signed), options.batch):
                 txids += node.batch([("sendrawtransaction", [hex_]) for hex_ in signed[start:start + options.batch]])
             # The change outputs (vout 1) are the next block's coins.
             coins[-options.per_block:] = [(txid, 1, rest) for txid, (_, _, rest) in zip(txids, coins[-options.per_block:])]
+            sent = time.monotonic()
             mempool = node.call("getmempoolinfo")["size"]
             if mempool != options.per_block:
                 raise RuntimeError(f"block {block + 1}: the mempool holds {mempool} transactions, not {options.per_block}")
@@ -205,7 +209,8 @@ def main():
             payments += options.per_block
             watched_payments += watched_count
             log(f"block {info['height']}: {info['nTx']} transactions ({options.per_block} payments, {watched_count} watched), "
-                f"{info['size']} bytes, made in {time.monotonic() - started:.1f} s")
+                f"{info['size']} bytes, made in {time.monotonic() - started:.1f} s (addresses {created - started:.1f}, "
+                f"create {made - created:.1f}, sign {sign_done - made:.1f}, send {sent - sign_done:.1f}, mine {time.monotonic() - sent:.1f})")
     last = node.call("getblockcount")
     print(json.dumps({"from": first, "to": last, "blocks": last - first + 1, "transactions": transactions,
                       "payments": payments, "watched_payments": watched_payments}))

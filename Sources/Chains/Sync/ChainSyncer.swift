@@ -37,8 +37,11 @@ public struct ChainSyncer: Sendable {
     public var unknownGrace: Int64 = 30
     /// Until when this syncer holds the lease (seconds since 1970).
     private let leaseUntil = Locked<Int64>(0)
-    /// The block after the one a step applies, fetched while that one is written.
-    private let ahead = Locked<BlockAhead?>(nil)
+    /// How many blocks after the one a step applies are read meanwhile (fetched, decoded and their
+    /// outputs' addresses looked up among the watched ones); 0 reads each block in its own step.
+    public var readAhead = 2
+    /// The blocks being read ahead, for consecutive heights from the next step's.
+    private let ahead = Locked<[BlockAhead]>([])
 
     public init(chain: ChainConfig, store: ChainStore, source: any ChainSource, ledger: any DepositLedger, clock: @escaping @Sendable () -> Int64, owner: String) {
         self.chain = chain
@@ -82,6 +85,11 @@ public struct ChainSyncer: Sendable {
         let now = clock()
         if leaseUntil.withLock({ now + leaseSeconds / 2 >= $0 }) {
             guard try await store.lease(chain: chain.name, owner: owner, now: now, seconds: leaseSeconds) else {
+                // Another syncer applies the next blocks: what was read ahead is of no use.
+                ahead.withLock { queue in
+                    for stale in queue { stale.task.cancel() }
+                    queue.removeAll()
+                }
                 return Step(kind: .notLeader, block: nil)
             }
             leaseUntil.withLock { $0 = now + leaseSeconds }
@@ -96,14 +104,15 @@ public struct ChainSyncer: Sendable {
             return try await atTip(cursor)
         }
         let tokens = Dictionary(uniqueKeysWithValues: try await store.tokens(chain: chain.name).map { ($0.contract, $0) })
-        let block = try await block(at: cursor.nextHeight, tokens: Set(tokens.keys), tip: tip.height)
+        let read = try await read(at: cursor.nextHeight, tokens: Set(tokens.keys), tip: tip)
+        let block = read.block
         guard block.ref.height == cursor.nextHeight else {
             throw NodeError.garbage("asked for block \(cursor.nextHeight) of \(chain.name), the node answered block \(block.ref.height)")
         }
         if let last = cursor.lastHash, block.parentHash != last {
             return try await rewind(from: cursor)
         }
-        return try await connect(block, after: cursor, tokens: tokens)
+        return try await connect(block, watched: read.watched, after: cursor, tokens: tokens)
     }
 
     /// Steps until the cursor reaches the node's tip (then does one pass at the tip); for
@@ -127,54 +136,99 @@ public struct ChainSyncer: Sendable {
 
     // MARK: Reading blocks
 
-    /// A block being fetched ahead of its step.
+    /// A block and the watched addresses its payments go to.
+    struct ReadBlock: Sendable {
+        let block: ChainBlock
+        /// By lookup key.
+        let watched: [String: WatchedAddress]
+    }
+
+    /// A block being read ahead of its step.
     struct BlockAhead: Sendable {
         let height: UInt64
         let tokens: Set<String>
-        let task: Task<ChainBlock, any Error>
+        let task: Task<ReadBlock, any Error>
     }
 
-    /// The block at `height`: the one fetched ahead by the previous step when it is that height
-    /// (and the same tokens), else fetched now. Then starts fetching the next one, when the tip
-    /// is above, so that it arrives while this one is matched and written. A block fetched ahead
-    /// is no less checked than one fetched now: its parent must be the cursor's block when its
-    /// turn comes, or the syncer steps back.
-    private func block(at height: UInt64, tokens: Set<String>, tip: UInt64) async throws -> ChainBlock {
-        let pending = ahead.withLock { slot -> Task<ChainBlock, any Error>? in
-            defer { slot = nil }
-            guard let fetched = slot, fetched.height == height, fetched.tokens == tokens else {
-                slot?.task.cancel()
-                return nil
+    /// The block at `height` with the watched addresses it pays: the one read ahead by an earlier
+    /// step when it is that height (and the same tokens) and still the node's block there, else
+    /// read now. First it starts reading the following blocks up to `readAhead` (not above the
+    /// tip), so they are fetched, decoded and looked up while this one is written.
+    ///
+    /// A block read ahead is applied only if it is still the best chain's block at its height at
+    /// its own step (the tip's hash, or `blockHash(at:)`): the same block a step reading it then
+    /// would apply. Its parent must be the block under the cursor, as always; deposits already
+    /// recorded and deposits coming due are read in its own step. Its addresses were looked up
+    /// after it was fetched, so after it was mined, as in its own step: an address handed out
+    /// before a payment to it was mined is found either way.
+    private func read(at height: UInt64, tokens: Set<String>, tip: BlockRef) async throws -> ReadBlock {
+        let pending = ahead.withLock { queue -> Task<ReadBlock, any Error>? in
+            if let first = queue.first, first.height == height, first.tokens == tokens {
+                return queue.removeFirst().task
             }
-            return fetched.task
+            for stale in queue { stale.task.cancel() }
+            queue.removeAll()
+            return nil
         }
-        let block = if let pending { try await pending.value } else { try await source.block(at: height, tokens: tokens) }
-        if height < tip {
-            let source = self.source
-            let next = Task { try await source.block(at: height + 1, tokens: tokens) }
-            ahead.withLock { $0 = BlockAhead(height: height + 1, tokens: tokens, task: next) }
+        if let pending, let read = try? await pending.value {
+            let current: String? = if height == tip.height { tip.hash } else { try await source.blockHash(at: height) }
+            if read.block.ref.hash == current {
+                readFurther(after: height, tokens: tokens, tip: tip.height)
+                return read
+            }
+            // Reorganised since it was read: so are the blocks read after it.
+            ahead.withLock { queue in
+                for stale in queue { stale.task.cancel() }
+                queue.removeAll()
+            }
         }
-        return block
+        readFurther(after: height, tokens: tokens, tip: tip.height)
+        return try await Self.read(at: height, tokens: tokens, chain: chain.name, store: store, source: source)
+    }
+
+    /// Starts reading the blocks after `height` up to `readAhead` of them, not above `tip`.
+    private func readFurther(after height: UInt64, tokens: Set<String>, tip: UInt64) {
+        let last = min(tip, height + UInt64(max(readAhead, 0)))
+        if height < last {
+            let (chain, store, source) = (self.chain.name, self.store, self.source)
+            ahead.withLock { queue in
+                var next = (queue.last?.height ?? height) + 1
+                while next <= last {
+                    let target = next
+                    queue.append(BlockAhead(height: target, tokens: tokens, task: Task {
+                        try await Self.read(at: target, tokens: tokens, chain: chain, store: store, source: source)
+                    }))
+                    next += 1
+                }
+            }
+        }
+    }
+
+    /// Fetches the block at `height` and looks up its payments' addresses among the watched ones.
+    static func read(at height: UInt64, tokens: Set<String>, chain: String, store: ChainStore, source: any ChainSource) async throws -> ReadBlock {
+        let block = try await source.block(at: height, tokens: tokens)
+        let keys = Set(block.payments.map { WatchedAddress.lookupKey($0.address) })
+        let watched = try await store.database.read { connection in try ChainSyncSQL.watched(chain: chain, keys: keys, on: connection) }
+        return ReadBlock(block: block, watched: watched)
     }
 
     // MARK: Connecting a block
 
-    private func connect(_ block: ChainBlock, after cursor: SyncCursor, tokens: [String: ChainToken]) async throws -> Step {
+    /// Applies `block`, whose payments go to the `watched` addresses (by lookup key).
+    private func connect(_ block: ChainBlock, watched: [String: WatchedAddress], after cursor: SyncCursor, tokens: [String: ChainToken]) async throws -> Step {
         let chain = self.chain
         let now = clock()
         let confirmations = UInt64(max(chain.confirmations, 1))
         // Deposits in blocks at or below this height have `confirmations` once this block is applied.
         let finalHeight: UInt64? = block.ref.height + 1 >= confirmations ? block.ref.height + 1 - confirmations : nil
-        let keys = Set(block.payments.map { WatchedAddress.lookupKey($0.address) })
-        let (watched, existing, due) = try await store.database.read { connection in
-            let watched = try ChainSyncSQL.watched(chain: chain.name, keys: keys, on: connection)
+        let (existing, due) = try await store.database.read { connection in
             var existing: [DepositKey: Deposit] = [:]
             for payment in block.payments where watched[WatchedAddress.lookupKey(payment.address)] != nil {
                 let key = DepositKey(transactionID: payment.transactionID, index: payment.index, token: payment.token ?? "")
                 if let deposit = try ChainSyncSQL.deposit(chain: chain.name, key, on: connection) { existing[key] = deposit }
             }
             let due = try finalHeight.map { try ChainSyncSQL.due(chain: chain.name, atOrBelow: $0, on: connection) } ?? []
-            return (watched, existing, due)
+            return (existing, due)
         }
 
         // The deposits of this block, in their state once the block is applied.

@@ -19,8 +19,10 @@ extension BenchCommand {
                 --watched. Every run then measures, back to back: the floor (getblockhash, raw getblock and decoding, \
                 block by block from --from to --to, nothing else); what the syncer reads (the same and the merkle root \
                 check and the payments' addresses, for information); the syncer from --from to --to against the node (fetch, \
-                decode, match, write, credit), on a fresh copy of the scratch database; and the syncer's steps over the \
-                same blocks prefetched into memory, timed per block, on another fresh copy. Reports medians, the median \
+                decode, match, write, credit), on a fresh copy of the scratch database; the floor again (the ratio is \
+                against the mean of the two floors around the sync); and the syncer's steps over the \
+                same blocks prefetched into memory, timed per block (nothing read ahead: each step does all of its \
+                block's work), on another fresh copy. Reports medians, the median \
                 of the per-run ratios sync/floor, and the deposits credited. Made by scripts/bench-chain.
                 """)
 
@@ -67,7 +69,7 @@ extension BenchCommand {
             let report = BenchReport(runs: runs)
             report.line("coffer bench chain-sync: \(registry.name) blocks \(from)-\(to) (\(prefetched.count) blocks, \(transactions) transactions, \(payments) outputs with an address), \(max(watched, fileAddresses.count)) watched addresses (\(fileAddresses.count) from the file), SQLite, median of \(runs) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
             report.line(String(format: "setup (not timed in the figures): watched addresses inserted in %.1f s", setup))
-            report.line("each run: floor, then sync against the node, then processing of prefetched blocks; ratio = median of per-run sync/floor")
+            report.line("each run: floor, read, sync against the node, floor again, processing of prefetched blocks; ratio = median of per-run sync / mean of the run's two floors")
 
             var floors: [Double] = [], reads: [Double] = [], syncs: [Double] = [], ratios: [Double] = []
             var blockMilliseconds: [Double] = [], runMedians: [Double] = []
@@ -86,13 +88,17 @@ extension BenchCommand {
                     syncs.append(Double(transactions) / sync.seconds)
                     credited.append(sync.credited)
                     line += String(format: " sync %.0f tx/s (%.1f ms per block),", syncs.last!, sync.stepMilliseconds.median)
-                    if let floor = floors.last {
-                        ratios.append(syncs.last! / floor)
-                        line += String(format: " ratio %.2f,", ratios.last!)
+                    if let before = floors.last {
+                        // The floor again right after: the ratio is against the mean of the floors
+                        // on either side, as this machine's speed drifts within seconds.
+                        let again = try await Self.floor(source, from: from, to: to)
+                        floors.append(Double(again.transactions) / again.seconds)
+                        ratios.append(syncs.last! / ((before + floors.last!) / 2))
+                        line += String(format: " floor after %.0f tx/s, ratio %.2f,", floors.last!, ratios.last!)
                     }
                 }
                 if parts.contains(.processing) {
-                    let processing = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-processing"), to: to, sources: { _ in memory })
+                    let processing = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-processing"), to: to, readAhead: false, sources: { _ in memory })
                     blockMilliseconds += processing.stepMilliseconds
                     runMedians.append(processing.stepMilliseconds.median)
                     credited.append(processing.credited)
@@ -193,8 +199,9 @@ extension BenchCommand {
         }
 
         /// A syncer on a fresh copy of the template stepping from its start height through `to`;
-        /// each step timed.
-        static func sync(_ template: DataDirectory, into path: URL, to: UInt64, sources: @escaping ChainSourceFactory) async throws
+        /// each step timed. Without `readAhead` each step reads its block itself (and so its
+        /// time is all the work of one block).
+        static func sync(_ template: DataDirectory, into path: URL, to: UInt64, readAhead: Bool = true, sources: @escaping ChainSourceFactory) async throws
             -> (seconds: Double, stepMilliseconds: [Double], credited: Int)
         {
             let directory = DataDirectory(explicit: path.path)
@@ -210,7 +217,9 @@ extension BenchCommand {
             let stores = CofferStores(embedded: database)
             let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [], sources: sources)
             guard let chain = try await stores.chains.chain(chainName) else { throw CLIError("the scratch database has no chain \(chainName)") }
-            let syncer = try services.chains.syncer(chain, owner: "bench")
+            var syncer = try services.chains.syncer(chain, owner: "bench")
+            // Processing a prefetched block is timed whole in its own step: nothing read ahead.
+            if !readAhead { syncer.readAhead = 0 }
             var steps: [Double] = []
             var credited = 0
             let started = DispatchTime.now()
