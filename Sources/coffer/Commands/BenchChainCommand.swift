@@ -36,6 +36,7 @@ extension BenchCommand {
         @Option(help: "Repetitions; medians are reported.") var runs = 3
         @Option(help: "Deposits every sync must credit (the watched payments in the blocks); checked when given.") var expectDeposits: Int?
         @Option(help: "Measure only this part (floor, sync or processing; repeat the option), e.g. under a profiler.") var only: [Part] = []
+        @Option(help: "Blocks the measured syncer reads ahead (default: the syncer's own).") var readAhead: Int?
         @Option(help: "Scratch directory (default: a temporary one, removed afterwards); it must not exist yet.") var dataDir: String?
 
         enum Part: String, ExpressibleByArgument, CaseIterable { case floor, sync, processing }
@@ -84,7 +85,7 @@ extension BenchCommand {
                     line += String(format: " floor %.0f tx/s, read %.0f tx/s,", floors.last!, reads.last!)
                 }
                 if parts.contains(.sync) {
-                    let sync = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-sync"), to: to, sources: ChainSources.make)
+                    let sync = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-sync"), to: to, readAhead: readAhead, sources: ChainSources.make)
                     syncs.append(Double(transactions) / sync.seconds)
                     credited.append(sync.credited)
                     line += String(format: " sync %.0f tx/s (%.1f ms per block),", syncs.last!, sync.stepMilliseconds.median)
@@ -98,7 +99,7 @@ extension BenchCommand {
                     }
                 }
                 if parts.contains(.processing) {
-                    let processing = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-processing"), to: to, readAhead: false, sources: { _ in memory })
+                    let processing = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-processing"), to: to, readAhead: 0, sources: { _ in memory })
                     blockMilliseconds += processing.stepMilliseconds
                     runMedians.append(processing.stepMilliseconds.median)
                     credited.append(processing.credited)
@@ -199,9 +200,9 @@ extension BenchCommand {
         }
 
         /// A syncer on a fresh copy of the template stepping from its start height through `to`;
-        /// each step timed. Without `readAhead` each step reads its block itself (and so its
-        /// time is all the work of one block).
-        static func sync(_ template: DataDirectory, into path: URL, to: UInt64, readAhead: Bool = true, sources: @escaping ChainSourceFactory) async throws
+        /// each step timed. With `readAhead` 0 each step reads its block itself (and so its time
+        /// is all the work of one block).
+        static func sync(_ template: DataDirectory, into path: URL, to: UInt64, readAhead: Int?, sources: @escaping ChainSourceFactory) async throws
             -> (seconds: Double, stepMilliseconds: [Double], credited: Int)
         {
             let directory = DataDirectory(explicit: path.path)
@@ -218,8 +219,7 @@ extension BenchCommand {
             let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [], sources: sources)
             guard let chain = try await stores.chains.chain(chainName) else { throw CLIError("the scratch database has no chain \(chainName)") }
             var syncer = try services.chains.syncer(chain, owner: "bench")
-            // Processing a prefetched block is timed whole in its own step: nothing read ahead.
-            if !readAhead { syncer.readAhead = 0 }
+            if let readAhead { syncer.readAhead = readAhead }
             var steps: [Double] = []
             var credited = 0
             let started = DispatchTime.now()
