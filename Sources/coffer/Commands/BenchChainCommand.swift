@@ -88,7 +88,8 @@ extension BenchCommand {
                     let sync = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-sync"), to: to, readAhead: readAhead, sources: ChainSources.make)
                     syncs.append(Double(transactions) / sync.seconds)
                     credited.append(sync.credited)
-                    line += String(format: " sync %.0f tx/s (%.1f ms per block),", syncs.last!, sync.stepMilliseconds.median)
+                    line += String(format: " sync %.0f tx/s (%.1f ms per block, CPU %.1f ms per block),", syncs.last!, sync.stepMilliseconds.median,
+                                   sync.cpuSeconds * 1000 / Double(prefetched.count))
                     if let before = floors.last {
                         // The floor again right after: the ratio is against the mean of the floors
                         // on either side, as this machine's speed drifts within seconds.
@@ -103,8 +104,9 @@ extension BenchCommand {
                     blockMilliseconds += processing.stepMilliseconds
                     runMedians.append(processing.stepMilliseconds.median)
                     credited.append(processing.credited)
-                    line += String(format: " processing median %.1f ms, max %.1f ms per block (first %.1f ms)", processing.stepMilliseconds.median,
-                                   processing.stepMilliseconds.max() ?? 0, processing.stepMilliseconds.first ?? 0)
+                    line += String(format: " processing median %.1f ms, max %.1f ms per block (first %.1f ms; CPU %.1f ms per block)",
+                                   processing.stepMilliseconds.median, processing.stepMilliseconds.max() ?? 0, processing.stepMilliseconds.first ?? 0,
+                                   processing.cpuSeconds * 1000 / Double(prefetched.count))
                 }
                 report.line(line)
             }
@@ -203,7 +205,7 @@ extension BenchCommand {
         /// each step timed. With `readAhead` 0 each step reads its block itself (and so its time
         /// is all the work of one block).
         static func sync(_ template: DataDirectory, into path: URL, to: UInt64, readAhead: Int?, sources: @escaping ChainSourceFactory) async throws
-            -> (seconds: Double, stepMilliseconds: [Double], credited: Int)
+            -> (seconds: Double, stepMilliseconds: [Double], credited: Int, cpuSeconds: Double)
         {
             let directory = DataDirectory(explicit: path.path)
             try directory.create()
@@ -222,6 +224,7 @@ extension BenchCommand {
             if let readAhead { syncer.readAhead = readAhead }
             var steps: [Double] = []
             var credited = 0
+            let cpu = processCPUSeconds()
             let started = DispatchTime.now()
             while true {
                 let stepStarted = DispatchTime.now()
@@ -234,9 +237,16 @@ extension BenchCommand {
                 if !step.refused.isEmpty { throw CLIError("the ledger refused credits: \(step.refused.prefix(3))") }
                 if block.height >= to { break }
             }
-            return (seconds(since: started), steps, credited)
+            return (seconds(since: started), steps, credited, processCPUSeconds() - cpu)
         }
     }
+}
+
+/// User and system CPU time of this process so far, every thread.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 /// Blocks fetched before the measurement, served from memory: what the syncer does once a block
