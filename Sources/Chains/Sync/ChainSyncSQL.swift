@@ -106,6 +106,27 @@ enum ChainSyncSQL {
             """, deposit)
     }
 
+    /// The recorded deposits among `keys`: a few statements for all of them (`txid IN (...)`,
+    /// lists of the same few lengths as `watched`'s), not one per deposit.
+    static func deposits(chain: String, _ keys: some Collection<DepositKey>, on connection: any SQLConnection) throws -> [DepositKey: Deposit] {
+        let wanted = Set(keys)
+        let txids = Array(Set(wanted.map(\.transactionID)))
+        var found: [DepositKey: Deposit] = [:]
+        var start = 0
+        while start < txids.count {
+            let end = min(start + probesPerStatement, txids.count)
+            let length = listLengths.first { $0 >= end - start } ?? probesPerStatement
+            let list = Array(txids[start..<end]) + Array(repeating: txids[end - 1], count: length - (end - start))
+            for deposit in try connection.query("""
+                SELECT \(raw: depositColumns) FROM chain_deposits WHERE chain = \(chain) AND txid IN \(list: list)
+                """, deposit) where wanted.contains(deposit.key) {
+                found[deposit.key] = deposit
+            }
+            start = end
+        }
+        return found
+    }
+
     /// Confirming deposits in blocks at or below `height`: those that reach the confirmation count.
     static func due(chain: String, atOrBelow height: UInt64, on connection: any SQLConnection) throws -> [Deposit] {
         try connection.query("""

@@ -221,12 +221,10 @@ public struct ChainSyncer: Sendable {
         let confirmations = UInt64(max(chain.confirmations, 1))
         // Deposits in blocks at or below this height have `confirmations` once this block is applied.
         let finalHeight: UInt64? = block.ref.height + 1 >= confirmations ? block.ref.height + 1 - confirmations : nil
+        let paid = block.payments.filter { watched[WatchedAddress.lookupKey($0.address)] != nil }
+            .map { DepositKey(transactionID: $0.transactionID, index: $0.index, token: $0.token ?? "") }
         let (existing, due) = try await store.database.read { connection in
-            var existing: [DepositKey: Deposit] = [:]
-            for payment in block.payments where watched[WatchedAddress.lookupKey(payment.address)] != nil {
-                let key = DepositKey(transactionID: payment.transactionID, index: payment.index, token: payment.token ?? "")
-                if let deposit = try ChainSyncSQL.deposit(chain: chain.name, key, on: connection) { existing[key] = deposit }
-            }
+            let existing = try ChainSyncSQL.deposits(chain: chain.name, paid, on: connection)
             let due = try finalHeight.map { try ChainSyncSQL.due(chain: chain.name, atOrBelow: $0, on: connection) } ?? []
             return (existing, due)
         }

@@ -37,7 +37,7 @@ extension BenchCommand {
         @Option(help: "Deposits every sync must credit (the watched payments in the blocks); checked when given.") var expectDeposits: Int?
         @Option(help: "Measure only this part (floor, sync or processing; repeat the option), e.g. under a profiler.") var only: [Part] = []
         @Option(help: "Blocks the measured syncer reads ahead (default: the syncer's own).") var readAhead: Int?
-        @Option(help: "Scratch directory (default: a temporary one, removed afterwards); it must not exist yet.") var dataDir: String?
+        @Option(help: "Scratch directory, which must not exist yet; removed afterwards (default: a temporary one).") var dataDir: String?
 
         enum Part: String, ExpressibleByArgument, CaseIterable { case floor, sync, processing }
 
