@@ -334,6 +334,7 @@ let package = Package(
                 "Ledger",
                 "Tenancy",
                 "Wallets",
+                "Chains",
                 "CofferStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
