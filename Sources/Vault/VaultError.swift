@@ -23,6 +23,10 @@ extension VaultError {
     public static func nameTaken(_ name: String) -> VaultError {
         VaultError(.conflict, "wallet-name-taken", "a wallet named \"\(name.prefix(100))\" already exists; choose another name")
     }
+    /// A watch-only wallet (an extended public key) was asked for a signature or a private key.
+    public static func watchOnly(_ wallet: String) -> VaultError {
+        VaultError(.rejected, "watch-only-wallet", "wallet \(wallet.prefix(100)) is watch-only: it holds an extended public key, which derives addresses but cannot sign or export a private key")
+    }
     public static func tampered(_ wallet: String) -> VaultError {
         VaultError(.internal, "vault-tampered", "wallet \(wallet): the stored record failed authentication; it was modified or corrupted, so no key was used")
     }

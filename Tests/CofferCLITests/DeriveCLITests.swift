@@ -25,13 +25,32 @@ struct DeriveCLITests {
         (["--chain", "solana"], "m/44'/501'/0'/0'", "HAgk14JpMQLgt6rVgv7cBQFJWFto5Dqxi472uT3DKpqk"),
         (["--chain", "bitcoin", "--scheme", "p2tr"], "m/86'/0'/0'/0/0", "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr"),
         (["--chain", "bitcoin", "--scheme", "p2sh-p2wpkh", "--network", "testnet"], "m/49'/1'/0'/0/0", "2Mww8dCYPUpKHofjgcXcBCEGmniw9CoaiD2"),
+        // `--network` names a registry network and implies its chain; Bitcoin's short names still work.
+        (["--network", "litecoin-regtest"], "m/84'/1'/0'/0/0", "rltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9puuzgkg"),
+        (["--chain", "bitcoin", "--network", "litecoin-regtest", "--scheme", "p2tr"], "m/86'/1'/0'/0/0",
+         "rltc1p8wpt9v4frpf3tkn0srd97pksgsxc5hs52lafxwru9kgeephvs7rq66tuc9"),
+        (["--network", "litecoin-mainnet", "--scheme", "p2pkh"], "m/44'/2'/0'/0/0", "LUWPbpM43E2p7ZSh8cyTBEkvpHmr3cB8Ez"),
+        (["--network", "LITECOIN-MAINNET", "--scheme", "p2sh-p2wpkh"], "m/49'/2'/0'/0/0", "M7wtsL7wSHDBJVMWWhtQfTMSYYkyooAAXM"),
+        (["--network", "litecoin-testnet"], "m/84'/1'/0'/0/0", "tltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9pesrjxk"),
+        (["--network", "bitcoin-regtest"], "m/84'/1'/0'/0/0", "bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"),
+        (["--chain", "bitcoin", "--network", "regtest"], "m/84'/1'/0'/0/0", "bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"),
+        (["--chain", "bitcoin", "--network", "testnet"], "m/84'/1'/0'/0/0", "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl"),
+        (["--network", "polygon"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
+        (["--chain", "ethereum", "--network", "evm:10143"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
+        (["--chain", "ethereum", "--network", "mainnet"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
+        (["--network", "tron"], "m/44'/195'/0'/0/0", "TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH"),
     ])
-    func everyChain(arguments: [String], path: String, address: String) throws {
+    func everyChainAndNetwork(arguments: [String], path: String, address: String) throws {
         let result = try CofferProcess.run(["derive"] + arguments + ["--count", "1"], stdin: Self.mnemonic)
         #expect(result.status == 0, "\(result.stderr)")
         let record = try Self.json(result.stdoutLines[0])
         #expect(record["path"] as? String == path)
         #expect(record["address"] as? String == address)
+        // `address check` with the same chain and network accepts it.
+        var checkArguments = arguments
+        if let scheme = checkArguments.firstIndex(of: "--scheme") { checkArguments.removeSubrange(scheme...scheme + 1) }
+        let check = try CofferProcess.run(["address", "check"] + checkArguments + [address])
+        #expect(check.status == 0, "\(arguments): \(check.stderr)")
     }
 
     @Test func watchOnlyFromXpubMatchesMnemonic() throws {
@@ -55,32 +74,6 @@ struct DeriveCLITests {
             #expect(first["purpose"] as? String == "deposit")
             #expect(first["batch"] as? String == "B1")
         }
-    }
-
-    /// `--network` names a registry network and implies its chain; Bitcoin's short names still work.
-    @Test(arguments: [
-        (["--network", "litecoin-regtest"], "m/84'/1'/0'/0/0", "rltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9puuzgkg"),
-        (["--chain", "bitcoin", "--network", "litecoin-regtest", "--scheme", "p2tr"], "m/86'/1'/0'/0/0",
-         "rltc1p8wpt9v4frpf3tkn0srd97pksgsxc5hs52lafxwru9kgeephvs7rq66tuc9"),
-        (["--network", "litecoin-mainnet", "--scheme", "p2pkh"], "m/44'/2'/0'/0/0", "LUWPbpM43E2p7ZSh8cyTBEkvpHmr3cB8Ez"),
-        (["--network", "LITECOIN-MAINNET", "--scheme", "p2sh-p2wpkh"], "m/49'/2'/0'/0/0", "M7wtsL7wSHDBJVMWWhtQfTMSYYkyooAAXM"),
-        (["--network", "litecoin-testnet"], "m/84'/1'/0'/0/0", "tltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9pesrjxk"),
-        (["--network", "bitcoin-regtest"], "m/84'/1'/0'/0/0", "bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"),
-        (["--chain", "bitcoin", "--network", "regtest"], "m/84'/1'/0'/0/0", "bcrt1q6rz28mcfaxtmd6v789l9rrlrusdprr9pz3cppk"),
-        (["--chain", "bitcoin", "--network", "testnet"], "m/84'/1'/0'/0/0", "tb1q6rz28mcfaxtmd6v789l9rrlrusdprr9pqcpvkl"),
-        (["--network", "polygon"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
-        (["--chain", "ethereum", "--network", "evm:10143"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
-        (["--chain", "ethereum", "--network", "mainnet"], "m/44'/60'/0'/0/0", "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"),
-        (["--network", "tron"], "m/44'/195'/0'/0/0", "TUEZSdKsoDHQMeZwihtdoBiN46zxhGWYdH"),
-    ])
-    func registryNetworks(arguments: [String], path: String, address: String) throws {
-        let result = try CofferProcess.run(["derive"] + arguments + ["--count", "1"], stdin: Self.mnemonic)
-        #expect(result.status == 0, "\(result.stderr)")
-        let record = try Self.json(result.stdoutLines[0])
-        #expect(record["path"] as? String == path)
-        #expect(record["address"] as? String == address)
-        let check = try CofferProcess.run(["address", "check"] + arguments.filter { $0 != "--scheme" && !["p2tr", "p2pkh", "p2sh-p2wpkh"].contains($0) } + [address])
-        #expect(check.status == 0, "\(arguments): \(check.stderr)")
     }
 
     /// Litecoin's account keys (SLIP-132 Ltub, Mtub) derive watch-only on Litecoin by default.

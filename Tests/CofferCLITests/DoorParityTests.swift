@@ -190,6 +190,23 @@ import Testing
         Self.expectSameError("allocate chain", try doors.cli(["address", "allocate", "--wallet", "hot", "--chain", "dogecoin", "--count", "1"]),
                              try await doors.http("POST", "/v1/wallets/hot/addresses", body: #"{"chain":"dogecoin","count":1}"#))
 
+        // A watch-only wallet through either door: one service imports it, refuses what it cannot do alike.
+        let zpub = try CofferProcess.run(["xpub", "--chain", "bitcoin"], stdin: MnemonicCLITests.abandonAbout).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let watch = try doors.cli(["wallet", "import", "--name", "watch", "--from", "xpub"], stdin: zpub)
+        #expect(watch.status == 0, "\(watch.stderr)")
+        Self.expectSame("watch-only wallet", try doors.cli(["wallet", "show", "watch"]), try await doors.http("GET", "/v1/wallets/watch"))
+        Self.expectSameError("watch-only name", try doors.cli(["wallet", "import", "--name", "watch", "--from", "xpub"], stdin: zpub),
+                             try await doors.http("POST", "/v1/wallets", body: #"{"name":"watch","source":"xpub","xpub":"\#(zpub)"}"#))
+        Self.expectSameError("watch-only scheme", try doors.cli(["wallet", "import", "--name", "w2", "--from", "xpub", "--scheme", "p2pkh"], stdin: zpub),
+                             try await doors.http("POST", "/v1/wallets", body: #"{"name":"w2","source":"xpub","xpub":"\#(zpub)","scheme":"p2pkh"}"#))
+        Self.expectSameError("watch-only network", try doors.cli(["address", "allocate", "--wallet", "watch", "--chain", "bitcoin", "--network", "testnet", "--count", "1"]),
+                             try await doors.http("POST", "/v1/wallets/watch/addresses", body: #"{"chain":"bitcoin","network":"testnet","count":1}"#))
+        let watchRequest = #"{"id":"watch-1","intent":{"chain":"ethereum","wallet":"watch","destination":"0x1111111111111111111111111111111111111111","asset":"ETH","amount":"5","fee":"42000"},"payload":{"type":"ethereum-tx","chain_id":1,"path":"m/44'/60'/0'/0/0","tx":{"type":2,"nonce":0,"max_priority_fee_per_gas":"1","max_fee_per_gas":"2","gas":21000,"to":"0x1111111111111111111111111111111111111111","value":"5","data":"0x","access_list":[]}}}"#
+        let watchRequestFile = URL(fileURLWithPath: doors.dataDir).deletingLastPathComponent().appendingPathComponent("watch-request.json").path
+        try Data(watchRequest.utf8).write(to: URL(fileURLWithPath: watchRequestFile))
+        Self.expectSameError("watch-only signing", try doors.cli(["sign", "request", "--file", watchRequestFile]),
+                             try await doors.http("POST", "/v1/signing-requests", body: watchRequest))
+
         // Receiving: chains, deposit addresses bound to accounts, deposits, invoices and events.
         let ltc = ["chain", "add", "--name", "ltc", "--network", "litecoin-regtest", "--rpc-url", "http://127.0.0.1:1"]
         #expect(try doors.cli(ltc).status == 0)

@@ -16,8 +16,7 @@ struct AddressRoutesTests {
     func batchesFollowWalletCoreAndContinueWhereTheLastOneStopped(_ backend: ServerBackend) async throws {
         try await VaultFixture.run(backend) { server in
             let client = server.api
-            let wallet = try await client.call(.post, "/v1/wallets", key: server.adminA, body: Known.importMnemonic("cold"))
-            let id = try #require(wallet.json["id"] as? String)
+            let id = try await server.importKnownWallet()
             let first = try await client.call(.post, "/v1/wallets/\(id)/addresses", key: server.writerA,
                                               body: #"{"chain":"bitcoin","count":3,"label":"deposits","owner_id":"customer-1","purpose":"deposit"}"#)
             #expect(first.status == 201)
@@ -62,8 +61,7 @@ struct AddressRoutesTests {
     func registryNetworksAndTheirCounters(_ backend: ServerBackend) async throws {
         try await VaultFixture.run(backend) { server in
             let client = server.api
-            let wallet = try await client.call(.post, "/v1/wallets", key: server.adminA, body: Known.importMnemonic("cold"))
-            let id = try #require(wallet.json["id"] as? String)
+            let id = try await server.importKnownWallet()
             func allocate(_ body: String) async throws -> VaultReply {
                 let reply = try await client.call(.post, "/v1/wallets/\(id)/addresses", key: server.writerA, body: body)
                 #expect(reply.status == 201, "\(body): \(reply.text)")
@@ -122,8 +120,7 @@ struct AddressRoutesTests {
     func badAddressRequestsAreProblemsAndConsumeNoIndex(_ backend: ServerBackend) async throws {
         try await VaultFixture.run(backend) { server in
             let client = server.api
-            let wallet = try await client.call(.post, "/v1/wallets", key: server.adminA, body: Known.importMnemonic("cold"))
-            let id = try #require(wallet.json["id"] as? String)
+            let id = try await server.importKnownWallet()
             let key = try await client.call(.post, "/v1/wallets", key: server.adminA,
                                             body: #"{"name":"hot","source":"private-key","curve":"secp256k1","private_key":"\#(Known.privateKey)"}"#)
             let bodies: [(String, Int)] = [

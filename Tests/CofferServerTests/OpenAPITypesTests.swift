@@ -191,11 +191,12 @@ import WalletCore
             + ["invoice.created"] + InvoiceStatus.allCases.filter { $0 != .open }.map { "invoice.\($0.rawValue)" })
         #expect(try values("DeriveAddressesInput", [.key("network")]) == ChainNetwork.acceptedNames)
         #expect(try values("BitcoinPSBTPayload", [.key("network")]) == BitcoinNetwork.acceptedNames)
+        #expect(try values("CreateWalletInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
         #expect(try values("CreateWalletInput", [.key("language")]) == MnemonicLanguage.allCases.map(\.rawValue))
         #expect(try values("CreateWalletInput", [.key("source")]).sorted() == WalletSecrets.fieldsBySource.keys.sorted())
         #expect(try values("BackupWalletInput", [.key("format")]).sorted() == WalletBackup.byFormat.keys.sorted())
         #expect(try values("RollingLimitRule", [.key("window")]) == LimitWindow.allCases.map(\.rawValue))
-        #expect(try values("Wallet", [.key("kind")]) == [WalletKind.seed.rawValue, WalletKind.privateKey.rawValue])
+        #expect(try values("Wallet", [.key("kind")]) == [WalletKind.seed.rawValue, WalletKind.privateKey.rawValue, WalletKind.watchOnly.rawValue])
         #expect(try values("HistoryEntry", [.key("event")]) == [BalanceHistoryEntry.Event.transfer.rawValue, BalanceHistoryEntry.Event.expiry.rawValue])
         // Each source's and each format's fields, as the services allow them, are the request's properties.
         let walletFields = JSONSchemaValidator.propertyNames(try #require(spec.schema("CreateWalletInput"))).subtracting(["name", "source"])

@@ -275,5 +275,11 @@ extension APIUnderTest {
 
 extension VaultFixture {
     func count(_ table: String) async throws -> Int { try await api.count(table) }
+
+    /// Imports the vector mnemonic as tenant A's wallet `name` and returns the wallet's id.
+    func importKnownWallet(_ name: String = "cold") async throws -> String {
+        let wallet = try await api.call(.post, "/v1/wallets", key: adminA, body: Known.importMnemonic(name))
+        return try #require(wallet.json["id"] as? String, "\(wallet.text)")
+    }
     var vault: VaultAccess { api.services.vault }
 }

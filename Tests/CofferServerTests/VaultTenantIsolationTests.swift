@@ -16,8 +16,7 @@ struct VaultTenantIsolationTests {
     func anotherTenantGetsNotFoundOnEverything(_ backend: ServerBackend) async throws {
         try await VaultFixture.run(backend) { server in
             let client = server.api
-            let wallet = try await client.call(.post, "/v1/wallets", key: server.adminA, body: Known.importMnemonic("cold"))
-            let id = try #require(wallet.json["id"] as? String)
+            let id = try await server.importKnownWallet()
             _ = try await client.call(.post, "/v1/wallets/\(id)/addresses", key: server.adminA, body: #"{"chain":"bitcoin","count":2}"#)
             let policy = #"{"rules":[{"type":"max_per_transaction","asset":"ETH","amount":"1"}]}"#
             #expect(try await client.call(.put, "/v1/policies/\(id)", key: server.adminA, body: policy).status == 200)

@@ -247,4 +247,17 @@ struct BitcoinPayloadTests {
         #expect(try BitcoinPSBTPayloadSigner().decode(BitcoinPSBTPayload(network: .mainnet, psbt: opReturn), walletKeys: nil).transfers.first?.destination == "script:6a0100")
         #expect(throws: PolicyError.self) { try BitcoinPSBTPayload(json: JSONValue(parsing: #"{"type":"bitcoin-psbt","psbt":"not base64!"}"#)) }
     }
+
+    /// The payload's network (any registry name) decides how destinations are written; it is kept by its name.
+    @Test func destinationsAreWrittenForThePayloadsNetwork() throws {
+        let psbt = try Self.payment(changeScript: BitcoinScript.p2pkh(publicKeyHash: [UInt8](repeating: 1, count: 20)))
+        for (name, network) in [("litecoin-mainnet", BitcoinNetwork.litecoinMainnet), ("bitcoin-regtest", .regtest), ("LITECOIN-REGTEST", .litecoinRegtest)] {
+            let payload = try BitcoinPSBTPayload(json: JSONValue(parsing: #"{"type":"bitcoin-psbt","network":"\#(name)","psbt":"\#(psbt.base64)"}"#))
+            #expect(payload.network == network && payload.json["network"] == .string(network.name))
+            let decoded = try BitcoinPSBTPayloadSigner().decode(payload, walletKeys: nil)
+            let expected = psbt.unsignedTransaction.outputs.map { BitcoinAddress.address(scriptPubKey: $0.scriptPubKey, network: network) }
+            #expect(decoded.transfers.map(\.destination) == expected.compactMap { $0 })
+            #expect(decoded.transfers.allSatisfy { (try? BitcoinAddress.decode($0.destination, network: network)) != nil })
+        }
+    }
 }

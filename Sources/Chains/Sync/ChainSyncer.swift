@@ -35,6 +35,8 @@ public struct ChainSyncer: Sendable {
     /// a node may not know a transaction for a moment (its index catching up with a new block),
     /// and a deposit must not be orphaned, or reversed, on that moment's answer.
     public var unknownGrace: Int64 = 30
+    /// Until when this syncer holds the lease (seconds since 1970).
+    private let leaseUntil = Locked<Int64>(0)
 
     public init(chain: ChainConfig, store: ChainStore, source: any ChainSource, ledger: any DepositLedger, clock: @escaping @Sendable () -> Int64, owner: String) {
         self.chain = chain
@@ -74,8 +76,13 @@ public struct ChainSyncer: Sendable {
     /// Does the next piece of work: applies the next block, undoes a reorganised one, or (at the
     /// tip) looks at the mempool, at deposits outside a block, and at invoices that expired.
     public func step() async throws -> Step {
-        guard try await store.lease(chain: chain.name, owner: owner, now: clock(), seconds: leaseSeconds) else {
-            return Step(kind: .notLeader, block: nil)
+        // The lease is renewed when half of it has run, not at every step (one write fewer per block).
+        let now = clock()
+        if leaseUntil.withLock({ now + leaseSeconds / 2 >= $0 }) {
+            guard try await store.lease(chain: chain.name, owner: owner, now: now, seconds: leaseSeconds) else {
+                return Step(kind: .notLeader, block: nil)
+            }
+            leaseUntil.withLock { $0 = now + leaseSeconds }
         }
         guard let cursor = try await store.cursor(chain: chain.name) else { throw ChainError.unknownChain(chain.name) }
         let tip = try await source.tip()

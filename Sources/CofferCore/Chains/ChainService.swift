@@ -253,11 +253,17 @@ public struct ChainService: Sendable {
         ChainSyncer(chain: chain, store: store, source: try sources(chain), ledger: LedgerDeposits(store: ledger.store), clock: clock, owner: owner)
     }
 
+    /// The lease owner of syncers started from the command line on this host: the same for every
+    /// CLI process, so a `coffer chain sync` that was killed does not keep the next one waiting
+    /// for its lease to run out (the cursor's compare-and-set keeps two of them from applying a
+    /// block twice). `coffer serve` holds leases under an id of its own process.
+    public static var commandLineOwner: String { "cli@\(ProcessInfo.processInfo.hostName)" }
+
     /// Scans a chain up to its node's tip once: `coffer chain sync --once`.
     public func syncOnce(_ name: String, by caller: Caller) async throws -> SyncView {
         try caller.require(.admin)
         let chain = try await find(name, by: caller)
-        let owner = "once-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let owner = Self.commandLineOwner
         let syncer = try syncer(chain, owner: owner)
         let step = try await syncer.syncToTip()
         try? await store.release(chain: chain.name, owner: owner)

@@ -54,6 +54,8 @@ enum WalletBackup {
                 }
                 guard path == nil else { throw ServiceError.invalid("path applies to HD wallets only; this wallet holds a single key") }
                 keyPath = nil
+            case .watchOnly:
+                throw VaultError.watchOnly(info.name)
             }
             guard let key = try WalletSigner.key(from: secret, curve: .secp256k1, path: keyPath, walletID: info.id).secp256k1Key else {
                 throw ServiceError(.rejected, "backup-unsupported", "this wallet has no secp256k1 key")
@@ -94,7 +96,8 @@ enum WalletBackup {
             groups = [try spec(threshold: threshold, count: count, field: "threshold and shares")]
             groupThreshold = 1
         }
-        let mnemonics = try await unlocked.withSecret(of: wallet) { secret, _ throws -> [String] in
+        let mnemonics = try await unlocked.withSecret(of: wallet) { secret, info throws -> [String] in
+            if case .watchOnly = secret { throw VaultError.watchOnly(info.name) }
             guard case .seed(let seed) = secret else {
                 throw ServiceError(.rejected, "backup-unsupported", "this wallet holds a single key, not a master secret; use format ethereum-keystore")
             }

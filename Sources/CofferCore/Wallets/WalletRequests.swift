@@ -7,7 +7,8 @@ public struct CreateWalletRequest: Codable, Sendable {
     /// Required, except for a keystore, whose wallet is named `keystore-<address>` by default.
     public var name: String?
     /// `generate` (default: a BIP39 mnemonic made inside the vault and never shown), `mnemonic`,
-    /// `private-key`, `master-secret`, `slip39` or `ethereum-keystore`.
+    /// `private-key`, `master-secret`, `slip39`, `ethereum-keystore`, or `xpub` (a watch-only
+    /// wallet: an account-level extended public key, which derives addresses and signs nothing).
     public var source: String?
     public var wordCount: Int?
     public var mnemonic: String?
@@ -21,6 +22,12 @@ public struct CreateWalletRequest: Codable, Sendable {
     public var slip39Passphrase: String?
     public var keystore: KeystoreText?
     public var password: String?
+    /// The account-level extended public key of a watch-only wallet: xpub, ypub, zpub, tpub, upub,
+    /// vpub, or Litecoin's Ltub, Mtub, ttub.
+    public var xpub: String?
+    /// The address type of a watch-only wallet: fixed by a ypub/zpub-like version (and then
+    /// optional), p2pkh (default) or p2tr (or any other) for the generic xpub/tpub.
+    public var scheme: String?
 
     public init(name: String?, source: String? = nil) {
         self.name = name
@@ -29,7 +36,7 @@ public struct CreateWalletRequest: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case name, source, wordCount = "word_count", mnemonic, language, bip39Passphrase = "bip39_passphrase", privateKey = "private_key", curve,
-             masterSecret = "master_secret", shares, slip39Passphrase = "slip39_passphrase", keystore, password
+             masterSecret = "master_secret", shares, slip39Passphrase = "slip39_passphrase", keystore, password, xpub, scheme
     }
 }
 

@@ -15,6 +15,7 @@ enum WalletSecrets {
         "master-secret": ["master_secret"],
         "slip39": ["shares", "slip39_passphrase"],
         "ethereum-keystore": ["keystore", "password"],
+        "xpub": ["xpub", "scheme"],
     ]
 
     /// The secret and its vault origin.
@@ -27,7 +28,7 @@ enum WalletSecrets {
             ("word_count", request.wordCount != nil), ("mnemonic", request.mnemonic != nil), ("language", request.language != nil), ("bip39_passphrase", request.bip39Passphrase != nil),
             ("private_key", request.privateKey != nil), ("curve", request.curve != nil), ("master_secret", request.masterSecret != nil),
             ("shares", request.shares != nil), ("slip39_passphrase", request.slip39Passphrase != nil), ("keystore", request.keystore != nil),
-            ("password", request.password != nil),
+            ("password", request.password != nil), ("xpub", request.xpub != nil), ("scheme", request.scheme != nil),
         ]
         if let misplaced = given.first(where: { $0.1 && !allowed.contains($0.0) }) {
             throw ServiceError.invalid("\(misplaced.0) does not apply to source \(source); it takes \(allowed.sorted().joined(separator: ", "))")
@@ -62,6 +63,8 @@ enum WalletSecrets {
             return (secret, "private-key")
         case "master-secret":
             return (.seed(try hexSecret(request.masterSecret, field: "master_secret", lengths: 16...64)), "master-secret")
+        case "xpub":
+            return (try watchOnly(request), "xpub")
         case "slip39":
             guard let shares = request.shares, !shares.isEmpty else { throw ServiceError.invalid("shares is missing: the SLIP-39 share mnemonics") }
             do {
@@ -79,6 +82,36 @@ enum WalletSecrets {
                 throw ServiceError.invalid("keystore: \(error.description)")
             }
         }
+    }
+
+    /// A watch-only wallet's key: an account-level extended public key whose version fixes the
+    /// scheme (or takes `scheme`: p2pkh by default for xpub and tpub).
+    static func watchOnly(_ request: CreateWalletRequest) throws -> WalletSecret {
+        guard let text = request.xpub?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            throw ServiceError.invalid("xpub is missing: the account-level extended public key (xpub, ypub, zpub, tpub, upub, vpub...)")
+        }
+        let scheme = try request.scheme.map { name throws(ServiceError) in try parseScheme(name) }
+        let parsed: ExtendedKey
+        do { parsed = try ExtendedKey(parsing: text) } catch { throw ServiceError.invalid("xpub: \(error)", code: "invalid-xpub") }
+        guard case .publicKey(let key, let version) = parsed else {
+            throw ServiceError.invalid("xpub holds a private extended key (\(parsed.version.privatePrefix)); a watch-only wallet takes its public form (\(parsed.version.publicPrefix)), or import the seed instead", code: "invalid-xpub")
+        }
+        let format: AddressFormat
+        do { format = try AddressFormat.watchOnly(version: version, scheme: scheme, network: nil, defaultScheme: .p2pkh) } catch {
+            throw ServiceError.invalid("xpub: \(error)", code: "invalid-xpub")
+        }
+        guard case .bitcoin(let chosen, _) = format else { throw ServiceError.invalid("xpub: not a Bitcoin-like account key", code: "invalid-xpub") }
+        let secret = WalletSecret.watchOnly(key, version: version, scheme: chosen)
+        do { try secret.validate() } catch { throw ServiceError.invalid("xpub: \(error.description)", code: "invalid-xpub") }
+        return secret
+    }
+
+    /// A Bitcoin scheme by name; the error lists the names.
+    static func parseScheme(_ name: String) throws(ServiceError) -> BitcoinScheme {
+        guard let scheme = BitcoinScheme(rawValue: name) else {
+            throw ServiceError.invalid("scheme must be one of \(BitcoinScheme.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return scheme
     }
 
     /// `text` as hex bytes (0x optional) of a length in `lengths`, in wiped memory.

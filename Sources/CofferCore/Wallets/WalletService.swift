@@ -114,13 +114,15 @@ public struct WalletService: Sendable {
 
     // MARK: Deposit addresses
 
-    /// Hands out the next `count` unused addresses of a tenant's HD wallet on a chain. The seed
-    /// is opened once to make the account's public key; every address is derived from that.
+    /// Hands out the next `count` unused addresses of a tenant's HD or watch-only wallet on a
+    /// chain. The seed is opened once to make the account's public key; every address is derived
+    /// from that. A watch-only wallet derives from its own account key, on any Bitcoin-like network
+    /// of its kind (see ``watchOnlyFormat(_:version:scheme:wallet:)``), with paths `xpub/0/<index>`.
     public func allocate(_ wallet: String, _ request: AllocateAddressesRequest, by caller: Caller) async throws -> AddressBatchView {
         try caller.require(.write)
         let tenant = try caller.requireTenant("a deposit address")
         let unlocked = try vault.unlocked(for: caller)
-        let format = try Self.format(chain: request.chain, scheme: request.scheme, network: request.network)
+        let requested = try Self.format(chain: request.chain, scheme: request.scheme, network: request.network)
         guard (1...Self.maximumAddresses).contains(request.count) else {
             throw ServiceError.invalid("count must be a whole number from 1 to \(Self.maximumAddresses)")
         }
@@ -129,17 +131,44 @@ public struct WalletService: Sendable {
         let purpose = try Self.text(request.purpose, field: "purpose")
         let (name, info) = try await find(wallet, by: caller)
         let deriver = try await unlocked.withSecret(of: info.id) { secret, _ throws -> AddressDeriver in
-            guard case .seed(let seed) = secret else {
-                throw ServiceError(.rejected, "not-an-hd-wallet", "wallet \(name) holds a single key, so it has no address batches; only HD wallets derive addresses")
+            switch secret {
+            case .seed(let seed):
+                return try AddressDeriver(seed: seed, format: requested)
+            case .watchOnly(let key, let version, let scheme):
+                let format = try Self.watchOnlyFormat(request, version: version, scheme: scheme, wallet: name)
+                return try AddressDeriver(accountKey: key, format: format, pathPrefix: "xpub/0/")
+            case .privateKey:
+                throw ServiceError(.rejected, "not-an-hd-wallet", "wallet \(name) holds a single key, so it has no address batches; only HD and watch-only wallets derive addresses")
             }
-            return try AddressDeriver(seed: seed, format: format)
         }
+        let format = deriver.format
         let key = Self.key(format)
         let addresses = try await directory.allocate(
             tenantID: tenant.tenantID, walletID: info.id, chain: format.chain.rawValue, format: key, count: request.count,
             label: label, ownerID: owner, purpose: purpose, at: VaultClock.format(Date()),
             derive: { range in try deriver.derive(range: range) })
         return AddressBatchView(wallet: info.id, chain: format.chain.rawValue, format: key, data: addresses.map { Self.view($0, walletName: name) })
+    }
+
+    /// The format a watch-only wallet's addresses take for `request`: chain bitcoin only (the key
+    /// is a Bitcoin-like account key); the network asked for, which must be a main network for a
+    /// main-network key (xpub, ypub, zpub, Ltub, Mtub) and a test one for a test key (tpub, upub,
+    /// vpub, ttub), by default the first that fits (bitcoin mainnet or testnet; Litecoin's for
+    /// Litecoin's own versions); the scheme the wallet was imported with (one asked for must be it).
+    static func watchOnlyFormat(_ request: AllocateAddressesRequest, version: KeyVersion, scheme: BitcoinScheme, wallet: String) throws -> AddressFormat {
+        guard request.chain == Chain.bitcoin.rawValue else {
+            throw ServiceError(.rejected, "watch-only-wallet", "wallet \(wallet) is watch-only: its \(version.publicPrefix) is a Bitcoin-like account key, so it derives chain bitcoin addresses only, not \(request.chain)")
+        }
+        if let asked = request.scheme, asked != scheme.rawValue {
+            throw ServiceError.invalid("scheme \(asked) does not match wallet \(wallet), a watch-only \(version.publicPrefix) wallet for \(scheme.rawValue) addresses")
+        }
+        do {
+            var network: BitcoinNetwork?
+            if let name = request.network { network = try ChainNetwork.resolve(name, chain: .bitcoin).bitcoin }
+            return try AddressFormat.watchOnly(version: version, scheme: scheme, network: network, defaultScheme: scheme)
+        } catch {
+            throw ServiceError.invalid("wallet \(wallet): \(error)")
+        }
     }
 
     /// The tenant's addresses matching `query`, in the order they were handed out.
@@ -188,12 +217,7 @@ public struct WalletService: Sendable {
         guard let chain = Chain(rawValue: chainName) else {
             throw ServiceError.invalid("chain must be one of \(Chain.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let scheme = try schemeName.map { name throws(ServiceError) in
-            guard let scheme = BitcoinScheme(rawValue: name) else {
-                throw ServiceError.invalid("scheme must be one of \(BitcoinScheme.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return scheme
-        }
+        let scheme = try schemeName.map { name throws(ServiceError) in try WalletSecrets.parseScheme(name) }
         guard chain == .bitcoin || scheme == nil else {
             throw ServiceError.invalid("scheme applies to chain bitcoin only")
         }

@@ -49,6 +49,7 @@ public struct BitcoinPSBTPayloadSigner: PayloadSigner {
             case .seed(let seed): .extendedKey(try ExtendedPrivateKey(seed: seed))
             case .privateKey(let bytes, .secp256k1): .privateKey(try Secp256k1.PrivateKey(secret: bytes))
             case .privateKey(_, .ed25519): throw PolicyError("an ed25519 key cannot sign Bitcoin inputs")
+            case .watchOnly: throw VaultError.watchOnly("of this request")
             }
         let report = try psbt.sign(with: key)
         guard !report.signed.isEmpty else {

@@ -31,6 +31,8 @@ public struct SigningService: Sendable {
             return try await signIfApproved(existing, unlocked: unlocked)
         }
         guard let wallet = try await vault.store.wallet(document.intent.wallet) else { throw VaultError.walletNotFound(document.intent.wallet) }
+        // Before anything is stored or evaluated: no policy can make a public key sign.
+        guard wallet.kind != .watchOnly else { throw VaultError.watchOnly(wallet.name) }
         let payload = document.payload
         guard let signer = signers[payload.type] else {
             throw PolicyError("payload type \"\(payload.type)\" is not supported; supported: \(signers.keys.sorted().joined(separator: ", "))")

@@ -34,6 +34,8 @@ public struct SolanaPayloadSigner: PayloadSigner {
             seed = key
         case .privateKey(_, .secp256k1):
             throw PolicyError("a secp256k1 key cannot sign Solana transactions")
+        case .watchOnly:
+            throw VaultError.watchOnly("of this request")
         }
         try transaction.sign(with: [try SolanaKeypair(seed: seed)])
         return .solanaTx(SolanaSigningResult(transaction: transaction))

@@ -44,7 +44,8 @@ public struct WalletPublicKeys: Sendable, PSBTKeySource {
             do { singlePublicKey = try Secp256k1.PrivateKey(secret: key).publicKey } catch { throw PolicyError("wallet \(walletID): \(error)") }
             masterFingerprint = nil
             derived = [:]
-        case .privateKey(_, .ed25519):
+        case .privateKey(_, .ed25519), .watchOnly:
+            // A watch-only wallet never signs (the service refuses it first): nothing to recognise.
             masterFingerprint = nil
             singlePublicKey = nil
             derived = [:]

@@ -51,6 +51,8 @@ public struct WalletSigner: Sendable {
             case .secp256k1: return WalletSigner(key: .secp256k1(try Secp256k1.PrivateKey(secret: key)), walletID: walletID)
             case .ed25519: return WalletSigner(key: .ed25519(try Ed25519Keys.privateKey(key)), walletID: walletID)
             }
+        case .watchOnly:
+            throw VaultError.watchOnly(walletID)
         }
     }
 }

@@ -36,15 +36,17 @@ public struct AddressDeriver: Sendable {
     }
 
     /// Watch-only, from the account-level extended public key (depth 3, e.g. m/84'/0'/0').
-    /// The account number for the printed paths comes from the key itself.
-    public init(accountKey: ExtendedPublicKey, format: AddressFormat) throws(DerivationError) {
+    /// The account number for the printed paths comes from the key itself, and the paths are the
+    /// format's standard ones; with `pathPrefix` they are that prefix and the index instead (a
+    /// key whose origin is unknown: "xpub/0/" gives "xpub/0/5").
+    public init(accountKey: ExtendedPublicKey, format: AddressFormat, pathPrefix: String? = nil) throws(DerivationError) {
         if case .solana = format { throw DerivationError.solanaWatchOnly }
         guard accountKey.depth == 3, accountKey.childIndex.isHardened else {
             throw DerivationError("the extended public key is at depth \(accountKey.depth)\(accountKey.childIndex.isHardened ? "" : " with a non-hardened index"); an account-level key (depth 3, e.g. m/84'/0'/0') is expected")
         }
         self.format = format
         account = accountKey.childIndex.index
-        pathPrefix = format.addressPathPrefix(account: account)
+        self.pathPrefix = pathPrefix ?? format.addressPathPrefix(account: account)
         do {
             source = .externalChain(try accountKey.derive(.normal(0)).childDeriver())
         } catch {

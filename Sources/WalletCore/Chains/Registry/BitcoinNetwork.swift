@@ -94,17 +94,11 @@ public struct BitcoinNetwork: Sendable, Hashable, CustomStringConvertible {
     public static let mainnet = BitcoinNetwork(
         name: "mainnet", registryName: "bitcoin-mainnet", coin: "bitcoin", bech32HRP: "bc", p2pkhVersion: 0x00, p2shVersion: 0x05,
         acceptedP2SHVersions: [0x05], wifVersion: 0x80, coinType: 0, keyVersions: .bitcoinMain, isTest: false)
-    public static let testnet = BitcoinNetwork(
-        name: "testnet", registryName: "bitcoin-testnet", coin: "bitcoin", bech32HRP: "tb", p2pkhVersion: 0x6F, p2shVersion: 0xC4,
-        acceptedP2SHVersions: [0xC4], wifVersion: 0xEF, coinType: 1, keyVersions: .bitcoinTest, isTest: true)
+    public static let testnet = bitcoinTest("testnet", hrp: "tb")
     /// Bitcoin Core's regtest: testnet's Base58 versions and keys, HRP "bcrt".
-    public static let regtest = BitcoinNetwork(
-        name: "regtest", registryName: "bitcoin-regtest", coin: "bitcoin", bech32HRP: "bcrt", p2pkhVersion: 0x6F, p2shVersion: 0xC4,
-        acceptedP2SHVersions: [0xC4], wifVersion: 0xEF, coinType: 1, keyVersions: .bitcoinTest, isTest: true)
+    public static let regtest = bitcoinTest("regtest", hrp: "bcrt")
     /// BIP325 signet: every encoding is testnet's (HRP "tb"), so its addresses are testnet's.
-    public static let signet = BitcoinNetwork(
-        name: "signet", registryName: "bitcoin-signet", coin: "bitcoin", bech32HRP: "tb", p2pkhVersion: 0x6F, p2shVersion: 0xC4,
-        acceptedP2SHVersions: [0xC4], wifVersion: 0xEF, coinType: 1, keyVersions: .bitcoinTest, isTest: true)
+    public static let signet = bitcoinTest("signet", hrp: "tb")
     /// Litecoin: L... (0x30), M... (0x32, also legacy 3... 0x05), ltc1..., coin type 2, WIF 0xB0,
     /// SLIP-132 Ltub (p2pkh, p2tr) and Mtub (p2sh-p2wpkh); p2wpkh has no Litecoin version
     /// registered, so it is zpub, as bip-utils and Electrum-LTC write it.
@@ -115,13 +109,23 @@ public struct BitcoinNetwork: Sendable, Hashable, CustomStringConvertible {
     /// Litecoin testnet: m/n... (0x6F, as Bitcoin testnet), Q... (0x3A, also legacy 2... 0xC4),
     /// tltc1..., coin type 1; keys are exported as tpub/upub/vpub like Litecoin Core does (SLIP-132's
     /// ttub is accepted on import).
-    public static let litecoinTestnet = BitcoinNetwork(
-        name: "litecoin-testnet", registryName: "litecoin-testnet", coin: "litecoin", bech32HRP: "tltc", p2pkhVersion: 0x6F, p2shVersion: 0x3A,
-        acceptedP2SHVersions: [0x3A, 0xC4], wifVersion: 0xEF, coinType: 1, keyVersions: .bitcoinTest, isTest: true)
+    public static let litecoinTestnet = litecoinTest("litecoin-testnet", hrp: "tltc")
     /// Litecoin regtest: the test network's versions and keys, HRP "rltc".
-    public static let litecoinRegtest = BitcoinNetwork(
-        name: "litecoin-regtest", registryName: "litecoin-regtest", coin: "litecoin", bech32HRP: "rltc", p2pkhVersion: 0x6F, p2shVersion: 0x3A,
-        acceptedP2SHVersions: [0x3A, 0xC4], wifVersion: 0xEF, coinType: 1, keyVersions: .bitcoinTest, isTest: true)
+    public static let litecoinRegtest = litecoinTest("litecoin-regtest", hrp: "rltc")
+
+    /// A Bitcoin test network: testnet's versions and keys under its own name and HRP.
+    private static func bitcoinTest(_ name: String, hrp: String) -> BitcoinNetwork {
+        BitcoinNetwork(
+            name: name, registryName: "bitcoin-" + name, coin: "bitcoin", bech32HRP: hrp, p2pkhVersion: 0x6F, p2shVersion: 0xC4,
+            acceptedP2SHVersions: [0xC4], wifVersion: 0xEF, coinType: 1, keyVersions: .bitcoinTest, isTest: true)
+    }
+
+    /// A Litecoin test network: Bitcoin testnet's p2pkh and WIF versions, Litecoin's own p2sh 'Q'.
+    private static func litecoinTest(_ name: String, hrp: String) -> BitcoinNetwork {
+        BitcoinNetwork(
+            name: name, registryName: name, coin: "litecoin", bech32HRP: hrp, p2pkhVersion: 0x6F, p2shVersion: 0x3A,
+            acceptedP2SHVersions: [0x3A, 0xC4], wifVersion: 0xEF, coinType: 1, keyVersions: .bitcoinTest, isTest: true)
+    }
 
     /// Every Bitcoin-like network, in the order an ambiguous address is attributed.
     public static let all: [BitcoinNetwork] = [.mainnet, .testnet, .regtest, .signet, .litecoinMainnet, .litecoinTestnet, .litecoinRegtest]

@@ -68,8 +68,7 @@ struct ChainCommand: ParsableCommand {
             guard (1...3600).contains(poll) else { throw UsageError("--poll must be from 1 to 3600 seconds") }
             try await options.run { services, caller in
                 let config = try await services.chains.find(chain, by: caller)
-                let owner = "cli-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-                let syncer = try services.chains.syncer(config, owner: owner)
+                let syncer = try services.chains.syncer(config, owner: ChainService.commandLineOwner)
                 while !Task.isCancelled {
                     let step = try await syncer.step()
                     if step.deposits + step.credited + step.orphaned + step.reversed > 0 || step.kind == .rewound {

@@ -9,9 +9,9 @@ struct SignBitcoinPSBTCommand: ParsableCommand {
         commandName: "bitcoin-psbt",
         abstract: "Sign a Bitcoin PSBT (p2wpkh, p2sh-p2wpkh, p2tr key path) with the key on stdin.",
         discussion: """
-            The key on stdin is an extended private key (xprv, yprv, zprv, tprv, uprv, vprv; master or \
-            account level, inputs matched by their BIP32 derivation records) or a WIF private key \
-            (inputs matched by script). Prints one JSON line: psbt (base64), signed_inputs, skipped_inputs, \
+            The key on stdin is an extended private key (xprv, yprv, zprv, tprv, uprv, vprv, Litecoin's Ltpv, Mtpv, ttpv; master or \
+            account level, inputs matched by their BIP32 derivation records) or a WIF private key of any \
+            registry network (Bitcoin's, Litecoin's T...; inputs matched by script). Prints one JSON line: psbt (base64), signed_inputs, skipped_inputs, \
             and with --finalize the network transaction (tx, hex) and its txid.
             """
     )

@@ -30,23 +30,31 @@ struct WalletCommand: ParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import a wallet: a BIP39 mnemonic, a private key, a master secret or SLIP-39 shares, read from stdin.")
+            abstract: "Import a wallet: a BIP39 mnemonic, a private key, a master secret, SLIP-39 shares or (watch-only) an account xpub, read from stdin.",
+            discussion: """
+                --from xpub makes a watch-only wallet from an account-level extended public key (xpub, ypub, zpub, tpub, upub, \
+                vpub; Litecoin's Ltub, Mtub, ttub): deposit addresses are its children 0/i (paths xpub/0/i) on any Bitcoin-like \
+                network of its kind (main or test), and signing with it is refused. ypub/zpub-like versions fix the address type; \
+                for xpub and tpub give --scheme (default p2pkh).
+                """)
         enum Source: String, ExpressibleByArgument, CaseIterable {
-            case mnemonic, privateKey = "private-key", masterSecret = "master-secret", slip39
+            case mnemonic, privateKey = "private-key", masterSecret = "master-secret", slip39, xpub
         }
         @OptionGroup var options: ServiceOptions
         @Option(help: "Wallet name (unique).") var name: String
-        @Option(help: "What stdin holds: mnemonic (BIP39, any of the 10 languages), private-key (hex), master-secret (hex, 16-64 bytes), slip39 (Shamir share mnemonics, one per line).")
+        @Option(help: "What stdin holds: mnemonic (BIP39, any of the 10 languages), private-key (hex), master-secret (hex, 16-64 bytes), slip39 (Shamir share mnemonics, one per line), xpub (an account-level extended public key: a watch-only wallet).")
         var from: Source
         @Option(help: "Curve of a private key: secp256k1 or ed25519.") var curve: String?
         @Option(help: "Mnemonic language (detected when omitted).") var language: MnemonicLanguage?
         @Option(help: "File holding the BIP39 passphrase of the mnemonic.") var bip39PassphraseFile: String?
         @Option(help: "File holding the SLIP-39 passphrase of the shares.") var slip39PassphraseFile: String?
+        @Option(help: "Address type of an xpub or tpub: p2pkh (default), p2sh-p2wpkh, p2wpkh or p2tr (ypub, zpub... fix their own).") var scheme: BitcoinScheme?
 
         func run() async throws {
             if curve != nil && from != .privateKey { throw UsageError("--curve applies to --from private-key only") }
             if slip39PassphraseFile != nil && from != .slip39 { throw UsageError("--slip39-passphrase-file applies to --from slip39 only") }
             if bip39PassphraseFile != nil && from != .mnemonic { throw UsageError("--bip39-passphrase-file applies to --from mnemonic only") }
+            if scheme != nil && from != .xpub { throw UsageError("--scheme applies to --from xpub only") }
             var request = CreateWalletRequest(name: name, source: from.rawValue)
             switch from {
             case .mnemonic:
@@ -62,6 +70,10 @@ struct WalletCommand: ParsableCommand {
             case .slip39:
                 request.shares = try SecretInput.lines(what: "SLIP-39 mnemonics", example: "coffer wallet import --from slip39 < shares.txt")
                 if slip39PassphraseFile != nil { request.slip39Passphrase = try SecretInput.passphrase(file: slip39PassphraseFile) }
+            case .xpub:
+                // Public, but read like every other import: from stdin, never an argument.
+                request.xpub = try SecretInput.standardInputLine(what: "extended public key")
+                request.scheme = scheme?.rawValue
             }
             let finished = request
             try Output.print(try await options.run { try await $0.wallets.create(finished, by: $1) })

@@ -1,0 +1,119 @@
+public import Chains
+public import CofferBase
+
+/// The syncer's view of an EVM chain through an Ethereum JSON-RPC node.
+///
+/// A block's payments are
+/// - native value: a transaction with a recipient (`to`) and a value above zero whose receipt
+///   says it succeeded. Receipts are read in one JSON-RPC batch, only for such transactions. A
+///   reverted transaction moves no value and is not a payment. Value moved by a contract (an
+///   internal call) is not seen: that needs tracing, which few nodes offer.
+/// - token transfers: the ERC-20 `Transfer` logs of the block, by its hash (EIP-234), emitted by
+///   the contracts the syncer follows; named by the log's block-wide `logIndex`.
+/// Payments are ordered as the block orders them: by transaction, its value before its logs.
+public struct EVMChainSource: ChainSource {
+    /// What `mempoolPayments()` reads.
+    public enum Mempool: Sendable, Equatable {
+        /// Nothing: `mempoolPayments()` is empty. Most nodes and providers do not expose their
+        /// pending pool cheaply (`txpool_content` is an admin method, pending filters and
+        /// subscriptions need a session and miss what came before), and on EVM chains a
+        /// payment is final after a few seconds anyway: deposits are first seen mined.
+        case ignored
+        /// The node's pending block, `eth_getBlockByNumber("pending", true)`: for nodes that
+        /// build one (geth with a local pending block, the test fixture). Its payments are
+        /// native values only; they are not executed yet, so one may still fail.
+        case pendingBlock
+    }
+
+    public let node: EthereumRPCNode
+    public let mempool: Mempool
+
+    public init(node: EthereumRPCNode, mempool: Mempool = .ignored) {
+        self.node = node
+        self.mempool = mempool
+    }
+
+    /// Refuses a node on another chain than `expected` (EIP-155 chain id): payments must never be
+    /// credited from the wrong network.
+    public func checkChainID(_ expected: UInt64) async throws(NodeError) {
+        let actual = try await node.chainID()
+        guard actual == expected else {
+            throw NodeError(.rejected, "node-wrong-chain",
+                            "\(node.client.displayURL) serves chain id \(actual), not \(expected); point Coffer at a node of the configured network")
+        }
+    }
+
+    public func tip() async throws(NodeError) -> BlockRef {
+        // One call for number and hash: two would race a new block.
+        guard let block = try await node.block(.latest) else { throw NodeError.garbage("eth_getBlockByNumber(latest) answered null") }
+        return BlockRef(height: block.number, hash: block.hash)
+    }
+
+    public func blockHash(at height: UInt64) async throws(NodeError) -> String? {
+        try await node.block(.number(height))?.hash
+    }
+
+    public func block(at height: UInt64, tokens: Set<String>) async throws(NodeError) -> ChainBlock {
+        guard let block = try await node.block(.number(height), fullTransactions: true), let transactions = block.transactions else {
+            throw NodeError(.unavailable, "node-no-block", "\(node.client.displayURL) has no block \(height) (the chain is shorter, or was just reorganised); try again")
+        }
+        guard block.number == height else { throw NodeError.garbage("eth_getBlockByNumber(\(height)) answered block \(block.number)") }
+        let ref = BlockRef(height: height, hash: block.hash)
+
+        var payments: [(position: UInt64, payment: ChainPayment)] = []
+        let valued = transactions.filter { $0.value > 0 && $0.to != nil }
+        let receipts = try await node.receipts(hashes: valued.map(\.hash))
+        for (transaction, receipt) in zip(valued, receipts) {
+            guard let receipt, receipt.blockHash == block.hash else {
+                throw Self.moved("the receipt of \(transaction.hash)", ref)
+            }
+            guard receipt.succeeded, let to = transaction.to else { continue }
+            payments.append((receipt.transactionIndex << 32, ChainPayment(
+                transactionID: transaction.hash, index: 0, address: to, token: nil, amount: transaction.value)))
+        }
+
+        let followed = Set(tokens.map { $0.lowercased() })
+        if !followed.isEmpty {
+            let filter = EthereumLogFilter(blocks: .hash(block.hash), addresses: followed.sorted(), topics: [[ERC20TransferLog.topic]])
+            for log in try await node.logs(filter) {
+                guard log.blockHash == block.hash, !log.removed else { throw Self.moved("a log", ref) }
+                guard followed.contains(log.address) else { continue }
+                guard let transfer = try ERC20TransferLog.decode(log) else { continue }
+                guard let transactionID = log.transactionHash, let transactionIndex = log.transactionIndex,
+                      let logIndex = log.logIndex, let index = UInt32(exactly: logIndex) else {
+                    throw NodeError.garbage("eth_getLogs: a Transfer log of block \(block.hash) lacks its transaction or log index")
+                }
+                payments.append(((transactionIndex << 32) | (1 + UInt64(index)), ChainPayment(
+                    transactionID: transactionID, index: index, address: transfer.to, token: log.address, amount: transfer.amount)))
+            }
+        }
+
+        return ChainBlock(ref: ref, parentHash: block.parentHash, time: block.timestamp, transactionCount: transactions.count,
+                          payments: payments.sorted { $0.position < $1.position }.map(\.payment))
+    }
+
+    public func transactionState(_ id: String) async throws(NodeError) -> TransactionState {
+        guard let transaction = try await node.transaction(hash: id) else { return .unknown }
+        guard let number = transaction.blockNumber, let hash = transaction.blockHash else { return .mempool }
+        // A node may still name a block it has since reorganised away: believe the best chain.
+        guard try await blockHash(at: number) == hash else { return .unknown }
+        return .mined(BlockRef(height: number, hash: hash))
+    }
+
+    public func mempoolPayments() async throws(NodeError) -> [ChainPayment] {
+        switch mempool {
+        case .ignored:
+            return []
+        case .pendingBlock:
+            return try await node.pendingTransactions().compactMap { transaction in
+                guard transaction.value > 0, let to = transaction.to else { return nil }
+                return ChainPayment(transactionID: transaction.hash, index: 0, address: to, token: nil, amount: transaction.value)
+            }
+        }
+    }
+
+    /// The block changed while it was being read (a reorganisation): retry.
+    private static func moved(_ what: String, _ ref: BlockRef) -> NodeError {
+        NodeError(.unavailable, "node-block-changed", "\(what) is no longer in block \(ref.height) (\(ref.hash)): the chain was reorganised while it was read; try again")
+    }
+}
