@@ -228,7 +228,8 @@ let package = Package(
         ),
         // What the storage test suites share: a fresh database per test on SQLite or PostgreSQL
         // (`TestDatabase`, `TestEngine.all`), the pool kept running while the test holds it; and
-        // the real nodes the chain tests run against (`Litecoind`, a regtest node per test).
+        // the real nodes the chain tests run against (`Litecoind`, a regtest node per test, and
+        // `EVMFixture`, eth-tester behind JSON-RPC from scripts/evm-fixture).
         .target(
             name: "CofferTestSupport",
             dependencies: [
@@ -242,7 +243,7 @@ let package = Package(
             path: "Tests/CofferTestSupport",
             swiftSettings: strictSettings
         ),
-        // Deposits, reorgs, invoices and the outbox on both databases, against scripted chains.
+        // The chain domain's pure parts and stores.
         .testTarget(
             name: "ChainsTests",
             dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "WalletCore", "Chains",

@@ -19,7 +19,8 @@ import Testing
         try await EVMFixture.run { evm in
             let sandbox = try VaultCLITests.Sandbox()
             func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-                let result = try sandbox.run(arguments, stdin: stdin)
+                let environment = sandbox.environment.merging(["COFFER_VAULT_PASSPHRASE_FILE": sandbox.passphrase]) { $1 }
+                let result = try CofferProcess.run(arguments, stdin: stdin, environment: environment)
                 #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
                 return result.stdout
             }
@@ -77,7 +78,7 @@ import Testing
             _ = try await evm.mine(3)
             #expect(try sync()["orphaned"] == .integer(1))
             #expect(try balance("alice") == oneEther)
-            #expect(try ok(["ledger", "verify"]).contains("\"ok\":true"))
+            #expect(try ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 }

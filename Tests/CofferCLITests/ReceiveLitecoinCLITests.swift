@@ -14,16 +14,19 @@ import Testing
     struct Receiver {
         let sandbox: VaultCLITests.Sandbox
         let node: Litecoind
+        /// A PostgreSQL database of its own (dropped by `close`), or nil for the embedded database.
+        let databaseURL: String?
 
-        init(node: Litecoind, confirmations: Int = 3) async throws {
+        init(node: Litecoind, confirmations: Int = 3, backend: String = "sqlite") async throws {
             self.node = node
             sandbox = try VaultCLITests.Sandbox()
+            databaseURL = backend == "postgres" ? try PostgresTestDatabase.create() : nil
             try ok(["vault", "init"])
             try ok(["wallet", "import", "--name", "hot", "--from", "mnemonic"], stdin: ReceiveLitecoinCLITests.hotMnemonic)
             let xpub = try ok(["xpub", "--chain", "bitcoin", "--scheme", "p2wpkh", "--network", "litecoin-regtest"],
                               stdin: ReceiveLitecoinCLITests.watchMnemonic)
-            let key = try #require(try JSONValue(parsing: xpub)["xpub"].flatMap { if case .string(let text) = $0 { text } else { nil } })
-            try ok(["wallet", "import", "--name", "watch", "--from", "xpub"], stdin: key + "\n")
+            #expect(xpub.hasPrefix("vpub"))
+            try ok(["wallet", "import", "--name", "watch", "--from", "xpub"], stdin: xpub)
             let height = try await node.cli("getblockcount")
             try ok(["chain", "add", "--name", "ltc", "--network", "litecoin-regtest", "--rpc-url", node.rpcURL, "--rpc-cookie-file", node.cookiePath,
                     "--confirmations", String(confirmations), "--start-height", "\(Self.integer(height) + 1)"])
@@ -31,9 +34,18 @@ import Testing
             try ok(["ledger", "account", "create", "--id", "bob", "--asset", "LTC"])
         }
 
+        /// The sandbox's environment with the vault passphrase file (every command reads it there).
+        var environment: [String: String] {
+            sandbox.environment.merging(["COFFER_VAULT_PASSPHRASE_FILE": sandbox.passphrase, "COFFER_DATABASE_URL": databaseURL ?? ""]) { $1 }
+        }
+
+        func close() {
+            if let databaseURL { try? PostgresTestDatabase.drop(databaseURL) }
+        }
+
         @discardableResult
         func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-            let result = try sandbox.run(arguments, stdin: stdin)
+            let result = try CofferProcess.run(arguments, stdin: stdin, environment: environment)
             #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
             return result.stdout
         }
@@ -71,9 +83,13 @@ import Testing
         }
     }
 
-    @Test func depositsToEveryAddressTypeAndAWatchOnlyWalletAreCreditedOnceAfterKBlocks() async throws {
+    static let backends = ["sqlite", "postgres"]
+
+    @Test(arguments: backends)
+    func depositsToEveryAddressTypeAndAWatchOnlyWalletAreCreditedOnceAfterKBlocks(_ backend: String) async throws {
         try await Litecoind.with { node in
-            let receiver = try await Receiver(node: node)
+            let receiver = try await Receiver(node: node, backend: backend)
+            defer { receiver.close() }
             var expected: [String: UInt64] = [:]
             var amounts: [UInt64] = []
             for (offset, scheme) in ["p2wpkh", "p2sh-p2wpkh", "p2pkh", "p2tr"].enumerated() {
@@ -116,7 +132,7 @@ import Testing
             _ = try await node.mine(3)
             #expect(try receiver.sync()["credited"] == .integer(0))
             #expect(try receiver.balance("alice") == UInt128(amounts.reduce(0, +)))
-            #expect(try receiver.ok(["ledger", "verify"]).contains("\"ok\":true"))
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 
@@ -153,7 +169,7 @@ import Testing
             #expect(try receiver.balance("alice") == 0)
             let events = try receiver.objects(["events", "--limit", "1000"]).compactMap { Receiver.string($0["type"]) }
             #expect(events.contains("deposit.reversed") && events.contains("deposit.orphaned") && events.contains("deposit.credited"))
-            #expect(try receiver.ok(["ledger", "verify"]).contains("\"ok\":true"))
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 }
@@ -161,16 +177,17 @@ import Testing
 extension ReceiveLitecoinCLITests {
     /// The syncer is killed with SIGKILL again and again while payments and blocks keep coming;
     /// afterwards every confirmed payment is credited exactly once and the ledger verifies.
-    @Test func aSyncerKilledAtAnyMomentResumesWithoutGapsOrDoubleCredits() async throws {
+    @Test(arguments: backends)
+    func aSyncerKilledAtAnyMomentResumesWithoutGapsOrDoubleCredits(_ backend: String) async throws {
         try await Litecoind.with { node in
-            let receiver = try await Receiver(node: node, confirmations: 2)
+            let receiver = try await Receiver(node: node, confirmations: 2, backend: backend)
+            defer { receiver.close() }
             var addresses: [String] = []
             for _ in 0..<6 { addresses.append(try receiver.address(wallet: "hot", account: "alice")) }
             var sent: [String: UInt64] = [:]
             var kills = 0
             var generator = SplitMix64(state: 0xC0FFEE)
-            var syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1", "--passphrase-file", receiver.sandbox.passphrase],
-                                                input: Data(), environment: receiver.sandbox.environment)
+            var syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1"], input: Data(), environment: receiver.environment)
             for _ in 0..<14 {
                 for _ in 0...(generator.next() % 3) {
                     let amount = 1_000_000 + generator.next() % 5_000_000
@@ -183,8 +200,7 @@ extension ReceiveLitecoinCLITests {
                     syncer.kill()
                     _ = syncer.finish(within: .seconds(10))
                     kills += 1
-                    syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1", "--passphrase-file", receiver.sandbox.passphrase],
-                                                    input: Data(), environment: receiver.sandbox.environment)
+                    syncer = try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1"], input: Data(), environment: receiver.environment)
                 }
             }
             syncer.kill()
@@ -203,7 +219,7 @@ extension ReceiveLitecoinCLITests {
             #expect(try receiver.balance("alice") == UInt128(sent.values.reduce(0, +)))
             let transfers = try receiver.objects(["ledger", "transfers", "--account", "alice", "--limit", "10000"]).filter { $0["id"] != nil }
             #expect(transfers.count == sent.count, "one credit per payment")
-            #expect(try receiver.ok(["ledger", "verify"]).contains("\"ok\":true"))
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 
@@ -233,7 +249,8 @@ extension ReceiveLitecoinCLITests {
             _ = try await node.mine(1)
             _ = try receiver.sync()
             func show(_ invoice: JSONValue) throws -> JSONValue {
-                try #require(try receiver.objects(["invoice", "show", try #require(Receiver.string(invoice["id"]))]).first)
+                let id = try #require(Receiver.string(invoice["id"]))
+                return try #require(try receiver.objects(["invoice", "show", id]).first)
             }
             #expect(try show(exact)["status"] == .string("paid"))
             #expect(try show(under)["status"] == .string("underpaid"))

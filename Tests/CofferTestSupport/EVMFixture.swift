@@ -22,7 +22,8 @@ public final class EVMFixture: Sendable {
     public let url: String
     /// A client for the fixture's own methods (no retries: a failing fixture should fail fast).
     public let client: JSONRPCClient
-    private let process: Mutex<Process?>
+    private let process: Process
+    private let stopped = Mutex(false)
     private let standardInput: FileHandle
     private let errors: OutputBuffer
 
@@ -31,7 +32,7 @@ public final class EVMFixture: Sendable {
         self.port = port
         self.url = "http://127.0.0.1:\(port)/"
         self.client = try JSONRPCClient(url: url, dialect: .ethereum, timeout: .seconds(60), retry: .once)
-        self.process = Mutex(process)
+        self.process = process
         self.standardInput = standardInput
         self.errors = errors
     }
@@ -97,13 +98,13 @@ public final class EVMFixture: Sendable {
 
     /// Ends the server (SIGTERM, SIGKILL after 5 s) and waits for it. Harmless when stopped.
     public func stop() {
-        guard let process = self.process.withLock({ current -> Process? in defer { current = nil }; return current }) else { return }
+        guard stopped.withLock({ stopped in defer { stopped = true }; return !stopped }) else { return }
         try? standardInput.close()
         Self.kill(process)
     }
 
     /// Whether the server process still runs.
-    public var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
+    public var isRunning: Bool { process.isRunning }
 
     /// What the server wrote to standard error so far (tracebacks of failed calls).
     public var standardError: String { errors.text }

@@ -60,7 +60,8 @@ public struct EVMChainSource: ChainSource {
         guard block.number == height else { throw NodeError.garbage("eth_getBlockByNumber(\(height)) answered block \(block.number)") }
         let ref = BlockRef(height: height, hash: block.hash)
 
-        var payments: [(position: UInt64, payment: ChainPayment)] = []
+        // Sorted by (transaction index, 0 for its value or 1 + log index for a transfer).
+        var payments: [(transaction: UInt64, order: UInt64, payment: ChainPayment)] = []
         let valued = transactions.filter { $0.value > 0 && $0.to != nil }
         let receipts = try await node.receipts(hashes: valued.map(\.hash))
         for (transaction, receipt) in zip(valued, receipts) {
@@ -68,7 +69,7 @@ public struct EVMChainSource: ChainSource {
                 throw Self.moved("the receipt of \(transaction.hash)", ref)
             }
             guard receipt.succeeded, let to = transaction.to else { continue }
-            payments.append((receipt.transactionIndex << 32, ChainPayment(
+            payments.append((receipt.transactionIndex, 0, ChainPayment(
                 transactionID: transaction.hash, index: 0, address: to, token: nil, amount: transaction.value)))
         }
 
@@ -83,13 +84,13 @@ public struct EVMChainSource: ChainSource {
                       let logIndex = log.logIndex, let index = UInt32(exactly: logIndex) else {
                     throw NodeError.garbage("eth_getLogs: a Transfer log of block \(block.hash) lacks its transaction or log index")
                 }
-                payments.append(((transactionIndex << 32) | (1 + UInt64(index)), ChainPayment(
+                payments.append((transactionIndex, 1 + logIndex, ChainPayment(
                     transactionID: transactionID, index: index, address: transfer.to, token: log.address, amount: transfer.amount)))
             }
         }
 
         return ChainBlock(ref: ref, parentHash: block.parentHash, time: block.timestamp, transactionCount: transactions.count,
-                          payments: payments.sorted { $0.position < $1.position }.map(\.payment))
+                          payments: payments.sorted { ($0.transaction, $0.order) < ($1.transaction, $1.order) }.map(\.payment))
     }
 
     public func transactionState(_ id: String) async throws(NodeError) -> TransactionState {

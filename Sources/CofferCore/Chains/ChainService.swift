@@ -142,7 +142,7 @@ public struct ChainService: Sendable {
     }
 
     /// The caller's chain by its name.
-    func find(_ name: String, by caller: Caller) async throws -> ChainConfig {
+    public func find(_ name: String, by caller: Caller) async throws -> ChainConfig {
         guard let chainName = try? Self.chainName(name), let chain = try await store.chain(caller.stored(chainName)),
               caller.tenant == nil || chain.scope == caller.tenant?.tenantID else {
             throw ServiceError.notFound("no chain \"\(name.prefix(70))\"; `coffer chain list` shows the chains", code: "chain-not-found")

@@ -71,6 +71,16 @@ public struct SyncView: Codable, Sendable, Equatable {
     public let credited: Int
     public let orphaned: Int
     public let reversed: Int
+
+    public init(chain: String, height: UInt64?, hash: String?, deposits: Int, credited: Int, orphaned: Int, reversed: Int) {
+        self.chain = chain
+        self.height = height
+        self.hash = hash
+        self.deposits = deposits
+        self.credited = credited
+        self.orphaned = orphaned
+        self.reversed = reversed
+    }
 }
 
 /// A payment request and what arrived for it.

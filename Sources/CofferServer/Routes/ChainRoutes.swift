@@ -2,6 +2,7 @@ import CofferBase
 import CofferCore
 import Hummingbird
 import NIOCore
+import Tenancy
 
 /// /v1/chains, /v1/deposit-addresses, /v1/deposits, /v1/invoices and /v1/events: receiving on
 /// chains. Chains and tokens are added by admins (a tenant's chains are its own); deposit

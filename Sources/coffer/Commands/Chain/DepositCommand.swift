@@ -76,7 +76,8 @@ struct InvoiceCommand: ParsableCommand {
 
         func run() async throws {
             let (view, svg) = try await options.run { services, caller in
-                (try await services.invoices.invoice(id, by: caller), try await qrSvg.map { _ in try await services.invoices.qrSVG(id, by: caller) })
+                let view = try await services.invoices.invoice(id, by: caller)
+                return (view, qrSvg == nil ? nil : try await services.invoices.qrSVG(id, by: caller))
             }
             if let qrSvg, let svg, !FileManager.default.createFile(atPath: qrSvg, contents: Data(svg.utf8)) {
                 throw ServiceError.invalid("cannot write the QR code to \(qrSvg)", code: "cannot-write-file")
