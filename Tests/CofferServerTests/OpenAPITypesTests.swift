@@ -655,7 +655,7 @@ import WalletCore
             if mediaType != contentType { problem("\(label): content type \(reply.contentType), documented \(contentType)") }
             guard contentType.hasSuffix("json") else {
                 if !spec.validator.isValid(.string(reply.text), schema) { problem("\(label) \(status): the body breaks its schema") }
-                if let failure = Self.formatFailure(reply.text, contentType: contentType) { problem("\(label) \(status): \(failure)") }
+                if let failure = OpenAPITypesTests.formatFailure(reply.text, contentType: contentType) { problem("\(label) \(status): \(failure)") }
                 if (200..<300).contains(status) { state.withLock { _ = $0.seen.insert("\(operation.name) \(status)") } }
                 return .string(reply.text)
             }

@@ -5,6 +5,8 @@ import Foundation
 import HTTPTypes
 import Testing
 
+@testable import CofferServer
+
 /// The receiving routes (/v1/chains, /v1/deposit-addresses, /v1/deposits, /v1/invoices,
 /// /v1/events) on every backend: Idempotency-Key on the POSTs that hand out addresses, bad input
 /// refused with a 4xx problem that says what was wrong and changes nothing, pagination, and
@@ -43,6 +45,13 @@ struct ReceivingRoutesTests {
         return state
     }
 
+    /// A JSON object of `members` (raw JSON values) in order, with `changes` replacing or adding members.
+    static func object(_ members: [(String, String)], _ changes: [String: String]) -> String {
+        var members = members.map { ($0.0, changes[$0.0] ?? $0.1) }
+        members += changes.filter { change in !members.contains { $0.0 == change.key } }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return "{" + members.map { "\(quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    }
+
     func invoice(_ server: VaultFixture, _ body: String, key: String? = nil) async throws -> Reply {
         let reply = try await server.api.call(.post, "/v1/invoices", as: server.writerA, body: body, idempotencyKey: key)
         try #require(reply.status == 201, "\(body): \(reply.text)")
@@ -75,10 +84,9 @@ struct ReceivingRoutesTests {
             let replayed = try await api.call(.post, "/v1/deposit-addresses", as: server.writerA, body: bind, idempotencyKey: "bind-1")
             #expect(replayed.status == 201 && replayed.text == batch.text && replayed.headers[.idempotentReplayed] == "true")
             #expect(try await server.count("chain_watch") == watched)
-            // The counter moved by two only: the next address is the third of the p2wpkh branch.
+            // The counter moved by two only (after the two invoices' addresses): the next address follows the batch.
             let next = try await api.call(.post, "/v1/deposit-addresses", as: server.writerA, body: #"{"chain":"ltc","wallet":"cold","account":"shop"}"#)
-            #expect(batch.data.map { $0["path"] as? String } == ["m/84'/1'/0'/0/0", "m/84'/1'/0'/0/1"], "\(batch.text)")
-            #expect(next.data.first?["path"] as? String == "m/84'/1'/0'/0/2", "\(next.text)")
+            #expect((batch.data + next.data).map { $0["path"] as? String } == ["m/84'/1'/0'/0/2", "m/84'/1'/0'/0/3", "m/84'/1'/0'/0/4"], "\(batch.text)")
             #expect(Set((batch.data + next.data).compactMap { $0["address"] as? String }).count == 3)
         }
     }
@@ -89,60 +97,67 @@ struct ReceivingRoutesTests {
         try await VaultFixture.run(backend) { server in
             try await Self.setUp(server)
             let before = try await Self.state(server)
-            let chain = { (fields: String) in #"{"name":"ltc2","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1"\#(fields)}"# }
-            let token = { (fields: String) in #"{"contract":"0x1111111111111111111111111111111111111111","asset":"TK2","decimals":6\#(fields)}"# }
-            let bind = { (fields: String) in #"{"chain":"ltc","wallet":"cold","account":"shop"\#(fields)}"# }
-            let invoice = { (fields: String) in #"{"chain":"ltc","wallet":"cold","account":"shop","amount":"5000"\#(fields)}"# }
+            // Valid bodies with some members changed (raw JSON values).
+            let chain = { (changes: [String: String]) in
+                Self.object([("name", #""ltc2""#), ("network", #""litecoin-regtest""#), ("rpc_url", #""http://127.0.0.1:1""#)], changes)
+            }
+            let token = { (changes: [String: String]) in
+                Self.object([("contract", #""0x1111111111111111111111111111111111111111""#), ("asset", #""TK2""#), ("decimals", "6")], changes)
+            }
+            let bind = { (changes: [String: String]) in Self.object([("chain", #""ltc""#), ("wallet", #""cold""#), ("account", #""shop""#)], changes) }
+            let invoice = { (changes: [String: String]) in
+                Self.object([("chain", #""ltc""#), ("wallet", #""cold""#), ("account", #""shop""#), ("amount", #""5000""#)], changes)
+            }
             let cases: [(HTTPRequest.Method, String, String?, Int, String, String)] = [
-                (.post, "/v1/chains", chain(#","network":"dogecoin-mainnet""#), 400, "invalid-request", "unknown network"),
-                (.post, "/v1/chains", chain(#","network":"tron""#), 400, "invalid-request", "Bitcoin-like and EVM networks"),
-                (.post, "/v1/chains", chain(#","network":"evm:0""#), 400, "invalid-request", "not an EVM network"),
-                (.post, "/v1/chains", chain(#","rpc_url":"http://coffer:hunter2@127.0.0.1:1""#), 400, "invalid-rpc-url", "must not carry credentials"),
-                (.post, "/v1/chains", chain(#","rpc_url":"ftp://127.0.0.1:1""#), 400, "invalid-rpc-url", "http://host:port"),
-                (.post, "/v1/chains", chain(#","rpc_cookie_file":"/etc/passwd""#), 403, "operator-only", "named by the operator only"),
-                (.post, "/v1/chains", chain(#","rpc_user":"coffer""#), 400, "invalid-request", "rpc_user needs rpc_password_file"),
-                (.post, "/v1/chains", chain(#","name":"LTC 2""#), 400, "invalid-request", "chain name must be 1-64 characters"),
-                (.post, "/v1/chains", chain(#","start_height":18446744073709551615"#), 400, "invalid-request", "start_height must be from 0"),
-                (.post, "/v1/chains", chain(#","confirmations":0"#), 400, "invalid-request", "confirmations must be from 1 to 10000"),
-                (.post, "/v1/chains", chain(#","name":"ltc""#), 409, "chain-exists", "a chain named ltc exists already"),
-                (.post, "/v1/chains", chain(#","custody_account":"eth""#), 409, "account-mismatch", "custody account eth holds ETH"),
-                (.post, "/v1/chains", chain(#","colour":"red""#), 400, "invalid-request", "unknown field"),
-                (.post, "/v1/chains/ltc/tokens", token(""), 400, "invalid-request", "tokens exist on EVM chains only"),
-                (.post, "/v1/chains/nope/tokens", token(""), 404, "chain-not-found", "no chain \"nope\""),
-                (.post, "/v1/chains/evm/tokens", token(#","decimals":31"#), 400, "invalid-request", "decimals must be from 0 to 30"),
-                (.post, "/v1/chains/evm/tokens", token(#","contract":"0xdAC17F958D2ee523a2206206994597C13D831eC7""#), 400, "invalid-request", "checksum"),
-                (.post, "/v1/chains/evm/tokens", token(#","contract":"0xdac17f958d2ee523a2206206994597c13d831ec7""#), 409, "token-exists", "watches"),
-                (.post, "/v1/chains/evm/tokens", token(#","asset":"TKN","decimals":8"#), 409, "asset-mismatch", "asset TKN exists with 6 decimals"),
-                (.post, "/v1/deposit-addresses", bind(#","chain":"nope""#), 404, "chain-not-found", "no chain \"nope\""),
-                (.post, "/v1/deposit-addresses", bind(#","account":"eth""#), 422, "account-asset-mismatch", "account eth holds ETH"),
-                (.post, "/v1/deposit-addresses", bind(#","account":"nobody""#), 422, "account-not-found", "account nobody does not exist"),
-                (.post, "/v1/deposit-addresses", bind(#","wallet":"nope""#), 404, "wallet-not-found", "nope"),
-                (.post, "/v1/deposit-addresses", bind(#","wallet":"hot""#), 422, "not-an-hd-wallet", "holds a single key"),
-                (.post, "/v1/deposit-addresses", bind(#","count":0"#), 400, "invalid-request", "count must be a whole number from 1 to 1000"),
-                (.post, "/v1/deposit-addresses", bind(#","count":1001"#), 400, "invalid-request", "count must be a whole number from 1 to 1000"),
-                (.post, "/v1/deposit-addresses", bind(#","scheme":"p2sh""#), 400, "invalid-request", "scheme must be one of"),
+                (.post, "/v1/chains", chain(["network": #""dogecoin-mainnet""#]), 400, "invalid-request", "unknown network"),
+                (.post, "/v1/chains", chain(["network": #""tron""#]), 400, "invalid-request", "Bitcoin-like and EVM networks"),
+                (.post, "/v1/chains", chain(["network": #""evm:0""#]), 400, "invalid-request", "not an EVM network"),
+                (.post, "/v1/chains", chain(["rpc_url": #""http://coffer:hunter2@127.0.0.1:1""#]), 400, "invalid-rpc-url", "must not carry credentials"),
+                (.post, "/v1/chains", chain(["rpc_url": #""ftp://127.0.0.1:1""#]), 400, "invalid-rpc-url", "http://host:port"),
+                (.post, "/v1/chains", chain(["rpc_cookie_file": #""/etc/passwd""#]), 403, "operator-only", "named by the operator only"),
+                (.post, "/v1/chains", chain(["rpc_user": #""coffer""#]), 400, "invalid-request", "rpc_user needs rpc_password_file"),
+                (.post, "/v1/chains", chain(["name": #""LTC 2""#]), 400, "invalid-request", "chain name must be 1-64 characters"),
+                (.post, "/v1/chains", chain(["start_height": "18446744073709551615"]), 400, "invalid-request", "start_height must be from 0"),
+                (.post, "/v1/chains", chain(["confirmations": "0"]), 400, "invalid-request", "confirmations must be from 1 to 10000"),
+                (.post, "/v1/chains", chain(["name": #""ltc""#]), 409, "chain-exists", "a chain named ltc exists already"),
+                (.post, "/v1/chains", chain(["custody_account": #""eth""#]), 409, "account-mismatch", "custody account eth holds ETH"),
+                (.post, "/v1/chains", chain(["colour": #""red""#]), 400, "invalid-request", "unknown field"),
+                (.post, "/v1/chains/ltc/tokens", token([:]), 400, "invalid-request", "tokens exist on EVM chains only"),
+                (.post, "/v1/chains/nope/tokens", token([:]), 404, "chain-not-found", "no chain \"nope\""),
+                (.post, "/v1/chains/evm/tokens", token(["decimals": "31"]), 400, "invalid-request", "decimals must be from 0 to 30"),
+                (.post, "/v1/chains/evm/tokens", token(["contract": #""0xdAC17F958D2ee523a2206206994597C13D831eC7""#]), 400, "invalid-request", "checksum"),
+                (.post, "/v1/chains/evm/tokens", token(["contract": #""0xdac17f958d2ee523a2206206994597c13d831ec7""#]), 409, "token-exists", "watches"),
+                (.post, "/v1/chains/evm/tokens", token(["asset": #""TKN""#, "decimals": "8"]), 409, "asset-mismatch", "asset TKN exists with 6 decimals"),
+                (.post, "/v1/deposit-addresses", bind(["chain": #""nope""#]), 404, "chain-not-found", "no chain \"nope\""),
+                (.post, "/v1/deposit-addresses", bind(["account": #""eth""#]), 422, "account-asset-mismatch", "account eth holds ETH"),
+                (.post, "/v1/deposit-addresses", bind(["account": #""nobody""#]), 422, "account-not-found", "account nobody does not exist"),
+                (.post, "/v1/deposit-addresses", bind(["wallet": #""nope""#]), 404, "wallet-not-found", "nope"),
+                (.post, "/v1/deposit-addresses", bind(["wallet": #""hot""#]), 422, "not-an-hd-wallet", "holds a single key"),
+                (.post, "/v1/deposit-addresses", bind(["count": "0"]), 400, "invalid-request", "count must be a whole number from 1 to 1000"),
+                (.post, "/v1/deposit-addresses", bind(["count": "1001"]), 400, "invalid-request", "count must be a whole number from 1 to 1000"),
+                (.post, "/v1/deposit-addresses", bind(["scheme": #""p2sh""#]), 400, "invalid-request", "scheme must be one of"),
                 (.post, "/v1/deposit-addresses", #"{"chain":"evm","wallet":"cold","account":"eth","scheme":"p2tr"}"#, 400, "invalid-request", "scheme"),
-                (.post, "/v1/invoices", invoice(#","amount":"0""#), 400, "invalid-request", "amount must be more than 0"),
-                (.post, "/v1/invoices", invoice(#","amount":"1.5""#), 400, "invalid-request", "is not a whole number of smallest units"),
-                (.post, "/v1/invoices", invoice(#","amount":"-1""#), 400, "invalid-request", "is not a whole number of smallest units"),
-                (.post, "/v1/invoices", invoice(#","amount":"01""#), 400, "invalid-request", "has leading zeros"),
-                (.post, "/v1/invoices", invoice(#","amount":"340282366920938463463374607431768211456""#), 400, "invalid-request", "exceeds 2^128-1"),
-                (.post, "/v1/invoices", invoice(#","amount":5000"#), 400, "invalid-request", "amount"),
-                (.post, "/v1/invoices", invoice(#","expires_in":0"#), 400, "invalid-request", "expires_in must be from 1 to 7776000 seconds"),
-                (.post, "/v1/invoices", invoice(#","expires_in":7776001"#), 400, "invalid-request", "expires_in must be from 1 to 7776000 seconds"),
-                (.post, "/v1/invoices", invoice(#","memo":"pay\u0007me""#), 400, "invalid-request", "without control characters"),
+                (.post, "/v1/invoices", invoice(["amount": #""0""#]), 400, "invalid-request", "amount must be more than 0"),
+                (.post, "/v1/invoices", invoice(["amount": #""1.5""#]), 400, "invalid-request", "is not a whole number of smallest units"),
+                (.post, "/v1/invoices", invoice(["amount": #""-1""#]), 400, "invalid-request", "is not a whole number of smallest units"),
+                (.post, "/v1/invoices", invoice(["amount": #""01""#]), 400, "invalid-request", "has leading zeros"),
+                (.post, "/v1/invoices", invoice(["amount": #""340282366920938463463374607431768211456""#]), 400, "invalid-request", "exceeds 2^128-1"),
+                (.post, "/v1/invoices", invoice(["amount": "5000"]), 400, "invalid-request", "amount"),
+                (.post, "/v1/invoices", invoice(["expires_in": "0"]), 400, "invalid-request", "expires_in must be from 1 to 7776000 seconds"),
+                (.post, "/v1/invoices", invoice(["expires_in": "7776001"]), 400, "invalid-request", "expires_in must be from 1 to 7776000 seconds"),
+                (.post, "/v1/invoices", invoice(["memo": #""pay\u0007me""#]), 400, "invalid-request", "without control characters"),
                 // One character on screen, 201 Unicode scalars: the limit counts scalars, as JSON Schema's maxLength does.
-                (.post, "/v1/invoices", invoice(#","memo":"e\#(String(repeating: "\\u0301", count: 200))""#), 400, "invalid-request", "at most 200 characters"),
-                (.post, "/v1/invoices", invoice(#","asset":"DOGE""#), 400, "invalid-request", "asset DOGE is neither LTC nor a token of chain ltc"),
-                (.post, "/v1/invoices", invoice(#","account":"eth""#), 422, "account-asset-mismatch", "account eth holds ETH"),
-                (.post, "/v1/invoices", invoice(#","chain":"nope""#), 404, "chain-not-found", "no chain \"nope\""),
+                (.post, "/v1/invoices", invoice(["memo": #""e\#(String(repeating: "\\u0301", count: 200))""#]), 400, "invalid-request", "at most 200 characters"),
+                (.post, "/v1/invoices", invoice(["asset": #""DOGE""#]), 400, "invalid-request", "asset DOGE is neither LTC nor a token of chain ltc"),
+                (.post, "/v1/invoices", invoice(["account": #""eth""#]), 422, "account-asset-mismatch", "account eth holds ETH"),
+                (.post, "/v1/invoices", invoice(["chain": #""nope""#]), 404, "chain-not-found", "no chain \"nope\""),
                 (.get, "/v1/deposits?colour=red", nil, 400, "invalid-request", "unknown query parameter \"colour\""),
-                (.get, "/v1/deposits?status=lost", nil, 400, "invalid-request", "lost"),
+                (.get, "/v1/deposits?status=lost", nil, 400, "invalid-request", "status must be one of: seen, confirming"),
                 (.get, "/v1/deposits?chain=nope", nil, 404, "chain-not-found", "no chain \"nope\""),
                 (.get, "/v1/deposits?account=no%20id", nil, 400, "invalid-request", "is not an id"),
                 (.get, "/v1/deposits?cursor=zz", nil, 400, "invalid-request", "cursor"),
                 (.get, "/v1/deposits?limit=1001", nil, 400, "invalid-request", "limit must be a whole number from 1 to 1000"),
-                (.get, "/v1/invoices?status=lost", nil, 400, "invalid-request", "lost"),
+                (.get, "/v1/invoices?status=lost", nil, 400, "invalid-request", "status must be one of: open, paid"),
                 (.get, "/v1/invoices?since=1", nil, 400, "invalid-request", "unknown query parameter \"since\""),
                 (.get, "/v1/invoices?limit=0", nil, 400, "invalid-request", "limit must be a whole number from 1 to 1000"),
                 (.get, "/v1/invoices/inv_nope", nil, 404, "invoice-not-found", "no invoice \"inv_nope\""),
@@ -162,10 +177,10 @@ struct ReceivingRoutesTests {
             }
             // Scopes: reading needs read, handing out addresses write, chains admin.
             for (key, method, uri, body) in [
-                (server.readerA, HTTPRequest.Method.post, "/v1/invoices", invoice("")),
-                (server.readerA, .post, "/v1/deposit-addresses", bind("")),
-                (server.writerA, .post, "/v1/chains", chain("")),
-                (server.writerA, .post, "/v1/chains/evm/tokens", token("")),
+                (server.readerA, HTTPRequest.Method.post, "/v1/invoices", invoice([:])),
+                (server.readerA, .post, "/v1/deposit-addresses", bind([:])),
+                (server.writerA, .post, "/v1/chains", chain([:])),
+                (server.writerA, .post, "/v1/chains/evm/tokens", token([:])),
             ] {
                 let reply = try await server.api.call(method, uri, as: key, body: body)
                 #expect(reply.status == 403 && reply.problemSlug == "insufficient-scope", "\(uri): \(reply.text)")
@@ -214,7 +229,7 @@ struct ReceivingRoutesTests {
             node.mine([(addresses[2], 3), (other, 4)])
             let sync = try await api.services.chains.syncOnce("ltc", by: try Caller.commandLine(tenantID: server.tenantA))
             #expect(sync.credited == 5 && sync.height == 1)
-            try await Task.sleep(for: .milliseconds(1_100))  // invoice 1 has expired
+            try await Task.sleep(for: .milliseconds(2_100))  // invoice 1 has expired (times are whole seconds)
 
             let deposits = try await walk("/v1/deposits", limit: 2)
             #expect(deposits.pages == [2, 2, 1])
@@ -230,9 +245,9 @@ struct ReceivingRoutesTests {
             let paid = try await walk("/v1/invoices?status=paid", limit: 10).items
             #expect(paid.compactMap { $0["id"] as? String } == [ids[0]] && paid.first?["received"] as? String == "5000")
             let expired = try await walk("/v1/invoices?status=expired", limit: 10).items
-            #expect(expired.compactMap { $0["id"] as? String } == [ids[1]] && expired.first?["status"] as? String == "expired")
+            #expect(expired.compactMap { $0["id"] as? String } == [ids[1]] && expired.first?["status"] as? String == "expired", "\(expired) \(ids)")
             let open = try await walk("/v1/invoices?status=open", limit: 2)
-            #expect(open.items.compactMap { $0["id"] as? String } == Array(ids[2...]) && open.pages == [2, 1])
+            #expect(open.items.compactMap { $0["id"] as? String } == Array(ids[2...]) && open.pages == [2, 1], "\(open) \(ids)")
 
             // Events: all of them, then after any sequence exactly those that follow it, in order.
             let all = try await api.call(.get, "/v1/events?limit=1000", as: server.readerA).data
