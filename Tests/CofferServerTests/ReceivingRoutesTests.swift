@@ -189,6 +189,42 @@ struct ReceivingRoutesTests {
         }
     }
 
+    /// A chain or token whose asset or custody account the tenant made first uses them as they
+    /// are (docs: "creates, when missing"); only a different asset or decimals is a conflict.
+    @Test(arguments: ServerBackend.all)
+    func existingAssetsAndCustodyAccountsAreUsed(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            let api = server.api
+            for (uri, body) in [("/v1/assets", #"{"code":"LTC","decimals":8}"#), ("/v1/accounts", #"{"id":"vault-ltc","asset":"LTC","owner":"treasury"}"#),
+                                ("/v1/assets", #"{"code":"TKN","decimals":6,"chain":null}"#)] {
+                #expect(try await api.call(.post, uri, as: server.adminA, body: body).status == 201)
+            }
+            let chain = try await api.call(.post, "/v1/chains", as: server.adminA,
+                                           body: #"{"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1","custody_account":"vault-ltc"}"#)
+            #expect(chain.status == 201 && chain.string("custody_account") == "vault-ltc", "\(chain.text)")
+            #expect(try await api.call(.get, "/v1/accounts/vault-ltc", as: server.adminA).string("owner") == "treasury")
+            #expect(try await api.call(.post, "/v1/chains", as: server.adminA, body: #"{"name":"evm","network":"evm:1337","rpc_url":"http://127.0.0.1:1"}"#).status == 201)
+            let token = try await api.call(.post, "/v1/chains/evm/tokens", as: server.adminA,
+                                           body: #"{"contract":"0xdac17f958d2ee523a2206206994597c13d831ec7","asset":"TKN","decimals":6}"#)
+            #expect(token.status == 201, "\(token.text)")
+            #expect(try await api.call(.get, "/v1/accounts/custody:evm:TKN", as: server.adminA).status == 200)
+        }
+    }
+
+    /// The longest memo (200 scalars of four UTF-8 bytes, twelve characters each in the URI) still
+    /// makes a QR code; a memo of one character with 200 combining marks is refused above.
+    @Test(arguments: ServerBackend.all)
+    func theLongestMemoStillHasAQRCode(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            try await Self.setUp(server)
+            let memo = String(repeating: "\u{1F4B0}", count: InvoiceService.maximumMemo)
+            let created = try await invoice(server, #"{"chain":"ltc","wallet":"cold","account":"shop","amount":"340282366920938463463374607431768211455","memo":\#(quoted(memo))}"#)
+            #expect(created.string("memo") == memo && (created.string("uri")?.utf8.count ?? 0) > 2_400)
+            let qr = try await server.api.call(.get, "/v1/invoices/\(try #require(created.string("id")))/qr.svg", as: server.readerA)
+            #expect(qr.status == 200 && qr.contentType == "image/svg+xml" && qr.text.hasPrefix("<svg"), "\(qr.text.prefix(300))")
+        }
+    }
+
     /// Deposits and invoices a page at a time, in the order they came, each exactly once; the
     /// status filters; events after a sequence number.
     @Test(arguments: ServerBackend.all)
