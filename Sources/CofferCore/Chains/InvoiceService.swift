@@ -36,7 +36,8 @@ public struct InvoiceService: Sendable {
         }
         // Counted in Unicode scalars (as JSON Schema's maxLength counts): a Character may hold any
         // number of combining marks, and the memo must fit the payment URI's QR code.
-        if let memo = request.memo, memo.unicodeScalars.count > Self.maximumMemo || memo.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if let memo = request.memo,
+           memo.unicodeScalars.count > Self.maximumMemo || memo.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw ServiceError.invalid("memo must be at most \(Self.maximumMemo) characters without control characters")
         }
         // The asset: the chain's own, or one of its tokens.
