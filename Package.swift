@@ -246,7 +246,7 @@ let package = Package(
         // The chain domain's pure parts and stores.
         .testTarget(
             name: "ChainsTests",
-            dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "WalletCore", "Chains",
+            dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "WalletCore", "Chains", "QRCode",
                            .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),

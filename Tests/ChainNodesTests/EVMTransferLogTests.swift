@@ -42,7 +42,7 @@ import Testing
             ([ERC20TransferLog.topic, Self.from, Self.to], Self.word("1" + String(repeating: "0", count: 32)), "2^128 - 1"),
             ([ERC20TransferLog.topic, Self.from, Self.to], "0x" + String(repeating: "0", count: 62), "not one 32-byte uint256"),
             ([ERC20TransferLog.topic, Self.from, Self.to], Self.word("1") + "00", "not one 32-byte uint256"),
-            ([ERC20TransferLog.topic, "0x01" + Self.from.dropFirst(4), Self.to], Self.word("1"), "padded address"),
+            ([ERC20TransferLog.topic, "0x01" + Self.from.dropFirst(4), Self.to], Self.word("1"), "non-zero bytes before its 20 bytes"),
         ]
         for (topics, data, message) in cases {
             do {

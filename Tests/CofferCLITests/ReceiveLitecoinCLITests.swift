@@ -266,3 +266,97 @@ extension ReceiveLitecoinCLITests {
         }
     }
 }
+
+extension ReceiveLitecoinCLITests {
+    /// `coffer serve` follows every configured chain in its `chain-sync` service: a payment is
+    /// credited without any `chain sync`, and SIGTERM stops the service with the others.
+    @Test func serveCreditsDepositsInTheBackground() async throws {
+        try await Litecoind.with { node in
+            let receiver = try await Receiver(node: node, confirmations: 2)
+            let address = try receiver.address(wallet: "hot", account: "alice")
+            let server = try CofferChildProcess(["serve", "--port", String(try freeLoopbackPort())], input: Data(), environment: receiver.environment)
+            defer { server.kill() }
+            _ = try await node.send(to: address, amount: 12_345_678)
+            _ = try await node.mine(2)
+            var credited: [JSONValue] = []
+            for _ in 0..<60 where credited.isEmpty {
+                try await Task.sleep(for: .milliseconds(500))
+                credited = try receiver.deposits(status: "credited")
+            }
+            #expect(credited.count == 1)
+            #expect(try receiver.balance("alice") == 12_345_678)
+            server.send(SIGTERM)
+            let outcome = server.finish(within: .seconds(30))
+            #expect(outcome.status == 0, "\(outcome.stderr.suffix(1500))")
+            #expect(outcome.stderr.contains("service=chain-sync"))
+        }
+    }
+}
+
+extension ReceiveLitecoinCLITests {
+    /// Bad input is refused with one clear line and changes nothing; a node that is down is a
+    /// retryable error (exit 75), never a crash or a credit.
+    @Test func badInputAndADownNodeAreClearErrors() throws {
+        let sandbox = try VaultCLITests.Sandbox()
+        let environment = sandbox.environment
+        let port = try freeLoopbackPort()
+        try CofferProcess.expectRejected(["chain", "add", "--name", "x", "--network", "dogecoin", "--rpc-url", "http://127.0.0.1:\(port)"],
+                                         status: 1, mentioning: ["network", "litecoin-regtest"], environment: environment)
+        try CofferProcess.expectRejected(["chain", "add", "--name", "x", "--network", "litecoin-regtest", "--rpc-url", "http://user:secret@127.0.0.1:\(port)"],
+                                         status: 1, mentioning: ["credentials"], environment: environment)
+        try CofferProcess.expectRejected(["chain", "add", "--name", "Bad Name", "--network", "litecoin-regtest", "--rpc-url", "http://127.0.0.1:\(port)"],
+                                         status: 1, mentioning: ["chain name"], environment: environment)
+        // Nothing was created by the refused requests: no asset, no chain.
+        #expect(try CofferProcess.run(["ledger", "asset", "show", "LTC"], environment: environment).status != 0)
+        #expect(try CofferProcess.run(["chain", "list"], environment: environment).stdout.isEmpty)
+
+        let added = try CofferProcess.run(["chain", "add", "--name", "ltc", "--network", "litecoin-regtest", "--rpc-url", "http://127.0.0.1:\(port)"],
+                                          environment: environment)
+        #expect(added.status == 0, "\(added.stderr)")
+        try CofferProcess.expectRejected(["chain", "sync", "--chain", "ltc", "--once"], status: 75, mentioning: ["node-unavailable"], environment: environment)
+        try CofferProcess.expectRejected(["chain", "sync", "--chain", "nope", "--once"], status: 1, mentioning: ["chain-not-found"], environment: environment)
+        try CofferProcess.expectRejected(["deposit", "list", "--status", "pending"], status: 1, mentioning: ["confirming"], environment: environment)
+        try CofferProcess.expectRejected(["deposit", "address", "--chain", "ltc", "--wallet", "w", "--account", "nobody"],
+                                         status: 1, mentioning: ["account-not-found"], environment: environment)
+        #expect(try CofferProcess.run(["deposit", "list"], environment: environment).stdout.isEmpty)
+    }
+}
+
+extension ReceiveLitecoinCLITests {
+    /// Two syncers follow the same chain at once (they share the command line's lease, so they
+    /// really race: the cursor's compare-and-set decides) while payments and blocks arrive; each
+    /// payment is credited once.
+    @Test(arguments: backends)
+    func twoSyncersAtOnceCreditEachDepositOnce(_ backend: String) async throws {
+        try await Litecoind.with { node in
+            let receiver = try await Receiver(node: node, confirmations: 1, backend: backend)
+            defer { receiver.close() }
+            var addresses: [String] = []
+            for _ in 0..<4 { addresses.append(try receiver.address(wallet: "hot", account: "alice")) }
+            let syncers = try (0..<2).map { _ in
+                try CofferChildProcess(["chain", "sync", "--chain", "ltc", "--poll", "1"], input: Data(), environment: receiver.environment)
+            }
+            var sent: [String: UInt64] = [:]
+            for round in 0..<8 {
+                for (index, address) in addresses.enumerated() {
+                    let amount = UInt64(1_000_000 + round * 10_000 + index)
+                    sent[try await node.send(to: address, amount: amount)] = amount
+                }
+                _ = try await node.mine(1)
+                try await Task.sleep(for: .milliseconds(700))
+            }
+            try await Task.sleep(for: .seconds(3))
+            for syncer in syncers {
+                syncer.kill()
+                _ = syncer.finish(within: .seconds(10))
+            }
+            _ = try receiver.sync()
+            let credited = try receiver.deposits(status: "credited")
+            #expect(credited.count == sent.count)
+            #expect(try receiver.balance("alice") == UInt128(sent.values.reduce(0, +)))
+            let transfers = try receiver.objects(["ledger", "transfers", "--account", "alice", "--limit", "10000"]).filter { $0["id"] != nil }
+            #expect(transfers.count == sent.count, "one credit per payment")
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
+        }
+    }
+}

@@ -27,6 +27,11 @@ public struct ERC20TransferLog: Sendable, Equatable {
     public static func decode(_ log: EthereumLog) throws(NodeError) -> ERC20TransferLog? {
         guard log.topics.count == 3, log.topics[0] == topic else { return nil }
         let what = "the Transfer log \(log.logIndex.map { "\($0) " } ?? "")of \(log.address)"
+        // The ABI decoder accepts bytes after the last value, as the EVM does; a Transfer log's data
+        // is exactly its one word, and anything else is not what a token contract writes.
+        guard log.data.count == 32 else {
+            throw NodeError.garbage("\(what) carries \(log.data.count) bytes of data, not one 32-byte uint256")
+        }
         let decoded: (from: String, to: String, value: EthereumQuantity)
         do {
             decoded = try ERC20.decodeTransfer(topics: log.topics, data: "0x" + Hex.encode(log.data))

@@ -69,8 +69,19 @@ struct ChainCommand: ParsableCommand {
             try await options.run { services, caller in
                 let config = try await services.chains.find(chain, by: caller)
                 let syncer = try services.chains.syncer(config, owner: ChainService.commandLineOwner)
+                var backoff = Duration.seconds(1)
                 while !Task.isCancelled {
-                    let step = try await syncer.step()
+                    let step: ChainSyncer.Step
+                    do {
+                        step = try await syncer.step()
+                        backoff = .seconds(1)
+                    } catch where ErrorClassification.isRetryable(error) {
+                        // A node that is down, or another syncer that moved first: say so and go on.
+                        FileHandle.standardError.write(Data("coffer: warning: \(error); retrying in \(backoff)\n".utf8))
+                        try await Task.sleep(for: backoff)
+                        backoff = min(backoff * 2, .seconds(60))
+                        continue
+                    }
                     if step.deposits + step.credited + step.orphaned + step.reversed > 0 || step.kind == .rewound {
                         try Output.print(SyncView(
                             chain: chain, height: step.block?.height, hash: step.block?.hash, deposits: step.deposits, credited: step.credited,
