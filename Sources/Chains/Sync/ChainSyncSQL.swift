@@ -53,21 +53,37 @@ enum ChainSyncSQL {
         _ = try connection.execute("DELETE FROM chain_blocks WHERE chain = \(chain) AND height = \(Int64(height))")
     }
 
-    /// The watched addresses among `keys` (lookup keys), one indexed probe each.
+    /// The watched addresses among `keys` (lookup keys): one indexed probe each, up to
+    /// `probesPerStatement` of them in one statement (`lookup IN (...)`), so a block's thousands
+    /// of outputs cost a few statements rather than one each.
     static func watched(chain: String, keys: some Collection<String>, on connection: any SQLConnection) throws -> [String: WatchedAddress] {
+        let keys = Array(keys)
         var found: [String: WatchedAddress] = [:]
-        for key in keys {
-            if let entry = try connection.queryOne("""
-                SELECT address, account, wallet_id, path, invoice_id FROM chain_watch WHERE chain = \(chain) AND lookup = \(key)
+        var start = 0
+        while start < keys.count {
+            let end = min(start + probesPerStatement, keys.count)
+            // A list of one of a few lengths (the last key repeated), so each length is prepared
+            // once per connection and cached; a repeated key matches nothing more.
+            let length = listLengths.first { $0 >= end - start } ?? probesPerStatement
+            let list = Array(keys[start..<end]) + Array(repeating: keys[end - 1], count: length - (end - start))
+            for entry in try connection.query("""
+                SELECT lookup, address, account, wallet_id, path, invoice_id FROM chain_watch WHERE chain = \(chain) AND lookup IN \(list: list)
                 """, {
-                    WatchedAddress(chain: chain, address: try $0.text(0), account: try $0.text(1), walletID: try $0.text(2), path: try $0.text(3),
-                                   invoiceID: try $0.optionalText(4))
+                    (try $0.text(0), WatchedAddress(chain: chain, address: try $0.text(1), account: try $0.text(2), walletID: try $0.text(3),
+                                                   path: try $0.text(4), invoiceID: try $0.optionalText(5)))
                 }) {
-                found[key] = entry
+                found[entry.0] = entry.1
             }
+            start = end
         }
         return found
     }
+
+    /// The most lookup keys in one statement of `watched` (PostgreSQL allows 65,535 parameters,
+    /// SQLite 32,766).
+    static let probesPerStatement = 500
+    /// The lengths of `watched`'s lists.
+    static let listLengths = [1, 10, 100, probesPerStatement]
 
     static let depositColumns = """
         seq, chain, scope, txid, output_index, token, address, account, asset, amount, block_height, block_hash, status, credit_id, reversal_id, \

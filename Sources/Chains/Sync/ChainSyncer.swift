@@ -37,6 +37,8 @@ public struct ChainSyncer: Sendable {
     public var unknownGrace: Int64 = 30
     /// Until when this syncer holds the lease (seconds since 1970).
     private let leaseUntil = Locked<Int64>(0)
+    /// The block after the one a step applies, fetched while that one is written.
+    private let ahead = Locked<BlockAhead?>(nil)
 
     public init(chain: ChainConfig, store: ChainStore, source: any ChainSource, ledger: any DepositLedger, clock: @escaping @Sendable () -> Int64, owner: String) {
         self.chain = chain
@@ -94,7 +96,7 @@ public struct ChainSyncer: Sendable {
             return try await atTip(cursor)
         }
         let tokens = Dictionary(uniqueKeysWithValues: try await store.tokens(chain: chain.name).map { ($0.contract, $0) })
-        let block = try await source.block(at: cursor.nextHeight, tokens: Set(tokens.keys))
+        let block = try await block(at: cursor.nextHeight, tokens: Set(tokens.keys), tip: tip.height)
         guard block.ref.height == cursor.nextHeight else {
             throw NodeError.garbage("asked for block \(cursor.nextHeight) of \(chain.name), the node answered block \(block.ref.height)")
         }
@@ -121,6 +123,38 @@ public struct ChainSyncer: Sendable {
                 return total
             }
         }
+    }
+
+    // MARK: Reading blocks
+
+    /// A block being fetched ahead of its step.
+    struct BlockAhead: Sendable {
+        let height: UInt64
+        let tokens: Set<String>
+        let task: Task<ChainBlock, any Error>
+    }
+
+    /// The block at `height`: the one fetched ahead by the previous step when it is that height
+    /// (and the same tokens), else fetched now. Then starts fetching the next one, when the tip
+    /// is above, so that it arrives while this one is matched and written. A block fetched ahead
+    /// is no less checked than one fetched now: its parent must be the cursor's block when its
+    /// turn comes, or the syncer steps back.
+    private func block(at height: UInt64, tokens: Set<String>, tip: UInt64) async throws -> ChainBlock {
+        let pending = ahead.withLock { slot -> Task<ChainBlock, any Error>? in
+            defer { slot = nil }
+            guard let fetched = slot, fetched.height == height, fetched.tokens == tokens else {
+                slot?.task.cancel()
+                return nil
+            }
+            return fetched.task
+        }
+        let block = if let pending { try await pending.value } else { try await source.block(at: height, tokens: tokens) }
+        if height < tip {
+            let source = self.source
+            let next = Task { try await source.block(at: height + 1, tokens: tokens) }
+            ahead.withLock { $0 = BlockAhead(height: height + 1, tokens: tokens, task: next) }
+        }
+        return block
     }
 
     // MARK: Connecting a block
