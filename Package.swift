@@ -335,6 +335,7 @@ let package = Package(
                 "Ledger",
                 "Tenancy",
                 "Wallets",
+                "Chains",
                 "CofferStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -11,11 +11,15 @@ public struct Caller: Sendable {
     public let scopes: Set<APIScope>
     /// How audit records name this caller: `api:<tenant>/<key id>` or `cli:<user>`.
     public let actor: String
+    /// The operator at the command line (also when acting as a tenant with `--tenant`), who may
+    /// name files of the machine; never an API key.
+    public let isOperator: Bool
 
-    public init(tenant: TenantScope?, scopes: Set<APIScope>, actor: String) {
+    public init(tenant: TenantScope?, scopes: Set<APIScope>, actor: String, isOperator: Bool = false) {
         self.tenant = tenant
         self.scopes = scopes
         self.actor = actor
+        self.isOperator = isOperator
     }
 
     /// A tenant calling with an API key.
@@ -25,7 +29,8 @@ public struct Caller: Sendable {
 
     /// The operator at the command line, acting as `tenantID` when given (with every scope).
     public static func commandLine(tenantID: String? = nil) throws -> Caller {
-        Caller(tenant: try tenantID.map { id throws(ScopeError) in try TenantScope(id) }, scopes: Set(APIScope.allCases), actor: "cli:\(NSUserName())")
+        Caller(tenant: try tenantID.map { id throws(ScopeError) in try TenantScope(id) }, scopes: Set(APIScope.allCases), actor: "cli:\(NSUserName())",
+               isOperator: true)
     }
 
     /// Throws `insufficient-scope` unless the caller holds `scope` (or admin).

@@ -207,6 +207,46 @@ import Testing
         Self.expectSameError("watch-only signing", try doors.cli(["sign", "request", "--file", watchRequestFile]),
                              try await doors.http("POST", "/v1/signing-requests", body: watchRequest))
 
+        // Receiving: chains, deposit addresses bound to accounts, deposits, invoices and events.
+        let ltc = ["chain", "add", "--name", "ltc", "--network", "litecoin-regtest", "--rpc-url", "http://127.0.0.1:1"]
+        #expect(try doors.cli(ltc).status == 0)
+        Self.expectSameList("chains", try doors.cli(["chain", "list"]), try await doors.http("GET", "/v1/chains"))
+        Self.expectSameError("chain exists", try doors.cli(ltc),
+                             try await doors.http("POST", "/v1/chains", body: #"{"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1"}"#))
+        Self.expectSameError("chain network", try doors.cli(["chain", "add", "--name", "doge", "--network", "dogecoin", "--rpc-url", "http://127.0.0.1:1"]),
+                             try await doors.http("POST", "/v1/chains", body: #"{"name":"doge","network":"dogecoin","rpc_url":"http://127.0.0.1:1"}"#))
+        Self.expectSameError("chain url", try doors.cli(["chain", "add", "--name", "ltc2", "--network", "litecoin-regtest", "--rpc-url", "http://u:p@127.0.0.1:1"]),
+                             try await doors.http("POST", "/v1/chains", body: #"{"name":"ltc2","network":"litecoin-regtest","rpc_url":"http://u:p@127.0.0.1:1"}"#))
+        Self.expectSameError("token chain", try doors.cli(["chain", "token", "add", "--chain", "ltc", "--contract", "0x1111111111111111111111111111111111111111",
+                                                           "--asset", "TKN", "--decimals", "6"]),
+                             try await doors.http("POST", "/v1/chains/ltc/tokens", body: #"{"contract":"0x1111111111111111111111111111111111111111","asset":"TKN","decimals":6}"#))
+        #expect(try doors.cli(["ledger", "account", "create", "--id", "shop", "--asset", "LTC"]).status == 0)
+        #expect(try doors.cli(["deposit", "address", "--chain", "ltc", "--wallet", "hot", "--account", "shop", "--count", "2"]).stdoutLines.count == 2)
+        #expect(try await doors.http("POST", "/v1/deposit-addresses", body: #"{"chain":"ltc","wallet":"hot","account":"shop"}"#).0 == 201)
+        Self.expectSameError("deposit address account", try doors.cli(["deposit", "address", "--chain", "ltc", "--wallet", "hot", "--account", "a"]),
+                             try await doors.http("POST", "/v1/deposit-addresses", body: #"{"chain":"ltc","wallet":"hot","account":"a"}"#))
+        Self.expectSameError("deposit address chain", try doors.cli(["deposit", "address", "--chain", "btc", "--wallet", "hot", "--account", "shop"]),
+                             try await doors.http("POST", "/v1/deposit-addresses", body: #"{"chain":"btc","wallet":"hot","account":"shop"}"#))
+        Self.expectSameList("deposits", try doors.cli(["deposit", "list", "--chain", "ltc"]), try await doors.http("GET", "/v1/deposits?chain=ltc"))
+        Self.expectSameError("deposits status", try doors.cli(["deposit", "list", "--status", "lost"]), try await doors.http("GET", "/v1/deposits?status=lost"))
+        let invoice = try doors.cli(["invoice", "create", "--chain", "ltc", "--wallet", "hot", "--account", "shop", "--amount", "150000", "--memo", "order 7"])
+        let invoiceID = try #require((Self.json(invoice.stdout) as? NSDictionary)?["id"] as? String, "\(invoice.stderr)")
+        #expect(try await doors.http("POST", "/v1/invoices", body: #"{"chain":"ltc","wallet":"hot","account":"shop","amount":"1"}"#).0 == 201)
+        let qrFile = URL(fileURLWithPath: doors.dataDir).deletingLastPathComponent().appendingPathComponent("invoice.svg").path
+        Self.expectSame("invoice show", try doors.cli(["invoice", "show", invoiceID, "--qr-svg", qrFile]), try await doors.http("GET", "/v1/invoices/\(invoiceID)"))
+        let qr = try await doors.http("GET", "/v1/invoices/\(invoiceID)/qr.svg")
+        let savedQR = try String(contentsOfFile: qrFile, encoding: .utf8)
+        #expect(qr.0 == 200 && qr.1.hasPrefix("<svg") && qr.1 == savedQR)
+        Self.expectSameList("invoices", try doors.cli(["invoice", "list"]), try await doors.http("GET", "/v1/invoices"))
+        Self.expectSameList("invoices open", try doors.cli(["invoice", "list", "--status", "open", "--limit", "1"]),
+                            try await doors.http("GET", "/v1/invoices?status=open&limit=1"))
+        Self.expectSameError("invoice amount", try doors.cli(["invoice", "create", "--chain", "ltc", "--wallet", "hot", "--account", "shop", "--amount", "1.5"]),
+                             try await doors.http("POST", "/v1/invoices", body: #"{"chain":"ltc","wallet":"hot","account":"shop","amount":"1.5"}"#))
+        Self.expectSameError("invoice missing", try doors.cli(["invoice", "show", "inv_nope"]), try await doors.http("GET", "/v1/invoices/inv_nope"))
+        Self.expectSameList("events", try doors.cli(["events"]), try await doors.http("GET", "/v1/events"))
+        Self.expectSameList("events after", try doors.cli(["events", "--after", "1", "--limit", "1"]), try await doors.http("GET", "/v1/events?after=1&limit=1"))
+        Self.expectSameError("events after", try doors.cli(["events", "--after=-1"]), try await doors.http("GET", "/v1/events?after=-1"))
+
         // Policies, signing requests and approvals.
         for approver in ["alice", "bob"] {
             let keyFile = URL(fileURLWithPath: doors.dataDir).deletingLastPathComponent().appendingPathComponent(approver).path

@@ -100,11 +100,11 @@ import Testing
     }
 
     /// Codes only the operator's CLI can meet (vault set-up and rotation, whole-ledger and audit
-    /// checks, approvers, tenants); over HTTP a vault that is not initialised or was rotated is
-    /// `vault-locked`.
+    /// checks, approvers, tenants, files it writes); over HTTP a vault that is not initialised or
+    /// was rotated is `vault-locked`.
     static let commandLineCodes: Set<String> = [
         "ledger-broken", "audit-broken", "vault-exists", "wrong-passphrase", "weak-passphrase", "concurrent-rotation", "no-passphrase",
-        "invalid-configuration", "approver-exists", "operator-only", "vault-not-initialized",
+        "invalid-configuration", "approver-exists", "vault-not-initialized", "cannot-write-file",
     ]
 
     /// Every error code written in Sources (`ServiceError(.category, "code", …)`, `code: "…"`,

@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import HTTPTypes
 import Synchronization
 import Testing
@@ -7,6 +10,7 @@ import Tenancy
 import Vault
 import WalletCore
 
+@testable import Chains
 @testable import CofferBase
 @testable import CofferCore
 @testable import CofferServer
@@ -171,6 +175,20 @@ import WalletCore
             #expect(try values(schema, steps) == Chain.allCases.map(\.rawValue), "\(schema)")
         }
         #expect(try values("DeriveAddressesInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
+        #expect(try values("DepositAddressInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
+        #expect(try values("InvoiceInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
+        // A chain is added on a Bitcoin-like or EVM network, by any name the registry knows it by.
+        let receiving = ChainNetwork.all.filter { $0.family == .bitcoin || $0.family == .evm }
+        #expect(try values("AddChainInput", [.key("network")]) == receiving.flatMap { [$0.name] + $0.aliases })
+        #expect(try values("Chain", [.key("family")]) == [ChainFamily.bitcoin.rawValue, ChainFamily.evm.rawValue])
+        for (schema, key) in [("Deposit", "status"), ("DepositEventData", "status")] {
+            #expect(try values(schema, [.key(key)]) == DepositStatus.allCases.map(\.rawValue), "\(schema)")
+        }
+        for (schema, key) in [("Invoice", "status"), ("InvoiceEventData", "status")] {
+            #expect(try values(schema, [.key(key)]) == InvoiceStatus.allCases.map(\.rawValue), "\(schema)")
+        }
+        #expect(try values("Event", [.key("type")]) == DepositStatus.allCases.map { "deposit.\($0.rawValue)" }
+            + ["invoice.created"] + InvoiceStatus.allCases.filter { $0 != .open }.map { "invoice.\($0.rawValue)" })
         #expect(try values("DeriveAddressesInput", [.key("network")]) == ChainNetwork.acceptedNames)
         #expect(try values("BitcoinPSBTPayload", [.key("network")]) == BitcoinNetwork.acceptedNames)
         #expect(try values("CreateWalletInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
@@ -285,6 +303,10 @@ import WalletCore
         "POST /v1/signing-requests": .signingRequest,
         "POST /v1/signing-requests/{id}/approvals": .strict(ApprovalRequest.self),
         "PUT /v1/policies/{wallet}": .policy,
+        "POST /v1/chains": .strict(AddChainRequest.self),
+        "POST /v1/chains/{name}/tokens": .strict(AddTokenRequest.self),
+        "POST /v1/deposit-addresses": .strict(DepositAddressRequest.self),
+        "POST /v1/invoices": .strict(CreateInvoiceRequest.self),
     ]
 
     /// Members whose presence a reader ties to another member's value, which a schema does not
@@ -435,6 +457,46 @@ import WalletCore
         let records = [AuditRecordView(seq: 1, time: time, actor: "api:t/k", action: "wallet.create", subject: walletID, requestHash: "", outcome: "ok",
                                        detail: "", previousHash: String(repeating: "0", count: 64), hash: hash)]
         let cursor = PageCursor(position: 7, key: "t-1")
+        let contract = "0xdac17f958d2ee523a2206206994597c13d831ec7"
+        let tokens = [TokenView(chain: "evm", contract: contract, asset: "TKN", decimals: 30)]
+        let chains = [
+            ChainView(name: "evm", network: "evm:1337", family: "evm", asset: "ETH", decimals: 18, confirmations: 10_000, startHeight: UInt64(Int64.max),
+                      custodyAccount: "custody:evm", height: 7, hash: "0x" + hash, rpcURL: "http://127.0.0.1:8545", tokens: tokens),
+            ChainView(name: "ltc", network: "litecoin-regtest", family: "bitcoin", asset: "LTC", decimals: 8, confirmations: 1, startHeight: 0,
+                      custodyAccount: "custody:ltc", height: nil, hash: nil, rpcURL: "http://127.0.0.1:1", tokens: []),
+        ]
+        let invoiceID = "inv_" + String(repeating: "a", count: 20)
+        let depositAddresses = [DepositAddressView(address: "rltc1q", path: "m/84'/1'/0'/0/0", chain: "ltc", account: "shop")]
+        let deposits = [
+            DepositView(chain: "ltc", txid: hash, index: UInt32.max, address: "rltc1q", account: "shop", asset: "LTC", amount: UInt128.max, confirmations: 3,
+                        status: "reversed", transferID: "dep-" + String(repeating: "0", count: 40), token: nil, blockHeight: 5, blockHash: hash,
+                        reversalID: "dep-r", invoiceID: invoiceID),
+            DepositView(chain: "evm", txid: "0x" + hash, index: 0, address: "0x", account: "shop-eth", asset: "TKN", amount: 0, confirmations: 0,
+                        status: "seen", transferID: nil, token: contract, blockHeight: nil, blockHash: nil, reversalID: nil, invoiceID: nil),
+        ]
+        let invoices = [
+            InvoiceView(id: invoiceID, address: "rltc1q", uri: "litecoin:rltc1q?amount=0.0015&message=order%207", amount: 150_000, asset: "LTC",
+                        status: "overpaid", expiresAt: time, chain: "ltc", account: "shop", received: UInt128.max, late: true, memo: "order 7", createdAt: time),
+            InvoiceView(id: invoiceID, address: "0x", uri: "ethereum:0x@1337?value=1", amount: 1, asset: "ETH", status: "open", expiresAt: time,
+                        chain: "evm", account: "shop-eth", received: 0, late: false, memo: nil, createdAt: time),
+        ]
+        // Event data as the outbox stores it, as a tenant reads it (its names without the prefix).
+        let tenant = try Caller.apiKey(tenantID: "abcdefghijklmnopqrst", keyID: "abcdefghijklmnop", scopes: [.read])
+        let stored = { (name: String) in "abcdefghijklmnopqrst/\(name)" }
+        let invoice = Invoice(seq: 1, id: invoiceID, scope: "abcdefghijklmnopqrst", chain: stored("ltc"), walletID: walletID, account: stored("shop"),
+                              address: "rltc1q", asset: stored("LTC"), token: "", amount: 1, memo: nil, status: .underpaid, late: true, received: 0,
+                              expiresAt: 1_700_000_000, createdAt: 1_700_000_000, paidAt: nil)
+        let depositForms = [
+            Deposit(seq: 1, chain: stored("ltc"), scope: "abcdefghijklmnopqrst", transactionID: hash, index: 1, token: "", address: "rltc1q",
+                    account: stored("shop"), asset: stored("LTC"), amount: UInt128.max, blockHeight: 3, blockHash: hash, status: .reversed,
+                    creditID: stored("dep-1"), reversalID: stored("dep-1-r"), generation: 0, invoiceID: invoiceID, seenAt: 0, updatedAt: 0),
+            Deposit(seq: 2, chain: stored("evm"), scope: "abcdefghijklmnopqrst", transactionID: "0x" + hash, index: 0, token: contract, address: "0x",
+                    account: stored("shop-eth:TKN"), asset: stored("TKN"), amount: 1, blockHeight: nil, blockHash: nil, status: .seen,
+                    creditID: nil, reversalID: nil, generation: 0, invoiceID: nil, seenAt: 0, updatedAt: 0),
+        ]
+        let events = [EventView(sequence: 1, type: "invoice.created", subject: invoiceID, data: ChainService.local(invoice.eventData, tenant), createdAt: time)]
+            + depositForms.map { EventView(sequence: Int64.max, type: "deposit.\($0.status.rawValue)", subject: "ltc:\(hash):0",
+                                           data: ChainService.local($0.eventData, tenant), createdAt: time) }
         return [
             "Status": [try json(OperationsRoutes.Status(status: "ok")), try json(OperationsRoutes.Status(status: "ready"))],
             "OpenAPIDocument": [try JSONValue(parsing: OpenAPIDocument.bytes)],
@@ -473,6 +535,14 @@ import WalletCore
             "Policy": [try json(PolicyView(wallet: walletID, version: 3, policy: policy, createdAt: time)),
                        try json(PolicyView(wallet: nil, version: 1, policy: policy, createdAt: nil))],
             "AuditPage": [try json(Page(items: records, nextCursor: PageCursor(position: 1))), try json(Page(items: records, nextCursor: nil))],
+            "Chain": try chains.map(json),
+            "ChainPage": [try json(Page(items: chains, nextCursor: nil)), try json(Page(items: [ChainView](), nextCursor: nil))],
+            "Token": try tokens.map(json),
+            "DepositAddressBatch": [try json(ListView(depositAddresses))],
+            "DepositPage": [try json(Page(items: deposits, nextCursor: cursor)), try json(Page(items: deposits, nextCursor: nil))],
+            "Invoice": try invoices.map(json),
+            "InvoicePage": [try json(Page(items: invoices, nextCursor: PageCursor(position: 3))), try json(Page(items: invoices, nextCursor: nil))],
+            "EventList": [try json(ListView(events)), try json(ListView([EventView]()))],
             "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
                                   try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
         ]
@@ -481,9 +551,12 @@ import WalletCore
     @Test func responseViewsMatchTheirSchemas() throws {
         let samples = try Self.samples()
         var documented: Set<String> = []
-        for operation in spec.operations where operation.name != "GET /metrics" {
+        for operation in spec.operations {
             for status in spec.statuses(operation) where status.hasPrefix("2") {
-                let (_, schema) = try #require(spec.responseSchema(operation, status: Int(status)!))
+                let (contentType, schema) = try #require(spec.responseSchema(operation, status: Int(status)!))
+                // Text and images (the metrics, an invoice's QR code) are no view: the real server's
+                // bodies are checked in their own format.
+                guard contentType == "application/json" else { continue }
                 documented.insert(try #require(OpenAPISpec.name(schema), "\(operation.name) \(status) needs a named schema"))
             }
         }
@@ -513,8 +586,8 @@ import WalletCore
 
     /// Calls every documented operation with valid requests on a server with an unlocked vault,
     /// checks each request body against its documented schema and each response against the
-    /// schema documented for its exact status, then that every (operation, documented 2xx status)
-    /// was seen. GET /metrics is left out of the count: its body is Prometheus text, not JSON.
+    /// schema documented for its exact status (a body that is not JSON in its own format), then
+    /// that every (operation, documented 2xx status) was seen.
     @Test(arguments: ServerBackend.all)
     func everyOperationAndSuccessStatusOnARealServer(_ backend: ServerBackend) async throws {
         let spec = spec
@@ -523,7 +596,7 @@ import WalletCore
             try await Self.scenario(calls, server)
             let seen = calls.state.withLock { $0.seen }
             var expected: Set<String> = []
-            for operation in spec.operations where operation.name != "GET /metrics" {
+            for operation in spec.operations {
                 for status in spec.statuses(operation) where status.hasPrefix("2") { expected.insert("\(operation.name) \(status)") }
             }
             #expect(expected.subtracting(seen).sorted() == [], "documented but never seen")
@@ -578,12 +651,49 @@ import WalletCore
                 problem("\(label): status \(status) is not documented for \(operation.name)")
                 return .null
             }
-            if reply.contentType != contentType { problem("\(label): content type \(reply.contentType), documented \(contentType)") }
+            let mediaType = reply.contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if mediaType != contentType { problem("\(label): content type \(reply.contentType), documented \(contentType)") }
+            guard contentType.hasSuffix("json") else {
+                if !spec.validator.isValid(.string(reply.text), schema) { problem("\(label) \(status): the body breaks its schema") }
+                if let failure = OpenAPITypesTests.formatFailure(reply.text, contentType: contentType) { problem("\(label) \(status): \(failure)") }
+                if (200..<300).contains(status) { state.withLock { _ = $0.seen.insert("\(operation.name) \(status)") } }
+                return .string(reply.text)
+            }
             let value = try JSONValue(parsing: reply.text)
             let errors = spec.validator.errors(value, schema)
             if !errors.isEmpty { problem("\(label) \(status): the response breaks its schema: \(errors) in \(reply.text.prefix(600))") }
             if (200..<300).contains(status) { state.withLock { _ = $0.seen.insert("\(operation.name) \(status)") } }
             return value
+        }
+    }
+
+    /// What is wrong with a body that is not JSON, read in its own format: Prometheus text
+    /// (samples `name{labels} value` and `#` comments) or an SVG image (well-formed XML whose root
+    /// element is `svg`). Nil when nothing is.
+    static func formatFailure(_ text: String, contentType: String) -> String? {
+        switch contentType {
+        case "text/plain":
+            // Empty when no metrics backend was bootstrapped (as in these tests).
+            let lines = text.split(separator: "\n")
+            let sample = try! Regex(#"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.eE+-]+|[+-]Inf|NaN)( -?[0-9]+)?$"#)
+            let bad = lines.filter { !$0.hasPrefix("#") && (try? sample.wholeMatch(in: String($0))) == nil }
+            return bad.isEmpty ? nil : "not Prometheus text: \(bad.prefix(3))"
+        case "image/svg+xml":
+            let root = XMLRoot()
+            let parser = XMLParser(data: Data(text.utf8))
+            parser.delegate = root
+            guard parser.parse() else { return "not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?")" }
+            return root.name == "svg" ? nil : "the root element is \(root.name ?? "missing"), not svg"
+        default:
+            return "no check for \(contentType) bodies"
+        }
+    }
+
+    /// Records the name of a document's root element.
+    final class XMLRoot: NSObject, XMLParserDelegate {
+        var name: String?
+        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            if name == nil { name = element }
         }
     }
 
@@ -598,8 +708,7 @@ import WalletCore
         try await calls.call(.get, "/health", key: nil, expect: 200)
         try await calls.call(.get, "/ready", key: nil, expect: 200)
         try await calls.call(.get, "/openapi.json", key: nil, expect: 200)
-        let metrics = try await server.api.call(.get, "/metrics")
-        #expect(metrics.status == 200 && metrics.contentType.hasPrefix("text/plain"))
+        try await calls.call(.get, "/metrics", key: nil, expect: 200)
 
         // Assets and accounts: created (201), then the identical request again (200, exists).
         let usd = #"{"code":"USD","decimals":2,"chain":"ethereum","contract":"0xdAC17F958D2ee523a2206206994597C13D831ec7"}"#
@@ -695,6 +804,48 @@ import WalletCore
         try await calls.call(.get, "/v1/addresses", query: "?cursor=\(try string(page["next_cursor"]))", key: admin, expect: 200)
         guard case .array(let handedOut)? = batchOfAddresses["data"], let first = handedOut.first else { throw ServiceError.invalid("no addresses") }
         try await calls.call(.get, "/v1/addresses/{address}", ["address": try string(first["address"])], key: admin, expect: 200)
+
+        // Receiving. Adding a chain only parses its node's URL: no node needs to run.
+        let ltc = #"""
+            {"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1","rpc_cookie_file":null,"rpc_user":null,"rpc_password_file":null,
+             "confirmations":2,"start_height":100,"custody_account":null}
+            """#
+        let chain = try await calls.call(.post, "/v1/chains", body: ltc, key: admin, idempotencyKey: "chain-ltc", expect: 201)
+        #expect(chain["asset"] == .string("LTC") && chain["custody_account"] == .string("custody:ltc") && chain["height"] == .null)
+        try await calls.call(.post, "/v1/chains", body: ltc, key: admin, idempotencyKey: "chain-ltc", expect: 201)
+        try await calls.call(.post, "/v1/chains", body: #"{"name":"evm","network":"evm:1337","rpc_url":"https://127.0.0.1:1/rpc"}"#, key: admin, expect: 201)
+        let token = try await calls.call(.post, "/v1/chains/{name}/tokens", ["name": "evm"],
+                                         body: #"{"contract":"0xdAC17F958D2ee523a2206206994597C13D831ec7","asset":"TKN","decimals":6}"#, key: admin, expect: 201)
+        #expect(token["contract"] == .string("0xdac17f958d2ee523a2206206994597c13d831ec7"))
+        let chains = try await calls.call(.get, "/v1/chains", key: server.readerA, expect: 200)
+        #expect(chains.at([.key("data"), .index(0), .key("name")]) == .string("evm"))
+        #expect(chains.at([.key("data"), .index(0), .key("tokens"), .index(0), .key("asset")]) == .string("TKN"))
+        try await calls.call(.get, "/v1/chains/{name}", ["name": "ltc"], key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"shop","asset":"LTC"}"#, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"shop-eth","asset":"ETH"}"#, key: admin, expect: 201)
+        let bound = #"{"chain":"ltc","wallet":"cold","account":"shop","scheme":"p2wpkh","count":2}"#
+        let handed = try await calls.call(.post, "/v1/deposit-addresses", body: bound, key: server.writerA, idempotencyKey: "bind-1", expect: 201)
+        #expect(try await calls.call(.post, "/v1/deposit-addresses", body: bound, key: server.writerA, idempotencyKey: "bind-1", expect: 201) == handed)
+        try await calls.call(.post, "/v1/deposit-addresses", body: #"{"chain":"evm","wallet":"cold","account":"shop-eth","scheme":null,"count":null}"#,
+                             key: server.writerA, expect: 201)
+        let deposits = try await calls.call(.get, "/v1/deposits", query: "?chain=ltc&account=shop&status=credited&limit=10", key: server.readerA, expect: 200)
+        #expect(deposits["data"] == .array([]) && deposits["next_cursor"] == .null)
+        let invoiceBody = #"{"chain":"ltc","wallet":"cold","account":"shop","amount":"150000","asset":null,"expires_in":600,"memo":"order 7","scheme":"p2tr"}"#
+        let invoice = try await calls.call(.post, "/v1/invoices", body: invoiceBody, key: server.writerA, idempotencyKey: "invoice-1", expect: 201)
+        #expect(try await calls.call(.post, "/v1/invoices", body: invoiceBody, key: server.writerA, idempotencyKey: "invoice-1", expect: 201) == invoice)
+        try await calls.call(.post, "/v1/invoices", body: #"{"chain":"evm","wallet":"cold","account":"shop-eth","amount":"5","asset":"TKN"}"#,
+                             key: server.writerA, expect: 201)
+        let invoices = try await calls.call(.get, "/v1/invoices", query: "?status=open&limit=1", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/invoices", query: "?cursor=\(try string(invoices["next_cursor"]))", key: server.readerA, expect: 200)
+        let invoiceID = try string(invoice["id"], "id")
+        try await calls.call(.get, "/v1/invoices/{id}", ["id": invoiceID], key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/invoices/{id}/qr.svg", ["id": invoiceID], key: server.readerA, expect: 200)
+        let events = try await calls.call(.get, "/v1/events", query: "?after=0&limit=10", key: server.readerA, expect: 200)
+        #expect(events.at([.key("data"), .index(0), .key("type")]) == .string("invoice.created"))
+        #expect(events.at([.key("data"), .index(0), .key("subject")]) == .string(invoiceID))
+        // The event's data names the tenant's chain and account as the tenant wrote them.
+        #expect(events.at([.key("data"), .index(0), .key("data"), .key("chain")]) == .string("ltc"))
+        #expect(events.at([.key("data"), .index(0), .key("data"), .key("account")]) == .string("shop"))
 
         // Policies, with every rule type; the same document again keeps its version.
         let approver = Curve25519.Signing.PrivateKey()

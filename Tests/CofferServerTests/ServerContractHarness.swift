@@ -30,7 +30,8 @@ enum ServerBackend: String, Sendable, CustomTestStringConvertible {
     /// Opens empty stores (one stack, or two over one database for `postgresPair`), unlocks the
     /// vault (creating it) unless `unlocked` is false, runs `body` with the services, then closes them.
     func withServices<T: Sendable>(
-        unlocked: Bool = true, clock: (@Sendable () -> Date)? = nil, _ body: ([CofferServices]) async throws -> T
+        unlocked: Bool = true, clock: (@Sendable () -> Date)? = nil, sources: @escaping ChainSourceFactory = ChainSources.make,
+        _ body: ([CofferServices]) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -41,7 +42,7 @@ enum ServerBackend: String, Sendable, CustomTestStringConvertible {
             let vault = unlocked
                 ? try await VaultAccess.unlock(stores.vault, passphraseFile: passphraseFile.path, createWith: .insecureTesting)
                 : VaultAccess.locked(stores.vault, reason: "the vault is locked: start coffer serve with --vault-passphrase-file")
-            return CofferServices(stores: stores, vault: vault, signers: CofferServices.payloadSigners)
+            return CofferServices(stores: stores, vault: vault, signers: CofferServices.payloadSigners, sources: sources)
         }
         switch self {
         case .sqlite:
@@ -171,12 +172,13 @@ struct Reply: Sendable {
 }
 
 /// Runs `body` against fresh routers on `backend` (requests alternate between the servers of
-/// `postgresPair`), with `settings` (defaults: generous limits).
+/// `postgresPair`), with `settings` (defaults: generous limits) and the chains' node readers
+/// made by `sources` (default: the real ones, which connect to nothing until a chain syncs).
 func withAPI(
     _ backend: ServerBackend, settings: ServerSettings = ServerSettings(), unlocked: Bool = true, clock: (@Sendable () -> Date)? = nil,
-    _ body: @escaping @Sendable (APIUnderTest) async throws -> Void
+    sources: @escaping ChainSourceFactory = ChainSources.make, _ body: @escaping @Sendable (APIUnderTest) async throws -> Void
 ) async throws {
-    try await backend.withServices(unlocked: unlocked, clock: clock) { stacks in
+    try await backend.withServices(unlocked: unlocked, clock: clock, sources: sources) { stacks in
         let readiness: [@Sendable () async -> String?] = [{ stacks[0].vault.lockedReason }]
         let apps = stacks.map { Application(router: CofferServer.router(settings: settings, services: $0, readiness: readiness)) }
         try await apps[0].test(.router) { first in
@@ -196,10 +198,13 @@ struct VaultFixture: Sendable {
     var tenantA: String { adminA.id }
     var tenantB: String { adminB.id }
 
-    static func run(_ backend: ServerBackend, unlocked: Bool = true, _ body: @escaping @Sendable (VaultFixture) async throws -> Void) async throws {
+    static func run(
+        _ backend: ServerBackend, unlocked: Bool = true, sources: @escaping ChainSourceFactory = ChainSources.make,
+        _ body: @escaping @Sendable (VaultFixture) async throws -> Void
+    ) async throws {
         var settings = ServerSettings()
         settings.rateLimit = 0
-        try await withAPI(backend, settings: settings, unlocked: unlocked) { api in
+        try await withAPI(backend, settings: settings, unlocked: unlocked, sources: sources) { api in
             let adminA = try await api.tenant("A", scopes: Set(APIScope.allCases))
             let readerA = try await api.key(for: adminA, scopes: [.read])
             let writerA = try await api.key(for: adminA, scopes: [.read, .write])

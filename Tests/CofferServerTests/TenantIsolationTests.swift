@@ -1,3 +1,4 @@
+import Chains
 import CofferStorage
 import Wallets
 import Tenancy
@@ -79,20 +80,113 @@ import Testing
             let shared = try await call(.post, "/v1/assets", "/v1/assets", body: #"{"code":"B2","decimals":1}"#, key: "shared")
             #expect(shared.status == 201 && shared.headers[.idempotentReplayed] == nil)
 
-            // B tried every /v1 route.
-            let routes = CofferServer.router(settings: ServerSettings(), services: api.services).routes
-                .filter { $0.path.description.hasPrefix("/v1/") }
-                .map { "\($0.method.rawValue) " + $0.path.components.map { $0.description.hasPrefix(":") ? "{\($0.description.dropFirst())}" : $0.description }
-                    .joined(separator: "/").replacingOccurrences(of: "v1/", with: "/v1/", options: .anchored) }
-            // The vault's routes need an unlocked vault, which this harness has not: VaultTenantIsolationTests
-            // tries them across tenants.
-            let vaultPrefixes = ["/v1/wallets", "/v1/addresses", "/v1/signing-requests", "/v1/policies", "/v1/audit"]
-            let ledgerRoutes = routes.filter { route in !vaultPrefixes.contains { route.split(separator: " ").last?.hasPrefix($0) == true } }
+            // B tried every /v1 route but the vault's (VaultTenantIsolationTests tries them across
+            // tenants) and the receiving side's (below).
+            let ledgerRoutes = Self.routes(api).filter { route in
+                !(Self.vaultPrefixes + Self.receivingPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true }
+            }
             #expect(Set(ledgerRoutes).subtracting(covered).sorted() == [])
 
             // A's world is exactly as it was, and A's key still works.
             #expect(try await LedgerFixture.snapshot(api, a, accounts: ["acct-a", "acct-b", "only-a"], assets: ["USD", "GOLD", "B2"]) == before)
             #expect(try await api.call(.get, "/v1/keys", as: a).text == aKeys)
+        }
+    }
+
+    static let vaultPrefixes = ["/v1/wallets", "/v1/addresses", "/v1/signing-requests", "/v1/policies", "/v1/audit"]
+    static let receivingPrefixes = ["/v1/chains", "/v1/deposit-addresses", "/v1/deposits", "/v1/invoices", "/v1/events"]
+
+    /// "METHOD /v1/path/{param}" for every /v1 route.
+    static func routes(_ api: APIUnderTest) -> [String] {
+        CofferServer.router(settings: ServerSettings(), services: api.services).routes
+            .filter { $0.path.description.hasPrefix("/v1/") }
+            .map { "\($0.method.rawValue) " + $0.path.components.map { $0.description.hasPrefix(":") ? "{\($0.description.dropFirst())}" : $0.description }
+                .joined(separator: "/").replacingOccurrences(of: "v1/", with: "/v1/", options: .anchored) }
+    }
+
+    /// The receiving side across tenants: B never sees, uses or changes A's chains, deposits,
+    /// invoices or events, though both name a chain "ltc" and an account "shop", both chains
+    /// follow the same node, and B reuses A's Idempotency-Key.
+    @Test(arguments: ServerBackend.all)
+    func receivingRoutesStayInsideTheCallersTenant(_ backend: ServerBackend) async throws {
+        let node = ScriptedChain()
+        try await VaultFixture.run(backend, sources: node.sources) { server in
+            let api = server.api
+            let a = server.adminA, b = server.adminB
+            func created(_ uri: String, _ body: String, as tenant: TestTenant, key: String? = nil) async throws -> Reply {
+                let reply = try await api.call(.post, uri, as: tenant, body: body, idempotencyKey: key)
+                try #require(reply.status == 201, "\(uri) \(body): \(reply.text)")
+                return reply
+            }
+            // A: chains ltc and evm (with a token), account shop, an HD wallet, a deposit address, an invoice and a credited deposit.
+            _ = try await created("/v1/chains", #"{"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1","confirmations":1}"#, as: a)
+            _ = try await created("/v1/chains", #"{"name":"evm","network":"evm:1337","rpc_url":"http://127.0.0.1:1"}"#, as: a)
+            _ = try await created("/v1/chains/evm/tokens", #"{"contract":"0xdac17f958d2ee523a2206206994597c13d831ec7","asset":"TKN","decimals":6}"#, as: a)
+            _ = try await created("/v1/accounts", #"{"id":"shop","asset":"LTC"}"#, as: a)
+            let wallet = try await created("/v1/wallets", Known.importMnemonic("cold"), as: a)
+            let walletID = try #require(wallet.string("id"))
+            let address = try #require(try await created("/v1/deposit-addresses", #"{"chain":"ltc","wallet":"cold","account":"shop"}"#, as: a)
+                .data.first?["address"] as? String)
+            let invoiceBody = #"{"chain":"ltc","wallet":"cold","account":"shop","amount":"5000"}"#
+            let invoice = try #require(try await created("/v1/invoices", invoiceBody, as: a, key: "shared").string("id"))
+            node.mine([(address, 7_000)])
+            #expect(try await api.services.chains.syncOnce("ltc", by: try Caller.commandLine(tenantID: a.id)).credited == 1)
+            let views = ["/v1/chains", "/v1/chains/ltc", "/v1/chains/evm", "/v1/deposits", "/v1/invoices", "/v1/invoices/\(invoice)", "/v1/events",
+                         "/v1/accounts/shop", "/v1/accounts/custody:ltc", "/v1/totals"]
+            func snapshot() async throws -> [String] {
+                var texts: [String] = []
+                for uri in views { texts.append("\(uri) \(try await api.call(.get, uri, as: a).text)") }
+                return texts
+            }
+            let before = try await snapshot()
+            #expect(before.joined().contains(#""status":"credited""#))
+
+            var covered = Set<String>()
+            func call(_ method: HTTPRequest.Method, _ template: String, _ uri: String, body: String? = nil, key: String? = nil) async throws -> Reply {
+                covered.insert("\(method.rawValue) \(template)")
+                return try await api.call(method, uri, as: b, body: body, idempotencyKey: key)
+            }
+            // Nothing of A's is listed or found.
+            #expect(try await call(.get, "/v1/chains", "/v1/chains").data.isEmpty)
+            for name in ["ltc", "evm"] {
+                #expect(try await call(.get, "/v1/chains/{name}", "/v1/chains/\(name)").problemSlug == "chain-not-found")
+            }
+            #expect(try await call(.get, "/v1/deposits", "/v1/deposits").data.isEmpty)
+            #expect(try await call(.get, "/v1/deposits", "/v1/deposits?account=shop").data.isEmpty)
+            #expect(try await call(.get, "/v1/deposits", "/v1/deposits?chain=ltc").problemSlug == "chain-not-found")
+            #expect(try await call(.get, "/v1/invoices", "/v1/invoices").data.isEmpty)
+            #expect(try await call(.get, "/v1/invoices/{id}", "/v1/invoices/\(invoice)").problemSlug == "invoice-not-found")
+            #expect(try await call(.get, "/v1/invoices/{id}/qr.svg", "/v1/invoices/\(invoice)/qr.svg").problemSlug == "invoice-not-found")
+            #expect(try await call(.get, "/v1/events", "/v1/events").data.isEmpty)
+            // Nothing of A's can be used.
+            #expect(try await call(.post, "/v1/chains/{name}/tokens", "/v1/chains/evm/tokens",
+                                   body: #"{"contract":"0xdac17f958d2ee523a2206206994597c13d831ec7","asset":"TKN","decimals":6}"#).problemSlug == "chain-not-found")
+            #expect(try await call(.post, "/v1/deposit-addresses", "/v1/deposit-addresses",
+                                   body: #"{"chain":"ltc","wallet":"cold","account":"shop"}"#).problemSlug == "chain-not-found")
+            #expect(try await call(.post, "/v1/invoices", "/v1/invoices", body: invoiceBody).problemSlug == "chain-not-found")
+
+            // B's own chain of the same name follows the same node: A's payment is not B's, and
+            // A's wallet and account are not B's to bind.
+            let bChain = try await call(.post, "/v1/chains", "/v1/chains", body: #"{"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1","confirmations":1}"#)
+            #expect(bChain.status == 201 && bChain.string("name") == "ltc" && bChain.string("custody_account") == "custody:ltc", "\(bChain.text)")
+            #expect(try await call(.post, "/v1/deposit-addresses", "/v1/deposit-addresses",
+                                   body: #"{"chain":"ltc","wallet":"\#(walletID)","account":"shop"}"#).problemSlug == "account-not-found")
+            _ = try await created("/v1/accounts", #"{"id":"shop","asset":"LTC"}"#, as: b)
+            #expect(try await call(.post, "/v1/deposit-addresses", "/v1/deposit-addresses",
+                                   body: #"{"chain":"ltc","wallet":"\#(walletID)","account":"shop"}"#).problemSlug == "wallet-not-found")
+            // B's Idempotency-Key "shared", with A's very body, runs B's own request.
+            _ = try await created("/v1/wallets", #"{"name":"cold","source":"generate","word_count":12}"#, as: b)
+            let bInvoice = try await call(.post, "/v1/invoices", "/v1/invoices", body: invoiceBody, key: "shared")
+            #expect(bInvoice.status == 201 && bInvoice.headers[.idempotentReplayed] == nil && bInvoice.string("id") != invoice, "\(bInvoice.text)")
+            #expect(try await api.services.chains.syncOnce("ltc", by: try Caller.commandLine(tenantID: b.id)).credited == 0)
+            #expect(try await call(.get, "/v1/deposits", "/v1/deposits").data.isEmpty)
+            let bEvents = try await call(.get, "/v1/events", "/v1/events?after=0").data
+            #expect(bEvents.map { $0["type"] as? String } == ["invoice.created"] && bEvents.first?["subject"] as? String == bInvoice.string("id"))
+
+            // B tried every receiving route, and A's world is as it was.
+            let receiving = Self.routes(api).filter { route in Self.receivingPrefixes.contains { route.split(separator: " ").last?.hasPrefix($0) == true } }
+            #expect(receiving.count >= 11 && Set(receiving).subtracting(covered).sorted() == [])
+            #expect(try await snapshot() == before)
         }
     }
 }

@@ -32,11 +32,17 @@ public enum InvoiceSQL {
         try connection.queryOne("SELECT \(raw: columns) FROM chain_invoices WHERE id = \(id)", invoice)
     }
 
-    /// A page of invoices of a scope (every scope for nil) in creation order.
-    public static func invoices(scope: String?, status: InvoiceStatus?, after: Int64, limit: Int, on connection: any SQLConnection) throws -> [Invoice] {
+    /// A page of invoices of a scope (every scope for nil) in creation order. An open invoice past
+    /// its expiry at `now` counts as expired, as its view shows it, before the syncer records it.
+    public static func invoices(scope: String?, status: InvoiceStatus?, now: Int64, after: Int64, limit: Int, on connection: any SQLConnection) throws -> [Invoice] {
         var conditions: [SQL] = ["seq > \(after)"]
         if let scope { conditions.append("scope = \(scope)") }
-        if let status { conditions.append("status = \(status.rawValue)") }
+        switch status {
+        case nil: break
+        case .open?: conditions.append("status = 'open' AND expires_at >= \(now)")
+        case .expired?: conditions.append("(status = 'expired' OR (status = 'open' AND expires_at < \(now)))")
+        case let other?: conditions.append("status = \(other.rawValue)")
+        }
         return try connection.query(
             "SELECT \(raw: columns) FROM chain_invoices WHERE " + SQL.joined(conditions, separator: " AND ") + " ORDER BY seq LIMIT \(limit)", invoice)
     }

@@ -45,11 +45,18 @@ public struct ChainService: Sendable {
         guard network.family == .bitcoin || network.family == .evm else {
             throw ServiceError.invalid("network \(network.name): Coffer receives on Bitcoin-like and EVM networks so far")
         }
+        // A file path from an API key would make the server read a file of its own (its vault
+        // passphrase file, say) and send it to a URL the key's holder chose.
+        if request.rpcCookieFile != nil || request.rpcPasswordFile != nil, !caller.isOperator {
+            throw ServiceError(.forbidden, "operator-only",
+                               "node credential files are named by the operator only (coffer chain add); over HTTP, use a node that needs no credentials")
+        }
         if request.rpcUser != nil, request.rpcPasswordFile == nil { throw ServiceError.invalid("rpc_user needs rpc_password_file") }
         if request.rpcPasswordFile != nil, request.rpcUser == nil { throw ServiceError.invalid("rpc_password_file needs rpc_user") }
         if request.rpcCookieFile != nil, request.rpcUser != nil { throw ServiceError.invalid("give either rpc_cookie_file or rpc_user with rpc_password_file, not both") }
         let confirmations = request.confirmations ?? UInt32(network.defaultConfirmations)
         guard (1...10_000).contains(confirmations) else { throw ServiceError.invalid("confirmations must be from 1 to 10000") }
+        guard request.startHeight ?? 0 <= UInt64(Int64.max) else { throw ServiceError.invalid("start_height must be from 0 to \(Int64.max)") }
         let names = LedgerNames(caller)
         let assetCode = try names.assetCode(network.nativeAsset, field: "asset")
         let custodyLocal = request.custodyAccount ?? "custody:\(name)"
@@ -61,14 +68,21 @@ public struct ChainService: Sendable {
         // The node reader checks the URL (scheme, host, no credentials in it) without connecting.
         _ = try sources(config)
         if try await store.chain(config.name) != nil { throw ServiceError(.conflict, "chain-exists", "a chain named \(name) exists already") }
-        if let asset = try await ledger.store.asset(assetCode), Int(asset.decimals) != network.decimals {
+        let asset = try await ledger.store.asset(assetCode)
+        if let asset, Int(asset.decimals) != network.decimals {
             throw ServiceError(.conflict, "asset-mismatch", "asset \(network.nativeAsset) exists with \(asset.decimals) decimals; \(network.name) needs \(network.decimals)")
         }
-        if let account = try await ledger.store.account(custody), account.asset != assetCode {
+        let account = try await ledger.store.account(custody)
+        if let account, account.asset != assetCode {
             throw ServiceError(.conflict, "account-mismatch", "custody account \(custodyLocal) holds \(names.localAsset(account.asset)), not \(network.nativeAsset)")
         }
-        _ = try await ledger.createAsset(CreateAssetRequest(code: network.nativeAsset, decimals: UInt8(network.decimals), chain: network.name), by: caller)
-        _ = try await ledger.createAccount(CreateAccountRequest(id: custodyLocal, asset: network.nativeAsset, owner: "coffer"), by: caller)
+        // Existing ones are used as they are: the operator may have made them first.
+        if asset == nil {
+            _ = try await ledger.createAsset(CreateAssetRequest(code: network.nativeAsset, decimals: UInt8(network.decimals), chain: network.name), by: caller)
+        }
+        if account == nil {
+            _ = try await ledger.createAccount(CreateAccountRequest(id: custodyLocal, asset: network.nativeAsset, owner: "coffer"), by: caller)
+        }
         guard try await store.add(config) else { throw ServiceError(.conflict, "chain-exists", "a chain named \(name) exists already") }
         return try await view(config, caller: caller)
     }
@@ -83,15 +97,29 @@ public struct ChainService: Sendable {
         do { contract = "0x" + Hex.encode(try EthereumAddress.decode(request.contract)) } catch {
             throw ServiceError.invalid("contract: \(error)")
         }
-        guard request.decimals <= 36 else { throw ServiceError.invalid("decimals must be from 0 to 36") }
+        guard request.decimals <= Asset.maximumFractionDigits else { throw ServiceError.invalid("decimals must be from 0 to \(Asset.maximumFractionDigits)") }
         let names = LedgerNames(caller)
         let asset = try names.assetCode(request.asset, field: "asset")
-        if let existing = try await ledger.store.asset(asset), existing.decimals != request.decimals {
+        let custodyLocal = ChainSyncer.tokenAccount(names.local(try LedgerID(validating: chain.custodyAccount)), asset: request.asset)
+        let custody = try names.id(custodyLocal, field: "the token's custody account")
+        // Everything is checked before anything is created, so a refusal changes nothing.
+        if try await store.tokens(chain: chain.name).contains(where: { $0.contract == contract }) {
+            throw ServiceError(.conflict, "token-exists", "chain \(name) watches \(contract) already")
+        }
+        let existing = try await ledger.store.asset(asset)
+        if let existing, existing.decimals != request.decimals {
             throw ServiceError(.conflict, "asset-mismatch", "asset \(request.asset) exists with \(existing.decimals) decimals, not \(request.decimals)")
         }
-        _ = try await ledger.createAsset(CreateAssetRequest(code: request.asset, decimals: request.decimals, chain: chain.network, contract: contract), by: caller)
-        let custodyLocal = ChainSyncer.tokenAccount(names.local(try LedgerID(validating: chain.custodyAccount)), asset: request.asset)
-        _ = try await ledger.createAccount(CreateAccountRequest(id: custodyLocal, asset: request.asset, owner: "coffer"), by: caller)
+        let account = try await ledger.store.account(custody)
+        if let account, account.asset != asset {
+            throw ServiceError(.conflict, "account-mismatch", "custody account \(custodyLocal) holds \(names.localAsset(account.asset)), not \(request.asset)")
+        }
+        if existing == nil {
+            _ = try await ledger.createAsset(CreateAssetRequest(code: request.asset, decimals: request.decimals, chain: chain.network, contract: contract), by: caller)
+        }
+        if account == nil {
+            _ = try await ledger.createAccount(CreateAccountRequest(id: custodyLocal, asset: request.asset, owner: "coffer"), by: caller)
+        }
         let token = ChainToken(chain: chain.name, contract: contract, asset: asset, decimals: request.decimals)
         guard try await store.add(token) else {
             throw ServiceError(.conflict, "token-exists", "chain \(name) watches \(contract) already")
@@ -255,8 +283,20 @@ public struct ChainService: Sendable {
         guard sequence >= 0 else { throw ServiceError.invalid("after must be a sequence number (0 or more)") }
         guard (1...1000).contains(limit) else { throw ServiceError.invalid("limit must be from 1 to 1000") }
         return try await store.events(scope: caller.tenant?.tenantID, after: sequence, limit: limit).map {
-            EventView(sequence: $0.sequence, type: $0.type, subject: caller.local($0.subject) ?? $0.subject, data: $0.data, createdAt: Self.time($0.createdAt))
+            EventView(sequence: $0.sequence, type: $0.type, subject: caller.local($0.subject) ?? $0.subject, data: Self.local($0.data, caller),
+                      createdAt: Self.time($0.createdAt))
         }
+    }
+
+    /// An event's data with the names the caller wrote: the stored chain, account, asset and
+    /// transfer ids carry the tenant's prefix, which no other view shows.
+    static func local(_ data: JSONValue, _ caller: Caller) -> JSONValue {
+        guard caller.tenant != nil, case .object(let members) = data else { return data }
+        let scoped: Set<String> = ["chain", "account", "asset", "transfer_id", "reversal_id"]
+        return .object(members.map { member -> (key: String, value: JSONValue) in
+            guard scoped.contains(member.key), case .string(let stored) = member.value else { return member }
+            return (member.key, .string(caller.local(stored) ?? stored))
+        })
     }
 
     static func time(_ seconds: Int64) -> String { VaultClock.format(Date(timeIntervalSince1970: TimeInterval(seconds))) }

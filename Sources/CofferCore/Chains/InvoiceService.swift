@@ -18,6 +18,9 @@ public struct InvoiceService: Sendable {
     /// Default and bounds of `expires_in`, in seconds.
     public static let defaultExpiry: Int64 = 3600
     public static let expiryRange: ClosedRange<Int64> = 1...(90 * 86_400)
+    /// Unicode scalars in a memo: percent-encoded (at most 12 characters each) it still leaves a
+    /// BIP21 URI within a QR code's capacity (2,953 bytes at the low error-correction level).
+    public static let maximumMemo = 200
 
     public func create(_ request: CreateInvoiceRequest, by caller: Caller) async throws -> InvoiceView {
         try caller.require(.write)
@@ -31,8 +34,11 @@ public struct InvoiceService: Sendable {
         guard Self.expiryRange.contains(expiresIn) else {
             throw ServiceError.invalid("expires_in must be from \(Self.expiryRange.lowerBound) to \(Self.expiryRange.upperBound) seconds")
         }
-        if let memo = request.memo, memo.count > 200 || memo.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw ServiceError.invalid("memo must be at most 200 characters without control characters")
+        // Counted in Unicode scalars (as JSON Schema's maxLength counts): a Character may hold any
+        // number of combining marks, and the memo must fit the payment URI's QR code.
+        if let memo = request.memo,
+           memo.unicodeScalars.count > Self.maximumMemo || memo.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw ServiceError.invalid("memo must be at most \(Self.maximumMemo) characters without control characters")
         }
         // The asset: the chain's own, or one of its tokens.
         var token: ChainToken?
@@ -81,8 +87,9 @@ public struct InvoiceService: Sendable {
         }
         let scope = caller.tenant?.tenantID
         let after = Int64(clamping: page.after?.position ?? 0)
+        let now = chains.clock()
         let rows = try await chains.store.database.read { connection in
-            try InvoiceSQL.invoices(scope: scope, status: parsed, after: after, limit: page.limit + 1, on: connection)
+            try InvoiceSQL.invoices(scope: scope, status: parsed, now: now, after: after, limit: page.limit + 1, on: connection)
         }
         let pageRows = Page.keyset(rows, limit: page.limit, cursor: { PageCursor(position: UInt64($0.seq)) })
         var views: [InvoiceView] = []
@@ -93,7 +100,10 @@ public struct InvoiceService: Sendable {
     /// The invoice's payment URI as a QR code in SVG.
     public func qrSVG(_ id: String, by caller: Caller) async throws -> String {
         let view = try await invoice(id, by: caller)
-        do { return try QRCode(view.uri).svg() } catch { throw ServiceError(.internal, "qr-failed", "\(error)") }
+        // Medium error correction when the URI fits it, low for the longest memos.
+        let code = (try? QRCode(view.uri, correction: .medium)) ?? (try? QRCode(view.uri, correction: .low))
+        guard let code else { throw ServiceError(.internal, "qr-failed", "the payment URI of invoice \(id) (\(view.uri.utf8.count) bytes) does not fit in a QR code") }
+        return code.svg()
     }
 
     func find(_ id: String, by caller: Caller) async throws -> Invoice {

@@ -20,8 +20,9 @@ struct ChainRoutes: Sendable {
                 try StoredResponse.json(try await chains.add(try HTTPBody.decode(AddChainRequest.self, body), by: caller), status: .created)
             }
         }
+        // Every chain on one page, as the keys are: `next_cursor` is always null.
         router.get("chains") { _, context in
-            try Response.json(ListView(try await chains.chains(by: try context.requireCaller())))
+            try Response.json(Page(items: try await chains.chains(by: try context.requireCaller()), nextCursor: nil))
         }
         router.get("chains/:name") { _, context in
             try Response.json(try await chains.chain(try context.parameters.path("name"), by: try context.requireCaller()))
