@@ -6,6 +6,7 @@ import CofferCore
 import CofferStorage
 import Foundation
 import GRDB
+import Ledger
 import WalletCore
 
 extension BenchCommand {
@@ -22,8 +23,9 @@ extension BenchCommand {
                 decode, match, write, credit), on a fresh copy of the scratch database; the floor again (the ratio is \
                 against the mean of the two floors around the sync); and the syncer's steps over the \
                 same blocks prefetched into memory, timed per block (nothing read ahead: each step does all of its \
-                block's work), on another fresh copy. Reports medians, the median \
-                of the per-run ratios sync/floor, and the deposits credited. Made by scripts/bench-chain.
+                block's work), on another fresh copy. Reports medians, the median of the per-run ratios sync/floor, the \
+                CPU time per block (every thread of this process), and the deposits credited; each sync's ledger must \
+                verify. Made by scripts/bench-chain.
                 """)
 
         @Option(help: "The node's JSON-RPC URL, http://host:port.") var rpcUrl: String
@@ -73,6 +75,7 @@ extension BenchCommand {
             report.line("each run: floor, read, sync against the node, floor again, processing of prefetched blocks; ratio = median of per-run sync / mean of the run's two floors")
 
             var floors: [Double] = [], reads: [Double] = [], syncs: [Double] = [], ratios: [Double] = []
+            var syncCPU: [Double] = [], processingCPU: [Double] = []
             var blockMilliseconds: [Double] = [], runMedians: [Double] = []
             var credited: [Int] = []
             for run in 0..<runs {
@@ -88,8 +91,9 @@ extension BenchCommand {
                     let sync = try await Self.sync(template, into: scratch.appendingPathComponent("run-\(run)-sync"), to: to, readAhead: readAhead, sources: ChainSources.make)
                     syncs.append(Double(transactions) / sync.seconds)
                     credited.append(sync.credited)
+                    syncCPU.append(sync.cpuSeconds * 1000 / Double(prefetched.count))
                     line += String(format: " sync %.0f tx/s (%.1f ms per block, CPU %.1f ms per block),", syncs.last!, sync.stepMilliseconds.median,
-                                   sync.cpuSeconds * 1000 / Double(prefetched.count))
+                                   syncCPU.last!)
                     if let before = floors.last {
                         // The floor again right after: the ratio is against the mean of the floors
                         // on either side, as this machine's speed drifts within seconds.
@@ -104,9 +108,10 @@ extension BenchCommand {
                     blockMilliseconds += processing.stepMilliseconds
                     runMedians.append(processing.stepMilliseconds.median)
                     credited.append(processing.credited)
+                    processingCPU.append(processing.cpuSeconds * 1000 / Double(prefetched.count))
                     line += String(format: " processing median %.1f ms, max %.1f ms per block (first %.1f ms; CPU %.1f ms per block)",
                                    processing.stepMilliseconds.median, processing.stepMilliseconds.max() ?? 0, processing.stepMilliseconds.first ?? 0,
-                                   processing.cpuSeconds * 1000 / Double(prefetched.count))
+                                   processingCPU.last!)
                 }
                 report.line(line)
             }
@@ -117,16 +122,16 @@ extension BenchCommand {
                                    reads.median, reads.min()!, reads.max()!))
             }
             if !syncs.isEmpty {
-                report.line(String(format: "sync: ChainSyncer against the node (fetch, decode, match, write)    %9.0f tx/s   (min %.0f, max %.0f)",
-                                   syncs.median, syncs.min()!, syncs.max()!))
+                report.line(String(format: "sync: ChainSyncer against the node (fetch, decode, match, write)    %9.0f tx/s   (min %.0f, max %.0f); CPU %.1f ms per block",
+                                   syncs.median, syncs.min()!, syncs.max()!, syncCPU.median))
             }
             if !ratios.isEmpty {
                 report.line(String(format: "ratio sync/floor %.2f (ratios %.2f-%.2f); target >= 0.5", ratios.median, ratios.min()!, ratios.max()!))
             }
             if !blockMilliseconds.isEmpty {
-                report.line(String(format: "processing once fetched, per block of %.0f transactions: median %.1f ms (run medians %@), max %.1f ms; target < 100 ms",
+                report.line(String(format: "processing once fetched, per block of %.0f transactions: median %.1f ms (run medians %@), max %.1f ms; CPU %.1f ms per block; target < 100 ms",
                                    Double(transactions) / Double(prefetched.count), blockMilliseconds.median,
-                                   runMedians.map { String(format: "%.1f", $0) }.joined(separator: ", "), blockMilliseconds.max() ?? 0))
+                                   runMedians.map { String(format: "%.1f", $0) }.joined(separator: ", "), blockMilliseconds.max() ?? 0, processingCPU.median))
             }
             let expected = expectDeposits.map { " (expected \($0))" } ?? ""
             report.line("deposits credited per sync: \(Set(credited).sorted().map(String.init).joined(separator: ", "))\(expected)")
@@ -237,7 +242,9 @@ extension BenchCommand {
                 if !step.refused.isEmpty { throw CLIError("the ledger refused credits: \(step.refused.prefix(3))") }
                 if block.height >= to { break }
             }
-            return (seconds(since: started), steps, credited, processCPUSeconds() - cpu)
+            let elapsed = seconds(since: started), cpuSeconds = processCPUSeconds() - cpu
+            guard case .intact = try await stores.ledger.verify() else { throw CLIError("the ledger written by the sync does not verify") }
+            return (elapsed, steps, credited, cpuSeconds)
         }
     }
 }
