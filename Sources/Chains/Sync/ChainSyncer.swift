@@ -2,6 +2,7 @@ public import CofferBase
 public import CofferStorage
 import Crypto
 import Synchronization
+import WalletCore
 
 /// Follows one chain block by block and turns payments to watched addresses into deposits, and
 /// deposits into ledger credits exactly once.
@@ -475,7 +476,7 @@ public struct ChainSyncer: Sendable {
     /// process, so the ledger's id uniqueness makes a credit apply once.
     static func movementID(_ prefix: String, _ deposit: Deposit) -> String {
         let digest = SHA256.hash(data: Array("\(deposit.chain)\u{0}\(deposit.transactionID)\u{0}\(deposit.index)\u{0}\(deposit.token)".utf8))
-        let hex = digest.prefix(20).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let hex = Hex.encode(Array(digest.prefix(20)))
         let local = "\(prefix)-\(hex)" + (deposit.generation > 0 ? "-g\(deposit.generation)" : "")
         return deposit.scope.isEmpty ? local : "\(deposit.scope)/\(local)"
     }
