@@ -157,6 +157,14 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // Sending: the payout state machine and batch tracking (pure), payouts, batches, signed
+        // attempts and leases over either database, and the pipeline with its I/O behind protocols.
+        .target(
+            name: "Payouts",
+            dependencies: ["CofferBase", "CofferStorage", "Chains", "WalletCore",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         // The edge to chain nodes: JSON-RPC over HTTP (async-http-client) with timeouts, retries and
         // backoff; Bitcoin Core (and forks) and Ethereum clients; their `ChainSource` adapters.
         .target(
@@ -175,7 +183,7 @@ let package = Package(
         .target(
             name: "CofferCore",
             dependencies: [
-                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode",
+                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode", "Payouts",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -214,6 +222,7 @@ let package = Package(
                 "Wallets",
                 "Chains",
                 "ChainNodes",
+                "Payouts",
                 "CofferStorage",
                 "CofferCore",
                 "CofferServer",
@@ -244,6 +253,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The chain domain's pure parts and stores.
+        .testTarget(
+            name: "PayoutsTests",
+            dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "Chains", "Payouts",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ChainsTests",
             dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "WalletCore", "Chains", "QRCode",

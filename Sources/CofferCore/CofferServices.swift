@@ -2,6 +2,7 @@ public import Chains
 public import CofferStorage
 import Foundation
 public import Ledger
+public import Payouts
 public import Tenancy
 public import Vault
 
@@ -18,8 +19,10 @@ public struct CofferServices: Sendable {
     public let audit: AuditService
     public let chains: ChainService
     public let invoices: InvoiceService
+    public let payouts: PayoutService
 
-    public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner], sources: @escaping ChainSourceFactory = ChainSources.make) {
+    public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner], sources: @escaping ChainSourceFactory = ChainSources.make,
+                payoutEdges: @escaping PayoutEdgeFactory = PayoutEdges.make) {
         self.stores = stores
         self.vault = vault
         ledger = LedgerService(store: stores.ledger)
@@ -29,6 +32,7 @@ public struct CofferServices: Sendable {
         audit = AuditService(vault: vault, directory: stores.wallets)
         chains = ChainService(store: stores.chains, ledger: ledger, wallets: wallets, sources: sources)
         invoices = InvoiceService(chains: chains)
+        payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges)
     }
 
     /// The payload signers every door registers.

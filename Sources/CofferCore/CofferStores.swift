@@ -2,6 +2,7 @@ public import Chains
 public import CofferStorage
 public import Foundation
 public import Ledger
+public import Payouts
 public import Tenancy
 public import Vault
 public import Wallets
@@ -19,15 +20,16 @@ public struct CofferStores: Sendable {
     public let signing: SigningStore
     public let wallets: WalletDirectory
     public let chains: ChainStore
+    public let payouts: PayoutStore
     /// The embedded database when the stores live in one (nil on PostgreSQL).
     public let embedded: CofferDatabase?
 
     /// Every domain's SQLite migrations: the executable's whole schema.
     public static let sqliteMigrations: [SchemaMigration] =
-        VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite
+        VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite + PayoutMigrations.sqlite
     /// Every domain's PostgreSQL migrations.
     public static let postgresMigrations: [PostgresMigration] =
-        PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres
+        PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres + PayoutMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
     /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
@@ -40,6 +42,7 @@ public struct CofferStores: Sendable {
         signing = SigningStore(database: database)
         wallets = WalletDirectory(database: database)
         chains = ChainStore(database: database)
+        payouts = PayoutStore(database: database)
     }
 
     /// The stores of a PostgreSQL database (prepared with `postgresMigrations`).
@@ -52,6 +55,7 @@ public struct CofferStores: Sendable {
         signing = SigningStore(database: pool)
         wallets = WalletDirectory(database: pool)
         chains = ChainStore(database: pool)
+        payouts = PayoutStore(database: pool)
     }
 
     /// The `/ready` check of the database: nil when a trivial read succeeds.

@@ -215,7 +215,7 @@ public final class Litecoind: @unchecked Sendable {
     /// default), paying `fee` litoshi, signed by the wallet and sent. When `txid` waits in the
     /// mempool it is replaced (BIP125: it must be replaceable and `fee` above its own); when it
     /// does not, the double spend is a plain payment that makes it invalid. Returns the new txid.
-    public func doubleSpend(_ txid: String, to address: String? = nil, fee: UInt64 = 100_000) async throws -> String {
+    public func doubleSpend(_ txid: String, to address: String? = nil, fee: UInt64 = 100_000, keys: [String]? = nil) async throws -> String {
         let original = try await cli("getrawtransaction", [.string(txid), .bool(true)])
         guard case .array(let inputs)? = original["vin"], !inputs.isEmpty else { throw HarnessError("\(txid) has no inputs to spend again") }
         var spent: [JSONValue] = []
@@ -236,9 +236,46 @@ public final class Litecoind: @unchecked Sendable {
         var target = address ?? ""
         if address == nil { target = try await newAddress(.bech32) }
         let unsigned = try await cli("createrawtransaction", [.array(spent), .array([.object([(target, BitcoinAmount.literal(total - fee))])])])
-        let signed = try await cli("signrawtransactionwithwallet", [unsigned])
+        // With `keys` (WIF) the inputs are someone else's (Coffer's): signed with those keys.
+        let signed: JSONValue
+        if let keys {
+            signed = try await cli("signrawtransactionwithkey", [unsigned, .array(keys.map { .string($0) })])
+        } else {
+            signed = try await cli("signrawtransactionwithwallet", [unsigned])
+        }
         guard signed["complete"] == .bool(true), let hex = signed["hex"] else { throw HarnessError("the wallet could not sign the double spend: \(signed.text)") }
         return try Self.string(try await cli("sendrawtransaction", [hex]), "sendrawtransaction")
+    }
+
+    /// What the node's wallet received at `address` with at least one confirmation: the total and
+    /// the transactions that paid it.
+    public func received(by address: String) async throws -> (amount: UInt64, transactions: [String]) {
+        let answer = try await cli("listreceivedbyaddress", [.integer(1), .bool(false), .bool(true), .string(address)])
+        guard case .array(let rows) = answer, let row = rows.first else { return (0, []) }
+        guard case .number(let value)? = row["amount"], let units = BitcoinAmount.units(literal: value), case .array(let txids)? = row["txids"] else {
+            throw HarnessError("listreceivedbyaddress \(address): \(row.text)")
+        }
+        return (units, txids.compactMap { if case .string(let id) = $0 { id } else { nil } })
+    }
+
+    /// A transaction's fee, from its inputs' values (the node needs -txindex, which the harness sets).
+    public func fee(of txid: String) async throws -> UInt64 {
+        let transaction = try await cli("getrawtransaction", [.string(txid), .bool(true)])
+        guard case .array(let inputs)? = transaction["vin"], case .array(let outputs)? = transaction["vout"] else { throw HarnessError("cannot read \(txid)") }
+        var total: UInt64 = 0
+        for input in inputs {
+            guard case .string(let previous)? = input["txid"], case .number(let literal)? = input["vout"], let index = Int(literal) else { throw HarnessError("input of \(txid)") }
+            let funding = try await cli("getrawtransaction", [.string(previous), .bool(true)])
+            guard case .array(let funded)? = funding["vout"], case .number(let value)? = funded[index]["value"], let units = BitcoinAmount.units(literal: value) else {
+                throw HarnessError("output \(index) of \(previous)")
+            }
+            total += units
+        }
+        for output in outputs {
+            guard case .number(let value)? = output["value"], let units = BitcoinAmount.units(literal: value) else { throw HarnessError("output of \(txid)") }
+            total -= units
+        }
+        return total
     }
 
     private static func string(_ value: JSONValue, _ method: String) throws -> String {

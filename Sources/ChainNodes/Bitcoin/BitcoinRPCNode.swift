@@ -120,6 +120,14 @@ public struct BitcoinRPCNode: Sendable {
             blockTime: try answer.optional("blocktime")?.integer())
     }
 
+    /// `gettxout <txid> <index> <include_mempool>`: whether the output exists and is unspent (in
+    /// the best chain, and with `includingMempool` not spent by a mempool transaction either).
+    public func isUnspent(_ txid: BitcoinHash, index: UInt32, includingMempool: Bool) async throws(NodeError) -> Bool {
+        // An unspent output is an object; a spent or unknown one is null.
+        let answer = try await call("gettxout", [.string(txid.hex), .integer(index), .bool(includingMempool)])
+        return answer.optional("value") != nil
+    }
+
     /// `getrawmempool`: the txids waiting in the mempool, in the node's order.
     public func rawMempool() async throws(NodeError) -> [BitcoinHash] {
         var txids: [BitcoinHash] = []

@@ -16,7 +16,7 @@ public struct DepositKey: Sendable, Hashable {
 }
 
 /// The statements of a sync step, on the connection of the transaction that commits the step.
-enum ChainSyncSQL {
+public enum ChainSyncSQL {
     static func cursor(chain: String, on connection: any SQLConnection) throws -> SyncCursor? {
         try connection.queryOne("SELECT next_height, last_hash FROM chain_cursors WHERE chain = \(chain)") {
             SyncCursor(nextHeight: UInt64(clamping: try $0.int64(0)), lastHash: try $0.optionalText(1))
@@ -56,7 +56,7 @@ enum ChainSyncSQL {
     /// The watched addresses among `keys` (lookup keys): one indexed probe each, up to
     /// `probesPerStatement` of them in one statement (`lookup IN (...)`), so a block's thousands
     /// of outputs cost a few statements rather than one each.
-    static func watched(chain: String, keys: some Collection<String>, on connection: any SQLConnection) throws -> [String: WatchedAddress] {
+    public static func watched(chain: String, keys: some Collection<String>, on connection: any SQLConnection) throws -> [String: WatchedAddress] {
         let keys = Array(keys)
         var found: [String: WatchedAddress] = [:]
         var start = 0

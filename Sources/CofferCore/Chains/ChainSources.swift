@@ -9,10 +9,7 @@ import WalletCore
 public enum ChainSources {
     public static func make(_ chain: ChainConfig) throws -> any ChainSource {
         let network = try ChainNetwork.named(chain.network)
-        let credentials: NodeCredentials =
-            if let cookie = chain.cookieFile { .cookieFile(path: cookie) }
-            else if let user = chain.rpcUser, let file = chain.passwordFile { .passwordFile(user: user, path: file) }
-            else { .none }
+        let credentials = self.credentials(chain)
         switch network.family {
         case .bitcoin:
             guard let bitcoin = network.bitcoin else { throw ChainError.invalid("network \(network.name) has no Bitcoin encodings") }
@@ -23,6 +20,13 @@ public enum ChainSources {
         case .tron, .solana:
             throw ChainError.invalid("network \(network.name): receiving on \(network.family.rawValue) is not supported yet")
         }
+    }
+
+    /// Where a chain's node credentials come from: files only, never the database.
+    static func credentials(_ chain: ChainConfig) -> NodeCredentials {
+        if let cookie = chain.cookieFile { return .cookieFile(path: cookie) }
+        if let user = chain.rpcUser, let file = chain.passwordFile { return .passwordFile(user: user, path: file) }
+        return .none
     }
 }
 

@@ -8,7 +8,7 @@ import Foundation
 struct ChainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chain", abstract: "Chains Coffer follows to receive deposits: their nodes, tokens and sync.",
-        subcommands: [Add.self, List.self, Sync.self, TokenCommand.self])
+        subcommands: [Add.self, List.self, Sync.self, TokenCommand.self, HotWallet.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -90,6 +90,27 @@ struct ChainCommand: ParsableCommand {
                     if step.kind == .atTip || step.kind == .notLeader { try await Task.sleep(for: .seconds(poll)) }
                 }
             }
+        }
+    }
+
+    struct HotWallet: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hot-wallet",
+            abstract: "Name the vault wallet that pays on a chain; prints {\"chain\",\"wallet\",\"address\",...}.",
+            discussion: """
+                address is where to fund it: payments to it credit the chain's treasury account (the operator's own money). \
+                Payouts spend the wallet's credited deposits and change; change goes back to fresh addresses of the wallet. \
+                Run again with the same wallet to change the fee rates.
+                """)
+        @OptionGroup var options: ServiceOptions
+        @Option(help: "Chain name.") var chain: String
+        @Option(help: "Wallet name or id (an HD wallet in the vault).") var wallet: String
+        @Option(help: "Fee rate when the node has no estimate, sat/vB (default 10).") var fallbackFeeRate: UInt64?
+        @Option(help: "Never pay more than this fee rate, sat/vB (default 100).") var maxFeeRate: UInt64?
+
+        func run() async throws {
+            let request = HotWalletRequest(chain: chain, wallet: wallet, fallbackFeeRate: fallbackFeeRate, maxFeeRate: maxFeeRate)
+            try Output.print(try await options.run { try await $0.payouts.setHotWallet(request, by: $1) })
         }
     }
 

@@ -99,6 +99,8 @@ struct ServeCommand: AsyncParsableCommand {
             ("idempotency-purge", IdempotencyPurgeService(store: services.tenancy.store, logger: logger)),
             // One syncer per configured chain: deposits detected, confirmed and credited; reorgs undone.
             ("chain-sync", ChainSyncService(chains: services.chains, logger: logger)),
+            // Payouts batched, signed behind the policy, broadcast, followed, settled or compensated.
+            ("payouts", PayoutWorkerService(payouts: services.payouts, logger: logger)),
         ]
     }
 }

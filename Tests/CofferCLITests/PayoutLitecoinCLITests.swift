@@ -1,0 +1,131 @@
+import CofferBase
+import CofferTestSupport
+import Foundation
+import Testing
+
+/// Paying out on a real chain, through the CLI as operators and the acceptance checks use it:
+/// Debian's litecoind in regtest (the receiving tests' harness), the vault signing every batch
+/// behind a policy, the worker killed with SIGKILL at random moments and at each step boundary.
+@Suite(.serialized) struct PayoutLitecoinCLITests {
+    typealias Receiver = ReceiveLitecoinCLITests.Receiver
+
+    /// A receiver with a policy, a hot wallet funded by the operator and a customer account
+    /// (`carol`, which cannot go negative) funded by a credited deposit.
+    struct Payer {
+        let receiver: Receiver
+        let hotAddress: String
+        let funded: UInt64
+
+        init(node: Litecoind, backend: String = "sqlite", customer: UInt64 = 3_000_000_000, fallbackFeeRate: Int = 5) async throws {
+            receiver = try await Receiver(node: node, confirmations: 2, backend: backend)
+            let policy = try receiver.sandbox.file("policy.json", #"{"rules":[]}"#)
+            try receiver.ok(["policy", "set", "--file", policy])
+            try receiver.ok(["ledger", "account", "create", "--id", "carol", "--asset", "LTC", "--flags", "debits-must-not-exceed-credits"])
+            let hot = try #require(try receiver.objects(["chain", "hot-wallet", "--chain", "ltc", "--wallet", "hot", "--fallback-fee-rate", String(fallbackFeeRate)]).first)
+            hotAddress = try #require(Receiver.string(hot["address"]))
+            _ = try await node.send(to: hotAddress, amount: 200_000_000)
+            _ = try await node.send(to: try receiver.address(wallet: "hot", account: "carol"), amount: customer)
+            _ = try await node.mine(2)
+            _ = try receiver.sync()
+            funded = customer
+            #expect(try receiver.balance("carol") == UInt128(customer))
+            #expect(try receiver.balance("treasury:ltc") == 200_000_000)
+        }
+
+        var environment: [String: String] { receiver.environment }
+
+        func create(_ id: String, to address: String, amount: UInt64, extra: [String] = []) throws -> JSONValue {
+            try #require(try receiver.objects(["payout", "create", "--id", id, "--chain", "ltc", "--account", "carol", "--to", address, "--amount", String(amount)] + extra).first)
+        }
+
+        func show(_ id: String) throws -> JSONValue { try JSONValue(parsing: try receiver.ok(["payout", "show", id])) }
+
+        func list(status: String? = nil) throws -> [JSONValue] {
+            try receiver.objects(["payout", "list", "--limit", "1000"] + (status.map { ["--status", $0] } ?? [])).filter { $0["id"] != nil }
+        }
+
+        @discardableResult
+        func workOnce(_ extra: [String] = []) throws -> [JSONValue] { try receiver.objects(["payout", "worker", "--once"] + extra) }
+
+        /// Passes and blocks until every payout is final (or the attempts run out).
+        func settleAll(node: Litecoind, passes: Int = 30, extra: [String] = []) async throws {
+            for _ in 0..<passes {
+                try workOnce(extra)
+                if try list().allSatisfy({ ["settled", "rejected", "compensated"].contains(Receiver.string($0["status"]) ?? "") }) { return }
+                _ = try await node.mine(1)
+            }
+        }
+
+        /// Checks the ledger against the chain: custody holds what Coffer's outputs hold, the fee
+        /// account's debits are the fees the settled transactions paid, and the books verify.
+        func expectBooksMatchTheChain(node: Litecoind, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let settled = try list(status: "settled")
+            var fees: UInt64 = 0
+            for txid in Set(settled.compactMap { Receiver.string($0["txid"]) }) { fees += try await node.fee(of: txid) }
+            let charged = settled.reduce(UInt128(0)) { $0 + (UInt128(Receiver.string($1["fee"]) ?? "") ?? 0) }
+            #expect(charged == UInt128(fees), "fees charged \(charged), paid on chain \(fees)", sourceLocation: sourceLocation)
+            let feeAccount = try JSONValue(parsing: try receiver.ok(["ledger", "balance", "fees:ltc"]))
+            #expect(feeAccount["debits_posted"] == .string(String(fees)), sourceLocation: sourceLocation)
+            let paid = settled.reduce(UInt128(0)) { $0 + (UInt128(Receiver.string($1["amount"]) ?? "") ?? 0) }
+            #expect(try receiver.balance("carol") == UInt128(funded) - paid - charged, sourceLocation: sourceLocation)
+            // Custody (debit-normal) is everything received less everything paid and every fee.
+            let custody = try JSONValue(parsing: try receiver.ok(["ledger", "balance", "custody:ltc"]))
+            let debits = UInt128(Receiver.string(custody["debits_posted"]) ?? "") ?? 0
+            let credits = UInt128(Receiver.string(custody["credits_posted"]) ?? "") ?? 0
+            #expect(debits - credits == UInt128(funded) + 200_000_000 - paid - UInt128(fees), sourceLocation: sourceLocation)
+            #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"), sourceLocation: sourceLocation)
+        }
+    }
+
+    /// 50 payouts to 50 addresses of the node's wallet, batched; two workers at a time killed
+    /// with SIGKILL at random moments and at every step boundary; afterwards each address got
+    /// exactly its amount once and the books match the chain.
+    @Test(arguments: ReceiveLitecoinCLITests.backends)
+    func fiftyPayoutsSurviveWorkersKilledAtAnyMoment(_ backend: String) async throws {
+        try await Litecoind.with { node in
+            let payer = try await Payer(node: node, backend: backend)
+            defer { payer.receiver.close() }
+            var expected: [String: UInt64] = [:]
+            for index in 0..<50 {
+                let address = try await node.newAddress()
+                let amount = UInt64(1_000_000 + index * 10_007)
+                expected[address] = amount
+                let created = try payer.create("w-\(index)", to: address, amount: amount)
+                #expect(created["status"] == .string("reserved"))
+                // The same id and request answers the same payout; it is reserved once.
+                if index == 0 { #expect(try payer.create("w-0", to: address, amount: amount)["status"] == .string("reserved")) }
+            }
+            let worker = ["payout", "worker", "--poll", "1", "--max-batch", "20", "--lease", "3"]
+            var generator = SplitMix64(state: backend == "sqlite" ? 0xBA7C4 : 0x5EED)
+            var kills = 0
+            // First at each step boundary, then at random moments, two workers at once.
+            let points = ["after-batch", "after-vault-sign", "after-sign-stored", "after-broadcast", "after-settle"]
+            for round in 0..<(backend == "sqlite" ? 22 : 12) {
+                let point = round < points.count * 2 ? points[round % points.count] : nil
+                let environment = payer.environment.merging(point.map { ["COFFER_TEST_CRASH_AT": $0] } ?? [:]) { $1 }
+                let workers = try (0..<2).map { _ in try CofferChildProcess(worker, input: Data(), environment: environment) }
+                try await Task.sleep(for: .milliseconds(200 + Int(generator.next() % 1_300)))
+                for process in workers {
+                    process.kill()
+                    _ = process.finish(within: .seconds(10))
+                    kills += 1
+                }
+                if generator.next() % 2 == 0 { _ = try await node.mine(1) }
+            }
+            #expect(kills >= 20)
+            try await payer.settleAll(node: node)
+
+            let payouts = try payer.list()
+            #expect(payouts.count == 50)
+            #expect(payouts.allSatisfy { $0["status"] == .string("settled") }, "\(payouts.filter { $0["status"] != .string("settled") }.map(\.text))")
+            let transactions = Set(payouts.compactMap { Receiver.string($0["txid"]) })
+            #expect((3...10).contains(transactions.count), "batched into \(transactions.count) transactions")
+            for (address, amount) in expected {
+                let received = try await node.received(by: address)
+                #expect(received.amount == amount, "\(address) received \(received.amount), expected \(amount)")
+                #expect(received.transactions.count == 1, "\(address) was paid by \(received.transactions)")
+            }
+            try await payer.expectBooksMatchTheChain(node: node)
+        }
+    }
+}
