@@ -129,3 +129,51 @@ import Testing
         }
     }
 }
+
+extension PayoutLitecoinCLITests {
+    /// A reservation holds amount and fee hold or is rejected with the reason; the id is an
+    /// idempotency key; malformed requests are refused with one line naming the problem and
+    /// change nothing.
+    @Test func reservationsAreIdempotentAndBadInputChangesNothing() async throws {
+        try await Litecoind.with { node in
+            let payer = try await Payer(node: node, customer: 10_000_000)
+            defer { payer.receiver.close() }
+            let destination = try await node.newAddress()
+            let reserved = try payer.create("r-1", to: destination, amount: 5_000_000, extra: ["--max-fee", "20000"])
+            #expect(reserved["status"] == .string("reserved"))
+            #expect(reserved["amount"] == .string("5000000") && reserved["max_fee"] == .string("20000") && reserved["asset"] == .string("LTC"))
+            let balance = try JSONValue(parsing: try payer.receiver.ok(["ledger", "balance", "carol"]))
+            #expect(balance["debits_pending"] == .string("5020000"))
+            // The same request again is the same payout; another request under the id is refused.
+            #expect(try payer.create("r-1", to: destination, amount: 5_000_000, extra: ["--max-fee", "20000"]) == reserved)
+            try CofferProcess.expectRejected(
+                ["payout", "create", "--id", "r-1", "--chain", "ltc", "--account", "carol", "--to", destination, "--amount", "5000001", "--max-fee", "20000"],
+                mentioning: ["payout-id-reused"], environment: payer.environment)
+            // More than the account holds besides the first hold: rejected with the reason, nothing held.
+            let rejected = try payer.create("r-2", to: destination, amount: 5_000_000)
+            #expect(rejected["status"] == .string("rejected"))
+            #expect(Receiver.string(rejected["reason"])?.contains("insufficient funds") == true)
+            #expect(try JSONValue(parsing: try payer.receiver.ok(["ledger", "balance", "carol"]))["debits_pending"] == .string("5020000"))
+            let bad: [([String], String)] = [
+                (["--to", "rltc1qnotanaddress", "--amount", "1000"], "to:"),
+                (["--to", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT", "--amount", "1000"], "to:"),
+                (["--to", destination, "--amount", "12.5"], "amount"),
+                (["--to", destination, "--amount", "100"], "dust"),
+                (["--to", destination, "--amount", "1000", "--max-fee", "0"], "max_fee"),
+                (["--to", destination, "--amount", "1000", "--asset", "BTC"], "asset"),
+            ]
+            for (index, (arguments, word)) in bad.enumerated() {
+                try CofferProcess.expectRejected(["payout", "create", "--id", "bad-\(index)", "--chain", "ltc", "--account", "carol"] + arguments,
+                                                 status: 1, mentioning: [word], environment: payer.environment)
+            }
+            try CofferProcess.expectRejected(["payout", "create", "--id", "bad-x", "--chain", "nope", "--account", "carol", "--to", destination, "--amount", "1000"],
+                                             mentioning: ["chain-not-found"], environment: payer.environment)
+            try CofferProcess.expectRejected(["payout", "create", "--id", "bad-y", "--chain", "ltc", "--account", "alice", "--to", destination, "--amount", "1000"],
+                                             mentioning: ["account-may-overdraw"], environment: payer.environment)
+            try CofferProcess.expectRejected(["payout", "show", "nope"], mentioning: ["payout-not-found"], environment: payer.environment)
+            try CofferProcess.expectRejected(["payout", "list", "--status", "lost"], status: 1, mentioning: ["status must be one of"], environment: payer.environment)
+            #expect(try payer.list().count == 2)
+            #expect(try payer.receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
+        }
+    }
+}
