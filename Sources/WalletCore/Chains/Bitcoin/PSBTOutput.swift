@@ -17,7 +17,12 @@ public struct PSBTOutput: Sendable, Equatable, PSBTMap {
         public static let proprietary: UInt64 = 0xFC
     }
 
-    public var redeemScript: [UInt8]? { first(KeyType.redeemScript)?.value }
+    /// The p2sh output's redeem script (PSBT_OUT_REDEEM_SCRIPT), e.g. a p2sh-p2wpkh change's.
+    public var redeemScript: [UInt8]? {
+        get { first(KeyType.redeemScript)?.value }
+        set { setOrRemove(KeyType.redeemScript, newValue) }
+    }
+
     public var witnessScript: [UInt8]? { first(KeyType.witnessScript)?.value }
     /// The 32-byte x-only internal key of a taproot output (PSBT_OUT_TAP_INTERNAL_KEY).
     public var tapInternalKey: [UInt8]? {

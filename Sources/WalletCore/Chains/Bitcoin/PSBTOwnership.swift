@@ -16,6 +16,18 @@ public enum BitcoinKeyScripts {
             return scriptPubKey == BitcoinScript.p2pkh(publicKeyHash: keyHash) ? .p2pkh : nil
         }
     }
+
+    /// The scriptPubKey that pays `publicKey` alone under `scheme` (p2tr: the BIP86 key-path-only
+    /// tweak, no script tree): the one script for which ``scheme(of:payingTo:merkleRoot:)`` answers `scheme`.
+    public static func scriptPubKey(paying publicKey: Secp256k1.PublicKey, scheme: BitcoinScheme) throws(Secp256k1Error) -> [UInt8] {
+        let keyHash = Hash160.hash(publicKey.compressed)
+        switch scheme {
+        case .p2pkh: return BitcoinScript.p2pkh(publicKeyHash: keyHash)
+        case .p2shP2wpkh: return BitcoinScript.p2sh(scriptHash: Hash160.hash(BitcoinScript.p2wpkh(publicKeyHash: keyHash)))
+        case .p2wpkh: return BitcoinScript.p2wpkh(publicKeyHash: keyHash)
+        case .p2tr: return BitcoinScript.p2tr(outputKey: try publicKey.taprootOutputKey())
+        }
+    }
 }
 
 /// Which of a wallet's keys a script belongs to, proved the one way both the signer (is this
