@@ -18,6 +18,18 @@ public enum PayoutEdges {
               let bytes = try? Hex.decode(String(info.info.summary.dropFirst("fingerprint:".count))), bytes.count == 4 else {
             throw PayoutError(.rejected, "not-an-hd-wallet", "the hot wallet of \(chain.name) is not an HD wallet with a master fingerprint")
         }
-        return (node, PSBTBatchBuilder(network: bitcoin, fingerprint: bytes))
+        let fingerprint = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        let walletID = hot.walletID
+        return (node, PSBTBatchBuilder(network: bitcoin, fingerprint: fingerprint) { paths in
+            let unlocked = try vault.unlocked(for: try Caller.commandLine())
+            var keys: [DerivationPath: Secp256k1.PublicKey] = [:]
+            let origins = paths.map { PSBTKeyOrigin(masterFingerprint: fingerprint, path: $0) }
+            for start in stride(from: 0, to: origins.count, by: WalletPublicKeys.maximumOrigins) {
+                let chunk = Array(origins[start..<min(start + WalletPublicKeys.maximumOrigins, origins.count)])
+                let found = try await unlocked.publicKeys(of: walletID, at: chunk)
+                for origin in chunk { keys[origin.path] = found.publicKey(for: origin) }
+            }
+            return keys
+        })
     }
 }

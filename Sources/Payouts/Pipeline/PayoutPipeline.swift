@@ -136,7 +136,7 @@ public struct PayoutPipeline: Sendable {
             let change = try await changeAddresses.next(chain: chain.name, walletID: hot.walletID)
             let built: BuiltTransaction
             do {
-                built = try builder.build(
+                built = try await builder.build(
                     payments: payouts.map { ($0.destination, $0.amount) }, candidates: candidates, feeRate: feeRate, change: change,
                     maximumFee: maximumFee, lockTime: UInt32(clamping: try await node.tip()))
             } catch let deferred as BuildDeferred {
@@ -366,7 +366,7 @@ public struct PayoutPipeline: Sendable {
         let holds = try await store.payouts(batch: batch.id).reduce(UInt128(0)) { $0 + $1.payout.feeHold }
         let built: BuiltTransaction
         do {
-            built = try builder.replace(latest, inputs: inputs, feeRate: rate, maximumFee: holds)
+            built = try await builder.replace(latest, inputs: inputs, feeRate: rate, maximumFee: holds)
         } catch let deferred as BuildDeferred {
             logger.info("no replacement", metadata: ["batch": "\(batch.id)", "reason": "\(deferred.reason)"])
             return

@@ -55,10 +55,10 @@ public protocol BatchTransactionBuilder: Sendable {
     /// A transaction paying every payment from `candidates`, change to `change`, at `feeRate`
     /// (satoshis per 1,000 virtual bytes), paying at most `maximumFee`.
     func build(payments: [(destination: String, amount: UInt128)], candidates: [SpendableOutput], feeRate: UInt64,
-               change: (address: String, path: String), maximumFee: UInt128, lockTime: UInt32) throws -> BuiltTransaction
+               change: (address: String, path: String), maximumFee: UInt128, lockTime: UInt32) async throws -> BuiltTransaction
     /// A replacement of `attempt` (same inputs and payments) at `feeRate`, the extra fee taken
     /// from the change; at most `maximumFee`.
-    func replace(_ attempt: PayoutAttempt, inputs: [SpendableOutput], feeRate: UInt64, maximumFee: UInt128) throws -> BuiltTransaction
+    func replace(_ attempt: PayoutAttempt, inputs: [SpendableOutput], feeRate: UInt64, maximumFee: UInt128) async throws -> BuiltTransaction
 }
 
 /// The vault's answer to a batch's signing request.
