@@ -47,4 +47,31 @@ struct SigningPolicyCLITests {
         }
         #expect(try CofferProcess.run(["audit", "verify"], environment: sandbox.environment).status == 0)
     }
+
+    /// A batch intent through `coffer sign request` and `coffer sign status`: the approval
+    /// threshold applies to each payment, the view shows the outputs and the total.
+    @Test func batchRequest() throws {
+        let sandbox = try VaultCLITests.Sandbox()
+        try sandbox.run(["vault", "init"])
+        #expect(try sandbox.run(["wallet", "import", "--name", "hot", "--from", "private-key", "--curve", "secp256k1"],
+                                stdin: "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318").status == 0)
+        let policy = try sandbox.file("policy.json", #"{"rules":[{"type":"max_per_transaction","asset":"ETH","amount":"4999"}]}"#)
+        #expect(try CofferProcess.run(["policy", "set", "--file", policy], environment: sandbox.environment).status == 0)
+        let to = "0x1111111111111111111111111111111111111111"
+        func request(_ id: String, outputs: String) throws -> String {
+            try sandbox.file("\(id).json", """
+                {"id":"\(id)","intent":{"chain":"ethereum","wallet":"hot","outputs":[\(outputs)],"asset":"ETH","fee":"42000"},
+                 "payload":{"type":"ethereum-tx","chain_id":1,"tx":{"type":2,"nonce":0,"max_priority_fee_per_gas":"1","max_fee_per_gas":"2","gas":21000,"to":"\(to)","value":"5000","data":"0x","access_list":[]}}}
+                """)
+        }
+        let capped = try sandbox.run(["sign", "request", "--file", try request("batch-1", outputs: #"{"destination":"\#(to)","amount":"5000"}"#)])
+        #expect(capped.stdout.contains(#""status":"denied""#) && capped.stdout.contains(#""rule":"max_per_transaction#1""#), "\(capped.stdout) \(capped.stderr)")
+        #expect(capped.stdout.contains(#""intent":{"chain":"ethereum","destination":null,"asset":"ETH","amount":"5000","outputs":[{"destination":"\#(to)","amount":"5000"}]"#),
+                "\(capped.stdout)")
+        let status = try CofferProcess.run(["sign", "status", "--request", "batch-1"], environment: sandbox.environment)
+        #expect(status.stdout == capped.stdout)
+        try CofferProcess.expectRejected(["sign", "request", "--file", try request("batch-2", outputs: "")], status: 1,
+                                         mentioning: [#""outputs" must list 1 to 10000 payments, got 0"#], environment: sandbox.environment)
+    }
 }
+

@@ -170,7 +170,7 @@ import WalletCore
         #expect(try values("Account", [.key("flags"), .index(0)]) == AccountFlags.names.map(\.name))
         #expect(try values("AccountInput", [.key("flags"), .index(0)]) == AccountFlags.names.filter { $0.flag != .closed }.map(\.name))
         #expect(try values("Scope", []) == APIScope.allCases.map(\.rawValue))
-        for (schema, steps) in [("DeriveAddressesInput", [JSONStep.key("chain")]), ("Address", [.key("chain")]), ("SigningIntent", [.key("chain")]),
+        for (schema, steps) in [("DeriveAddressesInput", [JSONStep.key("chain")]), ("Address", [.key("chain")]), ("SinglePaymentIntent", [.key("chain")]), ("BatchIntent", [.key("chain")]),
                                 ("Intent", [.key("chain")]), ("AddressBatch", [.key("chain")])] {
             #expect(try values(schema, steps) == Chain.allCases.map(\.rawValue), "\(schema)")
         }
@@ -437,9 +437,12 @@ import WalletCore
             BackupView(format: "slip39", wallet: walletID, path: nil, keystore: nil, threshold: nil, groupThreshold: 2, iterationExponent: 0, shares: ["a", "b"]),
         ]
         let hash = String(repeating: "ab", count: 32)
-        let intents = [IntentView(chain: "ethereum", destination: "0x", asset: "USDT", amount: UInt128.max, fee: 0,
+        let intents = [IntentView(chain: "ethereum", destination: "0x", asset: "USDT", amount: UInt128.max, outputs: nil, fee: 0,
                                   tokenContract: "0xdAC17F958D2ee523a2206206994597C13D831ec7"),
-                       IntentView(chain: "bitcoin", destination: "bc1q", asset: "BTC", amount: 1, fee: 1_000, tokenContract: nil)]
+                       IntentView(chain: "bitcoin", destination: "bc1q", asset: "BTC", amount: 1, outputs: nil, fee: 1_000, tokenContract: nil),
+                       IntentView(try SigningIntent(chain: "bitcoin", wallet: walletID, outputs: [.init(destination: "bc1qa", amount: UInt128.max - 1),
+                                                                                                  .init(destination: "bc1qb", amount: 1)],
+                                                    asset: "BTC", fee: 2_000))]
         var requests = try SigningFixtures.results().map { result in
             SigningRequestView(id: "pay-1", hash: hash, approvalMessage: "coffer-approval-v1:\(hash)", wallet: walletID, intent: intents[0],
                                status: "signed", outcome: "allowed", rule: "default", reason: "", approvalsRequired: 0, approvalsReceived: 0, result: result.json)
@@ -449,6 +452,9 @@ import WalletCore
                                            approvalsRequired: 2, approvalsReceived: 1, result: nil))
         requests.append(SigningRequestView(id: "pay-3", hash: hash, approvalMessage: "coffer-approval-v1:\(hash)", wallet: walletID, intent: intents[1],
                                            status: "denied", outcome: "denied", rule: "no-policy", reason: "no policy", approvalsRequired: 0,
+                                           approvalsReceived: 0, result: nil))
+        requests.append(SigningRequestView(id: "batch-1", hash: hash, approvalMessage: "coffer-approval-v1:\(hash)", wallet: walletID, intent: intents[2],
+                                           status: "approved", outcome: "allowed", rule: "default", reason: "no rule objected", approvalsRequired: 0,
                                            approvalsReceived: 0, result: nil))
         let policy = try JSONValue(parsing: #"""
             {"rules":[{"type":"max_per_transaction","asset":"ETH","amount":"1"},

@@ -98,4 +98,32 @@ struct SigningRoutesTests {
             #expect(try await client.call(.get, "/v1/audit", key: server.readerA).status == 403)
         }
     }
+
+    /// A batch intent over HTTP: the view shows its outputs and total; an Ethereum payload makes
+    /// one payment, so a batch of one matches it and a batch of two does not.
+    @Test func batchIntentsAreShownWithTheirOutputs() async throws {
+        try await VaultFixture.run(.sqlite) { server in
+            let client = server.api
+            _ = try await client.call(.post, "/v1/wallets", key: server.adminA,
+                                      body: #"{"name":"hot","source":"private-key","curve":"secp256k1","private_key":"\#(Known.privateKey)"}"#)
+            #expect(try await client.call(.put, "/v1/policies/hot", key: server.adminA,
+                                          body: #"{"rules":[{"type":"max_per_transaction","asset":"ETH","amount":"1000"}]}"#).status == 200)
+            func batch(_ id: String, _ outputs: String) -> String {
+                Self.request(id: id, wallet: "hot", value: "700").replacingOccurrences(
+                    of: #""destination":"\#(Self.alice)","asset":"ETH","amount":"700""#, with: #""outputs":[\#(outputs)],"asset":"ETH""#)
+            }
+            let one = try await client.call(.post, "/v1/signing-requests", key: server.adminA, body: batch("b1", #"{"destination":"\#(Self.alice)","amount":"700"}"#))
+            #expect(one.status == 201 && one.json["status"] as? String == "signed", "\(one.json)")
+            let intent = try #require(one.json["intent"] as? [String: Any])
+            #expect(intent["destination"] is NSNull && intent["amount"] as? String == "700")
+            #expect((intent["outputs"] as? [[String: String]]) == [["destination": Self.alice, "amount": "700"]])
+            let two = try await client.call(.post, "/v1/signing-requests", key: server.adminA,
+                                            body: batch("b2", #"{"destination":"\#(Self.alice)","amount":"700"},{"destination":"\#(Self.alice)","amount":"1"}"#))
+            #expect(two.json["status"] as? String == "denied" && two.json["rule"] as? String == "intent-mismatch", "\(two.json)")
+            #expect((two.json["intent"] as? [String: Any])?["amount"] as? String == "701")
+            let mixed = try await client.call(.post, "/v1/signing-requests", key: server.adminA,
+                                              body: Self.request(id: "b3", wallet: "hot", value: "700").replacingOccurrences(of: #""fee""#, with: #""outputs":[],"fee""#))
+            #expect(mixed.status == 400 && "\(mixed.json)".contains("not both"), "\(mixed.json)")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import CofferBase
+import CofferTestSupport
 import Foundation
 import PropertyBased
 import Testing
@@ -66,6 +67,62 @@ struct PolicyEvaluatorTests {
             let withinCaps = amount <= 10_000 && spent + amount <= 25_000
             let expected: PolicyDecision.Outcome = !withinCaps ? .denied : amount > 5_000 ? .pendingApproval : .allowed
             #expect(decision.outcome == expected, "amount \(amount) spent \(spent)")
+        }
+    }
+
+    // MARK: Batches
+
+    static let bob = "0x2222222222222222222222222222222222222222"
+
+    static func batch(_ outputs: [(String, UInt128)], asset: String = "ETH") throws -> SigningIntent {
+        try SigningIntent(chain: "ethereum", wallet: "hot", outputs: outputs.map { .init(destination: $0.0, amount: $0.1) }, asset: asset, fee: 21_000)
+    }
+
+    /// Lists apply to every destination; the per-transaction cap and the approval threshold to
+    /// each payment; the rolling limit to the total.
+    @Test func batchesAreJudgedPaymentByPayment() throws {
+        #expect(Self.decide(try Self.batch([(Self.alice, 100), (Self.bob, 200)])).outcome == .allowed)
+        let sanctioned = Self.decide(try Self.batch([(Self.alice, 100), (Self.mallory.uppercased().replacingOccurrences(of: "0X", with: "0x"), 1)]))
+        #expect(sanctioned.rule == "sanctions" && sanctioned.reason.contains("(output 1 of 2)"), "\(sanctioned.reason)")
+        let unlisted = Self.decide(try Self.batch([(Self.alice, 1), (Self.bob, 1), ("0x3333333333333333333333333333333333333333", 1)]))
+        #expect(unlisted.rule == "whitelist" && unlisted.reason.contains("0x3333333333333333333333333333333333333333 is not on the allow list (output 2 of 3)"))
+        // Each payment is one payout: two of 4,000 are within the 10,000 cap and below the
+        // approval threshold (5,000), whatever their total.
+        #expect(Self.decide(try Self.batch([(Self.alice, 4_000), (Self.bob, 4_000), (Self.alice, 4_000)])).outcome == .allowed)
+        let capped = Self.decide(try Self.batch([(Self.alice, 1), (Self.bob, 10_001)]))
+        #expect(capped.rule == "cap" && capped.reason == "amount 10001 ETH (output 1 of 2, to \(Self.bob)) exceeds the per-transaction limit of 10000", "\(capped.reason)")
+        // The rolling limit counts the batch's total: 17,001 + 8,000 > 25,000.
+        let daily = Self.decide(try Self.batch([(Self.alice, 4_000), (Self.bob, 4_000)]), spent: 17_001)
+        #expect(daily.rule == "daily" && daily.reason.contains("the batch's total of 8000 ETH (2 payments)"), "\(daily.reason)")
+        #expect(Self.decide(try Self.batch([(Self.alice, 4_000), (Self.bob, 4_000)]), spent: 17_000).outcome == .allowed)
+        // One payment above the threshold needs the approvals.
+        let pending = Self.decide(try Self.batch([(Self.alice, 1), (Self.bob, 5_001)]))
+        #expect(pending.outcome == .pendingApproval && pending.rule == "big" && pending.approvalsRequired == 2)
+        #expect(Self.decide(try Self.batch([(Self.alice, 1), (Self.bob, 5_001)]), approvers: ["a", "b"]).outcome == .allowed)
+        // Rules about another asset do not apply.
+        #expect(Self.decide(try Self.batch([(Self.alice, 50_000)], asset: "USDT"), spent: UInt128.max).outcome == .allowed)
+    }
+
+    /// A single payment and a batch of that one payment are decided alike.
+    @Test func aBatchOfOneIsDecidedAsItsPayment() async throws {
+        await propertyCheck(count: 200, input: Gen.uint64(in: 0...30_000), Gen.uint64(in: 0...30_000)) { amount, spent in
+            let single = Self.decide(Self.intent(UInt128(amount)), spent: UInt128(spent))
+            let batch = Self.decide(try Self.batch([(Self.alice, UInt128(amount))]), spent: UInt128(spent))
+            #expect(single.outcome == batch.outcome && single.rule == batch.rule, "amount \(amount) spent \(spent)")
+        }
+    }
+
+    /// Against a direct model: denied iff some payment is above the cap or spent + total is above
+    /// the daily limit; pending iff also some payment is above the approval threshold.
+    @Test func batchCapsMatchModel() async {
+        await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+            var random = SplitMix64(state: seed)
+            let amounts = (0..<Int.random(in: 1...5, using: &random)).map { _ in UInt64.random(in: 0...11_000, using: &random) }
+            let spent = UInt64.random(in: 0...25_000, using: &random)
+            let decision = Self.decide(try Self.batch(amounts.map { (Self.alice, UInt128($0)) }), spent: UInt128(spent))
+            let withinCaps = amounts.allSatisfy { $0 <= 10_000 } && spent + amounts.reduce(0, +) <= 25_000
+            let expected: PolicyDecision.Outcome = !withinCaps ? .denied : amounts.contains { $0 > 5_000 } ? .pendingApproval : .allowed
+            #expect(decision.outcome == expected, "amounts \(amounts) spent \(spent)")
         }
     }
 

@@ -95,11 +95,7 @@ public struct SigningRequestService: Sendable {
         return SigningRequestView(
             id: caller.local(record.id) ?? record.id, hash: record.requestHash,
             approvalMessage: String(decoding: ApprovalMessage.bytes(requestHash: hash), as: UTF8.self), wallet: record.walletID,
-            intent: document.map { document in
-                IntentView(
-                    chain: document.intent.chain, destination: document.intent.destination, asset: document.intent.asset,
-                    amount: document.intent.amount, fee: document.intent.fee, tokenContract: document.intent.tokenContract)
-            },
+            intent: document.map { IntentView($0.intent) },
             status: record.status.rawValue, outcome: record.decision.outcome.rawValue, rule: record.decision.rule, reason: record.decision.reason,
             approvalsRequired: record.decision.approvalsRequired, approvalsReceived: record.decision.approvalsReceived,
             result: record.result?.json)

@@ -1,4 +1,5 @@
 public import CofferBase
+public import Vault
 
 /// A signing request and where it stands: its hash and the message approvers sign, the intent,
 /// the policy's decision, the approvals, and the signed result once signed.
@@ -22,16 +23,48 @@ public struct SigningRequestView: Codable, Sendable, Equatable {
     }
 }
 
-/// What a signing request claims to do.
+/// What a signing request claims to do, in either form: one payment (`destination` set,
+/// `outputs` null) or a batch (`outputs` set, `destination` null). `amount` is always what the
+/// request moves in all: the one payment's amount, or the sum of the batch's outputs.
 public struct IntentView: Codable, Sendable, Equatable {
     public let chain: String
-    public let destination: String
+    public let destination: String?
     public let asset: String
     public let amount: UInt128
+    public let outputs: [OutputView]?
     public let fee: UInt128
     public let tokenContract: String?
 
-    enum CodingKeys: String, CodingKey { case chain, destination, asset, amount, fee, tokenContract = "token_contract" }
+    public init(chain: String, destination: String?, asset: String, amount: UInt128, outputs: [OutputView]?, fee: UInt128, tokenContract: String?) {
+        self.chain = chain
+        self.destination = destination
+        self.asset = asset
+        self.amount = amount
+        self.outputs = outputs
+        self.fee = fee
+        self.tokenContract = tokenContract
+    }
+
+    /// The view of `intent` (its wallet is shown by the request).
+    public init(_ intent: SigningIntent) {
+        self.init(
+            chain: intent.chain, destination: intent.destination, asset: intent.asset, amount: intent.total,
+            outputs: intent.outputs?.map { OutputView(destination: $0.destination, amount: $0.amount) }, fee: intent.fee,
+            tokenContract: intent.tokenContract)
+    }
+
+    /// One payment of a batch.
+    public struct OutputView: Codable, Sendable, Equatable {
+        public let destination: String
+        public let amount: UInt128
+
+        public init(destination: String, amount: UInt128) {
+            self.destination = destination
+            self.amount = amount
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case chain, destination, asset, amount, outputs, fee, tokenContract = "token_contract" }
 }
 
 /// `POST /v1/signing-requests/{id}/approvals`: an approver's ed25519 signature over the request's

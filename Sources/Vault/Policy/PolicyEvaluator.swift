@@ -37,16 +37,36 @@ public struct PolicyContext: Sendable {
 
 /// Evaluates a policy: deny lists, allow lists, time windows, per-transaction caps, rolling caps,
 /// then approvals. Runs before any key is touched.
+///
+/// A batch intent (many payments in one transaction) is judged payment by payment where a rule
+/// is about a recipient or a payout, and as a whole where it is about the wallet's outflow:
+/// - deny and allow lists apply to every destination: one listed (or unlisted) recipient refuses
+///   the whole batch;
+/// - `max_per_transaction` caps each payment, since each is one payout; it does not cap the
+///   batch's total;
+/// - rolling limits count the batch's total (``SigningIntent/total``), which is also what the
+///   signing store records as spent; they are the rule that bounds what a batch moves in all;
+/// - approvals are required when any payment is above the threshold.
 public enum PolicyEvaluator {
     public static func evaluate(_ policy: SigningPolicy, intent: SigningIntent, walletReferences: Set<String>, context: PolicyContext) -> PolicyDecision {
-        let destination = intent.normalizedDestination
+        let payments = intent.payments
+        let destinations = intent.normalizedPayments.map(\.destination)
+        /// Which payment of a batch a refusal is about (indices from 0, as in `outputs`); nothing
+        /// for a single payment, whose reasons read as before batches.
+        func which(_ index: Int, to: Bool) -> String {
+            intent.isBatch ? " (output \(index) of \(payments.count)\(to ? ", to \(payments[index].destination)" : ""))" : ""
+        }
         var approvalRule: (name: String, required: Int, approvers: Set<String>)?
         for rule in policy.rules where rule.applies(to: walletReferences) {
             switch rule.kind {
             case .denyDestinations(let denied):
-                if denied.contains(destination) { return .denied(rule.name, "destination \(intent.destination) is on the deny list") }
+                if let index = destinations.firstIndex(where: denied.contains) {
+                    return .denied(rule.name, "destination \(payments[index].destination) is on the deny list\(which(index, to: false))")
+                }
             case .allowDestinations(let allowed):
-                if !allowed.contains(destination) { return .denied(rule.name, "destination \(intent.destination) is not on the allow list") }
+                if let index = destinations.firstIndex(where: { !allowed.contains($0) }) {
+                    return .denied(rule.name, "destination \(payments[index].destination) is not on the allow list\(which(index, to: false))")
+                }
             case .timeWindow(let from, let to, let weekdays):
                 let (weekday, hour) = utcWeekdayAndHour(context.now)
                 let inHours = from <= to ? (from <= hour && hour < to) : (hour >= from || hour < to)
@@ -54,18 +74,20 @@ public enum PolicyEvaluator {
                     return .denied(rule.name, "signing is allowed only \(from):00-\(to):00 UTC on days \(weekdays.sorted().map(String.init).joined(separator: ",")) (now: day \(weekday), \(hour):00 UTC)")
                 }
             case .maxPerTransaction(let asset, let limit):
-                if asset == intent.asset && intent.amount > limit {
-                    return .denied(rule.name, "amount \(intent.amount) \(asset) exceeds the per-transaction limit of \(limit)")
+                if asset == intent.asset, let index = payments.firstIndex(where: { $0.amount > limit }) {
+                    return .denied(rule.name, "amount \(payments[index].amount) \(asset)\(which(index, to: true)) exceeds the per-transaction limit of \(limit)")
                 }
             case .rollingLimit(let asset, let window, let limit):
                 guard asset == intent.asset else { continue }
                 let spent = context.spent(asset, window)
-                let (total, overflow) = spent.addingReportingOverflow(intent.amount)
+                let amount = intent.total
+                let (total, overflow) = spent.addingReportingOverflow(amount)
                 if overflow || total > limit {
-                    return .denied(rule.name, "amount \(intent.amount) \(asset) would bring the \(window.rawValue) total to \(overflow ? "more than 2^128" : String(total)), above the limit of \(limit) (already \(spent))")
+                    let what = intent.isBatch ? "the batch's total of \(amount) \(asset) (\(payments.count) payments)" : "amount \(amount) \(asset)"
+                    return .denied(rule.name, "\(what) would bring the \(window.rawValue) total to \(overflow ? "more than 2^128" : String(total)), above the limit of \(limit) (already \(spent))")
                 }
             case .approvals(let asset, let above, let required, let approvers):
-                if asset == intent.asset && intent.amount > above {
+                if asset == intent.asset && payments.contains(where: { $0.amount > above }) {
                     let strongest = approvalRule.map { $0.required } ?? 0
                     if required > strongest { approvalRule = (rule.name, required, approvers) }
                 }

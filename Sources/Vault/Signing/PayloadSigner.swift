@@ -67,7 +67,8 @@ public enum MaximumFee: Sendable, Equatable, CustomStringConvertible {
 
 /// What a payload would do once signed, as its chain's signer decoded it for the intent check.
 public struct DecodedPayload: Sendable, Equatable {
-    /// Every payment except the wallet's own, proven change. The intent check wants exactly one.
+    /// Every payment except the wallet's own, proven change. The intent check wants exactly the
+    /// intent's payments: one, or a batch's outputs.
     public var transfers: [DecodedTransfer]
     /// The most fee the signed transaction can pay, in `feeUnit`.
     public var maximumFee: MaximumFee

@@ -50,7 +50,8 @@ public struct SigningRequestDocument: Sendable, Equatable, Codable {
         hash = Array(SHA256.hash(data: canonicalJSON))
     }
 
-    /// `{"id":"..","intent":{"chain","wallet","destination","asset","amount","fee"[,"token_contract"]},"payload":{"type":..}}`,
+    /// `{"id":"..","intent":{"chain","wallet","destination","asset","amount","fee"[,"token_contract"]},"payload":{"type":..}}`
+    /// (a batch intent has `"outputs":[{"destination","amount"},...]` instead of `destination` and `amount`),
     /// read strictly: unknown members are refused and errors name the member.
     public init(json: JSONValue) throws(PolicyError) {
         let root = try JSONFields(json, context: "signing request")

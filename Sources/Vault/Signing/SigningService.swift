@@ -50,7 +50,8 @@ public struct SigningService: Sendable {
         var record = SigningRequestRecord(
             id: document.id, requestHash: document.hashHex, document: String(decoding: document.canonicalJSON, as: UTF8.self),
             walletID: wallet.id, status: Self.status(for: decision), decision: decision, result: nil)
-        record = try await store.insert(record, asset: document.intent.asset, amount: document.intent.amount,
+        // A batch spends its total: that is what rolling limits count next time.
+        record = try await store.insert(record, asset: document.intent.asset, amount: document.intent.total,
                                   audit: decisionEvent(document.id, document.hashHex, decision), at: time)
         return try await signIfApproved(record, unlocked: unlocked)
     }
@@ -144,35 +145,66 @@ public struct SigningService: Sendable {
         return PolicyEvaluator.evaluate(policy, intent: document.intent, walletReferences: [walletID, walletName], context: context)
     }
 
-    /// The intent check: a payload that pays anyone but the intent's destination (besides the
-    /// wallet's own change), moves another amount or asset, or may pay more fee than the intent
-    /// allows, is denied by rule `intent-mismatch`: a recorded, audited decision.
+    /// The intent check: a payload whose payments (besides the wallet's own change) are not the
+    /// intent's (for a batch: not the same multiset of destination and amount), that moves
+    /// another asset, or that may pay more fee than the intent allows (for the whole
+    /// transaction), is denied by rule `intent-mismatch`: a recorded, audited decision.
     private func mismatch(_ decoded: DecodedPayload, _ document: SigningRequestDocument) throws -> PolicyDecision? {
         let intent = document.intent
         func denied(_ reason: String) -> PolicyDecision {
             PolicyDecision(outcome: .denied, rule: "intent-mismatch", reason: reason, approvalsRequired: 0, approvalsReceived: 0)
         }
-        guard decoded.transfers.count == 1, let transfer = decoded.transfers.first else {
+        let expected = intent.payments
+        guard decoded.transfers.count == expected.count else {
             let shown = decoded.transfers.prefix(5).map { "\($0.amount) to \($0.destination)" }.joined(separator: ", ")
             let more = decoded.transfers.count > 5 ? " and \(decoded.transfers.count - 5) more" : ""
             let remarks = decoded.remarks.isEmpty ? "" : " (" + decoded.remarks.joined(separator: "; ") + ")"
-            return denied("the payload makes \(decoded.transfers.count) payments besides the wallet's change\(shown.isEmpty ? "" : " (\(shown)\(more))"), but the intent describes exactly one\(remarks)")
+            let described = intent.isBatch ? "\(expected.count) (its outputs)" : "exactly one"
+            return denied("the payload makes \(decoded.transfers.count) payments besides the wallet's change\(shown.isEmpty ? "" : " (\(shown)\(more))"), but the intent describes \(described)\(remarks)")
         }
-        if SigningIntent.normalize(transfer.destination, chain: intent.chain) != intent.normalizedDestination {
-            return denied("the payload pays \(transfer.destination), but the intent says \(intent.destination)")
-        }
-        if transfer.amount != intent.amount {
-            return denied("the payload moves \(transfer.amount), but the intent says \(intent.amount)")
-        }
+        if let reason = Self.unmatchedPayment(decoded.transfers, intent) { return denied(reason) }
         let claimedToken = intent.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) }
-        let actualToken = transfer.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) }
-        if claimedToken != actualToken {
+        if let transfer = decoded.transfers.first(where: { $0.tokenContract.map { SigningIntent.normalize($0, chain: intent.chain) } != claimedToken }) {
             return denied("the payload moves \(transfer.tokenContract.map { "token \($0)" } ?? "the native asset"), but the intent says \(intent.tokenContract.map { "token \($0)" } ?? "the native asset")")
         }
         if !decoded.maximumFee.isCovered(by: intent.fee) {
             return denied("the payload may pay a fee of up to \(decoded.maximumFee) \(decoded.feeUnit), but the intent allows at most \(intent.fee) \(decoded.feeUnit)")
         }
         return nil
+    }
+
+    /// Why `transfers` (as many as the intent's payments) are not the intent's payments, or nil
+    /// when they are. One payment is compared field by field; a batch as a multiset of
+    /// (normalised destination, amount), so its order does not matter but every payment counts.
+    static func unmatchedPayment(_ transfers: [DecodedTransfer], _ intent: SigningIntent) -> String? {
+        let normalize = { (destination: String) in SigningIntent.normalize(destination, chain: intent.chain) }
+        guard intent.isBatch else {
+            let transfer = transfers[0], payment = intent.payments[0]
+            if normalize(transfer.destination) != normalize(payment.destination) {
+                return "the payload pays \(transfer.destination), but the intent says \(payment.destination)"
+            }
+            if transfer.amount != payment.amount {
+                return "the payload moves \(transfer.amount), but the intent says \(payment.amount)"
+            }
+            return nil
+        }
+        var unpaid: [SigningIntent.Output: Int] = [:]
+        for payment in intent.normalizedPayments { unpaid[payment, default: 0] += 1 }
+        var extra: DecodedTransfer?
+        for transfer in transfers {
+            let key = SigningIntent.Output(destination: normalize(transfer.destination), amount: transfer.amount)
+            guard let count = unpaid[key] else {
+                if extra == nil { extra = transfer }
+                continue
+            }
+            unpaid[key] = count == 1 ? nil : count - 1
+        }
+        guard let extra else { return nil }
+        // As many payments as outputs, one of them not an output: some output is left unpaid.
+        let normalized = intent.normalizedPayments
+        let index = normalized.firstIndex { unpaid[$0] != nil } ?? 0
+        let missing = intent.payments[index]
+        return "the payload pays \(extra.amount) to \(extra.destination), which is not among the intent's outputs, and does not pay output \(index) (\(missing.amount) to \(missing.destination))"
     }
 
     private func decisionEvent(_ id: String, _ hash: String, _ decision: PolicyDecision) -> AuditEvent {

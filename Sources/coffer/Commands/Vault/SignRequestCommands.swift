@@ -12,7 +12,10 @@ struct SignRequestCommand: AsyncParsableCommand {
         abstract: "Submit a signing request (intent + payload) to the policy; signs it if allowed and the vault passphrase is given.",
         discussion: """
             The file is {"id":"..","intent":{"chain","wallet","destination","asset","amount","fee"[,"token_contract"]},
-            "payload":{"type":"ethereum-tx",...}}. Resubmitting the same id and content returns the stored state
+            "payload":{"type":"ethereum-tx",...}}. A batch (one transaction paying many recipients, e.g. a
+            bitcoin-psbt) lists its payments instead of destination and amount:
+            "intent":{"chain","wallet","outputs":[{"destination","amount"},...],"asset","fee"}; the payload must
+            make exactly those payments (in any order) besides the wallet's change. Resubmitting the same id and content returns the stored state
             (and signs a request approved since); the same id with other content is refused.
             """)
     @OptionGroup var options: ServiceOptions
