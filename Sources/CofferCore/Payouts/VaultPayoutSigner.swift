@@ -20,8 +20,8 @@ public struct VaultPayoutSigner: PayoutSigning {
         let psbt = try PSBT(base64: attempt.unsigned)
         guard let first = payouts.first else { throw PayoutError(.internal, "empty-batch", "batch \(attempt.batchID) has no payouts") }
         let asset = first.asset.split(separator: "/").last.map(String.init) ?? first.asset
-        // TEMPORARY until batch intents land: one payment per request.
-        let intent = SigningIntent(chain: BitcoinPSBTPayload.chain, wallet: walletID, destination: first.destination, asset: asset, amount: first.amount, fee: attempt.fee)
+        let intent = try SigningIntent(chain: BitcoinPSBTPayload.chain, wallet: walletID, outputs: payouts.map { SigningIntent.Output(destination: $0.destination, amount: $0.amount) },
+                                       asset: asset, fee: attempt.fee)
         let document = try SigningRequestDocument(id: attempt.signingRequest, intent: intent, payload: .bitcoinPSBT(BitcoinPSBTPayload(network: bitcoin, psbt: psbt)))
         let record = try await signing.engine(caller).submit(document, unlocked: try signing.vault.unlocked(for: caller))
         switch record.status {
