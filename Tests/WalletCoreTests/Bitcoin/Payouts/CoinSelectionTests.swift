@@ -24,13 +24,13 @@ struct CoinSelectionTests {
         [BitcoinTransaction.Output(value: value, scriptPubKey: [0x00, 0x14] + [UInt8](repeating: 1, count: 20))]
     }
 
-    static func select(_ request: CoinSelection.Request, seed: UInt64 = 1) throws(CoinSelectionError) -> CoinSelection.Selection {
+    static func select(_ request: CoinSelection.Request, seed: UInt64 = 1) throws(BitcoinPayoutError) -> CoinSelection.Selection {
         var random = SplitMix64(state: seed)
         return try CoinSelection.select(request, using: &random)
     }
 
-    static func kind(_ request: CoinSelection.Request) -> CoinSelectionError.Kind? {
-        do throws(CoinSelectionError) { _ = try select(request) } catch { return error.kind }
+    static func kind(_ request: CoinSelection.Request) -> BitcoinPayoutError.Kind? {
+        do throws(BitcoinPayoutError) { _ = try select(request) } catch { return error.kind }
         return nil
     }
 
@@ -94,7 +94,7 @@ struct CoinSelectionTests {
             let request = self.request
             let (available, needed) = model
             let selection: CoinSelection.Selection
-            do throws(CoinSelectionError) {
+            do throws(BitcoinPayoutError) {
                 selection = try CoinSelectionTests.select(request, seed: seed)
             } catch {
                 #expect(error.kind == .insufficientFunds, "seed \(seed): \(error)")
@@ -195,7 +195,7 @@ struct CoinSelectionTests {
         // Effective values: 50,000 - 690 and 30,000 - 690; the 20-sat coin costs more than it holds.
         let request = CoinSelection.Request(
             candidates: Self.coins([50_000, 30_000, 20]), payments: Self.pay(80_000), feeRate: Self.rate, changeScheme: .p2wpkh, dustThreshold: 294)
-        do throws(CoinSelectionError) {
+        do throws(BitcoinPayoutError) {
             _ = try Self.select(request)
             Issue.record("selected coins that cannot pay")
         } catch {

@@ -61,8 +61,8 @@ struct PSBTBuilderTests {
     }
 
     /// The kind of builder error `body` throws; nil when it throws none (or another error).
-    static func kind(_ body: () throws -> Void) -> PSBTBuilderError.Kind? {
-        do { try body() } catch { return (error as? PSBTBuilderError)?.kind }
+    static func kind(_ body: () throws -> Void) -> BitcoinPayoutError.Kind? {
+        do { try body() } catch { return (error as? BitcoinPayoutError)?.kind }
         return nil
     }
 
@@ -74,11 +74,11 @@ struct PSBTBuilderTests {
         #expect(Self.kind { _ = try PSBTBuilder.Input(outPoint: coins[0].outPoint, value: 1, scriptPubKey: coins[0].scriptPubKey, key: wrongKey) } == .keyMismatch)
         let legacy = try Wallet.key(.p2pkh)
         #expect(Self.kind { _ = try PSBTBuilder.Input(outPoint: coins[0].outPoint, value: 1, scriptPubKey: try legacy.scriptPubKey(.p2pkh), key: legacy) } == .unsupportedInput)
-        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: [], payments: payments) } == .invalidTransaction)
-        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: coins, payments: []) } == .invalidTransaction)
-        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: [coins[0], coins[0]], payments: [payments[1]]) } == .invalidTransaction)
-        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: [coins[2]], payments: payments) } == .invalidTransaction)
-        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: coins, payments: payments, lockTime: 500_000_000) } == .invalidTransaction)
+        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: [], payments: payments) } == .invalidRequest)
+        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: coins, payments: []) } == .invalidRequest)
+        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: [coins[0], coins[0]], payments: [payments[1]]) } == .invalidRequest)
+        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: [coins[2]], payments: payments) } == .invalidRequest)
+        #expect(Self.kind { _ = try PSBTBuilder.build(inputs: coins, payments: payments, lockTime: 500_000_000) } == .invalidRequest)
     }
 
     /// A replacement keeps inputs, payments and order, takes the higher fee from the change,

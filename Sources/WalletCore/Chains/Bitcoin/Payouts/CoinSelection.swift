@@ -99,7 +99,7 @@ public enum CoinSelection {
     }
 
     /// Selects coins for `request`; `generator` shuffles coins of equal effective value.
-    public static func select(_ request: Request, using generator: inout some RandomNumberGenerator) throws(CoinSelectionError) -> Selection {
+    public static func select(_ request: Request, using generator: inout some RandomNumberGenerator) throws(BitcoinPayoutError) -> Selection {
         let plan = try Plan(request)
         var pool = plan.usable
         pool.shuffle(using: &generator)
@@ -109,7 +109,7 @@ public enum CoinSelection {
         let available = pool.prefix(limit).reduce(Int128(0)) { $0 + $1.effectiveValue }
         guard available >= plan.target else {
             let limited = limit < pool.count ? ", the largest \(limit) of \(pool.count) usable coins (maximumInputs)" : ""
-            throw CoinSelectionError(
+            throw BitcoinPayoutError(
                 .insufficientFunds,
                 "insufficient funds: the usable coins are worth \(available) after the fee of spending them\(limited); "
                     + "the payments and their fee need \(plan.target)",
@@ -154,24 +154,24 @@ public enum CoinSelection {
         /// give to the fee instead of making change.
         let costOfChange: Int128
 
-        init(_ request: Request) throws(CoinSelectionError) {
+        init(_ request: Request) throws(BitcoinPayoutError) {
             self.request = request
-            guard !request.payments.isEmpty else { throw CoinSelectionError(.noOutputs, "there is nothing to pay: give at least one payment output") }
+            guard !request.payments.isEmpty else { throw BitcoinPayoutError(.noOutputs, "there is nothing to pay: give at least one payment output") }
             if let index = request.payments.firstIndex(where: { $0.value < request.dustThreshold }) {
-                throw CoinSelectionError(
+                throw BitcoinPayoutError(
                     .amountBelowDust,
                     "payment \(index) is \(request.payments[index].value), below the dust threshold \(request.dustThreshold): nodes would not relay it")
             }
             if let maximum = request.maximumInputs, maximum < 1 {
-                throw CoinSelectionError(.invalidRequest, "maximumInputs must be at least 1, got \(maximum)")
+                throw BitcoinPayoutError(.invalidRequest, "maximumInputs must be at least 1, got \(maximum)")
             }
             guard Set(request.candidates.map(\.outPoint)).count == request.candidates.count else {
-                throw CoinSelectionError(.invalidRequest, "a coin is listed twice among the candidates")
+                throw BitcoinPayoutError(.invalidRequest, "a coin is listed twice among the candidates")
             }
             let paid = request.payments.reduce(Int128(0)) { $0 + Int128($1.value) }
             let held = request.candidates.reduce(Int128(0)) { $0 + Int128($1.value) }
             guard paid <= Int128(UInt64.max), held <= Int128(UInt64.max) else {
-                throw CoinSelectionError(.invalidRequest, "the payments or the candidate coins add up to more than 2^64 - 1")
+                throw BitcoinPayoutError(.invalidRequest, "the payments or the candidate coins add up to more than 2^64 - 1")
             }
             let rate = request.feeRate
             let longTerm = request.longTermFeeRate ?? rate

@@ -11,24 +11,26 @@ extension PSBTBuilder {
     /// finalising removes the key records a signer needs, so finalised inputs are refused.
     ///
     /// The new fee is the larger of the fee at `feeRate` for the replacement's estimated size and
-    /// the original fee plus `incrementalRelayFeeRate` for that size (BIP125 rules 3 and 4; the
-    /// sizes are equal, so the fee rate rises too). Fails with ``PSBTBuilderError/Kind/notReplaceable``
-    /// when no input signals BIP125, ``PSBTBuilderError/Kind/noChange`` without a change output,
-    /// ``PSBTBuilderError/Kind/changeBelowDust`` when the change would drop below `dustThreshold`,
-    /// ``PSBTBuilderError/Kind/feeAboveMaximum`` when the fee would exceed `maximumFee`.
+    /// the original fee plus `incrementalRelayFeeRate` for that size (BIP125 rules 3 and 4). The
+    /// estimated sizes are equal, so the fee rate rises too; the signed sizes may differ by a
+    /// byte or so per ECDSA input, so ask for a `feeRate` above the original's rather than
+    /// relying on the increment alone. Fails with ``BitcoinPayoutError/Kind/notReplaceable``
+    /// when no input signals BIP125, ``BitcoinPayoutError/Kind/noChange`` without a change output,
+    /// ``BitcoinPayoutError/Kind/changeBelowDust`` when the change would drop below `dustThreshold`,
+    /// ``BitcoinPayoutError/Kind/feeAboveMaximum`` when the fee would exceed `maximumFee`.
     public static func replacement(
         of original: PSBT, changeOutputIndex: Int?, feeRate: BitcoinFeeRate,
         incrementalRelayFeeRate: BitcoinFeeRate = defaultIncrementalRelayFeeRate, dustThreshold: UInt64, maximumFee: UInt64
-    ) throws(PSBTBuilderError) -> Built {
+    ) throws(BitcoinPayoutError) -> Built {
         var transaction = original.unsignedTransaction
         guard transaction.inputs.contains(where: { $0.sequence < 0xFFFF_FFFE }) else {
-            throw PSBTBuilderError(.notReplaceable, "no input of \(transaction.txid) signals BIP125 replaceability (a sequence below 0xfffffffe)")
+            throw BitcoinPayoutError(.notReplaceable, "no input of \(transaction.txid) signals BIP125 replaceability (a sequence below 0xfffffffe)")
         }
         guard let changeIndex = changeOutputIndex else {
-            throw PSBTBuilderError(.noChange, "\(transaction.txid) has no change output to pay a higher fee from")
+            throw BitcoinPayoutError(.noChange, "\(transaction.txid) has no change output to pay a higher fee from")
         }
         guard transaction.outputs.indices.contains(changeIndex) else {
-            throw PSBTBuilderError(.noChange, "\(transaction.txid) has no output \(changeIndex); it has \(transaction.outputs.count)")
+            throw BitcoinPayoutError(.noChange, "\(transaction.txid) has no output \(changeIndex); it has \(transaction.outputs.count)")
         }
         let oldFee: UInt128
         var schemes: [BitcoinScheme] = []
@@ -36,24 +38,24 @@ extension PSBTBuilder {
             oldFee = try original.fee()
             for index in original.inputs.indices { schemes.append(try spendScheme(of: original, input: index)) }
         } catch {
-            throw PSBTBuilderError(.unsupportedInput, "cannot replace \(transaction.txid): \(error.description)")
+            throw BitcoinPayoutError(.unsupportedInput, "cannot replace \(transaction.txid): \(error.description)")
         }
         let virtualSize = BitcoinSizeEstimate.virtualSize(inputs: schemes, outputScripts: transaction.outputs.map(\.scriptPubKey))
         let newFee = max(feeRate.fee(virtualSize: virtualSize), oldFee + incrementalRelayFeeRate.fee(virtualSize: virtualSize))
         guard newFee <= UInt128(maximumFee) else {
-            throw PSBTBuilderError(
+            throw BitcoinPayoutError(
                 .feeAboveMaximum, "the replacement of \(transaction.txid) would pay \(newFee) (\(virtualSize) vbytes at \(feeRate), and at least \(oldFee) + \(incrementalRelayFeeRate)), above the maximum fee \(maximumFee)")
         }
         let change = transaction.outputs[changeIndex].value
         let increase = newFee - oldFee
         guard UInt128(change) >= increase + UInt128(dustThreshold) else {
-            throw PSBTBuilderError(
+            throw BitcoinPayoutError(
                 .changeBelowDust, "the fee increase \(increase) would leave the change of \(transaction.txid) (\(change)) below the dust threshold \(dustThreshold)")
         }
         transaction.outputs[changeIndex].value = change - UInt64(increase)
 
         var psbt: PSBT
-        do { psbt = try PSBT(unsignedTransaction: transaction) } catch { throw PSBTBuilderError(.invalidTransaction, error.description) }
+        do { psbt = try PSBT(unsignedTransaction: transaction) } catch { throw BitcoinPayoutError(.invalidRequest, error.description) }
         psbt.entries += original.entries.filter { $0.keyType != PSBT.KeyType.unsignedTransaction }
         for index in original.inputs.indices {
             psbt.inputs[index].entries = original.inputs[index].entries.filter { !signatureFields.contains($0.keyType) }

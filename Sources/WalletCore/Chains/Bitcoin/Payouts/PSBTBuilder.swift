@@ -39,11 +39,11 @@ public enum PSBTBuilder {
         }
 
         /// The script that pays this key alone under `scheme`.
-        public func scriptPubKey(_ scheme: BitcoinScheme) throws(PSBTBuilderError) -> [UInt8] {
+        public func scriptPubKey(_ scheme: BitcoinScheme) throws(BitcoinPayoutError) -> [UInt8] {
             do {
                 return try BitcoinKeyScripts.scriptPubKey(paying: publicKey, scheme: scheme)
             } catch {
-                throw PSBTBuilderError(.keyMismatch, "key \(origin) has no \(scheme.rawValue) script: \(error)")
+                throw BitcoinPayoutError(.keyMismatch, "key \(origin) has no \(scheme.rawValue) script: \(error)")
             }
         }
 
@@ -76,12 +76,12 @@ public enum PSBTBuilder {
         /// A coin paying `scriptPubKey` (as the chain says), which must be `key`'s own p2wpkh,
         /// p2sh-p2wpkh or p2tr (BIP86) script: a key that does not pay the script is refused
         /// here, not found out when signing.
-        public init(outPoint: BitcoinTransaction.OutPoint, value: UInt64, scriptPubKey: [UInt8], key: WalletKey) throws(PSBTBuilderError) {
+        public init(outPoint: BitcoinTransaction.OutPoint, value: UInt64, scriptPubKey: [UInt8], key: WalletKey) throws(BitcoinPayoutError) {
             guard let scheme = BitcoinKeyScripts.scheme(of: scriptPubKey, payingTo: key.publicKey) else {
-                throw PSBTBuilderError(.keyMismatch, "coin \(outPoint.txid):\(outPoint.index): key \(key.origin) does not pay its script \(Hex.encode(scriptPubKey))")
+                throw BitcoinPayoutError(.keyMismatch, "coin \(outPoint.txid):\(outPoint.index): key \(key.origin) does not pay its script \(Hex.encode(scriptPubKey))")
             }
             guard scheme != .p2pkh else {
-                throw PSBTBuilderError(.unsupportedInput, "coin \(outPoint.txid):\(outPoint.index) is p2pkh: only p2wpkh, p2sh-p2wpkh and p2tr coins are spent")
+                throw BitcoinPayoutError(.unsupportedInput, "coin \(outPoint.txid):\(outPoint.index) is p2pkh: only p2wpkh, p2sh-p2wpkh and p2tr coins are spent")
             }
             self.outPoint = outPoint
             self.value = value
@@ -100,7 +100,7 @@ public enum PSBTBuilder {
         public let scheme: BitcoinScheme
         public let scriptPubKey: [UInt8]
 
-        public init(key: WalletKey, scheme: BitcoinScheme) throws(PSBTBuilderError) {
+        public init(key: WalletKey, scheme: BitcoinScheme) throws(BitcoinPayoutError) {
             self.key = key
             self.scheme = scheme
             scriptPubKey = try key.scriptPubKey(scheme)
@@ -131,19 +131,19 @@ public enum PSBTBuilder {
     /// An unsigned PSBT spending `inputs` to `payments` and, when given, `change`.
     public static func build(
         inputs: [Input], payments: [BitcoinTransaction.Output], change: (to: Change, value: UInt64)? = nil, lockTime: UInt32 = 0, order: Order = .bip69
-    ) throws(PSBTBuilderError) -> Built {
-        guard !inputs.isEmpty else { throw PSBTBuilderError(.invalidTransaction, "a transaction needs at least one input") }
-        guard !payments.isEmpty || change != nil else { throw PSBTBuilderError(.invalidTransaction, "a transaction needs at least one output") }
+    ) throws(BitcoinPayoutError) -> Built {
+        guard !inputs.isEmpty else { throw BitcoinPayoutError(.invalidRequest, "a transaction needs at least one input") }
+        guard !payments.isEmpty || change != nil else { throw BitcoinPayoutError(.invalidRequest, "a transaction needs at least one output") }
         guard Set(inputs.map(\.outPoint)).count == inputs.count else {
-            throw PSBTBuilderError(.invalidTransaction, "a coin is spent twice")
+            throw BitcoinPayoutError(.invalidRequest, "a coin is spent twice")
         }
         guard lockTime < 500_000_000 else {
-            throw PSBTBuilderError(.invalidTransaction, "lock time \(lockTime) is a timestamp; give a block height (below 500,000,000) or 0")
+            throw BitcoinPayoutError(.invalidRequest, "lock time \(lockTime) is a timestamp; give a block height (below 500,000,000) or 0")
         }
         let inputTotal = inputs.reduce(UInt128(0)) { $0 + UInt128($1.value) }
         let outputTotal = payments.reduce(UInt128(change?.value ?? 0)) { $0 + UInt128($1.value) }
         guard inputTotal >= outputTotal, let fee = UInt64(exactly: inputTotal - outputTotal) else {
-            throw PSBTBuilderError(.invalidTransaction, "the outputs pay \(outputTotal) but the inputs hold \(inputTotal)")
+            throw BitcoinPayoutError(.invalidRequest, "the outputs pay \(outputTotal) but the inputs hold \(inputTotal)")
         }
 
         var outputs = payments
@@ -155,7 +155,7 @@ public enum PSBTBuilder {
             inputs: orderedInputs.map { BitcoinTransaction.Input(previousOutput: $0.outPoint, sequence: replaceableSequence) },
             outputs: outputOrder.map { outputs[$0] }, lockTime: lockTime)
         var psbt: PSBT
-        do { psbt = try PSBT(unsignedTransaction: transaction) } catch { throw PSBTBuilderError(.invalidTransaction, error.description) }
+        do { psbt = try PSBT(unsignedTransaction: transaction) } catch { throw BitcoinPayoutError(.invalidRequest, error.description) }
         for (index, input) in orderedInputs.enumerated() {
             input.key.describe(input.scheme, in: &psbt.inputs[index])
             psbt.inputs[index].witnessUTXO = BitcoinTransaction.Output(value: input.value, scriptPubKey: input.scriptPubKey)
@@ -175,12 +175,12 @@ public enum PSBTBuilder {
     public static func build(
         selection: CoinSelection.Selection, from coins: [Input], payments: [BitcoinTransaction.Output], change: Change,
         lockTime: UInt32 = 0, order: Order = .bip69
-    ) throws(PSBTBuilderError) -> Built {
+    ) throws(BitcoinPayoutError) -> Built {
         let byOutPoint = Dictionary(coins.map { ($0.outPoint, $0) }, uniquingKeysWith: { first, _ in first })
         var inputs: [Input] = []
         for candidate in selection.inputs {
             guard let coin = byOutPoint[candidate.outPoint], coin.value == candidate.value else {
-                throw PSBTBuilderError(.invalidTransaction, "selected coin \(candidate.outPoint.txid):\(candidate.outPoint.index) is not among the coins given (or has another value)")
+                throw BitcoinPayoutError(.invalidRequest, "selected coin \(candidate.outPoint.txid):\(candidate.outPoint.index) is not among the coins given (or has another value)")
             }
             inputs.append(coin)
         }
