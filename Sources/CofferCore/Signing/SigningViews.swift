@@ -35,16 +35,16 @@ public struct IntentView: Codable, Sendable, Equatable {
     public let fee: UInt128
     public let tokenContract: String?
 
-    public init(chain: String, destination: String?, asset: String, amount: UInt128, outputs: [OutputView]?, fee: UInt128, tokenContract: String?) {
-        self.chain = chain
-        self.destination = destination
-        self.asset = asset
-        self.amount = amount
-        self.outputs = outputs
-        self.fee = fee
-        self.tokenContract = tokenContract
+    /// One payment of a batch.
+    public struct OutputView: Codable, Sendable, Equatable {
+        public let destination: String
+        public let amount: UInt128
     }
 
+    enum CodingKeys: String, CodingKey { case chain, destination, asset, amount, outputs, fee, tokenContract = "token_contract" }
+}
+
+extension IntentView {
     /// The view of `intent` (its wallet is shown by the request).
     public init(_ intent: SigningIntent) {
         self.init(
@@ -52,19 +52,6 @@ public struct IntentView: Codable, Sendable, Equatable {
             outputs: intent.outputs?.map { OutputView(destination: $0.destination, amount: $0.amount) }, fee: intent.fee,
             tokenContract: intent.tokenContract)
     }
-
-    /// One payment of a batch.
-    public struct OutputView: Codable, Sendable, Equatable {
-        public let destination: String
-        public let amount: UInt128
-
-        public init(destination: String, amount: UInt128) {
-            self.destination = destination
-            self.amount = amount
-        }
-    }
-
-    enum CodingKeys: String, CodingKey { case chain, destination, asset, amount, outputs, fee, tokenContract = "token_contract" }
 }
 
 /// `POST /v1/signing-requests/{id}/approvals`: an approver's ed25519 signature over the request's

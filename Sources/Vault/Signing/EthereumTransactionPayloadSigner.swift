@@ -11,7 +11,7 @@ public struct EthereumTransactionPayloadSigner: PayloadSigner {
 
     public init() {}
 
-    static let transferSelector: [UInt8] = [0xA9, 0x05, 0x9C, 0xBB]
+    static let transferSelector = ERC20.transferFunction.selector
 
     public func decode(_ payload: EthereumTransactionPayload, walletKeys: WalletPublicKeys?) throws(PolicyError) -> DecodedPayload {
         DecodedPayload(transfers: [try Self.transfer(payload.transaction)], maximumFee: Self.maximumFee(payload.transaction), feeUnit: "wei")

@@ -15,6 +15,11 @@ public struct ABIFunction: Sendable, Hashable {
         if let indexed = (inputs + outputs).first(where: \.indexed) {
             throw .invalidABI("\(name): parameter \(indexed.name.isEmpty ? indexed.type.description : indexed.name) is indexed; only event parameters can be")
         }
+        self.init(verified: name, inputs, outputs: outputs, stateMutability: stateMutability)
+    }
+
+    /// A function known to be valid (the built-in token calls).
+    init(verified name: String, _ inputs: [ABIParameter], outputs: [ABIParameter] = [], stateMutability: String = "nonpayable") {
         self.name = name
         self.inputs = inputs
         self.outputs = outputs
