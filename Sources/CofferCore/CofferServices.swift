@@ -4,6 +4,7 @@ import Foundation
 public import Ledger
 public import Tenancy
 public import Vault
+public import Webhooks
 
 /// The application core: one service per capability over one set of stores. The CLI, the HTTP
 /// API and background workers are thin adapters over these: they decode a request, call a
@@ -18,8 +19,12 @@ public struct CofferServices: Sendable {
     public let audit: AuditService
     public let chains: ChainService
     public let invoices: InvoiceService
+    public let webhooks: WebhookService
 
-    public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner], sources: @escaping ChainSourceFactory = ChainSources.make) {
+    /// `webhookSender` and `webhooks` are for tests and the server's settings; the defaults
+    /// deliver over HTTP with the standard retry policy.
+    public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner], sources: @escaping ChainSourceFactory = ChainSources.make,
+                webhooks webhookOptions: WebhookOptions = WebhookOptions(), webhookSender: any WebhookSender = HTTPWebhookSender()) {
         self.stores = stores
         self.vault = vault
         ledger = LedgerService(store: stores.ledger)
@@ -29,6 +34,8 @@ public struct CofferServices: Sendable {
         audit = AuditService(vault: vault, directory: stores.wallets)
         chains = ChainService(store: stores.chains, ledger: ledger, wallets: wallets, sources: sources)
         invoices = InvoiceService(chains: chains)
+        webhooks = WebhookService(store: stores.webhooks, vault: vault, events: OutboxWebhookEvents(store: stores.chains), sender: webhookSender,
+                                  options: webhookOptions)
     }
 
     /// The payload signers every door registers.

@@ -5,6 +5,7 @@ public import Ledger
 public import Tenancy
 public import Vault
 public import Wallets
+public import Webhooks
 
 /// Every store Coffer keeps, over ONE database: the embedded SQLite database of a data directory,
 /// or PostgreSQL. Several `coffer serve` processes on one PostgreSQL database therefore share
@@ -19,15 +20,18 @@ public struct CofferStores: Sendable {
     public let signing: SigningStore
     public let wallets: WalletDirectory
     public let chains: ChainStore
+    public let webhooks: WebhookStore
     /// The embedded database when the stores live in one (nil on PostgreSQL).
     public let embedded: CofferDatabase?
 
     /// Every domain's SQLite migrations: the executable's whole schema.
     public static let sqliteMigrations: [SchemaMigration] =
         VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite
+        + WebhookMigrations.sqlite
     /// Every domain's PostgreSQL migrations.
     public static let postgresMigrations: [PostgresMigration] =
         PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres
+        + WebhookMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
     /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
@@ -40,6 +44,7 @@ public struct CofferStores: Sendable {
         signing = SigningStore(database: database)
         wallets = WalletDirectory(database: database)
         chains = ChainStore(database: database)
+        webhooks = WebhookStore(database: database)
     }
 
     /// The stores of a PostgreSQL database (prepared with `postgresMigrations`).
@@ -52,6 +57,7 @@ public struct CofferStores: Sendable {
         signing = SigningStore(database: pool)
         wallets = WalletDirectory(database: pool)
         chains = ChainStore(database: pool)
+        webhooks = WebhookStore(database: pool)
     }
 
     /// The `/ready` check of the database: nil when a trivial read succeeds.
