@@ -270,7 +270,7 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "CofferBase", "CofferStorage", "CofferTestSupport", "CofferCore", "Chains", "Vault", "WalletCore", "Webhooks",
+                "CofferBase", "CofferStorage", "CofferTestSupport", "CofferCore", "Chains", "Tenancy", "Vault", "WalletCore", "Webhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

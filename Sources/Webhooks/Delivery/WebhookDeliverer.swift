@@ -47,6 +47,8 @@ public struct WebhookDeliverer: Sendable {
         case busy
         /// The turn stopped on an error (the database, an unreadable secret).
         case error
+        /// The process is stopping: the turn was cut short (an attempt in flight is sent again later).
+        case stopped
     }
 
     /// One endpoint's turn: what it delivered, the attempts that failed, how it ended.
@@ -102,6 +104,8 @@ public struct WebhookDeliverer: Sendable {
                 return turn
             }
             try await deliver(id, into: &turn)
+        } catch where Task.isCancelled {
+            turn.outcome = .stopped
         } catch {
             turn.outcome = .error
             turn.error = String(describing: error).prefix(300).description
@@ -114,7 +118,10 @@ public struct WebhookDeliverer: Sendable {
         guard var endpoint = try await store.endpoint(id) else { return }
         let secrets = try endpoint.secrets(under: key, now: clock())
         while turn.delivered < policy.eventsPerClaim {
-            if Task.isCancelled { return }
+            if Task.isCancelled {
+                turn.outcome = .stopped
+                return
+            }
             // Everything up to the horizon is committed: a short batch means the endpoint has
             // seen every event of its scope up to there.
             let horizon = try await events.lastSequence()
@@ -136,7 +143,10 @@ public struct WebhookDeliverer: Sendable {
             let number = endpoint.attempts + 1
             let attempt = await send(event, to: endpoint, secrets: secrets, attempt: number)
             // Stopping mid-send (a graceful shutdown) is no failure of the receiver: the event is sent again.
-            if attempt.errorClass == "cancelled", Task.isCancelled { return }
+            if attempt.errorClass == "cancelled", Task.isCancelled {
+                turn.outcome = .stopped
+                return
+            }
             let effect: WebhookStore.Effect
             if attempt.delivered {
                 effect = .delivered(cursor: event.sequence)
