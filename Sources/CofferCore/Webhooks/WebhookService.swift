@@ -16,6 +16,14 @@ public struct WebhookOptions: Sendable, Equatable {
         self.policy = policy
         self.allowPrivateURLs = allowPrivateURLs
     }
+
+    /// From the server's settings (milliseconds); throws naming a value out of range.
+    public init(retryBaseMilliseconds: Int64, retryCapMilliseconds: Int64, maximumAttempts: Int, timeoutMilliseconds: Int64,
+                allowPrivateURLs: Bool) throws(WebhookError) {
+        self.init(policy: try WebhookPolicy(retryBaseMilliseconds: retryBaseMilliseconds, retryCapMilliseconds: retryCapMilliseconds,
+                                            maximumAttempts: maximumAttempts, timeoutMilliseconds: timeoutMilliseconds),
+                  allowPrivateURLs: allowPrivateURLs)
+    }
 }
 
 /// Signed webhooks over the events outbox, as every door offers them: endpoints (a tenant's

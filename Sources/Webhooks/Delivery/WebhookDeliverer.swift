@@ -242,6 +242,9 @@ public struct WebhookDeliverer: Sendable {
             guard let last = batch.last, batch.count == policy.batchSize else { break }
             position = last.sequence
         }
-        throw WebhookError(.notFound, "event-not-found", "endpoint \(endpoint.id) receives no event \(sequence) (its tenant's events matching \(endpoint.filter))")
+        throw WebhookError(.notFound, "event-not-found", """
+            endpoint \(endpoint.id) receives no event \(sequence): there is none such \(endpoint.scope.isEmpty ? "" : "among its tenant's events ")\
+            or its type does not match \(endpoint.filter)
+            """)
     }
 }
