@@ -356,6 +356,8 @@ let package = Package(
                 "CofferServer",
                 "CofferCore",
                 "CofferBase",
+                "CofferTestSupport",
+                "Webhooks",
                 "Vault",
                 "WalletCore",
                 "Ledger",
