@@ -1,4 +1,5 @@
 public import Chains
+import ChainNodes
 public import CofferStorage
 import Foundation
 public import Ledger
@@ -24,7 +25,8 @@ public struct CofferServices: Sendable {
     /// `webhookSender` and `webhooks` are for tests and the server's settings; the defaults
     /// deliver over HTTP with the standard retry policy.
     public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner], sources: @escaping ChainSourceFactory = ChainSources.make,
-                webhooks webhookOptions: WebhookOptions = WebhookOptions(), webhookSender: any WebhookSender = HTTPWebhookSender()) {
+                webhooks webhookOptions: WebhookOptions = WebhookOptions(),
+                webhookSender: any WebhookSender = HTTPWebhookSender(client: JSONRPCClient.sharedHTTPClient)) {
         self.stores = stores
         self.vault = vault
         ledger = LedgerService(store: stores.ledger)

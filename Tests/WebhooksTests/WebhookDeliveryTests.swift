@@ -19,8 +19,7 @@ import Webhooks
     @Test(arguments: TestEngine.all)
     func aReceiverThatFailsThenRecoversGetsEveryEventInOrderOnce(engine: TestEngine) async throws {
         let fixture = try await WebhookFixture.make(engine)
-        let clock = fixture.clock
-        let receiver = try await WebhookReceiver.start(now: { clock.seconds }) { $0 < 5 ? 500 : 200 }
+        let receiver = try await fixture.receiver { $0 < 5 ? 500 : 200 }
         defer { receiver.stop() }
         let service = fixture.service()
         let before = try await fixture.append([("", "deposit.seen", "ltc:00:0", #"{"status":"seen"}"#)])
@@ -73,9 +72,8 @@ import Webhooks
     @Test(arguments: TestEngine.all)
     func failingEndpointsResumeOnRedeliveryOrEnable(engine: TestEngine) async throws {
         let fixture = try await WebhookFixture.make(engine)
-        let clock = fixture.clock
         let up = Switch(false)
-        let receiver = try await WebhookReceiver.start(now: { clock.seconds }) { _ in up.isOn ? 204 : 503 }
+        let receiver = try await fixture.receiver { _ in up.isOn ? 204 : 503 }
         defer { receiver.stop() }
         let policy = try WebhookPolicy(retryBaseMilliseconds: 50, retryCapMilliseconds: 200, maximumAttempts: 3, timeoutMilliseconds: 2_000)
         let service = fixture.service(policy: policy)
@@ -139,7 +137,7 @@ import Webhooks
     func rotationAndTampering(engine: TestEngine) async throws {
         let fixture = try await WebhookFixture.make(engine)
         let clock = fixture.clock
-        let receiver = try await WebhookReceiver.start(now: { clock.seconds })
+        let receiver = try await fixture.receiver()
         defer { receiver.stop() }
         let service = fixture.service()
         let caller = fixture.operatorCaller
@@ -180,8 +178,7 @@ import Webhooks
     @Test(arguments: TestEngine.all)
     func tenantsReceiveTheirOwnEventsOnly(engine: TestEngine) async throws {
         let fixture = try await WebhookFixture.make(engine)
-        let clock = fixture.clock
-        let receiver = try await WebhookReceiver.start(now: { clock.seconds })
+        let receiver = try await fixture.receiver()
         defer { receiver.stop() }
         let (a, b) = ("aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb")
         let tenantA = try Caller.apiKey(tenantID: a, keyID: "k1", scopes: [.admin])
@@ -235,7 +232,7 @@ import Webhooks
         let fixture = try await WebhookFixture.make(engine)
         let other = try await fixture.reopened()
         let clock = fixture.clock
-        let receiver = try await WebhookReceiver.start(now: { clock.seconds }, delay: .milliseconds(30))
+        let receiver = try await fixture.receiver(delay: .milliseconds(30))
         defer { receiver.stop() }
         let first = fixture.service()
         let second = WebhookService(store: other.stores.webhooks, vault: other.vault, events: OutboxWebhookEvents(store: other.stores.chains),

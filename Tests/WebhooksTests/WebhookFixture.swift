@@ -56,6 +56,12 @@ struct WebhookFixture: Sendable {
         operatorCaller = try Caller.commandLine()
     }
 
+    /// A receiver whose clock is this fixture's (so signatures are checked against the time they were made at).
+    func receiver(delay: Duration = .zero, answer: @escaping @Sendable (Int) -> Int = { _ in 200 }) async throws -> WebhookReceiver {
+        let clock = self.clock
+        return try await WebhookReceiver.start(now: { clock.seconds }, delay: delay, answer: answer)
+    }
+
     /// The same database opened again, as another process would.
     func reopened() async throws -> WebhookFixture { try await WebhookFixture(storage: try await storage.reopened()) }
 

@@ -1,3 +1,4 @@
+import ChainNodes
 public import CofferBase
 import Foundation
 import Tenancy
@@ -46,7 +47,9 @@ public struct WebhookService: Sendable {
     /// Endpoints per tenant (and for the operator).
     public static let maximumEndpoints = 100
 
-    public init(store: WebhookStore, vault: VaultAccess, events: any WebhookEventSource, sender: any WebhookSender = HTTPWebhookSender(),
+    /// `sender` defaults to HTTP over the node clients' shared client (no redirects followed).
+    public init(store: WebhookStore, vault: VaultAccess, events: any WebhookEventSource,
+                sender: any WebhookSender = HTTPWebhookSender(client: JSONRPCClient.sharedHTTPClient),
                 options: WebhookOptions = WebhookOptions(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000) }) {
         self.store = store
         self.vault = vault

@@ -1,32 +1,18 @@
 public import AsyncHTTPClient
-import Logging
 import NIOCore
 import NIOHTTP1
 
 /// Delivers over HTTP with async-http-client: a POST with the request's headers and body, a
-/// deadline over the whole exchange, no redirects followed (a receiver that answers 3xx has not
-/// taken the event), and no more of the answer read than the log's excerpt.
+/// deadline over the whole exchange, no more of the answer read than the log's excerpt. The
+/// client is given: Coffer hands in the process-wide one of its node clients (ChainNodes'
+/// `JSONRPCClient.sharedHTTPClient`: connections kept alive per host, a refused connection
+/// reported at once, no redirect followed, so a receiver that answers 3xx has not taken the event).
 public struct HTTPWebhookSender: WebhookSender {
     let client: HTTPClient
 
-    /// Uses `sharedClient` unless another client is given.
-    public init(client: HTTPClient? = nil) {
-        self.client = client ?? Self.sharedClient
+    public init(client: HTTPClient) {
+        self.client = client
     }
-
-    /// The process-wide client of every delivery: connections kept alive between deliveries to
-    /// the same receiver, a refused connection reported at once (the retries are the policy's),
-    /// redirects refused.
-    public static let sharedClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10)),
-            connectionPool: .init(idleTimeout: .seconds(60)))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration,
-            backgroundActivityLogger: Logger(label: "coffer.webhooks", factory: { _ in SwiftLogNoOpLogHandler() }))
-    }()
 
     public func send(_ request: WebhookRequest) async -> WebhookResponse {
         var http = HTTPClientRequest(url: request.url)
