@@ -1,4 +1,4 @@
-public import Webhooks
+import Webhooks
 
 /// An endpoint as every door shows it; its secret never (shown once, at creation and rotation).
 public struct WebhookView: Codable, Sendable, Equatable {

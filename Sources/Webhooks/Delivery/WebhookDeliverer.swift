@@ -1,4 +1,4 @@
-public import CofferBase
+import CofferBase
 
 /// Delivers the outbox's events to endpoints, at least once and in order per endpoint: an
 /// endpoint's next event is sent only after the previous one was answered 2xx. Pure logic over

@@ -1,6 +1,6 @@
 import CofferBase
 import Foundation
-public import WalletCore
+import WalletCore
 
 /// The `Coffer-Signature` header of every delivery, as Stripe signs its webhooks:
 ///

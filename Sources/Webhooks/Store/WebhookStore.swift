@@ -26,7 +26,7 @@ public struct WebhookStore: Sendable {
     // MARK: Endpoints
 
     public func add(_ endpoint: WebhookEndpoint) async throws {
-        try await database.write { connection in
+        _ = try await database.write { connection in
             try connection.execute("""
                 INSERT INTO webhook_endpoints (\(raw: Self.columns), updated_at)
                 VALUES (\(endpoint.id), \(endpoint.scope), \(endpoint.url), \(endpoint.filter.description), \(endpoint.enabled), \(endpoint.secret),
@@ -102,7 +102,7 @@ public struct WebhookStore: Sendable {
     /// `owner` does, or the holder's lease ran out; with `due`, only while the endpoint has
     /// work due (enabled, not failing, not backing off).
     public func claim(_ id: String, owner: String, now: Int64, until: Int64, due: Bool) async throws -> Bool {
-        let condition: SQL = due ? "AND enabled = 1 AND failing_since IS NULL AND next_attempt_at <= \(now)" : ""
+        let condition: SQL = due ? " AND enabled = 1 AND failing_since IS NULL AND next_attempt_at <= \(now)" : ""
         return try await database.write { connection in
             try connection.execute("""
                 UPDATE webhook_endpoints SET lease_owner = \(owner), lease_until = \(until)
