@@ -165,6 +165,19 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
+        // Signed webhooks over the events outbox: endpoints and their event filters, secrets sealed
+        // at rest, Stripe-style signatures and their verification, delivery in order per endpoint
+        // with retries and leases, the delivery log; receivers reached over async-http-client.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "CofferBase", "CofferStorage", "WalletCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The edge to chain nodes: JSON-RPC over HTTP (async-http-client) with timeouts, retries and
         // backoff; Bitcoin Core (and forks) and Ethereum clients; their `ChainSource` adapters.
         .target(
@@ -183,7 +196,7 @@ let package = Package(
         .target(
             name: "CofferCore",
             dependencies: [
-                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode", "Payouts",
+                "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode", "Payouts", "Webhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -226,6 +239,7 @@ let package = Package(
                 "CofferStorage",
                 "CofferCore",
                 "CofferServer",
+                "Webhooks",
                 "CSecp256k1",  // the bare-library floor of `coffer bench`
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -263,6 +277,17 @@ let package = Package(
             name: "ChainsTests",
             dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "WalletCore", "Chains", "QRCode",
                            .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        // Webhooks against a real receiver on loopback (Hummingbird), events appended through the
+        // real outbox, on SQLite and PostgreSQL; signatures, filters, URLs and backoff as values.
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "CofferBase", "CofferStorage", "CofferTestSupport", "CofferCore", "Chains", "Tenancy", "Vault", "WalletCore", "Webhooks",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // The node clients against real nodes started by the tests: litecoind in regtest, eth-tester.
@@ -345,6 +370,8 @@ let package = Package(
                 "CofferServer",
                 "CofferCore",
                 "CofferBase",
+                "CofferTestSupport",
+                "Webhooks",
                 "Vault",
                 "WalletCore",
                 "Ledger",

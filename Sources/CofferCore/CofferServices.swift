@@ -1,10 +1,12 @@
 public import Chains
+import ChainNodes
 public import CofferStorage
 import Foundation
 public import Ledger
 public import Payouts
 public import Tenancy
 public import Vault
+public import Webhooks
 
 /// The application core: one service per capability over one set of stores. The CLI, the HTTP
 /// API and background workers are thin adapters over these: they decode a request, call a
@@ -20,9 +22,14 @@ public struct CofferServices: Sendable {
     public let chains: ChainService
     public let invoices: InvoiceService
     public let payouts: PayoutService
+    public let webhooks: WebhookService
 
+    /// `webhookSender` and `webhooks` are for tests and the server's settings; the defaults
+    /// deliver over HTTP with the standard retry policy.
     public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner], sources: @escaping ChainSourceFactory = ChainSources.make,
-                payoutEdges: @escaping PayoutEdgeFactory = PayoutEdges.make) {
+                payoutEdges: @escaping PayoutEdgeFactory = PayoutEdges.make,
+                webhooks webhookOptions: WebhookOptions = WebhookOptions(),
+                webhookSender: any WebhookSender = HTTPWebhookSender(client: JSONRPCClient.sharedHTTPClient)) {
         self.stores = stores
         self.vault = vault
         ledger = LedgerService(store: stores.ledger)
@@ -33,6 +40,8 @@ public struct CofferServices: Sendable {
         chains = ChainService(store: stores.chains, ledger: ledger, wallets: wallets, sources: sources)
         invoices = InvoiceService(chains: chains)
         payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges)
+        webhooks = WebhookService(store: stores.webhooks, vault: vault, events: OutboxWebhookEvents(store: stores.chains), sender: webhookSender,
+                                  options: webhookOptions)
     }
 
     /// The payload signers every door registers.

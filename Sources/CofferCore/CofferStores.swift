@@ -6,6 +6,7 @@ public import Payouts
 public import Tenancy
 public import Vault
 public import Wallets
+public import Webhooks
 
 /// Every store Coffer keeps, over ONE database: the embedded SQLite database of a data directory,
 /// or PostgreSQL. Several `coffer serve` processes on one PostgreSQL database therefore share
@@ -21,6 +22,7 @@ public struct CofferStores: Sendable {
     public let wallets: WalletDirectory
     public let chains: ChainStore
     public let payouts: PayoutStore
+    public let webhooks: WebhookStore
     /// The embedded database when the stores live in one (nil on PostgreSQL).
     public let embedded: CofferDatabase?
 
@@ -30,6 +32,12 @@ public struct CofferStores: Sendable {
     /// Every domain's PostgreSQL migrations.
     public static let postgresMigrations: [PostgresMigration] =
         PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres + PayoutMigrations.postgres
+        VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite
+        + WebhookMigrations.sqlite
+    /// Every domain's PostgreSQL migrations.
+    public static let postgresMigrations: [PostgresMigration] =
+        PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres
+        + WebhookMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
     /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
@@ -43,6 +51,7 @@ public struct CofferStores: Sendable {
         wallets = WalletDirectory(database: database)
         chains = ChainStore(database: database)
         payouts = PayoutStore(database: database)
+        webhooks = WebhookStore(database: database)
     }
 
     /// The stores of a PostgreSQL database (prepared with `postgresMigrations`).
@@ -56,6 +65,7 @@ public struct CofferStores: Sendable {
         wallets = WalletDirectory(database: pool)
         chains = ChainStore(database: pool)
         payouts = PayoutStore(database: pool)
+        webhooks = WebhookStore(database: pool)
     }
 
     /// The `/ready` check of the database: nil when a trivial read succeeds.

@@ -43,7 +43,7 @@ public struct ServerApplication: Service {
         } else {
             vault = .locked(stores.vault, reason: "the vault is locked: start coffer serve with --vault-passphrase-file (or COFFER_VAULT_PASSPHRASE_FILE)")
         }
-        let services = CofferServices(stores: stores, vault: vault, signers: CofferServices.payloadSigners)
+        let services = CofferServices(stores: stores, vault: vault, signers: CofferServices.payloadSigners, webhooks: try settings.webhookOptions())
         let vaultReady: @Sendable () async -> String? = { vault.lockedReason }
         let http = CofferServer.application(
             settings: settings, services: services, readiness: readiness + [vaultReady], logger: logger,

@@ -1,4 +1,5 @@
 import CofferBase
+public import CofferCore
 import Foundation
 
 /// How `coffer serve` runs. Each setting comes from, in order of precedence: a command-line
@@ -17,13 +18,30 @@ public struct ServerSettings: Sendable, Equatable {
     public var requestTimeoutSeconds = 30
     /// The vault passphrase file: with it the server unlocks the vault at start.
     public var vaultPassphraseFile: String?
+    /// Webhook delivery: the backoff's base and cap, attempts per event before an endpoint is
+    /// marked failing, the time one attempt may take (see docs/webhooks.md).
+    public var webhookRetryBaseMilliseconds: Int64 = 10_000
+    public var webhookRetryCapMilliseconds: Int64 = 3_600_000
+    public var webhookMaximumAttempts = 15
+    public var webhookTimeoutMilliseconds: Int64 = 10_000
+    /// Whether API keys may register webhook URLs on loopback, private or link-local addresses.
+    public var webhookAllowPrivateURLs = false
 
     public init() {}
 
     /// The config file's keys, the environment variables' suffixes and the flags' names.
     static let keys = [
         "host", "port", "data_dir", "database", "rate_limit", "rate_burst", "max_body_bytes", "request_timeout_seconds", "vault_passphrase_file",
+        "webhook_retry_base_ms", "webhook_retry_cap_ms", "webhook_max_attempts", "webhook_timeout_ms", "webhook_allow_private_urls",
     ]
+
+    /// How webhooks are delivered, from these settings; throws when they do not fit together
+    /// (a cap below the base).
+    public func webhookOptions() throws -> WebhookOptions {
+        try WebhookOptions(
+            retryBaseMilliseconds: webhookRetryBaseMilliseconds, retryCapMilliseconds: webhookRetryCapMilliseconds, maximumAttempts: webhookMaximumAttempts,
+            timeoutMilliseconds: webhookTimeoutMilliseconds, allowPrivateURLs: webhookAllowPrivateURLs)
+    }
 
     /// Applies a JSON config file, then `COFFER_*` variables, over the defaults.
     public static func load(configFile: String?, environment: [String: String]) throws(ServiceError) -> ServerSettings {
@@ -44,7 +62,8 @@ public struct ServerSettings: Sendable, Equatable {
                 switch value {
                 case .string(let string): text = string
                 case .number(let literal) where literal.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }): text = literal
-                default: throw ServiceError.invalid("config file \(configFile): \(key) must be a string or a whole number")
+                case .bool(let flag): text = flag ? "true" : "false"
+                default: throw ServiceError.invalid("config file \(configFile): \(key) must be a string, a whole number or a boolean")
                 }
                 try settings.set(key, text, source: "config file \(configFile)")
             }
@@ -78,6 +97,15 @@ public struct ServerSettings: Sendable, Equatable {
         case "max_body_bytes": maximumBodyBytes = try number(1_024...(64 << 20))
         case "request_timeout_seconds": requestTimeoutSeconds = try number(1...3_600)
         case "vault_passphrase_file": vaultPassphraseFile = value
+        case "webhook_retry_base_ms": webhookRetryBaseMilliseconds = Int64(try number(1...86_400_000))
+        case "webhook_retry_cap_ms": webhookRetryCapMilliseconds = Int64(try number(1...604_800_000))
+        case "webhook_max_attempts": webhookMaximumAttempts = try number(1...100)
+        case "webhook_timeout_ms": webhookTimeoutMilliseconds = Int64(try number(100...30_000))
+        case "webhook_allow_private_urls":
+            guard value == "true" || value == "false" else {
+                throw ServiceError.invalid("\(source): \(key) must be true or false, not \"\(value.prefix(20))\"")
+            }
+            webhookAllowPrivateURLs = value == "true"
         default: throw ServiceError.invalid("unknown setting \(key)", code: "invalid-configuration")
         }
     }

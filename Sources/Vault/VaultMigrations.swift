@@ -1,12 +1,29 @@
 import CofferBase
 public import CofferStorage
+import Foundation
 import GRDB
 
 /// The vault's numbered schema changes, for the embedded database and for PostgreSQL: the same
 /// tables (keystore, audit chain, policies, approvers, signing requests, approvals) on both.
 public enum VaultMigrations {
     /// Every SQLite migration of the vault, in order.
-    public static var sqlite: [SchemaMigration] { keystoreSQLite + signingSQLite + scopingSQLite }
+    public static var sqlite: [SchemaMigration] { keystoreSQLite + signingSQLite + scopingSQLite + serviceKeysSQLite }
+
+    /// Vault-wide keys for other domains' secrets (webhook signing secrets), sealed under the KEK.
+    static let serviceKeysTable = """
+        CREATE TABLE vault_service_keys (
+            purpose TEXT PRIMARY KEY,
+            record_version INTEGER NOT NULL,
+            key_nonce BLOB NOT NULL,
+            key_ciphertext BLOB NOT NULL,
+            kek_generation BIGINT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+
+    static let serviceKeysSQLite: [SchemaMigration] = [
+        SchemaMigration(domain: "vault", number: 5, name: "service-keys") { db in try db.execute(sql: serviceKeysTable) },
+    ]
 
     static let keystoreSQLite: [SchemaMigration] = [
         SchemaMigration(domain: "vault", number: 1, name: "keystore-and-audit") { db in
@@ -226,5 +243,6 @@ public enum VaultMigrations {
             )
             """,
         ]),
+        PostgresMigration(domain: "vault", number: 2, name: "service-keys", sql: [serviceKeysTable.replacingOccurrences(of: "BLOB", with: "bytea")]),
     ]
 }

@@ -282,5 +282,23 @@ import Testing
         Self.expectSame("audit verify", try doors.cli(["audit", "verify"]), try await doors.http("GET", "/v1/audit/verify"))
         Self.expectSameError("backup shares", try doors.cli(["wallet", "backup", "--wallet", "hot", "--threshold", "1", "--shares", "3"]),
                              try await doors.http("POST", "/v1/wallets/hot/backup", body: #"{"format":"slip39","threshold":1,"shares":3}"#))
+
+        // Webhooks (disabled, so nothing is sent): the same views and refusals; each door's own secret.
+        let hookCLI = try doors.cli(["webhook", "add", "--url", "https://shop.example/hooks/a", "--events", "invoice.*,deposit.credited", "--disabled"])
+        let hookHTTP = try await doors.http("POST", "/v1/webhooks", body: #"{"url":"https://shop.example/hooks/b","events":["payout.*"],"enabled":false}"#)
+        let hook = try #require((Self.json(hookCLI.stdout) as? NSDictionary)?["id"] as? String, "\(hookCLI.stderr)")
+        #expect(hookHTTP.0 == 201 && Set(((Self.json(hookHTTP.1) as? NSDictionary)?.allKeys as? [String]) ?? []) == Set(((Self.json(hookCLI.stdout) as? NSDictionary)?.allKeys as? [String]) ?? []))
+        Self.expectSameList("webhooks", try doors.cli(["webhook", "list"]), try await doors.http("GET", "/v1/webhooks"))
+        Self.expectSame("webhook", try doors.cli(["webhook", "show", hook]), try await doors.http("GET", "/v1/webhooks/\(hook)"))
+        _ = try doors.cli(["webhook", "disable", hook])
+        Self.expectSame("webhook disable", try doors.cli(["webhook", "disable", hook]), try await doors.http("POST", "/v1/webhooks/\(hook)/disable"))
+        Self.expectSameList("webhook deliveries", try doors.cli(["webhook", "deliveries", hook]), try await doors.http("GET", "/v1/webhooks/\(hook)/deliveries"))
+        Self.expectSameError("webhook url", try doors.cli(["webhook", "add", "--url", "ftp://shop.example/x", "--events", "*"]),
+                             try await doors.http("POST", "/v1/webhooks", body: #"{"url":"ftp://shop.example/x","events":["*"]}"#))
+        Self.expectSameError("webhook events", try doors.cli(["webhook", "add", "--url", "https://shop.example/x", "--events", "deposit"]),
+                             try await doors.http("POST", "/v1/webhooks", body: #"{"url":"https://shop.example/x","events":["deposit"]}"#))
+        Self.expectSameError("webhook missing", try doors.cli(["webhook", "show", "whk_nope"]), try await doors.http("GET", "/v1/webhooks/whk_nope"))
+        Self.expectSameError("webhook redeliver", try doors.cli(["webhook", "redeliver", hook, "--event", "9999"]),
+                             try await doors.http("POST", "/v1/webhooks/\(hook)/redeliver", body: #"{"event":9999}"#))
     }
 }

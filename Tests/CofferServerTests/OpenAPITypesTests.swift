@@ -6,9 +6,11 @@ import FoundationXML
 import HTTPTypes
 import Synchronization
 import Testing
+import CofferTestSupport
 import Tenancy
 import Vault
 import WalletCore
+import Webhooks
 
 @testable import Chains
 @testable import CofferBase
@@ -307,6 +309,11 @@ import WalletCore
         "POST /v1/chains/{name}/tokens": .strict(AddTokenRequest.self),
         "POST /v1/deposit-addresses": .strict(DepositAddressRequest.self),
         "POST /v1/invoices": .strict(CreateInvoiceRequest.self),
+        "POST /v1/webhooks": .strict(AddWebhookRequest.self),
+        "POST /v1/webhooks/{id}/enable": .strict(EmptyRequest.self),
+        "POST /v1/webhooks/{id}/disable": .strict(EmptyRequest.self),
+        "POST /v1/webhooks/{id}/rotate-secret": .strict(RotateWebhookSecretRequest.self),
+        "POST /v1/webhooks/{id}/redeliver": .strict(RedeliverWebhookRequest.self),
     ]
 
     /// Members whose presence a reader ties to another member's value, which a schema does not
@@ -503,6 +510,26 @@ import WalletCore
         let events = [EventView(sequence: 1, type: "invoice.created", subject: invoiceID, data: ChainService.local(invoice.eventData, tenant), createdAt: time)]
             + depositForms.map { EventView(sequence: Int64.max, type: "deposit.\($0.status.rawValue)", subject: "ltc:\(hash):0",
                                            data: ChainService.local($0.eventData, tenant), createdAt: time) }
+        // Endpoints in each status, a tenant's and the operator's; attempts delivered, failed and manual.
+        let endpoint = WebhookEndpoint(id: "whk_" + String(repeating: "a", count: 20), scope: "abcdefghijklmnopqrst", url: "https://shop.example/hook",
+                                       filter: try EventFilter(patterns: ["deposit.*", "invoice.paid", "*"]), enabled: true, secret: [], cursor: 0,
+                                       createdAt: 1_700_000_000_000)
+        var retrying = endpoint
+        (retrying.attempts, retrying.nextAttemptAt, retrying.cursor) = (2, 1_700_000_060_000, Int64.max)
+        (retrying.previousSecret, retrying.previousSecretUntil) = ([1], 1_800_000_000_000)
+        let failing = WebhookEndpoint(id: endpoint.id, scope: "", url: "http://10.0.0.1:8080/x?y=1", filter: endpoint.filter, enabled: true, secret: [],
+                                      cursor: 9, attempts: 100, failingSince: 1_700_000_000_000, createdAt: 1_700_000_000_000)
+        var disabled = endpoint
+        disabled.enabled = false
+        let webhooks = [endpoint, retrying, failing, disabled].map { WebhookView($0, now: 1_750_000_000_000) }
+        let deliveries = [
+            WebhookAttempt(id: 1, endpointID: endpoint.id, eventSequence: 1, eventType: "invoice.paid", attempt: 1, attemptedAt: 1_700_000_000_000,
+                           durationMilliseconds: 0, statusCode: 200, errorClass: nil, excerpt: "ok"),
+            WebhookAttempt(id: Int64.max, endpointID: endpoint.id, eventSequence: Int64.max, eventType: "payout.sent", attempt: nil, attemptedAt: 1_700_000_000_000,
+                           durationMilliseconds: 10_000, statusCode: nil, errorClass: "timeout", excerpt: nil),
+            WebhookAttempt(id: 2, endpointID: endpoint.id, eventSequence: 1, eventType: "invoice.paid", attempt: 100, attemptedAt: 1_700_000_000_000,
+                           durationMilliseconds: 3, statusCode: 503, errorClass: nil, excerpt: String(repeating: "é", count: 200)),
+        ].map(WebhookDeliveryView.init)
         return [
             "Status": [try json(OperationsRoutes.Status(status: "ok")), try json(OperationsRoutes.Status(status: "ready"))],
             "OpenAPIDocument": [try JSONValue(parsing: OpenAPIDocument.bytes)],
@@ -549,6 +576,14 @@ import WalletCore
             "Invoice": try invoices.map(json),
             "InvoicePage": [try json(Page(items: invoices, nextCursor: PageCursor(position: 3))), try json(Page(items: invoices, nextCursor: nil))],
             "EventList": [try json(ListView(events)), try json(ListView([EventView]()))],
+            "Webhook": try webhooks.map(json),
+            "WebhookPage": [try json(Page(items: webhooks, nextCursor: nil)), try json(Page(items: [WebhookView](), nextCursor: nil))],
+            "CreatedWebhook": [try json(CreatedWebhookView(webhooks[0], secret: WebhookSecret.generate().text)),
+                               try json(CreatedWebhookView(webhooks[2], secret: WebhookSecret.generate().text)).replacing([.key("secret")]) { _ in .null }],
+            "WebhookSecret": [try json(WebhookSecretView(id: webhooks[0].id, secret: WebhookSecret.generate().text, previousSecretExpiresAt: time)),
+                              try json(WebhookSecretView(id: webhooks[0].id, secret: nil, previousSecretExpiresAt: nil))],
+            "WebhookDelivery": try deliveries.map(json),
+            "WebhookDeliveryPage": [try json(Page(items: deliveries, nextCursor: PageCursor(position: 9))), try json(Page(items: deliveries, nextCursor: nil))],
             "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
                                   try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
         ]
@@ -586,6 +621,16 @@ import WalletCore
         #expect(!spec.validator.isValid(extra, ref("Wallet")))
         let cursor = try Self.json(Page(items: [KeyView](), nextCursor: PageCursor(position: 1)))
         #expect(!spec.validator.isValid(cursor, ref("KeyPage")))
+    }
+
+    /// What every delivery POSTs is the document's WebhookPayload, for each kind of event data.
+    @Test func webhookPayloadsMatchTheirSchema() throws {
+        let schema = try #require(spec.schema("WebhookPayload"))
+        for (scope, data) in [("", #"{"status":"paid","amount":"1"}"#), ("abcdefghijklmnopqrst", "{}")] {
+            let event = WebhookEvent(sequence: 7, scope: scope, type: "invoice.paid", subject: "inv_x", data: try JSONValue(parsing: data), createdAt: 1_700_000_000)
+            let body = try JSONValue(parsing: event.body)
+            #expect(spec.validator.errors(body, schema) == [], "\(body.text)")
+        }
     }
 
     // MARK: Every operation on a real server
@@ -904,5 +949,31 @@ import WalletCore
         let audit = try await calls.call(.get, "/v1/audit", query: "?limit=2", key: admin, expect: 200)
         try await calls.call(.get, "/v1/audit", query: "?cursor=\(try string(audit["next_cursor"]))", key: admin, expect: 200)
         try await calls.call(.get, "/v1/audit/verify", key: admin, expect: 200)
+
+        // Webhooks: an endpoint on a receiver on loopback (the fixture allows private URLs), one
+        // disabled elsewhere; the secret once, null on a replay; rotation; a redelivery of the
+        // tenant's first event; the log; removal.
+        let receiver = try CannedHTTPServer(status: 200, body: "ok")
+        defer { receiver.stop() }
+        let hookBody = #"{"url":"\#(receiver.url)hook","events":["invoice.*","deposit.credited"],"enabled":null}"#
+        let hook = try await calls.call(.post, "/v1/webhooks", body: hookBody, key: admin, idempotencyKey: "hook-1", expect: 201)
+        #expect(try string(hook["secret"]).hasPrefix("whsec_"))
+        let replayed = try await calls.call(.post, "/v1/webhooks", body: hookBody, key: admin, idempotencyKey: "hook-1", expect: 201)
+        #expect(replayed["secret"] == .null && replayed["id"] == hook["id"], "a replay never shows the secret again")
+        let other = try await calls.call(.post, "/v1/webhooks", body: #"{"url":"https://example.com/x","events":["*"],"enabled":false}"#, key: admin, expect: 201)
+        let hookID = try string(hook["id"], "id")
+        try await calls.call(.get, "/v1/webhooks", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/webhooks/{id}", ["id": hookID], key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/webhooks/{id}/disable", ["id": hookID], body: "{}", key: admin, expect: 200)
+        try await calls.call(.post, "/v1/webhooks/{id}/enable", ["id": hookID], key: admin, expect: 200)
+        let rotated = try await calls.call(.post, "/v1/webhooks/{id}/rotate-secret", ["id": hookID], body: #"{"previous_secret_expires_in":600}"#,
+                                           key: admin, expect: 200)
+        #expect(rotated["previous_secret_expires_at"] != .null)
+        try await calls.call(.post, "/v1/webhooks/{id}/rotate-secret", ["id": hookID], key: admin, expect: 200)
+        guard case .number(let first)? = events.at([.key("data"), .index(0), .key("sequence")]) else { throw ServiceError.invalid("no event") }
+        let delivery = try await calls.call(.post, "/v1/webhooks/{id}/redeliver", ["id": hookID], body: #"{"event":\#(first)}"#, key: admin, expect: 200)
+        #expect(delivery["outcome"] == .string("delivered") && delivery["attempt"] == .null && delivery["status_code"] == .number("200"))
+        try await calls.call(.get, "/v1/webhooks/{id}/deliveries", ["id": hookID], query: "?limit=1", key: server.readerA, expect: 200)
+        try await calls.call(.delete, "/v1/webhooks/{id}", ["id": try string(other["id"], "id")], key: admin, expect: 200)
     }
 }

@@ -42,7 +42,9 @@ enum ServerBackend: String, Sendable, CustomTestStringConvertible {
             let vault = unlocked
                 ? try await VaultAccess.unlock(stores.vault, passphraseFile: passphraseFile.path, createWith: .insecureTesting)
                 : VaultAccess.locked(stores.vault, reason: "the vault is locked: start coffer serve with --vault-passphrase-file")
-            return CofferServices(stores: stores, vault: vault, signers: CofferServices.payloadSigners, sources: sources)
+            // Webhook receivers in these tests listen on loopback.
+            return CofferServices(stores: stores, vault: vault, signers: CofferServices.payloadSigners, sources: sources,
+                                  webhooks: WebhookOptions(allowPrivateURLs: true))
         }
         switch self {
         case .sqlite:

@@ -81,9 +81,9 @@ import Testing
             #expect(shared.status == 201 && shared.headers[.idempotentReplayed] == nil)
 
             // B tried every /v1 route but the vault's (VaultTenantIsolationTests tries them across
-            // tenants) and the receiving side's (below).
+            // tenants), the receiving side's and the webhooks' (below).
             let ledgerRoutes = Self.routes(api).filter { route in
-                !(Self.vaultPrefixes + Self.receivingPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true }
+                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true }
             }
             #expect(Set(ledgerRoutes).subtracting(covered).sorted() == [])
 
@@ -95,6 +95,40 @@ import Testing
 
     static let vaultPrefixes = ["/v1/wallets", "/v1/addresses", "/v1/signing-requests", "/v1/policies", "/v1/audit"]
     static let receivingPrefixes = ["/v1/chains", "/v1/deposit-addresses", "/v1/deposits", "/v1/invoices", "/v1/events"]
+    static let webhookPrefixes = ["/v1/webhooks"]
+
+    /// Webhooks across tenants: B neither sees nor changes A's endpoint, nor redelivers to it,
+    /// and reusing A's Idempotency-Key makes B's own endpoint.
+    @Test(arguments: ServerBackend.all)
+    func webhookRoutesStayInsideTheCallersTenant(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            let api = server.api
+            let a = server.adminA, b = server.adminB
+            let body = #"{"url":"https://shop.example/a","events":["*"],"enabled":false}"#
+            let created = try await api.call(.post, "/v1/webhooks", as: a, body: body, idempotencyKey: "shared")
+            let id = try #require(created.string("id"), "\(created.text)")
+            let before = try await api.call(.get, "/v1/webhooks/\(id)", as: a).text
+            var covered = Set<String>()
+            func call(_ method: HTTPRequest.Method, _ template: String, _ uri: String, body: String? = nil, key: String? = nil) async throws -> Reply {
+                covered.insert("\(method.rawValue) \(template)")
+                return try await api.call(method, uri, as: b, body: body, idempotencyKey: key)
+            }
+            #expect(try await call(.get, "/v1/webhooks", "/v1/webhooks").data.isEmpty)
+            for (method, template, body) in [(HTTPRequest.Method.get, "/v1/webhooks/{id}", nil), (.delete, "/v1/webhooks/{id}", nil),
+                                             (.post, "/v1/webhooks/{id}/enable", nil), (.post, "/v1/webhooks/{id}/disable", nil),
+                                             (.post, "/v1/webhooks/{id}/rotate-secret", nil), (.get, "/v1/webhooks/{id}/deliveries", nil),
+                                             (.post, "/v1/webhooks/{id}/redeliver", #"{"event":1}"#)] as [(HTTPRequest.Method, String, String?)] {
+                let reply = try await call(method, template, template.replacingOccurrences(of: "{id}", with: id), body: body)
+                #expect(reply.status == 404 && reply.problemSlug == "webhook-not-found", "\(method) \(template): \(reply.text)")
+            }
+            let own = try await call(.post, "/v1/webhooks", "/v1/webhooks", body: body, key: "shared")
+            #expect(own.status == 201 && own.headers[.idempotentReplayed] == nil && own.string("id") != id && own.string("secret") != nil)
+            let webhookRoutes = Self.routes(api).filter { $0.split(separator: " ").last?.hasPrefix("/v1/webhooks") == true }
+            #expect(webhookRoutes.count == 9 && Set(webhookRoutes).subtracting(covered).sorted() == [])
+            #expect(try await api.call(.get, "/v1/webhooks/\(id)", as: a).text == before)
+            #expect(try await api.call(.get, "/v1/webhooks", as: a).data.map { $0["id"] as? String } == [id])
+        }
+    }
 
     /// "METHOD /v1/path/{param}" for every /v1 route.
     static func routes(_ api: APIUnderTest) -> [String] {

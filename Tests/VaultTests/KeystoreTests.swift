@@ -152,11 +152,40 @@ struct KeystoreTests {
         staleMeta.kekGeneration = stale.kekGeneration  // as if computed from the previous generation
         let before = try await temporary.snapshot()
         await #expect(throws: VaultError.concurrentRotation) {
-            try await temporary.vault.store.rotate(to: staleMeta, audit: AuditEvent(actor: "t", action: "vault.rotate", subject: "vault", outcome: "ok"), at: "now") { $0.dek }
+            try await temporary.vault.store.rotate(to: staleMeta, audit: AuditEvent(actor: "t", action: "vault.rotate", subject: "vault", outcome: "ok"), at: "now",
+                                                   rewrap: { $0.dek }, rewrapServiceKey: { $0.key })
         }
         #expect(try await temporary.vault.store.meta() == stale)
         #expect(try await temporary.snapshot() == before)
         // The old unlocked handle holds a retired key: it must not open anything, and says why.
         await #expect(throws: VaultError.rotatedSinceUnlock) { try await unlocked.withSecret(of: "w0") { _, _ in } }
+    }
+
+    /// A service key is made once (every process gets the same one), sealed under the KEK so the
+    /// database alone does not reveal it, follows a rotation, and a tampered row is refused.
+    @Test(arguments: TestEngine.all) func serviceKeysAreSharedSealedAndRotated(engine: TestEngine) async throws {
+        let temporary = try await TemporaryVault(engine)
+        let unlocked = try await temporary.vault.unlock(passphrase: TemporaryVault.passphrase)
+        let other = try await temporary.reopened()
+        let otherUnlocked = try await other.vault.unlock(passphrase: TemporaryVault.passphrase)
+        async let first = unlocked.serviceKey("webhooks")
+        async let second = otherUnlocked.serviceKey("webhooks")
+        let (a, b) = try await (first, second)
+        #expect(a == b && a.count == 32)
+        #expect(try await unlocked.serviceKey("other") != a)
+        let stored = try #require(try await temporary.vault.store.serviceKey("webhooks"))
+        #expect(!stored.key.ciphertext.starts(with: a.copyBytes()))
+        #expect(try await temporary.vault.auditRecords().filter { $0.action == "vault.service-key.create" }.map(\.subject).sorted() == ["other", "webhooks"])
+        await #expect(throws: VaultError.self) { try await unlocked.serviceKey("Not A Purpose") }
+
+        let newPassphrase = secretBytes("a brand new passphrase")
+        try await temporary.vault.rotate(from: TemporaryVault.passphrase, to: newPassphrase)
+        let rotated = try await temporary.vault.unlock(passphrase: newPassphrase)
+        #expect(try await rotated.serviceKey("webhooks") == a)
+        await #expect(throws: VaultError.rotatedSinceUnlock) { try await unlocked.serviceKey("webhooks") }
+
+        try await temporary.storage.execute("UPDATE vault_service_keys SET purpose = 'swapped' WHERE purpose = 'other'")
+        try await temporary.storage.execute("UPDATE vault_service_keys SET purpose = 'other' WHERE purpose = 'webhooks'")
+        await #expect(throws: VaultError.tampered("service key other")) { try await rotated.serviceKey("other") }
     }
 }

@@ -44,7 +44,8 @@ public final class JSONRPCClient: Sendable {
         self.http = httpClient ?? Self.sharedHTTPClient
     }
 
-    /// The process-wide HTTP client of every node client: one connection pool per node, kept alive
+    /// The process-wide HTTP client of every node client (and of webhook delivery, whose
+    /// receivers want the same settings): one connection pool per host, kept alive
     /// between calls. Unlike `HTTPClient.shared` (a browser's settings), it reports a refused
     /// connection at once instead of retrying it inside until the deadline, so a node that is down
     /// is known after one connect attempt and the retries are `RetryPolicy`'s; and it follows no

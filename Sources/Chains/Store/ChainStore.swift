@@ -176,4 +176,12 @@ public struct ChainStore: Sendable {
             return try connection.query("SELECT \(raw: EventOutbox.columns) FROM events WHERE seq > \(sequence) ORDER BY seq LIMIT \(limit)", EventOutbox.event)
         }
     }
+
+    /// The greatest sequence number committed; 0 when there is no event. Appenders commit in
+    /// sequence order, so every event up to it is committed once this is read.
+    public func lastEventSequence() async throws -> Int64 {
+        try await database.read { connection in
+            try connection.queryOne("SELECT COALESCE(MAX(seq), 0) FROM events") { try $0.int64(0) } ?? 0
+        }
+    }
 }

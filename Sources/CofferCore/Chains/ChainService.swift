@@ -290,12 +290,16 @@ public struct ChainService: Sendable {
 
     /// An event's data with the names the caller wrote: the stored chain, account, asset and
     /// transfer ids carry the tenant's prefix, which no other view shows.
-    static func local(_ data: JSONValue, _ caller: Caller) -> JSONValue {
-        guard caller.tenant != nil, case .object(let members) = data else { return data }
+    static func local(_ data: JSONValue, _ caller: Caller) -> JSONValue { local(data, tenant: caller.tenant) }
+
+    /// `local(_:_:)` for a tenant's scope (nil: the operator's stored names, unchanged); webhook
+    /// deliveries to a tenant's endpoint carry the same data as its `/v1/events`.
+    static func local(_ data: JSONValue, tenant: TenantScope?) -> JSONValue {
+        guard let tenant, case .object(let members) = data else { return data }
         let scoped: Set<String> = ["chain", "account", "asset", "transfer_id", "reversal_id"]
         return .object(members.map { member -> (key: String, value: JSONValue) in
             guard scoped.contains(member.key), case .string(let stored) = member.value else { return member }
-            return (member.key, .string(caller.local(stored) ?? stored))
+            return (member.key, .string(tenant.local(stored) ?? stored))
         })
     }
 

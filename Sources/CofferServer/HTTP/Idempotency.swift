@@ -26,16 +26,21 @@ struct IdempotentPost: Sendable {
         return Array(hasher.finalize())
     }
 
-    /// Runs `handler` under the request's Idempotency-Key, if any.
-    func run(_ request: Request, context: CofferRequestContext, body: [UInt8], _ handler: () async throws -> StoredResponse) async throws -> Response {
-        try await run(request, context: context, body: body, recording: { _ in (try await handler(), recorded: false) })
+    /// Runs `handler` under the request's Idempotency-Key, if any. A member named in
+    /// `shownOnce` (a secret the answer shows once) is stored as null: a replay answers
+    /// everything else as it was, never the secret.
+    func run(
+        _ request: Request, context: CofferRequestContext, body: [UInt8], shownOnce: String? = nil, _ handler: () async throws -> StoredResponse
+    ) async throws -> Response {
+        try await run(request, context: context, body: body, storing: { response in shownOnce.map { response.withNull($0) } ?? response },
+                      recording: { _ in (try await handler(), recorded: false) })
     }
 
     /// `run` for a handler that can store the response in its own commit: it gets a recorder
     /// (nil without an Idempotency-Key, or where the store cannot lend one) and reports whether its
     /// commit stored the response with it, so no second commit is needed.
     func run(
-        _ request: Request, context: CofferRequestContext, body: [UInt8],
+        _ request: Request, context: CofferRequestContext, body: [UInt8], storing storedForm: (StoredResponse) -> StoredResponse = { $0 },
         recording handler: (IdempotentResponseRecorder?) async throws -> (StoredResponse, recorded: Bool)
     ) async throws -> Response {
         guard let key = request.headers[.idempotencyKey] else {
@@ -60,11 +65,11 @@ struct IdempotentPost: Sendable {
         case .proceed:
             let recorder = store.responseRecorder(tenantID: tenant, key: key)
             var recorded = false
-            let stored: StoredResponse
+            let response: StoredResponse
             do {
-                (stored, recorded) = try await handler(recorder)
+                (response, recorded) = try await handler(recorder)
             } catch where Self.isClientError(error) {
-                stored = Problem(error, instance: request.uri.path, requestID: context.id).stored  // a client's mistake is replayed too
+                response = Problem(error, instance: request.uri.path, requestID: context.id).stored  // a client's mistake is replayed too
             } catch {
                 try? await store.abandonIdempotent(tenantID: tenant, key: key)
                 recorder?.release()
@@ -73,9 +78,9 @@ struct IdempotentPost: Sendable {
             if recorded, let recorder {
                 recorder.release()
             } else {
-                try await store.completeIdempotent(tenantID: tenant, key: key, response: stored)
+                try await store.completeIdempotent(tenantID: tenant, key: key, response: storedForm(response))
             }
-            return Self.response(stored)
+            return Self.response(response)
         }
     }
 
@@ -105,5 +110,13 @@ extension StoredResponse {
     /// `value` as a JSON response with `status`.
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> StoredResponse {
         StoredResponse(status: status.code, contentType: "application/json", body: try JSONEncoding.encode(value))
+    }
+
+    /// The same response with the JSON object member `name` set to null (a problem document, or
+    /// a body that is no object, is kept as it is).
+    func withNull(_ name: String) -> StoredResponse {
+        guard case .object(let members)? = try? JSONValue(parsing: body), members.contains(where: { $0.key == name }) else { return self }
+        return StoredResponse(status: status, contentType: contentType,
+                              body: JSONValue.object(members.map { $0.key == name ? ($0.key, .null) : $0 }).bytes)
     }
 }

@@ -86,6 +86,10 @@ public struct Vault: Sendable {
                 id: wallet.id, generation: generation, recordVersion: wallet.recordVersion))
             if let pauseAfterEachWallet { Thread.sleep(forTimeInterval: Double(pauseAfterEachWallet.components.attoseconds) / 1e18 + Double(pauseAfterEachWallet.components.seconds)) }
             return sealed
+        } rewrapServiceKey: { stored in
+            let key = try unlocked.openServiceKey(stored, storedGeneration: generation - 1)
+            return try Envelope.seal(key, key: newKEK, associatedData: StoredServiceKey.associatedData(
+                purpose: stored.purpose, generation: generation, recordVersion: stored.recordVersion))
         }
     }
 
@@ -183,6 +187,41 @@ public struct UnlockedVault: Sendable {
         return wallets.count
     }
 
+    /// The vault-wide key for `purpose` (1-64 characters from a-z0-9-), made and sealed under the
+    /// KEK on first use (audited as `vault.service-key.create`). Another domain seals its own
+    /// secrets under it (webhook signing secrets), so they open only while the vault is unlocked
+    /// and follow passphrase rotations. Every process unlocked with the vault gets the same key.
+    public func serviceKey(_ purpose: String) async throws -> SecretBytes {
+        guard (1...64).contains(purpose.utf8.count), purpose.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }) else {
+            throw VaultError("a service key purpose is 1-64 characters from a-z0-9-")
+        }
+        if let stored = try await vault.store.serviceKey(purpose) { return try await open(stored) }
+        let key = Envelope.randomKey()
+        let createdAt = VaultClock.format(Date())
+        let record = StoredServiceKey(
+            purpose: purpose, recordVersion: Vault.formatVersion,
+            key: try Envelope.seal(key, key: kek, associatedData: StoredServiceKey.associatedData(purpose: purpose, generation: generation, recordVersion: Vault.formatVersion)),
+            kekGeneration: generation, createdAt: createdAt)
+        let audit = AuditEvent(actor: vault.actor, action: "vault.service-key.create", subject: purpose, outcome: "ok", detail: "")
+        if try await vault.store.insert(record, audit: audit, at: createdAt) { return key }
+        // Another process made it first: everyone uses that one.
+        guard let stored = try await vault.store.serviceKey(purpose) else { throw VaultError.failure("the service key \(purpose) vanished while it was made") }
+        return try await open(stored)
+    }
+
+    /// The service key for `purpose` when it was made; nil before its first use (nothing was
+    /// sealed under it yet).
+    public func existingServiceKey(_ purpose: String) async throws -> SecretBytes? {
+        guard let stored = try await vault.store.serviceKey(purpose) else { return nil }
+        return try await open(stored)
+    }
+
+    private func open(_ stored: StoredServiceKey) async throws -> SecretBytes {
+        var storedGeneration: Int64? = generation
+        if stored.kekGeneration != generation { storedGeneration = try await vault.store.meta()?.kekGeneration }
+        return try openServiceKey(stored, storedGeneration: storedGeneration)
+    }
+
     /// Appends an audit record (export, signature, decision...).
     public func audit(_ event: AuditEvent) async throws {
         try await vault.store.appendAudit(event, at: VaultClock.format(Date()))
@@ -192,13 +231,25 @@ public struct UnlockedVault: Sendable {
     /// a wallet sealed under a newer generation than this unlock's means the passphrase was
     /// rotated since (unlock again), anything else that fails to open was tampered with.
     func openDataKey(of wallet: StoredWallet, storedGeneration: Int64?) throws(VaultError) -> SecretBytes {
-        if wallet.kekGeneration != generation, let current = storedGeneration, current == wallet.kekGeneration, current != generation {
+        try openSealedKey(wallet.dek, generation: wallet.kekGeneration, storedGeneration: storedGeneration, name: "\(wallet.name) (\(wallet.id))",
+                          associatedData: StoredWallet.dekAssociatedData(id: wallet.id, generation: wallet.kekGeneration, recordVersion: wallet.recordVersion))
+    }
+
+    /// A service key, opened as a wallet's data key is (the same generation rules).
+    func openServiceKey(_ stored: StoredServiceKey, storedGeneration: Int64?) throws(VaultError) -> SecretBytes {
+        try openSealedKey(stored.key, generation: stored.kekGeneration, storedGeneration: storedGeneration, name: "service key \(stored.purpose)",
+                          associatedData: StoredServiceKey.associatedData(purpose: stored.purpose, generation: stored.kekGeneration, recordVersion: stored.recordVersion))
+    }
+
+    private func openSealedKey(
+        _ sealed: Envelope.Sealed, generation sealedGeneration: Int64, storedGeneration: Int64?, name: String, associatedData: [UInt8]
+    ) throws(VaultError) -> SecretBytes {
+        if sealedGeneration != generation, let current = storedGeneration, current == sealedGeneration, current != generation {
             throw VaultError.rotatedSinceUnlock
         }
-        guard wallet.kekGeneration == generation,
-              let dek = Envelope.open(wallet.dek, key: kek, associatedData: StoredWallet.dekAssociatedData(
-                id: wallet.id, generation: wallet.kekGeneration, recordVersion: wallet.recordVersion))
-        else { throw VaultError.tampered("\(wallet.name) (\(wallet.id))") }
-        return dek
+        guard sealedGeneration == generation, let key = Envelope.open(sealed, key: kek, associatedData: associatedData) else {
+            throw VaultError.tampered(name)
+        }
+        return key
     }
 }

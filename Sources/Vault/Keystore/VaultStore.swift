@@ -113,12 +113,13 @@ public struct VaultStore: Sendable {
         }
     }
 
-    /// Replaces the metadata and every wallet's wrapped data key in ONE transaction: after a
-    /// crash either the old or the new key-encryption key opens everything. Fails with
-    /// `VaultError.concurrentRotation` unless the stored generation is `meta.kekGeneration - 1`.
+    /// Replaces the metadata, every wallet's wrapped data key and every service key in ONE
+    /// transaction: after a crash either the old or the new key-encryption key opens everything.
+    /// Fails with `VaultError.concurrentRotation` unless the stored generation is `meta.kekGeneration - 1`.
     public func rotate(
         to meta: VaultMeta, audit: AuditEvent, at time: String,
-        rewrap: @escaping @Sendable (StoredWallet) throws -> Envelope.Sealed
+        rewrap: @escaping @Sendable (StoredWallet) throws -> Envelope.Sealed,
+        rewrapServiceKey: @escaping @Sendable (StoredServiceKey) throws -> Envelope.Sealed
     ) async throws {
         try await database.write { connection in
             try connection.serialize(on: AuditLog.lockKey)
@@ -132,6 +133,13 @@ public struct VaultStore: Sendable {
                     WHERE id = \(wallet.id)
                     """)
             }
+            for stored in try connection.query("SELECT \(raw: Self.serviceKeyColumns) FROM vault_service_keys", Self.serviceKey) {
+                let key = try rewrapServiceKey(stored)
+                try connection.execute("""
+                    UPDATE vault_service_keys SET key_nonce = \(key.nonce), key_ciphertext = \(key.ciphertext), kek_generation = \(meta.kekGeneration)
+                    WHERE purpose = \(stored.purpose)
+                    """)
+            }
             try connection.execute("""
                 UPDATE vault_meta SET format_version = \(meta.formatVersion), kdf = 'argon2id',
                     kdf_memory_bytes = \(Int64(clamping: meta.parameters.memoryBytes)), kdf_iterations = \(Int64(clamping: meta.parameters.iterations)),
@@ -141,6 +149,42 @@ public struct VaultStore: Sendable {
                 WHERE id = 1
                 """)
             try AuditLog.append(audit, at: time, on: connection)
+        }
+    }
+
+    // MARK: Service keys
+
+    static let serviceKeyColumns = "purpose, record_version, key_nonce, key_ciphertext, kek_generation, created_at"
+
+    static func serviceKey(_ row: any SQLRow) throws -> StoredServiceKey {
+        StoredServiceKey(
+            purpose: try row.text(0), recordVersion: Int(try row.int64(1)),
+            key: Envelope.Sealed(nonce: try row.blob(2), ciphertext: try row.blob(3)), kekGeneration: try row.int64(4), createdAt: try row.text(5))
+    }
+
+    /// The sealed service key for `purpose`, if one was made.
+    public func serviceKey(_ purpose: String) async throws -> StoredServiceKey? {
+        try await database.read { connection in
+            try connection.queryOne("SELECT \(raw: Self.serviceKeyColumns) FROM vault_service_keys WHERE purpose = \(purpose)", Self.serviceKey)
+        }
+    }
+
+    /// Stores a new service key and its audit record; false (nothing written) when `purpose` has
+    /// one already (another process made it first). Fails with `VaultError.rotatedSinceUnlock`
+    /// unless the key is sealed under the vault's current key generation.
+    public func insert(_ key: StoredServiceKey, audit: AuditEvent, at time: String) async throws -> Bool {
+        try await database.write { connection in
+            try connection.serialize(on: AuditLog.lockKey)
+            let generation = try connection.queryOne("SELECT kek_generation FROM vault_meta WHERE id = 1") { try $0.int64(0) }
+            guard let generation else { throw VaultError.notInitialized }
+            guard generation == key.kekGeneration else { throw VaultError.rotatedSinceUnlock }
+            let inserted = try connection.execute("""
+                INSERT INTO vault_service_keys (\(raw: Self.serviceKeyColumns))
+                VALUES (\(key.purpose), \(key.recordVersion), \(key.key.nonce), \(key.key.ciphertext), \(key.kekGeneration), \(key.createdAt))
+                ON CONFLICT DO NOTHING
+                """) == 1
+            if inserted { try AuditLog.append(audit, at: time, on: connection) }
+            return inserted
         }
     }
 
@@ -204,6 +248,21 @@ public struct StoredWallet: Sendable, Equatable {
     public var info: WalletInfo {
         WalletInfo(id: id, name: name, kind: kind, curve: curve, origin: origin, summary: summary,
                    createdAt: VaultClock.parse(createdAt) ?? Date(timeIntervalSince1970: 0))
+    }
+}
+
+/// A vault-wide key for one purpose (`webhooks`: the key that seals webhook signing secrets), as
+/// stored: 32 random bytes sealed under the KEK like a wallet's data key, re-sealed at rotation.
+/// It lets another domain keep secrets that a database dump alone does not reveal.
+public struct StoredServiceKey: Sendable, Equatable {
+    public var purpose: String
+    public var recordVersion: Int
+    public var key: Envelope.Sealed
+    public var kekGeneration: Int64
+    public var createdAt: String
+
+    static func associatedData(purpose: String, generation: Int64, recordVersion: Int) -> [UInt8] {
+        Array("coffer-vault-v\(recordVersion)|service-key|\(purpose)|\(generation)|\(Envelope.algorithm)".utf8)
     }
 }
 

@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
             first. Create the first tenant and key with `coffer tenant create` and `coffer apikey create`, on the same
             data directory or database, while the server runs or not. With --vault-passphrase-file the vault is
             unlocked at start (and created with that passphrase if the database has none yet); without it the vault
-            stays locked and the wallet, address, signing, policy and audit routes answer 503. Everything, the vault
+            stays locked and the wallet, address, signing, policy and audit routes answer 503 (and webhook delivery waits). Everything, the vault
             included, lives in the one database: the data directory's, or PostgreSQL's with --database.
             """)
 
@@ -30,7 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port (default 8080; 0 picks a free one).") var port: Int?
     @Option(help: "Data directory for the embedded SQLite database.") var dataDir: String?
     @Option(help: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE instead of the embedded database.") var database: String?
-    @Option(help: "JSON file with any of: host, port, data_dir, database, rate_limit, rate_burst, max_body_bytes, request_timeout_seconds, vault_passphrase_file.")
+    @Option(help: """
+        JSON file with any of: host, port, data_dir, database, rate_limit, rate_burst, max_body_bytes, request_timeout_seconds, vault_passphrase_file,         webhook_retry_base_ms, webhook_retry_cap_ms, webhook_max_attempts, webhook_timeout_ms, webhook_allow_private_urls.
+        """)
     var config: String?
     @Option(help: "Requests per second per API key (0: unlimited; default 1000).") var rateLimit: Int?
     @Option(help: "Burst above the rate (default 2000).") var rateBurst: Int?
@@ -46,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
                              ("vault_passphrase_file", vaultPassphraseFile)] {
             if let value { try settings.set(key, value, source: "--\(key.replacingOccurrences(of: "_", with: "-"))") }
         }
+        _ = try settings.webhookOptions()  // refused before anything starts
         CofferServer.bootstrapMetrics()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -101,6 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
             ("chain-sync", ChainSyncService(chains: services.chains, logger: logger)),
             // Payouts batched, signed behind the policy, broadcast, followed, settled or compensated.
             ("payouts", PayoutWorkerService(payouts: services.payouts, logger: logger)),
+            // Signed webhooks: the outbox's events to every endpoint, in order per endpoint; waits while the vault is locked.
+            ("webhook-delivery", WebhookDeliveryService(webhooks: services.webhooks, logger: logger)),
         ]
     }
 }
