@@ -28,16 +28,12 @@ public struct CofferStores: Sendable {
 
     /// Every domain's SQLite migrations: the executable's whole schema.
     public static let sqliteMigrations: [SchemaMigration] =
-        VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite + PayoutMigrations.sqlite
-    /// Every domain's PostgreSQL migrations.
-    public static let postgresMigrations: [PostgresMigration] =
-        PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres + PayoutMigrations.postgres
         VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite
-        + WebhookMigrations.sqlite
+        + PayoutMigrations.sqlite + WebhookMigrations.sqlite
     /// Every domain's PostgreSQL migrations.
     public static let postgresMigrations: [PostgresMigration] =
         PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres
-        + WebhookMigrations.postgres
+        + PayoutMigrations.postgres + WebhookMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
     /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
