@@ -12,20 +12,19 @@ public struct PSBTBatchBuilder: BatchTransactionBuilder {
     /// The hot wallet's master key fingerprint.
     public let fingerprint: UInt32
     /// The hot wallet's public keys at derivation paths.
-    public let keys: @Sendable ([DerivationPath]) async throws -> [DerivationPath: Secp256k1.PublicKey]
+    public let keys: any WalletKeyProvider
     /// The least output value (Bitcoin Core's dust limit for the change's script at 3 sat/vB).
     public let dustThreshold: UInt64
 
-    public init(network: BitcoinNetwork, fingerprint: UInt32, dustThreshold: UInt64 = 546,
-                keys: @escaping @Sendable ([DerivationPath]) async throws -> [DerivationPath: Secp256k1.PublicKey]) {
+    public init(network: BitcoinNetwork, fingerprint: UInt32, keys: any WalletKeyProvider, dustThreshold: UInt64 = 546) {
         self.network = network
         self.fingerprint = fingerprint
         self.dustThreshold = dustThreshold
         self.keys = keys
     }
 
-    public func build(payments: [(destination: String, amount: UInt128)], candidates: [SpendableOutput], feeRate: UInt64,
-                      change: (address: String, path: String), maximumFee: UInt128, lockTime: UInt32) async throws -> BuiltTransaction {
+    public func build(payments: [PaymentOutput], candidates: [SpendableOutput], feeRate: UInt64,
+                      change: ChangeAddress, maximumFee: UInt128, lockTime: UInt32) throws -> BuiltTransaction {
         var outputs: [BitcoinTransaction.Output] = []
         for payment in payments {
             guard let value = UInt64(exactly: payment.amount) else { throw PayoutError("amount \(payment.amount) does not fit a Bitcoin output") }
@@ -33,7 +32,7 @@ public struct PSBTBatchBuilder: BatchTransactionBuilder {
         }
         let changePath = try DerivationPath(parsing: change.path)
         let paths = Set(candidates.map(\.path)).union([change.path])
-        let derived = try await keys(try paths.map { try DerivationPath(parsing: $0) })
+        let derived = try keys.publicKeys(at: try paths.map { try DerivationPath(parsing: $0) })
         var coins: [PSBTBuilder.Input] = []
         var byOutPoint: [BitcoinTransaction.OutPoint: SpendableOutput] = [:]
         for candidate in candidates {
@@ -71,7 +70,7 @@ public struct PSBTBatchBuilder: BatchTransactionBuilder {
             change: zip(built.changeOutputIndex, selection.change).map { ChangeOutput(index: UInt32($0), amount: $1, address: change.address, path: change.path) })
     }
 
-    public func replace(_ attempt: PayoutAttempt, inputs: [SpendableOutput], feeRate: UInt64, maximumFee: UInt128) async throws -> BuiltTransaction {
+    public func replace(_ attempt: PayoutAttempt, inputs: [SpendableOutput], feeRate: UInt64, maximumFee: UInt128) throws -> BuiltTransaction {
         let original = try PSBT(base64: attempt.unsigned)
         let built: PSBTBuilder.Built
         do {
@@ -102,4 +101,9 @@ public struct PSBTBatchBuilder: BatchTransactionBuilder {
 private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
+}
+
+/// Public keys of a wallet at derivation paths, computed where its secret is.
+public protocol WalletKeyProvider: Sendable {
+    func publicKeys(at paths: [DerivationPath]) throws -> [DerivationPath: Secp256k1.PublicKey]
 }

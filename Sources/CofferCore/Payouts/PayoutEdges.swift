@@ -19,17 +19,40 @@ public enum PayoutEdges {
             throw PayoutError(.rejected, "not-an-hd-wallet", "the hot wallet of \(chain.name) is not an HD wallet with a master fingerprint")
         }
         let fingerprint = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        let walletID = hot.walletID
-        return (node, PSBTBatchBuilder(network: bitcoin, fingerprint: fingerprint) { paths in
-            let unlocked = try vault.unlocked(for: try Caller.commandLine())
-            var keys: [DerivationPath: Secp256k1.PublicKey] = [:]
-            let origins = paths.map { PSBTKeyOrigin(masterFingerprint: fingerprint, path: $0) }
-            for start in stride(from: 0, to: origins.count, by: WalletPublicKeys.maximumOrigins) {
-                let chunk = Array(origins[start..<min(start + WalletPublicKeys.maximumOrigins, origins.count)])
-                let found = try await unlocked.publicKeys(of: walletID, at: chunk)
-                for origin in chunk { keys[origin.path] = found.publicKey(for: origin) }
+        let keys = try await AccountKeys.load(vault: vault, walletID: hot.walletID, network: network)
+        return (node, PSBTBatchBuilder(network: bitcoin, fingerprint: fingerprint, keys: keys))
+    }
+}
+
+/// A wallet's public keys below its account keys (one per address scheme: BIP44/49/84/86
+/// accounts), derived from the account keys the vault computed once, so building a batch needs
+/// no vault round trip and no private key. Paths outside those accounts have no key here.
+struct AccountKeys: WalletKeyProvider {
+    let accounts: [(path: DerivationPath, key: ExtendedPublicKey)]
+
+    /// The account keys of every Bitcoin scheme of `network`, computed inside the vault.
+    static func load(vault: VaultAccess, walletID: String, network: ChainNetwork) async throws -> AccountKeys {
+        var paths: [DerivationPath] = []
+        for scheme in BitcoinScheme.allCases {
+            if let format = try? network.addressFormat(scheme: scheme), let path = try? format.accountPath(account: 0) { paths.append(path) }
+        }
+        let unlocked = try vault.unlocked(for: try Caller.commandLine())
+        let keys = try await unlocked.withSecret(of: walletID) { secret, _ throws -> [ExtendedPublicKey] in
+            guard case .seed(let seed) = secret else { throw PayoutError(.rejected, "not-an-hd-wallet", "the hot wallet is not an HD wallet") }
+            let master = try ExtendedPrivateKey(seed: seed)
+            return try paths.map { try master.derive(path: $0).extendedPublicKey }
+        }
+        return AccountKeys(accounts: Array(zip(paths, keys)))
+    }
+
+    func publicKeys(at paths: [DerivationPath]) throws -> [DerivationPath: Secp256k1.PublicKey] {
+        var found: [DerivationPath: Secp256k1.PublicKey] = [:]
+        for path in paths {
+            for account in accounts where path.components.starts(with: account.path.components) {
+                let rest = DerivationPath(Array(path.components.dropFirst(account.path.components.count)))
+                if let key = try? account.key.derive(path: rest) { found[path] = key.publicKey }
             }
-            return keys
-        })
+        }
+        return found
     }
 }

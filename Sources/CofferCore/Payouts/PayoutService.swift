@@ -135,10 +135,11 @@ public struct PayoutService: Sendable {
         let amount: UInt128
         do { amount = try AmountText.parse(request.amount, field: "amount") } catch { throw ServiceError.invalid("\(error)") }
         guard amount >= Self.dust else { throw ServiceError.invalid("amount must be at least \(Self.dust) (smaller outputs are dust the network does not relay)") }
-        let destination: String
-        do { destination = try AddressValidator.validate(request.to, network: network) } catch {
+        do { _ = try AddressValidator.validate(request.to, network: network) } catch {
             throw ServiceError.invalid("to: \(error)")
         }
+        // Bech32 is case-insensitive and canonically lower case; Base58 is case-significant.
+        let destination = network.bitcoin.map { request.to.lowercased().hasPrefix($0.bech32HRP + "1") } == true ? request.to.lowercased() : request.to
         var maxFee: UInt128?
         if let text = request.maxFee {
             do { maxFee = try AmountText.parse(text, field: "max_fee") } catch { throw ServiceError.invalid("\(error)") }
@@ -231,13 +232,15 @@ public struct PayoutService: Sendable {
             changeAddresses: WalletChangeAddresses(chains: chains), settings: settings, clock: clock)
     }
 
-    /// One pass over every chain with payouts that are not final (the operator's worker).
-    public func pass(settings: PipelineSettings, by caller: Caller) async throws -> [PayoutPassView] {
+    /// One pass over every chain with payouts that are not final (the operator's worker);
+    /// `release` gives each chain's lease up afterwards (a one-shot worker).
+    public func pass(settings: PipelineSettings, release: Bool = false, by caller: Caller) async throws -> [PayoutPassView] {
         guard caller.isOperator else { throw ServiceError(.forbidden, "operator-only", "the payout worker is the operator's") }
         var views: [PayoutPassView] = []
         for name in try await store.busyChains() {
             guard let chain = try await chains.store.chain(name), let pipeline = try await pipeline(chain, settings: settings) else { continue }
             let report = try await pipeline.pass()
+            if release, report != nil { try await pipeline.release() }
             views.append(PayoutPassView(
                 chain: name, ran: report != nil, batched: report?.batched ?? 0, signed: report?.signed ?? 0, awaitingApproval: report?.awaitingApproval ?? 0,
                 broadcast: report?.broadcast ?? 0, settled: report?.settled ?? 0, rejected: report?.rejected ?? 0, compensated: report?.compensated ?? 0,

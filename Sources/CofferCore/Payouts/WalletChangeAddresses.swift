@@ -12,11 +12,11 @@ public struct WalletChangeAddresses: ChangeAddressSource {
 
     public init(chains: ChainService) { self.chains = chains }
 
-    public func next(chain: String, walletID: String) async throws -> (address: String, path: String) {
+    public func next(chain: String, walletID: String) async throws -> ChangeAddress {
         guard let config = try await chains.store.chain(chain) else { throw PayoutError(.notFound, "chain-not-found", "no chain \(chain)") }
         let format = try ChainService.format(config, scheme: nil)
         let addresses = try await chains.wallets.allocate(walletID, format: format, count: 1, purpose: "change", ownerID: nil, by: try Caller.commandLine()) { _, _, _ in }
         guard let address = addresses.first else { throw PayoutError(.internal, "no-change-address", "the hot wallet handed out no change address") }
-        return (address.address, address.path)
+        return ChangeAddress(address: address.address, path: address.path)
     }
 }

@@ -24,6 +24,11 @@ public struct PayoutBatch: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+
+    /// The same batch in another status.
+    public func with(status: PayoutStatus) -> PayoutBatch {
+        PayoutBatch(id: id, chain: chain, status: status, attempt: attempt, conflictHeight: conflictHeight, reason: reason, createdAt: createdAt, updatedAt: updatedAt)
+    }
 }
 
 /// One signed (or to be signed) transaction of a batch. Replacements are new attempts that spend

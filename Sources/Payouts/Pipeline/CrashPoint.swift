@@ -14,7 +14,7 @@ public enum CrashPoint: String, Sendable, CaseIterable {
     case afterBroadcast = "after-broadcast"
     case afterSettle = "after-settle"
 
-    static let armed: CrashPoint? = ProcessInfo.processInfo.environment["COFFER_TEST_CRASH_AT"].flatMap(CrashPoint.init(rawValue:))
+    static let armed: CrashPoint? = ProcessInfo.processInfo.environment["COFFER_TEST_CRASH_AT"].flatMap { CrashPoint(rawValue: $0) }
 
     func reach() {
         guard Self.armed == self else { return }

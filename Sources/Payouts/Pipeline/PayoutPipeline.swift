@@ -127,23 +127,24 @@ public struct PayoutPipeline: Sendable {
             let queued = try await store.queued(chain: chain.name, limit: settings.maximumBatch)
             guard let oldest = queued.first else { return }
             let now = clock()
-            guard queued.count >= settings.maximumBatch || now - oldest.0.createdAt >= settings.batchWindow else { return }
-            let payouts = queued.map(\.0)
+            guard queued.count >= settings.maximumBatch || now - oldest.payout.createdAt >= settings.batchWindow else { return }
+            let payouts = queued.map(\.payout)
             let nodeRate = try await node.feeRate(blocks: settings.confirmationTarget)
             let feeRate = min(nodeRate ?? hot.fallbackFeeRate, hot.maximumFeeRate)
             let candidates = try await spendable(hot: hot)
             let maximumFee = payouts.reduce(UInt128(0)) { $0 + $1.feeHold }
             let change = try await changeAddresses.next(chain: chain.name, walletID: hot.walletID)
+            let lockTime = UInt32(clamping: try await node.tip())
             let built: BuiltTransaction
             do {
-                built = try await builder.build(
-                    payments: payouts.map { ($0.destination, $0.amount) }, candidates: candidates, feeRate: feeRate, change: change,
-                    maximumFee: maximumFee, lockTime: UInt32(clamping: try await node.tip()))
+                built = try builder.build(
+                    payments: payouts.map { PaymentOutput(destination: $0.destination, amount: $0.amount) }, candidates: candidates, feeRate: feeRate,
+                    change: change, maximumFee: maximumFee, lockTime: lockTime)
             } catch let deferred as BuildDeferred {
                 report.errors.append("\(payouts.count) payout(s) wait: \(deferred.reason)")
                 return
             }
-            let batchID = "pb-\(oldest.1)"
+            let batchID = "pb-\(oldest.sequence)"
             let batch = PayoutBatch(id: batchID, chain: chain.name, status: .reserved, attempt: 1, conflictHeight: nil, reason: nil, createdAt: now, updatedAt: now)
             let attempt = PayoutAttempt(batchID: batchID, number: 1, unsigned: built.unsigned, signingRequest: Self.signingRequest(batchID, 1), raw: nil,
                                         transactionID: nil, fee: built.fee, size: built.size, broadcastAt: nil, change: built.change)
@@ -210,7 +211,7 @@ public struct PayoutPipeline: Sendable {
                 if moved {
                     CrashPoint.afterSignStored.reach()
                     report.signed += payouts.count
-                    try await broadcast(batch, attempt.signed(raw: raw, transactionID: transactionID), report: &report)
+                    try await broadcast(batch.with(status: .signed), attempt.signed(raw: raw, transactionID: transactionID), report: &report)
                 }
             } else {
                 try await store.database.write { connection in
@@ -282,7 +283,7 @@ public struct PayoutPipeline: Sendable {
             states[attempt.number] = try await node.state(of: attempt.transactionID ?? "")
         }
         let nowhere = !states.values.contains { $0 != .unknown }
-        var spentElsewhere: [(String, UInt32)] = []
+        var spentElsewhere: [PayoutStore.OutPoint] = []
         if nowhere {
             for spend in try await store.spends(batch: batch.id) where try await node.isSpentInChain(transactionID: spend.transactionID, index: spend.index) {
                 spentElsewhere.append(spend)
@@ -366,7 +367,7 @@ public struct PayoutPipeline: Sendable {
         let holds = try await store.payouts(batch: batch.id).reduce(UInt128(0)) { $0 + $1.payout.feeHold }
         let built: BuiltTransaction
         do {
-            built = try await builder.replace(latest, inputs: inputs, feeRate: rate, maximumFee: holds)
+            built = try builder.replace(latest, inputs: inputs, feeRate: rate, maximumFee: holds)
         } catch let deferred as BuildDeferred {
             logger.info("no replacement", metadata: ["batch": "\(batch.id)", "reason": "\(deferred.reason)"])
             return
@@ -398,20 +399,21 @@ public struct PayoutPipeline: Sendable {
             try connection.query("""
                 SELECT d.txid, d.output_index, d.amount, d.address FROM chain_deposits d JOIN payout_spends s
                   ON s.chain = d.chain AND s.txid = d.txid AND s.output_index = d.output_index WHERE s.batch_id = \(batch) AND d.chain = \(chain.name) AND d.token = ''
-                """) { (try $0.text(0), UInt32(clamping: try $0.int64(1)), try $0.amount(2, "amount"), try $0.text(3)) }
+                """) { PayoutStore.DepositOutput(transactionID: try $0.text(0), index: UInt32(clamping: try $0.int64(1)), amount: try $0.amount(2, "amount"), address: try $0.text(3)) }
         }
         let owners = try await store.database.read { [chain] connection in
-            try ChainSyncSQL.watched(chain: chain.name, keys: deposits.map { WatchedAddress.lookupKey($0.3) }, on: connection)
+            try ChainSyncSQL.watched(chain: chain.name, keys: deposits.map { WatchedAddress.lookupKey($0.address) }, on: connection)
         }
-        for (txid, index, amount, address) in deposits {
-            guard let watched = owners[WatchedAddress.lookupKey(address)], let value = UInt64(exactly: amount) else { continue }
-            found.append(SpendableOutput(transactionID: txid, index: index, amount: value, address: address, walletID: watched.walletID, path: watched.path))
+        for deposit in deposits {
+            guard let watched = owners[WatchedAddress.lookupKey(deposit.address)], let value = UInt64(exactly: deposit.amount) else { continue }
+            found.append(SpendableOutput(transactionID: deposit.transactionID, index: deposit.index, amount: value, address: deposit.address,
+                                         walletID: watched.walletID, path: watched.path))
         }
         return found.filter { claimed.contains("\($0.transactionID):\($0.index)") }
     }
 
     /// Voids the holds of a failed batch and frees the outputs nobody else spent.
-    func compensate(_ batch: PayoutBatch, spentElsewhere: [(String, UInt32)]?, report: inout PassReport) async throws {
+    func compensate(_ batch: PayoutBatch, spentElsewhere: [PayoutStore.OutPoint]?, report: inout PassReport) async throws {
         var gone = spentElsewhere ?? []
         if spentElsewhere == nil {
             for spend in try await store.spends(batch: batch.id) where try await node.isSpentInChain(transactionID: spend.transactionID, index: spend.index) {

@@ -54,11 +54,11 @@ public struct BuildDeferred: Error, Sendable, Equatable {
 public protocol BatchTransactionBuilder: Sendable {
     /// A transaction paying every payment from `candidates`, change to `change`, at `feeRate`
     /// (satoshis per 1,000 virtual bytes), paying at most `maximumFee`.
-    func build(payments: [(destination: String, amount: UInt128)], candidates: [SpendableOutput], feeRate: UInt64,
-               change: (address: String, path: String), maximumFee: UInt128, lockTime: UInt32) async throws -> BuiltTransaction
+    func build(payments: [PaymentOutput], candidates: [SpendableOutput], feeRate: UInt64,
+               change: ChangeAddress, maximumFee: UInt128, lockTime: UInt32) throws -> BuiltTransaction
     /// A replacement of `attempt` (same inputs and payments) at `feeRate`, the extra fee taken
     /// from the change; at most `maximumFee`.
-    func replace(_ attempt: PayoutAttempt, inputs: [SpendableOutput], feeRate: UInt64, maximumFee: UInt128) async throws -> BuiltTransaction
+    func replace(_ attempt: PayoutAttempt, inputs: [SpendableOutput], feeRate: UInt64, maximumFee: UInt128) throws -> BuiltTransaction
 }
 
 /// The vault's answer to a batch's signing request.
@@ -101,7 +101,29 @@ public protocol PayoutLedger: Sendable {
     func release(_ payouts: [(Payout, PayoutTransfers)], alongside: @escaping @Sendable (any SQLConnection) throws -> Void) async throws
 }
 
+/// One payment of a batch transaction.
+public struct PaymentOutput: Sendable, Equatable {
+    public let destination: String
+    public let amount: UInt128
+
+    public init(destination: String, amount: UInt128) {
+        self.destination = destination
+        self.amount = amount
+    }
+}
+
+/// A fresh address of the hot wallet and its derivation path.
+public struct ChangeAddress: Sendable, Equatable {
+    public let address: String
+    public let path: String
+
+    public init(address: String, path: String) {
+        self.address = address
+        self.path = path
+    }
+}
+
 /// Fresh addresses of the hot wallet for change.
 public protocol ChangeAddressSource: Sendable {
-    func next(chain: String, walletID: String) async throws -> (address: String, path: String)
+    func next(chain: String, walletID: String) async throws -> ChangeAddress
 }

@@ -113,16 +113,22 @@ public struct PayoutStore: Sendable {
         if let status = query.status { conditions.append("status = \(status.rawValue)") }
         if let batch = query.batchID { conditions.append("batch_id = \(batch)") }
         let sql: SQL = "SELECT \(raw: Self.payoutColumns), seq FROM payouts WHERE " + SQL.joined(conditions, separator: " AND ") + " ORDER BY seq LIMIT \(page.limit + 1)"
-        let rows = try await database.read { connection in try connection.query(sql) { (try Self.payout($0), try $0.int64(20)) } }
-        return Page.keyset(rows, limit: page.limit, cursor: { PageCursor(position: UInt64($0.1)) }).map(\.0)
+        let rows = try await database.read { connection in try connection.query(sql) { Queued(payout: try Self.payout($0), sequence: try $0.int64(20)) } }
+        return Page.keyset(rows, limit: page.limit, cursor: { PageCursor(position: UInt64($0.sequence)) }).map(\.payout)
     }
 
-    /// Reserved payouts of a chain waiting for a batch, oldest first, with their sequence numbers.
-    public func queued(chain: String, limit: Int) async throws -> [(Payout, Int64)] {
+    /// A reserved payout waiting for a batch, with its sequence number.
+    public struct Queued: Sendable {
+        public let payout: Payout
+        public let sequence: Int64
+    }
+
+    /// Reserved payouts of a chain waiting for a batch, oldest first.
+    public func queued(chain: String, limit: Int) async throws -> [Queued] {
         try await database.read { connection in
             try connection.query("""
                 SELECT \(raw: Self.payoutColumns), seq FROM payouts WHERE chain = \(chain) AND status = 'reserved' AND batch_id IS NULL ORDER BY seq LIMIT \(limit)
-                """) { (try Self.payout($0), try $0.int64(20)) }
+                """) { Queued(payout: try Self.payout($0), sequence: try $0.int64(20)) }
         }
     }
 
@@ -175,11 +181,17 @@ public struct PayoutStore: Sendable {
         }
     }
 
+    /// An output by transaction id and index.
+    public struct OutPoint: Sendable, Hashable {
+        public let transactionID: String
+        public let index: UInt32
+    }
+
     /// The outputs a batch spends.
-    public func spends(batch: String) async throws -> [(transactionID: String, index: UInt32)] {
+    public func spends(batch: String) async throws -> [OutPoint] {
         try await database.read { connection in
             try connection.query("SELECT txid, output_index FROM payout_spends WHERE batch_id = \(batch) ORDER BY txid, output_index") {
-                (try $0.text(0), UInt32(clamping: try $0.int64(1)))
+                OutPoint(transactionID: try $0.text(0), index: UInt32(clamping: try $0.int64(1)))
             }
         }
     }
@@ -264,6 +276,9 @@ public struct PayoutStore: Sendable {
         try connection.execute("""
             UPDATE payout_attempts SET raw = \(Hex.encode(raw)), txid = \(transactionID) WHERE batch_id = \(batch) AND number = \(Int64(attempt)) AND raw IS NULL
             """)
+        // The payouts show the transaction that pays them from the first signature on (the
+        // confirmed one replaces it, should a fee replacement be mined instead).
+        try connection.execute("UPDATE payouts SET txid = \(transactionID) WHERE batch_id = \(batch) AND txid IS NULL")
     }
 
     /// Notes the first broadcast of an attempt.
@@ -294,9 +309,10 @@ public struct PayoutStore: Sendable {
     }
 
     /// Frees the outputs a batch claimed, except `keep` (outputs someone else spent: gone for good).
-    public static func release(batch: String, keep: [(String, UInt32)], on connection: any SQLConnection) throws {
+    public static func release(batch: String, keep: [OutPoint], on connection: any SQLConnection) throws {
         try connection.execute("DELETE FROM payout_spends WHERE batch_id = \(batch)")
-        for (txid, index) in keep {
+        for spend in keep {
+            let txid = spend.transactionID, index = spend.index
             try connection.execute("""
                 INSERT INTO payout_spends (chain, txid, output_index, batch_id)
                 SELECT chain, \(txid), \(Int64(index)), 'spent-elsewhere' FROM payout_batches WHERE id = \(batch) ON CONFLICT DO NOTHING
@@ -328,14 +344,22 @@ public struct PayoutStore: Sendable {
         }
     }
 
-    /// Credited native deposits of a chain that no batch spends, as (txid, index, amount, address).
-    public func unspentDeposits(chain: String) async throws -> [(transactionID: String, index: UInt32, amount: UInt128, address: String)] {
+    /// A credited native deposit: an output of Coffer's.
+    public struct DepositOutput: Sendable {
+        public let transactionID: String
+        public let index: UInt32
+        public let amount: UInt128
+        public let address: String
+    }
+
+    /// Credited native deposits of a chain that no batch spends.
+    public func unspentDeposits(chain: String) async throws -> [DepositOutput] {
         try await database.read { connection in
             try connection.query("""
                 SELECT d.txid, d.output_index, d.amount, d.address FROM chain_deposits d
                 WHERE d.chain = \(chain) AND d.token = '' AND d.status = 'credited'
                   AND NOT EXISTS (SELECT 1 FROM payout_spends s WHERE s.chain = d.chain AND s.txid = d.txid AND s.output_index = d.output_index)
-                """) { (try $0.text(0), UInt32(clamping: try $0.int64(1)), try $0.amount(2, "amount"), try $0.text(3)) }
+                """) { DepositOutput(transactionID: try $0.text(0), index: UInt32(clamping: try $0.int64(1)), amount: try $0.amount(2, "amount"), address: try $0.text(3)) }
         }
     }
 

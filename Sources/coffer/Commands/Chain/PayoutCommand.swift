@@ -85,7 +85,7 @@ struct PayoutCommand: ParsableCommand {
                                             owner: "worker@\(ProcessInfo.processInfo.hostName):\(getpid())", leaseSeconds: lease)
             try await options.run { services, caller in
                 while !Task.isCancelled {
-                    let passes = try await services.payouts.pass(settings: settings, by: caller)
+                    let passes = try await services.payouts.pass(settings: settings, release: once, by: caller)
                     if once {
                         for pass in passes { try Output.print(pass) }
                         return
