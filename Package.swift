@@ -260,6 +260,7 @@ let package = Package(
                 "CofferStorage",
                 "Chains",
                 "ChainNodes",
+                "WalletCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -15,21 +15,28 @@ import Testing
         let receiver: Receiver
         let hotAddress: String
         let funded: UInt64
+        let treasury: UInt64
 
-        init(node: Litecoind, backend: String = "sqlite", customer: UInt64 = 3_000_000_000, fallbackFeeRate: Int = 5) async throws {
+        /// The path of carol's deposit address (whose key a double-spend test uses).
+        let customerPath: String
+
+        init(node: Litecoind, backend: String = "sqlite", customer: UInt64 = 3_000_000_000, fallbackFeeRate: Int = 5, fundHotWallet: Bool = true) async throws {
             receiver = try await Receiver(node: node, confirmations: 2, backend: backend)
             let policy = try receiver.sandbox.file("policy.json", #"{"rules":[]}"#)
             try receiver.ok(["policy", "set", "--file", policy])
             try receiver.ok(["ledger", "account", "create", "--id", "carol", "--asset", "LTC", "--flags", "debits-must-not-exceed-credits"])
             let hot = try #require(try receiver.objects(["chain", "hot-wallet", "--chain", "ltc", "--wallet", "hot", "--fallback-fee-rate", String(fallbackFeeRate)]).first)
             hotAddress = try #require(Receiver.string(hot["address"]))
-            _ = try await node.send(to: hotAddress, amount: 200_000_000)
-            _ = try await node.send(to: try receiver.address(wallet: "hot", account: "carol"), amount: customer)
+            treasury = fundHotWallet ? 200_000_000 : 0
+            if fundHotWallet { _ = try await node.send(to: hotAddress, amount: treasury) }
+            let deposit = try #require(try receiver.objects(["deposit", "address", "--chain", "ltc", "--wallet", "hot", "--account", "carol"]).first)
+            customerPath = try #require(Receiver.string(deposit["path"]))
+            _ = try await node.send(to: try #require(Receiver.string(deposit["address"])), amount: customer)
             _ = try await node.mine(2)
             _ = try receiver.sync()
             funded = customer
             #expect(try receiver.balance("carol") == UInt128(customer))
-            #expect(try receiver.balance("treasury:ltc") == 200_000_000)
+            #expect(try receiver.balance("treasury:ltc") == UInt128(treasury))
         }
 
         var environment: [String: String] { receiver.environment }
@@ -72,7 +79,7 @@ import Testing
             let custody = try JSONValue(parsing: try receiver.ok(["ledger", "balance", "custody:ltc"]))
             let debits = UInt128(Receiver.string(custody["debits_posted"]) ?? "") ?? 0
             let credits = UInt128(Receiver.string(custody["credits_posted"]) ?? "") ?? 0
-            #expect(debits - credits == UInt128(funded) + 200_000_000 - paid - UInt128(fees), sourceLocation: sourceLocation)
+            #expect(debits - credits == UInt128(funded) + UInt128(treasury) - paid - UInt128(fees), sourceLocation: sourceLocation)
             #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"), sourceLocation: sourceLocation)
         }
     }
@@ -173,6 +180,67 @@ extension PayoutLitecoinCLITests {
             try CofferProcess.expectRejected(["payout", "show", "nope"], mentioning: ["payout-not-found"], environment: payer.environment)
             try CofferProcess.expectRejected(["payout", "list", "--status", "lost"], status: 1, mentioning: ["status must be one of"], environment: payer.environment)
             #expect(try payer.list().count == 2)
+            #expect(try payer.receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
+        }
+    }
+}
+
+extension PayoutLitecoinCLITests {
+    /// A transaction stuck at a low fee is replaced (BIP 125) at a higher one through a new signing
+    /// request; the replacement is mined and the payout settles with the fee actually paid.
+    @Test func aStuckTransactionIsReplacedAndSettledWithTheRealFee() async throws {
+        try await Litecoind.with { node in
+            let payer = try await Payer(node: node, fallbackFeeRate: 2)
+            defer { payer.receiver.close() }
+            let destination = try await node.newAddress()
+            #expect(try payer.create("rbf-1", to: destination, amount: 40_000_000)["status"] == .string("reserved"))
+            let first = try #require(try payer.workOnce(["--replace-after", "3600"]).first)
+            #expect(first["broadcast"] == .integer(1))
+            let original = try #require(Receiver.string(try payer.show("rbf-1")["txid"]))
+            let replaced = try #require(try payer.workOnce(["--replace-after", "0"]).first)
+            #expect(replaced["replaced"] == .integer(1), "\(replaced.text)")
+            let mempool = try await node.cli("getrawmempool")
+            guard case .array(let waiting) = mempool else { Issue.record("mempool: \(mempool.text)"); return }
+            #expect(waiting.count == 1 && !waiting.contains(.string(original)), "the replacement took the original's place: \(mempool.text)")
+            try await payer.settleAll(node: node, extra: ["--replace-after", "3600"])
+            let settled = try payer.show("rbf-1")
+            #expect(settled["status"] == .string("settled"))
+            let txid = try #require(Receiver.string(settled["txid"]))
+            #expect(txid != original)
+            #expect(settled["fee"] == .string(String(try await node.fee(of: txid))))
+            #expect(try await node.received(by: destination).amount == 40_000_000)
+            try await payer.expectBooksMatchTheChain(node: node)
+        }
+    }
+
+    /// A payout whose input is spent by someone else's transaction (mined) can never confirm: once
+    /// the conflict is as deep as the chain's confirmations it fails and is compensated (the holds
+    /// released), and nothing was paid twice.
+    @Test func aPayoutWhoseInputWasDoubleSpentIsCompensated() async throws {
+        try await Litecoind.with { node in
+            let payer = try await Payer(node: node, customer: 500_000_000, fundHotWallet: false)
+            defer { payer.receiver.close() }
+            let destination = try await node.newAddress()
+            _ = try payer.create("ds-1", to: destination, amount: 100_000_000)
+            #expect(try #require(try payer.workOnce().first)["broadcast"] == .integer(1))
+            let txid = try #require(Receiver.string(try payer.show("ds-1")["txid"]))
+            let key = try TestKeys.wif(mnemonic: ReceiveLitecoinCLITests.hotMnemonic, path: payer.customerPath, network: "litecoin-regtest")
+            let thief = try await node.doubleSpend(txid, fee: 200_000, keys: [key])
+            _ = try await node.mine(1)
+            var status = ""
+            for _ in 0..<6 {
+                try payer.workOnce()
+                status = Receiver.string(try payer.show("ds-1")["status"]) ?? ""
+                if status == "compensated" { break }
+                _ = try await node.mine(1)
+            }
+            #expect(status == "compensated")
+            #expect(try await node.received(by: destination).amount == 0)
+            let balance = try JSONValue(parsing: try payer.receiver.ok(["ledger", "balance", "carol"]))
+            #expect(balance["debits_pending"] == .string("0") && balance["debits_posted"] == .string("0"))
+            let events = try payer.receiver.objects(["events"]).compactMap { Receiver.string($0["type"]) }
+            #expect(events.contains("payout.failed") && events.contains("payout.compensated"), "\(events)")
+            #expect(!thief.isEmpty)
             #expect(try payer.receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
