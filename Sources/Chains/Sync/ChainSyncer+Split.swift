@@ -7,6 +7,10 @@ import CofferStorage
 /// like the credit; a reversal moves the recorded parts back before reversing the credit, again
 /// as one linked chain.
 extension ChainSyncer {
+    /// The events of split settlement: a credit divided, a rule that did not apply (the credit
+    /// stays whole), and a split moved back with its credit's reversal.
+    public static let splitEventTypes = ["deposit.split", "deposit.split_skipped", "deposit.split_reversed"]
+
     /// A credit and what its split rule made of it.
     struct CreditPlan: Sendable {
         let deposit: Deposit
@@ -84,7 +88,7 @@ extension ChainSyncer {
             events.append((reversed, "deposit.reversed"))
             if applied, !plan.parts.isEmpty {
                 let parts = zip(plan.parts, plan.movements).map { (account: $0.account, amount: $0.amount, transferID: Optional($1.id)) }
-                splitEvents.append((reversed.scope, "deposit.split_reversed", reversed.subject,
+                splitEvents.append((reversed.scope, splitEventTypes[2], reversed.subject,
                                     splitData(reversed, transferID: reversalID, source: nil, parts: parts, reason: nil)))
             }
         }
@@ -103,10 +107,10 @@ extension ChainSyncer {
                 try SplitSQL.record(moved, on: connection)
                 let transfers = Dictionary(uniqueKeysWithValues: moved.map { ($0.position, $0.transferID) })
                 let described = parts.map { (account: $0.account, amount: $0.amount, transferID: transfers[$0.position]) }
-                events.append((deposit.scope, "deposit.split", deposit.subject,
+                events.append((deposit.scope, splitEventTypes[0], deposit.subject,
                                splitData(deposit, transferID: deposit.creditID, source: source, parts: described, reason: nil)))
             case .skipped(let source, let reason)?:
-                events.append((deposit.scope, "deposit.split_skipped", deposit.subject,
+                events.append((deposit.scope, splitEventTypes[1], deposit.subject,
                                splitData(deposit, transferID: deposit.creditID, source: source, parts: [], reason: reason)))
             }
         }
