@@ -28,6 +28,12 @@ struct SplitCommand: ParsableCommand {
             default: throw UsageError("give either --account or --invoice")
             }
         }
+
+        /// Prints what `call` answers for the target.
+        func print(_ options: ServiceOptions, _ call: (SplitService, SplitTarget, Caller) async throws -> SplitRuleView) async throws {
+            let target = try target()
+            try Output.print(try await options.run { try await call($0.splits, target, $1) })
+        }
     }
 
     struct Set: AsyncParsableCommand {
@@ -46,7 +52,6 @@ struct SplitCommand: ParsableCommand {
         @Option(help: "A JSON file with the rule (instead of --to).") var file: String?
 
         func run() async throws {
-            let target = try target.target()
             let request: SetSplitRuleRequest
             switch (file, recipients.isEmpty) {
             case (let file?, true):
@@ -56,7 +61,7 @@ struct SplitCommand: ParsableCommand {
             default:
                 throw UsageError("give the recipients with --to, or a rule with --file, not both")
             }
-            try Output.print(try await options.run { try await $0.splits.set(target, request, by: $1) })
+            try await self.target.print(options) { try await $0.set($1, request, by: $2) }
         }
 
         /// `ACCOUNT=AMOUNT` (no account has "="), or `ACCOUNT:BPS` split at the last colon (token
@@ -77,10 +82,7 @@ struct SplitCommand: ParsableCommand {
         @OptionGroup var options: ServiceOptions
         @OptionGroup var target: Target
 
-        func run() async throws {
-            let target = try target.target()
-            try Output.print(try await options.run { try await $0.splits.rule(target, by: $1) })
-        }
+        func run() async throws { try await target.print(options) { try await $0.rule($1, by: $2) } }
     }
 
     struct Remove: AsyncParsableCommand {
@@ -88,9 +90,6 @@ struct SplitCommand: ParsableCommand {
         @OptionGroup var options: ServiceOptions
         @OptionGroup var target: Target
 
-        func run() async throws {
-            let target = try target.target()
-            try Output.print(try await options.run { try await $0.splits.remove(target, by: $1) })
-        }
+        func run() async throws { try await target.print(options) { try await $0.remove($1, by: $2) } }
     }
 }
