@@ -21,6 +21,7 @@ public struct CofferServices: Sendable {
     public let audit: AuditService
     public let chains: ChainService
     public let invoices: InvoiceService
+    public let splits: SplitService
     public let payouts: PayoutService
     public let webhooks: WebhookService
 
@@ -39,6 +40,7 @@ public struct CofferServices: Sendable {
         audit = AuditService(vault: vault, directory: stores.wallets)
         chains = ChainService(store: stores.chains, ledger: ledger, wallets: wallets, sources: sources)
         invoices = InvoiceService(chains: chains)
+        splits = SplitService(invoices: invoices)
         payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges)
         webhooks = WebhookService(store: stores.webhooks, vault: vault, events: OutboxWebhookEvents(store: stores.chains), sender: webhookSender,
                                   options: webhookOptions)

@@ -189,8 +189,9 @@ import Webhooks
         for (schema, key) in [("Invoice", "status"), ("InvoiceEventData", "status")] {
             #expect(try values(schema, [.key(key)]) == InvoiceStatus.allCases.map(\.rawValue), "\(schema)")
         }
-        #expect(try values("Event", [.key("type")]) == DepositStatus.allCases.map { "deposit.\($0.rawValue)" }
+        #expect(try values("Event", [.key("type")]) == DepositStatus.allCases.map { "deposit.\($0.rawValue)" } + ChainSyncer.splitEventTypes
             + ["invoice.created"] + InvoiceStatus.allCases.filter { $0 != .open }.map { "invoice.\($0.rawValue)" })
+        #expect(try values("SplitEventData", [.key("rule")]) == SplitTargetKind.allCases.map(\.rawValue))
         #expect(try values("DeriveAddressesInput", [.key("network")]) == ChainNetwork.acceptedNames)
         #expect(try values("BitcoinPSBTPayload", [.key("network")]) == BitcoinNetwork.acceptedNames)
         #expect(try values("CreateWalletInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
@@ -314,6 +315,8 @@ import Webhooks
         "POST /v1/webhooks/{id}/disable": .strict(EmptyRequest.self),
         "POST /v1/webhooks/{id}/rotate-secret": .strict(RotateWebhookSecretRequest.self),
         "POST /v1/webhooks/{id}/redeliver": .strict(RedeliverWebhookRequest.self),
+        "PUT /v1/split-rules/accounts/{account}": .strict(SetSplitRuleRequest.self),
+        "PUT /v1/split-rules/invoices/{id}": .strict(SetSplitRuleRequest.self),
     ]
 
     /// Members whose presence a reader ties to another member's value, which a schema does not
@@ -507,9 +510,23 @@ import Webhooks
                     account: stored("shop-eth:TKN"), asset: stored("TKN"), amount: 1, blockHeight: nil, blockHash: nil, status: .seen,
                     creditID: nil, reversalID: nil, generation: 0, invoiceID: nil, seenAt: 0, updatedAt: 0),
         ]
+        let splitForms = [
+            ChainSyncer.splitData(depositForms[0], transferID: stored("dep-1"), source: .invoice,
+                                  parts: [(stored("partner"), UInt128.max, stored("dep-1-s0")), (stored("shop"), 0, nil)], reason: nil),
+            ChainSyncer.splitData(depositForms[1], transferID: nil, source: nil, parts: [], reason: "the fixed amounts (2) exceed the payment (1)"),
+        ]
         let events = [EventView(sequence: 1, type: "invoice.created", subject: invoiceID, data: ChainService.local(invoice.eventData, tenant), createdAt: time)]
             + depositForms.map { EventView(sequence: Int64.max, type: "deposit.\($0.status.rawValue)", subject: "ltc:\(hash):0",
                                            data: ChainService.local($0.eventData, tenant), createdAt: time) }
+            + zip(ChainSyncer.splitEventTypes, splitForms).map {
+                EventView(sequence: 2, type: $0, subject: "ltc:\(hash):0", data: ChainService.local($1, tenant), createdAt: time)
+            }
+        let splitRules = [
+            SplitRuleView(account: "shop", invoiceID: nil, asset: "LTC",
+                          recipients: [SplitRecipientView(account: "partner", bps: 10_000, amount: nil), SplitRecipientView(account: "fees", bps: nil, amount: UInt128.max)],
+                          updatedAt: time),
+            SplitRuleView(account: "shop-eth:TKN", invoiceID: invoiceID, asset: "TKN", recipients: [SplitRecipientView(account: "p", bps: 1, amount: nil)], updatedAt: time),
+        ]
         // Endpoints in each status, a tenant's and the operator's; attempts delivered, failed and manual.
         let endpoint = WebhookEndpoint(id: "whk_" + String(repeating: "a", count: 20), scope: "abcdefghijklmnopqrst", url: "https://shop.example/hook",
                                        filter: try EventFilter(patterns: ["deposit.*", "invoice.paid", "*"]), enabled: true, secret: [], cursor: 0,
@@ -584,6 +601,7 @@ import Webhooks
                               try json(WebhookSecretView(id: webhooks[0].id, secret: nil, previousSecretExpiresAt: nil))],
             "WebhookDelivery": try deliveries.map(json),
             "WebhookDeliveryPage": [try json(Page(items: deliveries, nextCursor: PageCursor(position: 9))), try json(Page(items: deliveries, nextCursor: nil))],
+            "SplitRule": try splitRules.map(json),
             "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
                                   try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
         ]
@@ -897,6 +915,21 @@ import Webhooks
         // The event's data names the tenant's chain and account as the tenant wrote them.
         #expect(events.at([.key("data"), .index(0), .key("data"), .key("chain")]) == .string("ltc"))
         #expect(events.at([.key("data"), .index(0), .key("data"), .key("account")]) == .string("shop"))
+
+        // Split rules on an account and on an invoice: set (again: the same state), shown, removed.
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"partner","asset":"LTC"}"#, key: admin, expect: 201)
+        let split = #"{"recipients":[{"account":"partner","bps":2500},{"account":"shop","bps":7500,"amount":null},{"account":"partner-fee","amount":"100"}]}"#
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"partner-fee","asset":"LTC"}"#, key: admin, expect: 201)
+        let rule = try await calls.call(.put, "/v1/split-rules/accounts/{account}", ["account": "shop"], body: split, key: admin, expect: 200)
+        #expect(try await calls.call(.put, "/v1/split-rules/accounts/{account}", ["account": "shop"], body: split, key: admin, expect: 200)["recipients"]
+            == rule["recipients"])
+        #expect(try await calls.call(.get, "/v1/split-rules/accounts/{account}", ["account": "shop"], key: server.readerA, expect: 200) == rule)
+        #expect(try await calls.call(.delete, "/v1/split-rules/accounts/{account}", ["account": "shop"], key: admin, expect: 200) == rule)
+        let invoiceSplit = #"{"recipients":[{"account":"partner","bps":10000,"amount":null}]}"#
+        let invoiceRule = try await calls.call(.put, "/v1/split-rules/invoices/{id}", ["id": invoiceID], body: invoiceSplit, key: server.writerA, expect: 200)
+        #expect(invoiceRule["invoice_id"] == .string(invoiceID) && invoiceRule["account"] == .string("shop"))
+        try await calls.call(.get, "/v1/split-rules/invoices/{id}", ["id": invoiceID], key: server.readerA, expect: 200)
+        try await calls.call(.delete, "/v1/split-rules/invoices/{id}", ["id": invoiceID], key: server.writerA, expect: 200)
 
         // Policies, with every rule type; the same document again keeps its version.
         let approver = Curve25519.Signing.PrivateKey()

@@ -129,11 +129,42 @@ public enum ChainMigrations {
         "CREATE INDEX events_scope ON events (scope, seq)",
     ]
 
+    /// Migration 2: split rules (on an account or an invoice; `recipients` is the rule's JSON, see
+    /// `SplitRule.json`) and the parts of split credits that moved money, by credit id (what a
+    /// reversal undoes). Primary key (target, kind), so a block's credits probe it with one list.
+    static let splitTables: [String] = [
+        """
+        CREATE TABLE split_rules (
+            target TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            account TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            recipients TEXT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (target, kind)
+        )
+        """,
+        """
+        CREATE TABLE chain_deposit_splits (
+            credit_id TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            account TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            transfer_id TEXT NOT NULL,
+            PRIMARY KEY (credit_id, part)
+        )
+        """,
+    ]
+
     public static let sqlite: [SchemaMigration] = [
         SchemaMigration(domain: "chains", number: 1, name: "chains-deposits-invoices-events") { db in
             for statement in tables {
                 try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
             }
+        },
+        SchemaMigration(domain: "chains", number: 2, name: "split-rules") { db in
+            for statement in splitTables { try db.execute(sql: statement) }
         },
     ]
 
@@ -141,5 +172,6 @@ public enum ChainMigrations {
         PostgresMigration(domain: "chains", number: 1, name: "chains-deposits-invoices-events", sql: tables.map {
             $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
         }),
+        PostgresMigration(domain: "chains", number: 2, name: "split-rules", sql: splitTables),
     ]
 }

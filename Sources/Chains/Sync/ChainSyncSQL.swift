@@ -57,15 +57,8 @@ public enum ChainSyncSQL {
     /// `probesPerStatement` of them in one statement (`lookup IN (...)`), so a block's thousands
     /// of outputs cost a few statements rather than one each.
     public static func watched(chain: String, keys: some Collection<String>, on connection: any SQLConnection) throws -> [String: WatchedAddress] {
-        let keys = Array(keys)
         var found: [String: WatchedAddress] = [:]
-        var start = 0
-        while start < keys.count {
-            let end = min(start + probesPerStatement, keys.count)
-            // A list of one of a few lengths (the last key repeated), so each length is prepared
-            // once per connection and cached; a repeated key matches nothing more.
-            let length = listLengths.first { $0 >= end - start } ?? probesPerStatement
-            let list = Array(keys[start..<end]) + Array(repeating: keys[end - 1], count: length - (end - start))
+        try inLists(Array(keys)) { list in
             for entry in try connection.query("""
                 SELECT lookup, address, account, wallet_id, path, invoice_id FROM chain_watch WHERE chain = \(chain) AND lookup IN \(list: list)
                 """, {
@@ -74,9 +67,21 @@ public enum ChainSyncSQL {
                 }) {
                 found[entry.0] = entry.1
             }
-            start = end
         }
         return found
+    }
+
+    /// Calls `body` with `keys` in lists of at most `probesPerStatement`, for `IN` lists. Each list
+    /// has one of a few lengths (the last key repeated), so each length is prepared once per
+    /// connection and cached; a repeated key matches nothing more.
+    static func inLists(_ keys: [String], _ body: ([String]) throws -> Void) throws {
+        var start = 0
+        while start < keys.count {
+            let end = min(start + probesPerStatement, keys.count)
+            let length = listLengths.first { $0 >= end - start } ?? probesPerStatement
+            try body(Array(keys[start..<end]) + Array(repeating: keys[end - 1], count: length - (end - start)))
+            start = end
+        }
     }
 
     /// The most lookup keys in one statement of `watched` (PostgreSQL allows 65,535 parameters,
@@ -110,19 +115,13 @@ public enum ChainSyncSQL {
     /// lists of the same few lengths as `watched`'s), not one per deposit.
     static func deposits(chain: String, _ keys: some Collection<DepositKey>, on connection: any SQLConnection) throws -> [DepositKey: Deposit] {
         let wanted = Set(keys)
-        let txids = Array(Set(wanted.map(\.transactionID)))
         var found: [DepositKey: Deposit] = [:]
-        var start = 0
-        while start < txids.count {
-            let end = min(start + probesPerStatement, txids.count)
-            let length = listLengths.first { $0 >= end - start } ?? probesPerStatement
-            let list = Array(txids[start..<end]) + Array(repeating: txids[end - 1], count: length - (end - start))
+        try inLists(Array(Set(wanted.map(\.transactionID)))) { list in
             for deposit in try connection.query("""
                 SELECT \(raw: depositColumns) FROM chain_deposits WHERE chain = \(chain) AND txid IN \(list: list)
                 """, deposit) where wanted.contains(deposit.key) {
                 found[deposit.key] = deposit
             }
-            start = end
         }
         return found
     }

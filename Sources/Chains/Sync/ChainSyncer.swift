@@ -226,28 +226,32 @@ public struct ChainSyncer: Sendable {
         let confirmations = UInt64(max(chain.confirmations, 1))
         // Deposits in blocks at or below this height have `confirmations` once this block is applied.
         let finalHeight: UInt64? = block.ref.height + 1 >= confirmations ? block.ref.height + 1 - confirmations : nil
-        let paid = block.payments.filter { watched[WatchedAddress.lookupKey($0.address)] != nil }
-            .map { DepositKey(transactionID: $0.transactionID, index: $0.index, token: $0.token ?? "") }
-        let (existing, due) = try await store.database.read { connection in
-            let existing = try ChainSyncSQL.deposits(chain: chain.name, paid, on: connection)
+        // The block's payments to watched addresses (of the native asset or a registered token),
+        // with the account and asset each is credited in.
+        let paid = block.payments.compactMap { payment -> (payment: ChainPayment, watch: WatchedAddress, account: String, asset: String)? in
+            guard let watch = watched[WatchedAddress.lookupKey(payment.address)] else { return nil }
+            guard let token = payment.token, !token.isEmpty else { return (payment, watch, watch.account, chain.asset) }
+            guard let registered = tokens[token] else { return nil }
+            return (payment, watch, Self.tokenAccount(watch.account, asset: registered.asset), registered.asset)
+        }
+        let keys = paid.map { DepositKey(transactionID: $0.payment.transactionID, index: $0.payment.index, token: $0.payment.token ?? "") }
+        // Only deposits of this block can be credited in this step when one confirmation is enough.
+        let creditedNow = confirmations == 1 ? paid : []
+        let (existing, due, rules) = try await store.database.read { connection in
+            let existing = try ChainSyncSQL.deposits(chain: chain.name, keys, on: connection)
             let due = try finalHeight.map { try ChainSyncSQL.due(chain: chain.name, atOrBelow: $0, on: connection) } ?? []
-            return (existing, due)
+            // The split rules of every account and invoice credited in this step, in the same read.
+            let rules = try SplitSQL.rules(accounts: Set(creditedNow.map(\.account) + due.map(\.account)),
+                                           invoices: Set(creditedNow.compactMap(\.watch.invoiceID) + due.compactMap(\.invoiceID)), on: connection)
+            return (existing, due, rules)
         }
 
         // The deposits of this block, in their state once the block is applied.
         var touched: [DepositKey: Deposit] = [:]
         var order: [DepositKey] = []
         var events: [(Deposit, String)] = []
-        for payment in block.payments {
-            guard let watch = watched[WatchedAddress.lookupKey(payment.address)] else { continue }
+        for (payment, watch, account, asset) in paid {
             let token = payment.token ?? ""
-            let asset: String
-            if token.isEmpty {
-                asset = chain.asset
-            } else {
-                guard let registered = tokens[token] else { continue }
-                asset = registered.asset
-            }
             let key = DepositKey(transactionID: payment.transactionID, index: payment.index, token: token)
             guard touched[key] == nil else { continue }
             let ref = block.ref
@@ -267,8 +271,7 @@ public struct ChainSyncer: Sendable {
             } else {
                 next = Deposit(
                     seq: 0, chain: chain.name, scope: chain.scope, transactionID: payment.transactionID, index: payment.index, token: token,
-                    address: watch.address, account: token.isEmpty ? watch.account : Self.tokenAccount(watch.account, asset: asset),
-                    asset: asset, amount: payment.amount, blockHeight: ref.height, blockHash: ref.hash, status: .confirming, creditID: nil,
+                    address: watch.address, account: account, asset: asset, amount: payment.amount, blockHeight: ref.height, blockHash: ref.hash, status: .confirming, creditID: nil,
                     reversalID: nil, generation: 0, invoiceID: watch.invoiceID, seenAt: now, updatedAt: now)
                 events.append((next, "deposit.confirming"))
             }
@@ -288,23 +291,27 @@ public struct ChainSyncer: Sendable {
             try await ledger.ensureAccount(deposit.account, asset: deposit.asset, template: Self.nativeAccount(deposit.account))
             try await ledger.ensureAccount(custody(for: deposit), asset: deposit.asset, template: chain.custodyAccount)
         }
-        let movements = credits.map { credit($0) }
+        // Each credit with its split: one linked chain of movements per credit.
+        let plans = credits.map { plan($0, rules: rules) }
         let (touchedNow, orderNow, eventsNow) = (touched, order, events)
         let newCursor = SyncCursor(nextHeight: block.ref.height + 1, lastHash: block.ref.hash)
         let kept = blocksKept
         let report = Locked(Step(kind: .connected, block: block.ref))
-        try await ledger.commit(movements) { outcomes, connection in
+        try await ledger.commit(plans.flatMap(\.movements)) { outcomes, connection in
             try ChainSyncSQL.advance(chain: chain.name, from: cursor, to: newCursor, on: connection)
             try ChainSyncSQL.recordBlock(chain: chain.name, block.ref, parent: block.parentHash, keep: kept, on: connection)
             var final = touchedNow
             var creditEvents: [(Deposit, String)] = []
+            var splits: [(CreditPlan, Deposit)] = []
             var refused: [String] = []
-            for (deposit, (movement, outcome)) in zip(credits, zip(movements, outcomes)) {
+            for (plan, outcome) in zip(plans, Self.grouped(outcomes, plans: plans.map(\.movements.count))) {
+                let deposit = plan.deposit
                 switch outcome {
                 case .applied:
-                    let credited = deposit.with(status: .credited, creditID: .some(movement.id), at: now)
+                    let credited = deposit.with(status: .credited, creditID: .some(plan.movements[0].id), at: now)
                     final[deposit.key] = credited
                     creditEvents.append((credited, "deposit.credited"))
+                    splits.append((plan, credited))
                 case .refused(let reason):
                     refused.append("\(deposit.transactionID):\(deposit.index): \(reason)")
                 }
@@ -324,6 +331,7 @@ public struct ChainSyncer: Sendable {
             }
             let allEvents = (eventsNow + creditEvents).map { (written[$0.0.key] ?? $0.0, $0.1) }
             try Self.append(allEvents, at: now, on: connection)
+            try Self.recordSplits(splits, at: now, on: connection)
             try InvoiceSQL.refresh(invoices: Set(creditEvents.compactMap(\.0.invoiceID)), now: now, on: connection)
             report.withLock {
                 $0.deposits = inserted
@@ -351,7 +359,7 @@ public struct ChainSyncer: Sendable {
         }
         let now = clock()
         var changed: [(Deposit, String?)] = []
-        var reversals: [(Deposit, LedgerMovement)] = []
+        var credited: [Deposit] = []
         for deposit in deposits {
             let state = try await source.transactionState(deposit.transactionID)
             switch (state, deposit.status) {
@@ -362,8 +370,7 @@ public struct ChainSyncer: Sendable {
             case (.mined, _), (.mempool, _):
                 changed.append((deposit.with(status: .seen, block: .some(nil), at: now), "deposit.seen"))
             case (.unknown, .credited):
-                let movement = reversal(deposit)
-                reversals.append((deposit, movement))
+                credited.append(deposit)
             case (.unknown, _):
                 changed.append((deposit.with(status: .orphaned, block: .some(nil), at: now), "deposit.orphaned"))
             }
@@ -371,8 +378,8 @@ public struct ChainSyncer: Sendable {
         let newCursor = SyncCursor(nextHeight: height, lastHash: parentHash)
         let report = Locked(Step(kind: .rewound, block: parentHash.map { BlockRef(height: height - 1, hash: $0) }))
         let undone = changed
-        let toReverse = reversals
-        try await ledger.commit(toReverse.map(\.1)) { outcomes, connection in
+        let toReverse = try await reversals(of: credited)
+        try await ledger.commit(toReverse.flatMap(\.movements)) { outcomes, connection in
             try ChainSyncSQL.advance(chain: chain.name, from: cursor, to: newCursor, on: connection)
             try ChainSyncSQL.deleteBlock(chain: chain.name, height: height, on: connection)
             var events: [(Deposit, String)] = []
@@ -380,13 +387,8 @@ public struct ChainSyncer: Sendable {
                 try ChainSyncSQL.update(deposit, on: connection)
                 if let event { events.append((deposit, event)) }
             }
-            for ((deposit, movement), outcome) in zip(toReverse, outcomes) {
-                let reversed = deposit.with(status: .reversed, block: .some(nil), reversalID: .some(outcome == .applied ? movement.id : nil), at: now)
-                try ChainSyncSQL.update(reversed, on: connection)
-                events.append((reversed, "deposit.reversed"))
-            }
-            try Self.append(events, at: now, on: connection)
-            try InvoiceSQL.refresh(invoices: Set((undone.map(\.0) + toReverse.map(\.0)).compactMap(\.invoiceID)), now: now, on: connection)
+            try Self.record(toReverse, outcomes: outcomes, after: events, at: now, on: connection)
+            try InvoiceSQL.refresh(invoices: Set((undone.map(\.0) + toReverse.map(\.deposit)).compactMap(\.invoiceID)), now: now, on: connection)
             report.withLock {
                 $0.orphaned = undone.filter { $0.0.status == .orphaned }.count
                 $0.reversed = toReverse.count
@@ -418,10 +420,10 @@ public struct ChainSyncer: Sendable {
                 status: .seen, creditID: nil, reversalID: nil, generation: 0, invoiceID: watch.invoiceID, seenAt: now, updatedAt: now)
         }
         let goneNow = gone
-        let reversals = gone.filter { $0.status == .credited }.map { ($0, reversal($0)) }
+        let toReverse = try await reversals(of: gone.filter { $0.status == .credited })
         let orphans = gone.filter { $0.status != .credited }
         let report = Locked(Step(kind: .atTip, block: cursor.lastHash.map { BlockRef(height: cursor.nextHeight - 1, hash: $0) }))
-        try await ledger.commit(reversals.map(\.1)) { outcomes, connection in
+        try await ledger.commit(toReverse.flatMap(\.movements)) { outcomes, connection in
             var events: [(Deposit, String)] = []
             var inserted = 0
             for deposit in seen where try ChainSyncSQL.deposit(chain: chain.name, deposit.key, on: connection) == nil {
@@ -433,18 +435,13 @@ public struct ChainSyncer: Sendable {
                 try ChainSyncSQL.update(orphaned, on: connection)
                 events.append((orphaned, "deposit.orphaned"))
             }
-            for ((deposit, movement), outcome) in zip(reversals, outcomes) {
-                let reversed = deposit.with(status: .reversed, reversalID: .some(outcome == .applied ? movement.id : nil), at: now)
-                try ChainSyncSQL.update(reversed, on: connection)
-                events.append((reversed, "deposit.reversed"))
-            }
-            try Self.append(events, at: now, on: connection)
+            try Self.record(toReverse, outcomes: outcomes, after: events, at: now, on: connection)
             try InvoiceSQL.refresh(invoices: Set(goneNow.compactMap(\.invoiceID)), now: now, on: connection)
             try InvoiceSQL.expire(chain: chain.name, now: now, on: connection)
             report.withLock {
                 $0.deposits = inserted
                 $0.orphaned = orphans.count
-                $0.reversed = reversals.count
+                $0.reversed = toReverse.count
             }
         }
         return report.withLock { $0 }

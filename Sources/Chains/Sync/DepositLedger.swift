@@ -1,7 +1,8 @@
 public import CofferStorage
 
-/// A ledger transfer the syncer asks for: crediting a deposit (custody → depositor) or reversing
-/// one (depositor → custody). Ids are derived from the deposit, so a movement can never apply twice.
+/// A ledger transfer the syncer asks for: crediting a deposit (custody → depositor), a part of its
+/// split (depositor → recipient), or reversing either. Ids are derived from the deposit, so a
+/// movement can never apply twice.
 public struct LedgerMovement: Sendable, Equatable {
     public let id: String
     public let debitAccount: String
@@ -10,19 +11,29 @@ public struct LedgerMovement: Sendable, Equatable {
     public let amount: UInt128
     /// The deposit's `chain:txid:index`, kept on the transfer.
     public let reference: String
+    /// Succeeds or fails with the next movement (the ledger's `linked` flag): a split credit and
+    /// its parts, or a split reversal, are one linked chain.
+    public let linked: Bool
 
-    public init(id: String, debitAccount: String, creditAccount: String, asset: String, amount: UInt128, reference: String) {
+    public init(id: String, debitAccount: String, creditAccount: String, asset: String, amount: UInt128, reference: String, linked: Bool = false) {
         self.id = id
         self.debitAccount = debitAccount
         self.creditAccount = creditAccount
         self.asset = asset
         self.amount = amount
         self.reference = reference
+        self.linked = linked
+    }
+
+    /// The same movement, linked to the next one or not.
+    public func linked(_ linked: Bool) -> LedgerMovement {
+        LedgerMovement(id: id, debitAccount: debitAccount, creditAccount: creditAccount, asset: asset, amount: amount, reference: reference, linked: linked)
     }
 }
 
 /// What became of a movement: applied now or before (the same id with the same content), or
-/// refused by the ledger with its result code.
+/// refused by the ledger with its result code (`linked_event_failed` when another member of its
+/// linked chain was refused).
 public enum MovementOutcome: Sendable, Equatable {
     case applied
     case refused(String)

@@ -289,18 +289,26 @@ public struct ChainService: Sendable {
     }
 
     /// An event's data with the names the caller wrote: the stored chain, account, asset and
-    /// transfer ids carry the tenant's prefix, which no other view shows.
+    /// transfer ids carry the tenant's prefix, which no other view shows (also in nested
+    /// objects: a split's parts).
     static func local(_ data: JSONValue, _ caller: Caller) -> JSONValue { local(data, tenant: caller.tenant) }
 
     /// `local(_:_:)` for a tenant's scope (nil: the operator's stored names, unchanged); webhook
     /// deliveries to a tenant's endpoint carry the same data as its `/v1/events`.
     static func local(_ data: JSONValue, tenant: TenantScope?) -> JSONValue {
-        guard let tenant, case .object(let members) = data else { return data }
-        let scoped: Set<String> = ["chain", "account", "asset", "transfer_id", "reversal_id"]
-        return .object(members.map { member -> (key: String, value: JSONValue) in
-            guard scoped.contains(member.key), case .string(let stored) = member.value else { return member }
-            return (member.key, .string(tenant.local(stored) ?? stored))
-        })
+        guard let tenant else { return data }
+        switch data {
+        case .array(let items):
+            return .array(items.map { local($0, tenant: tenant) })
+        case .object(let members):
+            let scoped: Set<String> = ["chain", "account", "asset", "transfer_id", "reversal_id", "id", "batch_id"]
+            return .object(members.map { member -> (key: String, value: JSONValue) in
+                guard scoped.contains(member.key), case .string(let stored) = member.value else { return (member.key, local(member.value, tenant: tenant)) }
+                return (member.key, .string(tenant.local(stored) ?? stored))
+            })
+        default:
+            return data
+        }
     }
 
     static func time(_ seconds: Int64) -> String { VaultClock.format(Date(timeIntervalSince1970: TimeInterval(seconds))) }

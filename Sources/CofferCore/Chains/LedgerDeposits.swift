@@ -19,7 +19,7 @@ public struct LedgerDeposits: DepositLedger {
             Transfer(
                 id: try LedgerID(validating: movement.id), debitAccountID: try LedgerID(validating: movement.debitAccount, field: "custody account"),
                 creditAccountID: try LedgerID(validating: movement.creditAccount, field: "account"), amount: movement.amount, asset: movement.asset,
-                reference: movement.reference)
+                flags: movement.linked ? [.linked] : [], reference: movement.reference)
         }
         _ = try await store.submit(transfers) { results, connection in
             try alongside(results.map(Self.outcome), connection)
