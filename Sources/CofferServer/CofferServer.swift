@@ -37,6 +37,7 @@ public enum CofferServer {
         SigningRoutes(signing: services.signing, idempotent: idempotent).register(on: v1)
         AuditRoutes(audit: services.audit).register(on: v1)
         ChainRoutes(chains: services.chains, invoices: services.invoices, idempotent: idempotent).register(on: v1)
+        PayoutRoutes(payouts: services.payouts, idempotent: idempotent).register(on: v1)
         // Added last, so it wraps only the not-found responder: a known path with another method is 405.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
         return router
