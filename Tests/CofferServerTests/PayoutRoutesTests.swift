@@ -179,21 +179,11 @@ struct PayoutRoutesTests {
                 (.get, "/v1/payouts?limit=1001", nil, 400, "invalid-request", "limit must be a whole number from 1 to 1000"),
                 (.get, "/v1/payouts?cursor=zz", nil, 400, "invalid-request", "cursor"),
             ]
-            for (method, uri, body, status, code, message) in cases {
-                let reply = try await server.api.call(method, uri, as: server.adminA, body: body)
-                let label = "\(method) \(uri) \(body ?? "")"
-                #expect(reply.status == status && reply.isClientProblem && reply.problemSlug == code, "\(label): \(reply.status) \(reply.text)")
-                #expect(reply.string("detail")?.contains(message) == true, "\(label): \(reply.text)")
-            }
+            try await server.expectRefusals(cases)
             // Scopes: paying out needs sign, naming a hot wallet admin.
-            for (key, method, uri, body) in [
-                (server.readerA, HTTPRequest.Method.post, "/v1/payouts", payout(["id": #""p-9""#])),
-                (server.writerA, .post, "/v1/payouts", payout(["id": #""p-9""#])),
-                (server.writerA, .put, "/v1/chains/ltc/hot-wallet", hot([:])),
-            ] {
-                let reply = try await server.api.call(method, uri, as: key, body: body)
-                #expect(reply.status == 403 && reply.problemSlug == "insufficient-scope", "\(method) \(uri): \(reply.text)")
-            }
+            try await server.expectRefusals([(.post, "/v1/payouts", payout(["id": #""p-9""#]), 403, "insufficient-scope", "the sign scope")], as: server.readerA)
+            try await server.expectRefusals([(.post, "/v1/payouts", payout(["id": #""p-9""#]), 403, "insufficient-scope", "the sign scope"),
+                                             (.put, "/v1/chains/ltc/hot-wallet", hot([:]), 403, "insufficient-scope", "the admin scope")], as: server.writerA)
             #expect(try await Self.state(server) == before)
             #expect(try await server.api.call(.get, "/v1/payouts", as: server.adminA).data.isEmpty)
         }
