@@ -379,6 +379,7 @@ let package = Package(
                 "Tenancy",
                 "Wallets",
                 "Chains",
+                "Payouts",
                 "CofferStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -247,6 +247,42 @@ import Testing
         Self.expectSameList("events after", try doors.cli(["events", "--after", "1", "--limit", "1"]), try await doors.http("GET", "/v1/events?after=1&limit=1"))
         Self.expectSameError("events after", try doors.cli(["events", "--after=-1"]), try await doors.http("GET", "/v1/events?after=-1"))
 
+        // Payouts: a hot wallet named through one door, named again through either (the same
+        // view); a payout created through one door, repeated through the other (the same payout);
+        // the same refusals. The server's payout worker cannot reach the chain's node, so every
+        // payout stays where the doors put it.
+        let hotWallet = ["chain", "hot-wallet", "--chain", "ltc", "--wallet", "hot", "--fallback-fee-rate", "5", "--max-fee-rate", "50"]
+        #expect(try doors.cli(hotWallet).status == 0)
+        Self.expectSame("hot wallet", try doors.cli(hotWallet),
+                        try await doors.http("PUT", "/v1/chains/ltc/hot-wallet", body: #"{"wallet":"hot","fallback_fee_rate":5,"max_fee_rate":50}"#))
+        Self.expectSame("hot wallet show", try doors.cli(hotWallet), try await doors.http("GET", "/v1/chains/ltc/hot-wallet"))
+        Self.expectSameError("hot wallet rates", try doors.cli(["chain", "hot-wallet", "--chain", "ltc", "--wallet", "hot", "--fallback-fee-rate", "60", "--max-fee-rate", "50"]),
+                             try await doors.http("PUT", "/v1/chains/ltc/hot-wallet", body: #"{"wallet":"hot","fallback_fee_rate":60,"max_fee_rate":50}"#))
+        Self.expectSameError("hot wallet chain", try doors.cli(["chain", "hot-wallet", "--chain", "btc", "--wallet", "hot"]),
+                             try await doors.http("PUT", "/v1/chains/btc/hot-wallet", body: #"{"wallet":"hot"}"#))
+        Self.expectSameError("hot wallet wallet", try doors.cli(["chain", "hot-wallet", "--chain", "ltc", "--wallet", "watch"]),
+                             try await doors.http("PUT", "/v1/chains/ltc/hot-wallet", body: #"{"wallet":"watch"}"#))
+        #expect(try doors.cli(["ledger", "account", "create", "--id", "payer", "--asset", "LTC", "--flags", "debits-must-not-exceed-credits"]).status == 0)
+        #expect(try doors.cli(["ledger", "transfer"], stdin: #"{"id":"fund-payer","debit":"shop","credit":"payer","amount":"1000000","asset":"LTC"}"#).status == 0)
+        let payee = "rltc1q6rz28mcfaxtmd6v789l9rrlrusdprr9puuzgkg"
+        let payout = { (id: String, amount: String) in ["payout", "create", "--id", id, "--chain", "ltc", "--account", "payer", "--to", payee, "--amount", amount] }
+        let payoutBody = { (id: String, amount: String) in #"{"id":"\#(id)","chain":"ltc","account":"payer","to":"\#(payee)","amount":"\#(amount)"}"# }
+        #expect(try doors.cli(payout("po-1", "100000")).stdout.contains(#""status":"reserved""#))
+        Self.expectSame("payout create", try doors.cli(payout("po-1", "100000")), try await doors.http("POST", "/v1/payouts", body: payoutBody("po-1", "100000")))
+        #expect(try await doors.http("POST", "/v1/payouts", body: payoutBody("po-2", "5000000")).0 == 201)
+        Self.expectSame("payout rejected", try doors.cli(payout("po-2", "5000000")), try await doors.http("POST", "/v1/payouts", body: payoutBody("po-2", "5000000")))
+        Self.expectSame("payout show", try doors.cli(["payout", "show", "po-1"]), try await doors.http("GET", "/v1/payouts/po-1"))
+        Self.expectSameList("payouts", try doors.cli(["payout", "list"]), try await doors.http("GET", "/v1/payouts"))
+        Self.expectSameList("payouts filtered", try doors.cli(["payout", "list", "--status", "rejected", "--chain", "ltc", "--limit", "1"]),
+                            try await doors.http("GET", "/v1/payouts?status=rejected&chain=ltc&limit=1"))
+        Self.expectSameError("payout reused", try doors.cli(payout("po-1", "100001")), try await doors.http("POST", "/v1/payouts", body: payoutBody("po-1", "100001")))
+        Self.expectSameError("payout amount", try doors.cli(payout("po-3", "1.5")), try await doors.http("POST", "/v1/payouts", body: payoutBody("po-3", "1.5")))
+        Self.expectSameError("payout dust", try doors.cli(payout("po-3", "545")), try await doors.http("POST", "/v1/payouts", body: payoutBody("po-3", "545")))
+        Self.expectSameError("payout account", try doors.cli(["payout", "create", "--id", "po-3", "--chain", "ltc", "--account", "shop", "--to", payee, "--amount", "1000"]),
+                             try await doors.http("POST", "/v1/payouts", body: #"{"id":"po-3","chain":"ltc","account":"shop","to":"\#(payee)","amount":"1000"}"#))
+        Self.expectSameError("payout missing", try doors.cli(["payout", "show", "po-3"]), try await doors.http("GET", "/v1/payouts/po-3"))
+        Self.expectSameError("payouts status", try doors.cli(["payout", "list", "--status", "lost"]), try await doors.http("GET", "/v1/payouts?status=lost"))
+
         // Policies, signing requests and approvals.
         for approver in ["alice", "bob"] {
             let keyFile = URL(fileURLWithPath: doors.dataDir).deletingLastPathComponent().appendingPathComponent(approver).path

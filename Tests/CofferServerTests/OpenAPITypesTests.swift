@@ -17,6 +17,7 @@ import Webhooks
 @testable import CofferCore
 @testable import CofferServer
 @testable import Ledger
+import Payouts
 
 /// The validator the document is checked with, checked first: every keyword it supports refuses
 /// what it must, so the tests below cannot pass because it accepts anything.
@@ -192,6 +193,11 @@ import Webhooks
         #expect(try values("Event", [.key("type")]) == DepositStatus.allCases.map { "deposit.\($0.rawValue)" } + ChainSyncer.splitEventTypes
             + ["invoice.created"] + InvoiceStatus.allCases.filter { $0 != .open }.map { "invoice.\($0.rawValue)" })
         #expect(try values("SplitEventData", [.key("rule")]) == SplitTargetKind.allCases.map(\.rawValue))
+        // A payout is stored reserved or rejected, never created; the listing's filter takes every name the service parses.
+        #expect(try values("Payout", [.key("status")]) == PayoutStatus.allCases.filter { $0 != .created }.map(\.rawValue))
+        let statusFilter = spec.operation(.init(method: "get", path: "/v1/payouts"))?.at([.key("parameters"), .index(0)])
+        #expect(statusFilter?["name"] == JSONValue.string("status")
+            && statusFilter?["schema"]?["enum"] == JSONValue.array(PayoutStatus.allCases.map { .string($0.rawValue) }))
         #expect(try values("DeriveAddressesInput", [.key("network")]) == ChainNetwork.acceptedNames)
         #expect(try values("BitcoinPSBTPayload", [.key("network")]) == BitcoinNetwork.acceptedNames)
         #expect(try values("CreateWalletInput", [.key("scheme")]) == BitcoinScheme.allCases.map(\.rawValue))
@@ -317,6 +323,8 @@ import Webhooks
         "POST /v1/webhooks/{id}/redeliver": .strict(RedeliverWebhookRequest.self),
         "PUT /v1/split-rules/accounts/{account}": .strict(SetSplitRuleRequest.self),
         "PUT /v1/split-rules/invoices/{id}": .strict(SetSplitRuleRequest.self),
+        "PUT /v1/chains/{name}/hot-wallet": .strict(HotWalletRequest.self),
+        "POST /v1/payouts": .strict(CreatePayoutRequest.self),
     ]
 
     /// Members whose presence a reader ties to another member's value, which a schema does not
@@ -514,6 +522,15 @@ import Webhooks
             ChainSyncer.splitData(depositForms[0], transferID: stored("dep-1"), source: .invoice,
                                   parts: [(stored("partner"), UInt128.max, stored("dep-1-s0")), (stored("shop"), 0, nil)], reason: nil),
             ChainSyncer.splitData(depositForms[1], transferID: nil, source: nil, parts: [], reason: "the fixed amounts (2) exceed the payment (1)"),
+        let hotWallet = HotWalletView(chain: "ltc", wallet: "cold", address: "rltc1q", feeAccount: "fees:ltc", treasuryAccount: "treasury:ltc",
+                                      fallbackFeeRate: 1, maxFeeRate: 10_000)
+        let payouts = [
+            PayoutView(id: "po-1", status: "settled", reason: nil, chain: "ltc", account: "payer", to: "rltc1q", amount: UInt128.max, asset: "LTC",
+                       maxFee: 14_100, batchID: "pb-7", txid: hash, fee: 141, confirmations: 6, blockHeight: 120,
+                       transferID: "po-" + String(repeating: "0", count: 32) + "-ha", createdAt: time, updatedAt: time),
+            PayoutView(id: "po-2", status: "rejected", reason: "insufficient funds", chain: "ltc", account: "payer", to: "rltc1q", amount: 546,
+                       asset: "LTC", maxFee: 1, batchID: nil, txid: nil, fee: nil, confirmations: 0, blockHeight: nil,
+                       transferID: "po-" + String(repeating: "f", count: 32) + "-ha", createdAt: time, updatedAt: time),
         ]
         let events = [EventView(sequence: 1, type: "invoice.created", subject: invoiceID, data: ChainService.local(invoice.eventData, tenant), createdAt: time)]
             + depositForms.map { EventView(sequence: Int64.max, type: "deposit.\($0.status.rawValue)", subject: "ltc:\(hash):0",
@@ -602,6 +619,9 @@ import Webhooks
             "WebhookDelivery": try deliveries.map(json),
             "WebhookDeliveryPage": [try json(Page(items: deliveries, nextCursor: PageCursor(position: 9))), try json(Page(items: deliveries, nextCursor: nil))],
             "SplitRule": try splitRules.map(json),
+            "HotWallet": [try json(hotWallet)],
+            "Payout": try payouts.map(json),
+            "PayoutPage": [try json(Page(items: payouts, nextCursor: cursor)), try json(Page(items: [PayoutView](), nextCursor: nil))],
             "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
                                   try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
         ]
@@ -930,6 +950,30 @@ import Webhooks
         #expect(invoiceRule["invoice_id"] == .string(invoiceID) && invoiceRule["account"] == .string("shop"))
         try await calls.call(.get, "/v1/split-rules/invoices/{id}", ["id": invoiceID], key: server.readerA, expect: 200)
         try await calls.call(.delete, "/v1/split-rules/invoices/{id}", ["id": invoiceID], key: server.writerA, expect: 200)
+        // Payouts: a hot wallet for ltc (named, then its fee rates changed), a customer account that
+        // cannot overdraw, funded; a payout reserved (201), the same id and request again (200), and
+        // one its balance does not cover (201, stored rejected). No node is needed to reserve.
+        let hot = try await calls.call(.put, "/v1/chains/{name}/hot-wallet", ["name": "ltc"],
+                                       body: #"{"wallet":"cold","fallback_fee_rate":5,"max_fee_rate":50}"#, key: admin, expect: 200)
+        #expect(hot["fee_account"] == .string("fees:ltc") && hot["treasury_account"] == .string("treasury:ltc") && hot["max_fee_rate"] == .number("50"))
+        try await calls.call(.put, "/v1/chains/{name}/hot-wallet", ["name": "ltc"], body: #"{"wallet":"cold","fallback_fee_rate":null,"max_fee_rate":null}"#,
+                             key: admin, expect: 200)
+        try await calls.call(.get, "/v1/chains/{name}/hot-wallet", ["name": "ltc"], key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"payer","asset":"LTC","flags":["debits-must-not-exceed-credits"]}"#, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/transfers", body: #"{"id":"fund-payer","debit":"shop","credit":"payer","amount":"1000000","asset":"LTC"}"#,
+                             key: admin, expect: 201)
+        let destination = try string(handed.at([.key("data"), .index(0), .key("address")]), "address")
+        let payout = #"{"id":"po-1","chain":"ltc","account":"payer","to":"\#(destination)","amount":"100000","asset":"LTC","max_fee":"20000"}"#
+        let reserved = try await calls.call(.post, "/v1/payouts", body: payout, key: admin, idempotencyKey: "payout-1", expect: 201)
+        #expect(reserved["status"] == .string("reserved") && reserved["max_fee"] == .string("20000") && reserved["txid"] == .null)
+        #expect(try await calls.call(.post, "/v1/payouts", body: payout, key: admin, idempotencyKey: "payout-1", expect: 201) == reserved)
+        #expect(try await calls.call(.post, "/v1/payouts", body: payout, key: admin, expect: 200) == reserved)
+        let uncovered = #"{"id":"po-2","chain":"ltc","account":"payer","to":"\#(destination)","amount":"2000000","asset":null,"max_fee":null}"#
+        let refused = try await calls.call(.post, "/v1/payouts", body: uncovered, key: admin, expect: 201)
+        #expect(refused["status"] == .string("rejected") && refused["reason"] != JSONValue.null)
+        let payouts = try await calls.call(.get, "/v1/payouts", query: "?chain=ltc&limit=1", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/payouts", query: "?cursor=\(try string(payouts["next_cursor"]))&status=rejected", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/payouts/{id}", ["id": "po-1"], key: server.readerA, expect: 200)
 
         // Policies, with every rule type; the same document again keeps its version.
         let approver = Curve25519.Signing.PrivateKey()

@@ -278,6 +278,21 @@ extension APIUnderTest {
 extension VaultFixture {
     func count(_ table: String) async throws -> Int { try await api.count(table) }
 
+    /// Sends each request (method, URI, body) with `key` (tenant A's admin key by default) and
+    /// expects a 4xx problem document with the status and code given and `message` in its detail,
+    /// never echoing `secret`.
+    func expectRefusals(_ cases: [(HTTPRequest.Method, String, String?, Int, String, String)], as key: TestTenant? = nil, neverEchoing secret: String? = nil,
+                        sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for (method, uri, body, status, code, message) in cases {
+            let reply = try await api.call(method, uri, as: key ?? adminA, body: body)
+            let label = "\(method) \(uri) \(body ?? "")"
+            #expect(reply.status == status && reply.isClientProblem && reply.problemSlug == code, "\(label): \(reply.status) \(reply.text)",
+                    sourceLocation: sourceLocation)
+            #expect(reply.string("detail")?.contains(message) == true, "\(label): \(reply.text)", sourceLocation: sourceLocation)
+            if let secret { #expect(!reply.text.contains(secret), "\(label): a credential is never echoed", sourceLocation: sourceLocation) }
+        }
+    }
+
     /// Imports the vector mnemonic as tenant A's wallet `name` and returns the wallet's id.
     func importKnownWallet(_ name: String = "cold") async throws -> String {
         let wallet = try await api.call(.post, "/v1/wallets", key: adminA, body: Known.importMnemonic(name))

@@ -83,7 +83,7 @@ import Testing
             // B tried every /v1 route but the vault's (VaultTenantIsolationTests tries them across
             // tenants), the receiving side's and the webhooks' (below).
             let ledgerRoutes = Self.routes(api).filter { route in
-                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true }
+                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true } && !Self.isPayoutRoute(route)
             }
             #expect(Set(ledgerRoutes).subtracting(covered).sorted() == [])
 
@@ -128,6 +128,12 @@ import Testing
             #expect(try await api.call(.get, "/v1/webhooks/\(id)", as: a).text == before)
             #expect(try await api.call(.get, "/v1/webhooks", as: a).data.map { $0["id"] as? String } == [id])
         }
+    }
+
+    /// The payout routes: /v1/payouts and a chain's hot wallet (tried in `payoutRoutesStayInsideTheCallersTenant`).
+    static func isPayoutRoute(_ route: String) -> Bool {
+        let path = route.split(separator: " ").last ?? ""
+        return path.hasPrefix("/v1/payouts") || path.hasSuffix("/hot-wallet")
     }
 
     /// "METHOD /v1/path/{param}" for every /v1 route.
@@ -218,9 +224,75 @@ import Testing
             #expect(bEvents.map { $0["type"] as? String } == ["invoice.created"] && bEvents.first?["subject"] as? String == bInvoice.string("id"))
 
             // B tried every receiving route, and A's world is as it was.
-            let receiving = Self.routes(api).filter { route in Self.receivingPrefixes.contains { route.split(separator: " ").last?.hasPrefix($0) == true } }
+            let receiving = Self.routes(api).filter { route in
+                Self.receivingPrefixes.contains { route.split(separator: " ").last?.hasPrefix($0) == true } && !Self.isPayoutRoute(route)
+            }
             #expect(receiving.count >= 11 && Set(receiving).subtracting(covered).sorted() == [])
             #expect(try await snapshot() == before)
+        }
+    }
+
+    /// Payouts across tenants: B never sees A's payouts or hot wallet, cannot pay from A's chain or
+    /// account, and its own payout under A's id, from its own account of A's name, is B's alone.
+    @Test(arguments: ServerBackend.all)
+    func payoutRoutesStayInsideTheCallersTenant(_ backend: ServerBackend) async throws {
+        let node = ScriptedChain()
+        try await VaultFixture.run(backend, sources: node.sources) { server in
+            let api = server.api
+            let a = server.adminA, b = server.adminB
+            try await PayoutRoutesTests.setUp(server, node, as: a)
+            let aPayout = try await api.call(.post, "/v1/payouts", as: a, body: PayoutRoutesTests.payout())
+            try #require(aPayout.status == 201, "\(aPayout.text)")
+            let views = ["/v1/payouts", "/v1/payouts/p-1", "/v1/chains/ltc/hot-wallet", "/v1/accounts/alice", "/v1/totals"]
+            func snapshot() async throws -> [String] {
+                var texts: [String] = []
+                for uri in views { texts.append("\(uri) \(try await api.call(.get, uri, as: a).text)") }
+                return texts + ["payouts \(try await server.count("payouts"))"]
+            }
+            let before = try await snapshot()
+
+            var covered = Set<String>()
+            func call(_ method: HTTPRequest.Method, _ template: String, _ uri: String, body: String? = nil) async throws -> Reply {
+                covered.insert("\(method.rawValue) \(template)")
+                return try await api.call(method, uri, as: b, body: body)
+            }
+            // Nothing of A's is listed or found, in B's names or in A's stored ones.
+            #expect(try await call(.get, "/v1/payouts", "/v1/payouts").data.isEmpty)
+            #expect(try await call(.get, "/v1/payouts", "/v1/payouts?chain=ltc").problemSlug == "chain-not-found")
+            #expect(try await call(.get, "/v1/payouts/{id}", "/v1/payouts/p-1").problemSlug == "payout-not-found")
+            #expect(try await call(.get, "/v1/payouts/{id}", "/v1/payouts/\(a.id)%2Fp-1").status == 404)
+            #expect(try await call(.get, "/v1/chains/{name}/hot-wallet", "/v1/chains/ltc/hot-wallet").problemSlug == "chain-not-found")
+            // Nothing of A's can be used: not its chain, not its wallet, not its account.
+            #expect(try await call(.post, "/v1/payouts", "/v1/payouts", body: PayoutRoutesTests.payout()).problemSlug == "chain-not-found")
+            #expect(try await call(.put, "/v1/chains/{name}/hot-wallet", "/v1/chains/ltc/hot-wallet", body: #"{"wallet":"cold"}"#).problemSlug == "chain-not-found")
+            let bChain = try await api.call(.post, "/v1/chains", as: b, body: #"{"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1","confirmations":1}"#)
+            #expect(bChain.status == 201, "\(bChain.text)")
+            let aWallet = try #require(try await api.call(.get, "/v1/wallets/cold", as: a).string("id"))
+            #expect(try await api.call(.put, "/v1/chains/ltc/hot-wallet", as: b, body: #"{"wallet":"\#(aWallet)"}"#).problemSlug == "wallet-not-found")
+            _ = try await api.call(.post, "/v1/wallets", as: b, body: #"{"name":"cold","source":"generate","word_count":12}"#)
+            #expect(try await api.call(.put, "/v1/chains/ltc/hot-wallet", as: b, body: #"{"wallet":"cold"}"#).status == 200)
+            #expect(try await api.call(.post, "/v1/payouts", as: b, body: PayoutRoutesTests.payout(["id": #""p-b""#])).problemSlug == "account-not-found")
+            #expect(try await api.call(.post, "/v1/payouts", as: b, body: PayoutRoutesTests.payout(["id": #""p-b""#, "account": quoted("\(a.id)/alice")])).status == 400)
+
+            // B's own alice, funded by B's deposit: B's payout "p-1" is B's, from B's money.
+            _ = try await api.call(.post, "/v1/accounts", as: b, body: #"{"id":"alice","asset":"LTC","flags":["debits-must-not-exceed-credits"]}"#)
+            let address = try #require(try await api.call(.post, "/v1/deposit-addresses", as: b, body: #"{"chain":"ltc","wallet":"cold","account":"alice"}"#)
+                .data.first?["address"] as? String)
+            node.mine([(address, 300_000)])
+            #expect(try await api.services.chains.syncOnce("ltc", by: try Caller.commandLine(tenantID: b.id)).credited == 1)
+            let bPayout = try await call(.post, "/v1/payouts", "/v1/payouts", body: PayoutRoutesTests.payout())
+            #expect(bPayout.status == 201 && bPayout.string("status") == "reserved" && bPayout.string("id") == "p-1" && bPayout.string("account") == "alice", "\(bPayout.text)")
+            #expect(bPayout.string("max_fee") == "14100", "B's hot wallet has the default rates: \(bPayout.text)")
+            #expect(try await api.call(.get, "/v1/accounts/alice", as: b).string("debits_pending") == "114100")
+            #expect(try await call(.get, "/v1/payouts/{id}", "/v1/payouts/p-1").text == bPayout.text)
+            #expect(try await call(.get, "/v1/payouts", "/v1/payouts?chain=ltc").data.count == 1)
+            #expect(try await call(.get, "/v1/chains/{name}/hot-wallet", "/v1/chains/ltc/hot-wallet").string("fee_account") == "fees:ltc")
+
+            // B tried every payout route, and A's world is as it was.
+            let payoutRoutes = Self.routes(api).filter(Self.isPayoutRoute)
+            #expect(payoutRoutes.count == 5 && Set(payoutRoutes).subtracting(covered).sorted() == [])
+            #expect(try await snapshot().dropLast() == before.dropLast())
+            #expect(try await server.count("payouts") == 2)
         }
     }
 }

@@ -1,22 +1,21 @@
 /// `coffer chain hot-wallet` / `PUT /v1/chains/{chain}/hot-wallet`: the vault wallet that pays on
-/// a chain. Fee rates are satoshis per virtual byte (whole numbers).
+/// a chain (the chain is named apart, as the path names it). Fee rates are satoshis per virtual
+/// byte (whole numbers).
 public struct HotWalletRequest: Codable, Sendable, Equatable {
-    public var chain: String
     public var wallet: String
     /// Used when the node has no fee estimate (default 10 sat/vB).
     public var fallbackFeeRate: UInt64?
     /// Never pay more (default 100 sat/vB); also bounds each payout's default fee hold.
     public var maxFeeRate: UInt64?
 
-    public init(chain: String, wallet: String, fallbackFeeRate: UInt64? = nil, maxFeeRate: UInt64? = nil) {
-        self.chain = chain
+    public init(wallet: String, fallbackFeeRate: UInt64? = nil, maxFeeRate: UInt64? = nil) {
         self.wallet = wallet
         self.fallbackFeeRate = fallbackFeeRate
         self.maxFeeRate = maxFeeRate
     }
 
     enum CodingKeys: String, CodingKey {
-        case chain, wallet, fallbackFeeRate = "fallback_fee_rate", maxFeeRate = "max_fee_rate"
+        case wallet, fallbackFeeRate = "fallback_fee_rate", maxFeeRate = "max_fee_rate"
     }
 }
 

@@ -49,11 +49,11 @@ public struct PayoutService: Sendable {
     /// missing, hands out the wallet's funding address (bound to the treasury account, so funding
     /// it is the operator's own money) and records it, in one transaction. Repeating it with the
     /// same wallet updates the fee settings and answers the same address.
-    public func setHotWallet(_ request: HotWalletRequest, by caller: Caller) async throws -> HotWalletView {
+    public func setHotWallet(chain name: String, _ request: HotWalletRequest, by caller: Caller) async throws -> HotWalletView {
         try caller.require(.admin)
-        let chain = try await chains.find(request.chain, by: caller)
+        let chain = try await chains.find(name, by: caller)
         guard try ChainNetwork.named(chain.network).family == .bitcoin else {
-            throw ServiceError.invalid("payouts run on Bitcoin-like chains so far; \(request.chain) is \(chain.network)")
+            throw ServiceError.invalid("payouts run on Bitcoin-like chains so far; \(name) is \(chain.network)")
         }
         let fallback = request.fallbackFeeRate ?? Self.defaultFallbackFeeRate
         let maximum = request.maxFeeRate ?? max(Self.defaultMaximumFeeRate, fallback)
@@ -64,9 +64,13 @@ public struct PayoutService: Sendable {
         guard info.kind != .watchOnly else {
             throw ServiceError(.rejected, "watch-only-wallet", "wallet \(walletName) is watch-only: a hot wallet must be able to sign")
         }
+        // Refused here, before the accounts are made, rather than by the address allocation after them.
+        guard info.kind == .seed else {
+            throw ServiceError(.rejected, "not-an-hd-wallet", "wallet \(walletName) holds a single key; a hot wallet is an HD wallet (its change goes to fresh addresses)")
+        }
         if let existing = try await store.hotWallet(chain: chain.name) {
             guard existing.walletID == info.id else {
-                throw ServiceError(.conflict, "hot-wallet-exists", "chain \(request.chain) pays from another wallet already")
+                throw ServiceError(.conflict, "hot-wallet-exists", "chain \(name) pays from another wallet already")
             }
             try await store.setFeeRates(chain: chain.name, fallback: fallback * 1_000, maximum: maximum * 1_000)
             return try await hotWalletView(chain, caller: caller)
@@ -87,12 +91,17 @@ public struct PayoutService: Sendable {
         let format = try ChainService.format(chain, scheme: nil)
         let chainName = chain.name
         let now = clock()
-        _ = try await chains.wallets.allocate(info.id, format: format, count: 1, purpose: "hot-wallet", ownerID: nil, by: caller) { allocated, walletID, connection in
-            guard let address = allocated.first else { return }
-            guard try PayoutStore.hotWallet(chain: chainName, on: connection) == nil else { throw HotWalletRace() }
-            try ChainStore.watch([WatchedAddress(chain: chainName, address: address.address, account: treasury.value, walletID: walletID, path: address.path, invoiceID: nil)], on: connection)
-            try PayoutStore.insert(HotWallet(chain: chainName, walletID: walletID, address: address.address, path: address.path, feeAccount: feeAccount.value,
-                                             treasuryAccount: treasury.value, fallbackFeeRate: fallback * 1_000, maximumFeeRate: maximum * 1_000, createdAt: now), on: connection)
+        do {
+            _ = try await chains.wallets.allocate(info.id, format: format, count: 1, purpose: "hot-wallet", ownerID: nil, by: caller) { allocated, walletID, connection in
+                guard let address = allocated.first else { return }
+                guard try PayoutStore.hotWallet(chain: chainName, on: connection) == nil else { throw HotWalletRace() }
+                try ChainStore.watch([WatchedAddress(chain: chainName, address: address.address, account: treasury.value, walletID: walletID, path: address.path, invoiceID: nil)], on: connection)
+                try PayoutStore.insert(HotWallet(chain: chainName, walletID: walletID, address: address.address, path: address.path, feeAccount: feeAccount.value,
+                                                 treasuryAccount: treasury.value, fallbackFeeRate: fallback * 1_000, maximumFeeRate: maximum * 1_000, createdAt: now), on: connection)
+            }
+        } catch is HotWalletRace {
+            // Another request named the chain's hot wallet meanwhile: answer as a repeat of it.
+            return try await setHotWallet(chain: name, request, by: caller)
         }
         return try await hotWalletView(chain, caller: caller)
     }
@@ -121,7 +130,9 @@ public struct PayoutService: Sendable {
     /// Reserves a payout: checks everything, then holds the amount and the fee hold on the
     /// customer's account in the same commit that stores the payout. A hold the ledger refuses
     /// (insufficient funds) stores the payout as `rejected` with the reason, and nothing else.
-    public func create(_ request: CreatePayoutRequest, by caller: Caller) async throws -> PayoutView {
+    /// `created` is false when the id was used before with this very request: the answer is
+    /// where that payout stands.
+    public func create(_ request: CreatePayoutRequest, by caller: Caller) async throws -> (view: PayoutView, created: Bool) {
         try caller.require(.sign)
         guard SigningRequestDocument.isValid(id: request.id), !request.id.contains("/") else {
             throw ServiceError.invalid("id must be 1-128 characters of letters, digits, - _ . : (your idempotency key)")
@@ -157,7 +168,7 @@ public struct PayoutService: Sendable {
         let id = caller.stored(request.id)
         let scope = caller.tenant?.tenantID ?? ""
         let requestHash = Self.hash([chain.name, account, destination, String(amount), chain.asset, String(feeHold)])
-        if let existing = try await store.payout(id) { return try repeatOf(existing, hash: requestHash, caller: caller) }
+        if let existing = try await store.payout(id) { return (try repeatOf(existing, hash: requestHash, caller: caller), false) }
         let digest = Array(SHA256.hash(data: Array(id.utf8))).prefix(16).map { String(format: "%02x", $0) }.joined()
         let base = (scope.isEmpty ? "" : scope + "/") + "po-" + digest
         let transfers = PayoutTransfers(base: base)
@@ -176,11 +187,11 @@ public struct PayoutService: Sendable {
             }
         } catch {
             // Two requests with one id at once: the loser finds the winner's payout.
-            if let existing = try await store.payout(id) { return try repeatOf(existing, hash: requestHash, caller: caller) }
+            if let existing = try await store.payout(id) { return (try repeatOf(existing, hash: requestHash, caller: caller), false) }
             throw error
         }
         guard let stored = try await store.payout(id) else { throw ServiceError(.internal, "internal", "payout \(request.id) vanished") }
-        return try view(stored.payout, caller: caller)
+        return (try view(stored.payout, caller: caller), true)
     }
 
     func repeatOf(_ existing: PayoutStore.Stored, hash: String, caller: Caller) throws -> PayoutView {
@@ -218,7 +229,8 @@ public struct PayoutService: Sendable {
             id: caller.local(payout.id) ?? payout.id, status: payout.status.rawValue, reason: payout.reason, chain: caller.local(payout.chain) ?? payout.chain,
             account: names.local(try LedgerID(validating: payout.account)), to: payout.destination, amount: payout.amount, asset: names.localAsset(payout.asset),
             maxFee: payout.feeHold, batchID: payout.batchID, txid: payout.transactionID, fee: payout.fee, confirmations: payout.confirmations,
-            blockHeight: payout.blockHeight, transferID: names.local(try LedgerID(validating: payout.transferID)), createdAt: payout.createdAt, updatedAt: payout.updatedAt)
+            blockHeight: payout.blockHeight, transferID: names.local(try LedgerID(validating: payout.transferID)), createdAt: ChainService.time(payout.createdAt),
+            updatedAt: ChainService.time(payout.updatedAt))
     }
 
     // MARK: The worker

@@ -34,8 +34,9 @@ public struct PayoutView: Codable, Sendable, Equatable {
     public let blockHeight: UInt64?
     /// The pending ledger transfer that holds the amount.
     public let transferID: String
-    public let createdAt: Int64
-    public let updatedAt: Int64
+    /// RFC 3339, as every time the API shows.
+    public let createdAt: String
+    public let updatedAt: String
 
     enum CodingKeys: String, CodingKey {
         case id, status, reason, chain, account, to, amount, asset, maxFee = "max_fee", batchID = "batch_id", txid, fee, confirmations,

@@ -109,8 +109,8 @@ struct ChainCommand: ParsableCommand {
         @Option(help: "Never pay more than this fee rate, sat/vB (default 100).") var maxFeeRate: UInt64?
 
         func run() async throws {
-            let request = HotWalletRequest(chain: chain, wallet: wallet, fallbackFeeRate: fallbackFeeRate, maxFeeRate: maxFeeRate)
-            try Output.print(try await options.run { try await $0.payouts.setHotWallet(request, by: $1) })
+            let request = HotWalletRequest(wallet: wallet, fallbackFeeRate: fallbackFeeRate, maxFeeRate: maxFeeRate)
+            try Output.print(try await options.run { try await $0.payouts.setHotWallet(chain: chain, request, by: $1) })
         }
     }
 

@@ -29,7 +29,7 @@ struct PayoutCommand: ParsableCommand {
 
         func run() async throws {
             let request = CreatePayoutRequest(id: id, chain: chain, account: account, to: to, amount: amount, asset: asset, maxFee: maxFee)
-            try Output.print(try await options.run { try await $0.payouts.create(request, by: $1) })
+            try Output.print(try await options.run { try await $0.payouts.create(request, by: $1).view })
         }
     }
 
