@@ -522,6 +522,7 @@ import Payouts
             ChainSyncer.splitData(depositForms[0], transferID: stored("dep-1"), source: .invoice,
                                   parts: [(stored("partner"), UInt128.max, stored("dep-1-s0")), (stored("shop"), 0, nil)], reason: nil),
             ChainSyncer.splitData(depositForms[1], transferID: nil, source: nil, parts: [], reason: "the fixed amounts (2) exceed the payment (1)"),
+        ]
         let hotWallet = HotWalletView(chain: "ltc", wallet: "cold", address: "rltc1q", feeAccount: "fees:ltc", treasuryAccount: "treasury:ltc",
                                       fallbackFeeRate: 1, maxFeeRate: 10_000)
         let payouts = [
