@@ -941,9 +941,10 @@ import Payouts
         try await calls.call(.post, "/v1/accounts", body: #"{"id":"partner","asset":"LTC"}"#, key: admin, expect: 201)
         let split = #"{"recipients":[{"account":"partner","bps":2500},{"account":"shop","bps":7500,"amount":null},{"account":"partner-fee","amount":"100"}]}"#
         try await calls.call(.post, "/v1/accounts", body: #"{"id":"partner-fee","asset":"LTC"}"#, key: admin, expect: 201)
+        let firstRule = try await calls.call(.put, "/v1/split-rules/accounts/{account}", ["account": "shop"], body: split, key: admin, expect: 200)
+        // Set again: the same rule (its updated_at is the second set's, which may be a second later).
         let rule = try await calls.call(.put, "/v1/split-rules/accounts/{account}", ["account": "shop"], body: split, key: admin, expect: 200)
-        #expect(try await calls.call(.put, "/v1/split-rules/accounts/{account}", ["account": "shop"], body: split, key: admin, expect: 200)["recipients"]
-            == rule["recipients"])
+        #expect(rule["recipients"] == firstRule["recipients"])
         #expect(try await calls.call(.get, "/v1/split-rules/accounts/{account}", ["account": "shop"], key: server.readerA, expect: 200) == rule)
         #expect(try await calls.call(.delete, "/v1/split-rules/accounts/{account}", ["account": "shop"], key: admin, expect: 200) == rule)
         let invoiceSplit = #"{"recipients":[{"account":"partner","bps":10000,"amount":null}]}"#
