@@ -6,6 +6,9 @@ import Testing
 /// Paying out on a real chain, through the CLI as operators and the acceptance checks use it:
 /// Debian's litecoind in regtest (the receiving tests' harness), the vault signing every batch
 /// behind a policy, the worker killed with SIGKILL at random moments and at each step boundary.
+// Nested in ReceiveLitecoinCLITests (serialized): the chain CLI suites block a cooperative thread for
+// every process they wait on, and two of them at once starve the other suites' tasks on 2 cores.
+extension ReceiveLitecoinCLITests {
 @Suite(.serialized) struct PayoutLitecoinCLITests {
     typealias Receiver = ReceiveLitecoinCLITests.Receiver
 
@@ -136,8 +139,9 @@ import Testing
         }
     }
 }
+}
 
-extension PayoutLitecoinCLITests {
+extension ReceiveLitecoinCLITests.PayoutLitecoinCLITests {
     /// A reservation holds amount and fee hold or is rejected with the reason; the id is an
     /// idempotency key; malformed requests are refused with one line naming the problem and
     /// change nothing.
@@ -185,7 +189,7 @@ extension PayoutLitecoinCLITests {
     }
 }
 
-extension PayoutLitecoinCLITests {
+extension ReceiveLitecoinCLITests.PayoutLitecoinCLITests {
     /// A transaction stuck at a low fee is replaced (BIP 125) at a higher one through a new signing
     /// request; the replacement is mined and the payout settles with the fee actually paid.
     @Test func aStuckTransactionIsReplacedAndSettledWithTheRealFee() async throws {

@@ -7,6 +7,8 @@ import Testing
 /// deposit to an address, each divided by its rule with remainder units placed by largest
 /// remainder and ties to the first listed; balances exact; a reorganisation that double-spends
 /// the deposit moves its split back with the credit; the ledger verifies throughout.
+// Nested in ReceiveLitecoinCLITests (serialized): see PayoutLitecoinCLITests.
+extension ReceiveLitecoinCLITests {
 @Suite(.serialized) struct SplitLitecoinCLITests {
     typealias Receiver = ReceiveLitecoinCLITests.Receiver
 
@@ -71,4 +73,5 @@ import Testing
             #expect(try receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
+}
 }
