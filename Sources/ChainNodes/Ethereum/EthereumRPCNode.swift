@@ -153,11 +153,14 @@ public struct EthereumRPCNode: Sendable {
     }
 
     /// `eth_feeHistory` for `blockCount` blocks up to `newest`, with the tips at
-    /// `rewardPercentiles` (increasing, 0...100).
+    /// `rewardPercentiles` (increasing whole percentiles, 0...100).
     public func feeHistory(blockCount: UInt64, newest: EthereumBlockTag = .latest,
-                           rewardPercentiles: [Double] = []) async throws(NodeError) -> EthereumFeeHistory {
+                           rewardPercentiles: [UInt8] = []) async throws(NodeError) -> EthereumFeeHistory {
+        guard rewardPercentiles.allSatisfy({ $0 <= 100 }) else {
+            throw NodeError(.invalidInput, "invalid-request", "reward percentiles are whole numbers from 0 to 100")
+        }
         var params: [JSONValue] = [quantityParameter(blockCount), newest.parameter]
-        if !rewardPercentiles.isEmpty { params.append(.array(rewardPercentiles.map { .number(Self.literal($0)) })) }
+        if !rewardPercentiles.isEmpty { params.append(.array(rewardPercentiles.map { .integer($0) })) }
         return try EthereumFeeHistory(await client.call("eth_feeHistory", params), context: "eth_feeHistory")
     }
 
@@ -177,11 +180,6 @@ public struct EthereumRPCNode: Sendable {
         } catch {
             throw NodeError(.invalidInput, "invalid-request", "\(text) is not an address: \(error)")
         }
-    }
-
-    /// A percentile as a JSON number: integers without a fraction, others as Swift prints them.
-    private static func literal(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }
 
