@@ -169,7 +169,7 @@ public struct PayoutService: Sendable {
         let scope = caller.tenant?.tenantID ?? ""
         let requestHash = Self.hash([chain.name, account, destination, String(amount), chain.asset, String(feeHold)])
         if let existing = try await store.payout(id) { return (try repeatOf(existing, hash: requestHash, caller: caller), false) }
-        let digest = Array(SHA256.hash(data: Array(id.utf8))).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(Array(SHA256.hash(data: Array(id.utf8)).prefix(16)))
         let base = (scope.isEmpty ? "" : scope + "/") + "po-" + digest
         let transfers = PayoutTransfers(base: base)
         let now = clock()
@@ -202,7 +202,7 @@ public struct PayoutService: Sendable {
     }
 
     static func hash(_ fields: [String]) -> String {
-        Array(SHA256.hash(data: Array(fields.joined(separator: "\u{0}").utf8))).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(Array(SHA256.hash(data: Array(fields.joined(separator: "\u{0}").utf8))))
     }
 
     public func payout(_ id: String, by caller: Caller) async throws -> PayoutView {

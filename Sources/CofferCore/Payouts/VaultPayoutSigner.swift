@@ -19,7 +19,8 @@ public struct VaultPayoutSigner: PayoutSigning {
         }
         let psbt = try PSBT(base64: attempt.unsigned)
         guard let first = payouts.first else { throw PayoutError(.internal, "empty-batch", "batch \(attempt.batchID) has no payouts") }
-        let asset = first.asset.split(separator: "/").last.map(String.init) ?? first.asset
+        // The policy names assets as their owner writes them: a tenant's without its scope.
+        let asset = first.scope.isEmpty ? first.asset : ((try? TenantScope(first.scope))?.local(first.asset) ?? first.asset)
         let intent = try SigningIntent(chain: BitcoinPSBTPayload.chain, wallet: walletID, outputs: payouts.map { SigningIntent.Output(destination: $0.destination, amount: $0.amount) },
                                        asset: asset, fee: attempt.fee)
         let document = try SigningRequestDocument(id: attempt.signingRequest, intent: intent, payload: .bitcoinPSBT(BitcoinPSBTPayload(network: bitcoin, psbt: psbt)))
