@@ -26,6 +26,15 @@ How it differs from eth-tester, and why:
   block. eth-tester's own manual mode keeps one transaction per sender ("Expected 0, but got 1")
   and its auto-mine makes a block per transaction. eth_getBlockByNumber("pending") shows the
   waiting transactions; eth_getTransactionByHash answers them with blockNumber null.
+- A raw transaction with the sender and nonce of a waiting one replaces it as geth's txpool does
+  (eth-tester refuses any nonce but the next): accepted when both maxFeePerGas and
+  maxPriorityFeePerGas (a legacy transaction's gasPrice is both) are at least 10% higher (geth's
+  txpool.pricebump), and then the pending block is rebuilt with the new transaction in the old
+  one's place, the old one forgotten (no transaction, no receipt, ever). Refusals are error
+  -32000 in geth's words: "replacement transaction underpriced"; "already known" for the bytes
+  of a waiting transaction; "nonce too low: next nonce N, tx nonce M" below the mined nonce.
+  A replacement the rebuilt block cannot take (beyond the balance, or a waiting transaction it
+  would leave unfunded, which geth would drop) is refused and changes nothing.
 - logIndex counts across the whole block, as geth numbers it (eth-tester restarts at 0 in each
   receipt). Receipts and eth_getLogs both carry the block-wide index.
 - The chain id is set (default 1337) before the first block; eth-tester's is 131277322940537.
@@ -47,16 +56,20 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from eth_tester import EthereumTester, PyEVMBackend
-from eth_tester.backends.pyevm.main import _get_block_by_number, _get_transaction_by_hash
+from eth_account.typed_transactions import BlobTransaction
+from eth_tester.backends.pyevm.main import _get_block_by_number, _get_transaction_by_hash, _get_vm_for_block_number
+from eth_tester.constants import BLOB_TX_TYPE
 from eth_tester.exceptions import BlockNotFound, TransactionNotFound, ValidationError as TesterValidationError
 from eth_utils import keccak, to_canonical_address
 from eth_utils.exceptions import ValidationError as EthValidationError
+from hexbytes import HexBytes
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRANSFER_TOPIC = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 ZERO_ADDRESS = b"\x00" * 20
 GWEI = 10**9
 TIP = GWEI  # eth_maxPriorityFeePerGas, and the tip of the fixture's own transactions
+PRICE_BUMP = 10  # percent a same-nonce replacement must raise both fees by: geth's txpool.pricebump
 
 
 class RPCError(Exception):
@@ -318,6 +331,60 @@ class Fixture:
         transaction["gas"] = gas
         return "0x" + self.backend.send_transaction(transaction).hex()
 
+    def send_raw_transaction(self, raw):
+        """Applies signed bytes to the pending block, or replaces the waiting transaction of the
+        same sender and nonce (see the module's notes); the hash. Refusals in geth's words."""
+        try:
+            transaction = decode_raw_transaction(self.chain, raw)
+            sender = transaction.sender  # recovers the signer: a bad signature is refused here
+        except Exception as error:
+            raise RPCError(-32000, f"transaction rejected: {error}") from None
+        waiting = self.chain.get_block().transactions
+        if any(tx.hash == transaction.hash for tx in waiting):
+            raise RPCError(-32000, "already known")
+        next_nonce = self.backend.get_nonce(sender, "latest")
+        if transaction.nonce < next_nonce:
+            raise RPCError(-32000, f"nonce too low: next nonce {next_nonce}, tx nonce {transaction.nonce}")
+        replaced = next((index for index, tx in enumerate(waiting)
+                         if tx.nonce == transaction.nonce and tx.sender == sender), None)
+        try:
+            if replaced is None:
+                self.chain.apply_transaction(transaction)
+            elif not outbids(transaction, waiting[replaced]):
+                raise RPCError(-32000, "replacement transaction underpriced")
+            else:
+                self.rebuild_pending(waiting[:replaced] + (transaction,) + waiting[replaced + 1:], transaction)
+        except RPCError:
+            raise
+        except Exception as error:
+            # py-evm refuses with its own exceptions (ValidationError, rlp errors): the node's
+            # answer to a transaction it will not take is an RPC error, never a crash.
+            raise RPCError(-32000, f"transaction rejected: {error}") from None
+        return "0x" + transaction.hash.hex()
+
+    def rebuild_pending(self, transactions, replacement):
+        """Makes the pending block afresh on its parent (same number and timestamp) from these
+        transactions, in order. When one fails, the pending block stays as it was: the header
+        names it whole (state, transaction and receipt tries all stay in the database). geth
+        would take the replacement and drop a waiting transaction it invalidates (one funded by
+        the replaced transaction); the fixture refuses the replacement instead."""
+        before = self.chain.header
+        parent = self.chain.get_block_header_by_hash(before.parent_hash)
+        self.chain.header = self.chain.create_header_from_parent(parent, timestamp=before.timestamp)
+        transaction = None
+        try:
+            for transaction in transactions:
+                self.chain.apply_transaction(transaction)
+        except Exception as error:
+            self.chain.header = before
+            if transaction is not replacement:
+                raise RPCError(-32000, f"transaction rejected: the waiting transaction 0x{transaction.hash.hex()} "
+                                       f"would fail after this replacement: {error}") from None
+            raise
+        except BaseException:
+            self.chain.header = before
+            raise
+
     def mine(self, count):
         return list(self.tester.mine_blocks(count))
 
@@ -329,6 +396,28 @@ class Fixture:
                 output = vyper.compile_code(source.read(), output_formats=["bytecode"])
             self.token_code = bytes.fromhex(output["bytecode"][2:])
         return self.token_code
+
+
+def decode_raw_transaction(chain, raw):
+    """py-evm's signed transaction for raw bytes, decoded as eth-tester's send_raw_transaction
+    does (a blob transaction loses its sidecar, which the execution layer never sees)."""
+    vm = _get_vm_for_block_number(chain, "latest")
+    if raw[0] == BLOB_TX_TYPE:
+        blob_transaction = BlobTransaction.from_bytes(HexBytes(raw))
+        blob_transaction.blob_data = None
+        raw = bytes([blob_transaction.transaction_type]) + blob_transaction.payload()
+    return vm.get_transaction_builder().decode(raw)
+
+
+def outbids(new, old):
+    """geth's txpool rule for a same-nonce replacement (core/txpool/legacypool/list.go, Add):
+    both the fee cap and the tip above the old ones and at least txpool.pricebump (10%) higher.
+    A legacy or access-list transaction's gas price is both its fee cap and its tip."""
+    for new_price, old_price in ((new.max_fee_per_gas, old.max_fee_per_gas),
+                                 (new.max_priority_fee_per_gas, old.max_priority_fee_per_gas)):
+        if new_price <= old_price or new_price < old_price * (100 + PRICE_BUMP) // 100:
+            return False
+    return True
 
 
 def bloom_hex(value):
@@ -607,15 +696,49 @@ def revert_reason(output):
 
 
 def eth_estimateGas(fixture, params):
-    transaction = call_transaction(fixture, param(params, 0, "call", required=True))
-    transaction.pop("gas", None)
+    """geth's estimate: the least gas limit, up to the given gas (else the block's gas limit),
+    with which the call succeeds, found by bisection. Without fee fields geth charges no fee, so
+    the sender needs only the value: the fee of each trial is credited for that trial alone (as
+    eth_call does; eth-tester's own estimate demands the block gas limit's fee)."""
+    from eth.vm.spoof import SpoofTransaction
+
+    query = param(params, 0, "call", required=True)
+    transaction = call_transaction(fixture, query)
     tag = parse_block_tag(param(params, 1, "block", "latest"))
-    try:
-        return quantity(fixture.backend.estimate_gas(transaction, tag))
-    except Exception as error:  # the backend wraps reverts in TransactionFailed
-        if type(error).__name__ == "TransactionFailed":
-            raise RPCError(3, f"execution reverted: {error}") from None
-        raise
+    block = _get_block_by_number(fixture.chain, tag)
+    state = fixture.chain.get_vm(at_header=block.header).state
+    fee = state.base_fee
+    cap = min(transaction.pop("gas", block.header.gas_limit), block.header.gas_limit)
+    if state.get_balance(transaction["from"]) < transaction["value"]:
+        raise RPCError(-32000, "insufficient funds for transfer")
+
+    def run(gas):
+        trial = dict(transaction, gas=gas, max_fee_per_gas=fee, max_priority_fee_per_gas=0, nonce=state.get_nonce(transaction["from"]))
+        unsigned = fixture.backend._get_normalized_and_unsigned_evm_transaction(trial, tag)
+        snapshot = state.snapshot()
+        try:
+            state.set_balance(transaction["from"], state.get_balance(transaction["from"]) + gas * fee)
+            return state.apply_transaction(SpoofTransaction(unsigned, from_=transaction["from"]))
+        except Exception:  # out of gas before execution (intrinsic gas), or similar
+            return None
+        finally:
+            state.revert(snapshot)
+
+    best = run(cap)
+    if best is None or best.is_error:
+        output = (best.output if best is not None else b"") or b""
+        if best is not None and best.is_error and output:
+            raise RPCError(3, "execution reverted" + revert_reason(output), data_hex(output))
+        raise RPCError(3, "execution reverted" if best is not None else f"gas required exceeds allowance ({cap})")
+    low, high = 20999, cap
+    while high - low > 1:
+        middle = (low + high) // 2
+        outcome = run(middle)
+        if outcome is None or outcome.is_error:
+            low = middle
+        else:
+            high = middle
+    return quantity(high)
 
 
 def eth_gasPrice(fixture, params):
@@ -680,12 +803,7 @@ def eth_sendRawTransaction(fixture, params):
     raw = parse_data(param(params, 0, "raw transaction", required=True), "raw transaction")
     if not raw:
         raise invalid_params("the raw transaction is empty")
-    try:
-        return "0x" + fixture.backend.send_raw_transaction(raw).hex()
-    except Exception as error:
-        # py-evm refuses with its own exceptions (ValidationError, rlp errors): the node's answer
-        # to a transaction it will not take is an RPC error, never a crash.
-        raise RPCError(-32000, f"transaction rejected: {error}") from None
+    return fixture.send_raw_transaction(raw)
 
 
 def evm_mine(fixture, params):
