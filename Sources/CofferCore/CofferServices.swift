@@ -28,7 +28,7 @@ public struct CofferServices: Sendable {
     /// `webhookSender` and `webhooks` are for tests and the server's settings; the defaults
     /// deliver over HTTP with the standard retry policy.
     public init(stores: CofferStores, vault: VaultAccess, signers: [any PayloadSigner], sources: @escaping ChainSourceFactory = ChainSources.make,
-                payoutEdges: @escaping PayoutEdgeFactory = { chain, hot, vault in try await PayoutEdges.make(chain, hot: hot, vault: vault) },
+                payoutEdges: @escaping PayoutEdgeFactory = { chain, hot, vault, change in try await PayoutEdges.make(chain, hot: hot, vault: vault, changeAddresses: change) },
                 webhooks webhookOptions: WebhookOptions = WebhookOptions(),
                 webhookSender: any WebhookSender = HTTPWebhookSender(client: JSONRPCClient.sharedHTTPClient)) {
         self.stores = stores

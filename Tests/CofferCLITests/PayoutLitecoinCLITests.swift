@@ -76,8 +76,12 @@ extension ReceiveLitecoinCLITests {
             #expect(charged == UInt128(fees), "fees charged \(charged), paid on chain \(fees)", sourceLocation: sourceLocation)
             let feeAccount = try JSONValue(parsing: try receiver.ok(["ledger", "balance", "fees:ltc"]))
             #expect(feeAccount["debits_posted"] == .string(String(fees)), sourceLocation: sourceLocation)
-            let paid = settled.reduce(UInt128(0)) { $0 + (UInt128(Receiver.string($1["amount"]) ?? "") ?? 0) }
-            #expect(try receiver.balance("carol") == UInt128(funded) - paid - charged, sourceLocation: sourceLocation)
+            // Sweeps move Coffer's own coins: only customers' payouts take money from carol, and
+            // only their fees are hers (a sweep's fee is the treasury's).
+            let payouts = settled.filter { $0["kind"] == .string("payout") }
+            let paid = payouts.reduce(UInt128(0)) { $0 + (UInt128(Receiver.string($1["amount"]) ?? "") ?? 0) }
+            let carolsFees = payouts.reduce(UInt128(0)) { $0 + (UInt128(Receiver.string($1["fee"]) ?? "") ?? 0) }
+            #expect(try receiver.balance("carol") == UInt128(funded) - paid - carolsFees, sourceLocation: sourceLocation)
             // Custody (debit-normal) is everything received less everything paid and every fee.
             let custody = try JSONValue(parsing: try receiver.ok(["ledger", "balance", "custody:ltc"]))
             let debits = UInt128(Receiver.string(custody["debits_posted"]) ?? "") ?? 0
@@ -214,6 +218,56 @@ extension ReceiveLitecoinCLITests.PayoutLitecoinCLITests {
             #expect(settled["fee"] == .string(String(try await node.fee(of: txid))))
             #expect(try await node.received(by: destination).amount == 40_000_000)
             try await payer.expectBooksMatchTheChain(node: node)
+        }
+    }
+
+    /// A sweep consolidates the hot wallet's deposit outputs into one fresh address of its own,
+    /// through the pipeline and the signing policy, its fee paid by the treasury; the customer's
+    /// money does not move, the consolidated coin pays the next payout, and books match the chain.
+    @Test func aSweepConsolidatesTheDepositOutputsAndTheTreasuryPaysItsFee() async throws {
+        try await Litecoind.with { node in
+            let payer = try await Payer(node: node, customer: 100_000_000, fundHotWallet: false)
+            defer { payer.receiver.close() }
+            // One deposit output is nothing to consolidate.
+            let one = try CofferProcess.run(["payout", "sweep", "--id", "sw-0", "--chain", "ltc"], environment: payer.environment)
+            #expect(one.status != 0 && one.stderr.contains("nothing-to-sweep"), "\(one.stderr)")
+            for _ in 0..<2 {
+                let deposit = try #require(try payer.receiver.objects(["deposit", "address", "--chain", "ltc", "--wallet", "hot", "--account", "carol"]).first)
+                _ = try await node.send(to: try #require(Receiver.string(deposit["address"])), amount: 50_000_000)
+            }
+            _ = try await node.mine(2)
+            _ = try payer.receiver.sync()
+            #expect(try payer.receiver.balance("carol") == 200_000_000)
+            let sweeps = try payer.receiver.objects(["payout", "sweep", "--id", "sw-1", "--chain", "ltc", "--max-fee-rate", "50"])
+            #expect(sweeps.count == 1 && sweeps.first?["kind"] == .string("sweep") && sweeps.first?["status"] == .string("reserved"), "\(sweeps.map(\.text))")
+            // The same id answers the same sweep.
+            #expect(try payer.receiver.objects(["payout", "sweep", "--id", "sw-1", "--chain", "ltc"]).map { $0["id"] } == sweeps.map { $0["id"] })
+            try await payer.settleAll(node: node)
+            let swept = try payer.show("sw-1")
+            #expect(swept["status"] == .string("settled"), "\(swept.text)")
+            let txid = try #require(Receiver.string(swept["txid"]))
+            let transaction = try await node.cli("getrawtransaction", [.string(txid), .bool(true)])
+            guard case .array(let inputs) = transaction["vin"], case .array(let outputs) = transaction["vout"] else { Issue.record("\(transaction.text)"); return }
+            #expect(inputs.count == 3 && outputs.count == 1, "\(transaction.text)")
+            let fee = try await node.fee(of: txid)
+            #expect(swept["fee"] == .string(String(fee)))
+            #expect(swept["amount"] == .string(String(200_000_000 - fee)))
+            #expect(try payer.receiver.balance("carol") == 200_000_000)
+            let treasury = try JSONValue(parsing: try payer.receiver.ok(["ledger", "balance", "treasury:ltc"]))
+            #expect(treasury["debits_posted"] == .string(String(fee)))
+            // The consolidated coin is the hot wallet's only coin now: it pays the next payout.
+            let destination = try await node.newAddress()
+            _ = try payer.create("after-sweep", to: destination, amount: 150_000_000)
+            try await payer.settleAll(node: node)
+            #expect(try payer.show("after-sweep")["status"] == .string("settled"))
+            #expect(try await node.received(by: destination).amount == 150_000_000)
+            let noMore = try CofferProcess.run(["payout", "sweep", "--id", "sw-2", "--chain", "ltc"], environment: payer.environment)
+            #expect(noMore.status != 0 && noMore.stderr.contains("nothing-to-sweep"), "\(noMore.stderr)")
+            let custody = try JSONValue(parsing: try payer.receiver.ok(["ledger", "balance", "custody:ltc"]))
+            let held = (UInt128(Receiver.string(custody["debits_posted"]) ?? "") ?? 0) - (UInt128(Receiver.string(custody["credits_posted"]) ?? "") ?? 0)
+            let payoutFee = UInt128(Receiver.string(try payer.show("after-sweep")["fee"]) ?? "") ?? 0
+            #expect(held == 200_000_000 - UInt128(fee) - 150_000_000 - payoutFee)
+            #expect(try payer.receiver.ok(["ledger", "verify"]).contains("\"intact\":true"))
         }
     }
 

@@ -325,6 +325,7 @@ import Payouts
         "PUT /v1/split-rules/invoices/{id}": .strict(SetSplitRuleRequest.self),
         "PUT /v1/chains/{name}/hot-wallet": .strict(HotWalletRequest.self),
         "POST /v1/payouts": .strict(CreatePayoutRequest.self),
+        "POST /v1/sweeps": .strict(SweepRequest.self),
     ]
 
     /// Members whose presence a reader ties to another member's value, which a schema does not
@@ -528,10 +529,11 @@ import Payouts
         let payouts = [
             PayoutView(id: "po-1", status: "settled", reason: nil, chain: "ltc", account: "payer", to: "rltc1q", amount: UInt128.max, asset: "LTC",
                        maxFee: 14_100, batchID: "pb-7", txid: hash, fee: 141, confirmations: 6, blockHeight: 120,
-                       transferID: "po-" + String(repeating: "0", count: 32) + "-ha", createdAt: time, updatedAt: time),
+                       transferID: "po-" + String(repeating: "0", count: 32) + "-ha", createdAt: time, updatedAt: time, kind: "payout",
+                       route: "ltc: cheapest meeting the deadline of [ltc 141 LTC 300s]"),
             PayoutView(id: "po-2", status: "rejected", reason: "insufficient funds", chain: "ltc", account: "payer", to: "rltc1q", amount: 546,
                        asset: "LTC", maxFee: 1, batchID: nil, txid: nil, fee: nil, confirmations: 0, blockHeight: nil,
-                       transferID: "po-" + String(repeating: "f", count: 32) + "-ha", createdAt: time, updatedAt: time),
+                       transferID: "po-" + String(repeating: "f", count: 32) + "-ha", createdAt: time, updatedAt: time, kind: "sweep", route: nil),
         ]
         let events = [EventView(sequence: 1, type: "invoice.created", subject: invoiceID, data: ChainService.local(invoice.eventData, tenant), createdAt: time)]
             + depositForms.map { EventView(sequence: Int64.max, type: "deposit.\($0.status.rawValue)", subject: "ltc:\(hash):0",
@@ -622,6 +624,7 @@ import Payouts
             "SplitRule": try splitRules.map(json),
             "HotWallet": [try json(hotWallet)],
             "Payout": try payouts.map(json),
+            "Sweep": [try json(SweepView(items: payouts))],
             "PayoutPage": [try json(Page(items: payouts, nextCursor: cursor)), try json(Page(items: [PayoutView](), nextCursor: nil))],
             "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
                                   try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
@@ -681,9 +684,10 @@ import Payouts
     @Test(arguments: ServerBackend.all)
     func everyOperationAndSuccessStatusOnARealServer(_ backend: ServerBackend) async throws {
         let spec = spec
-        try await VaultFixture.run(backend) { server in
+        let node = ScriptedChain()
+        try await VaultFixture.run(backend, sources: node.sources) { server in
             let calls = Calls(spec: spec, api: server.api)
-            try await Self.scenario(calls, server)
+            try await Self.scenario(calls, server, node)
             let seen = calls.state.withLock { $0.seen }
             var expected: Set<String> = []
             for operation in spec.operations {
@@ -792,7 +796,7 @@ import Payouts
         return text
     }
 
-    static func scenario(_ calls: Calls, _ server: VaultFixture) async throws {
+    static func scenario(_ calls: Calls, _ server: VaultFixture, _ node: ScriptedChain) async throws {
         let admin = server.adminA
         // Operations.
         try await calls.call(.get, "/health", key: nil, expect: 200)
@@ -976,6 +980,14 @@ import Payouts
         let payouts = try await calls.call(.get, "/v1/payouts", query: "?chain=ltc&limit=1", key: server.readerA, expect: 200)
         try await calls.call(.get, "/v1/payouts", query: "?cursor=\(try string(payouts["next_cursor"]))&status=rejected", key: server.readerA, expect: 200)
         try await calls.call(.get, "/v1/payouts/{id}", ["id": "po-1"], key: server.readerA, expect: 200)
+        // A sweep of the two deposit addresses once both are paid (201), the same id again (200).
+        for _ in 0..<100 { node.mine([]) }  // the chain starts at height 100
+        node.mine([(destination, 30_000), (try string(handed.at([.key("data"), .index(1), .key("address")]), "address"), 40_000)])
+        node.mine([])
+        _ = try await server.api.services.chains.syncOnce("ltc", by: try Caller.commandLine(tenantID: server.adminA.id))
+        let sweep = try await calls.call(.post, "/v1/sweeps", body: #"{"id":"sw-1","chain":"ltc","max_fee_rate":20,"max_inputs":null}"#, key: admin, expect: 201)
+        #expect(sweep.at([.key("items"), .index(0), .key("kind")]) == .string("sweep"))
+        #expect(try await calls.call(.post, "/v1/sweeps", body: #"{"id":"sw-1","chain":"ltc"}"#, key: admin, expect: 200) == sweep)
 
         // Policies, with every rule type; the same document again keeps its version.
         let approver = Curve25519.Signing.PrivateKey()

@@ -157,6 +157,18 @@ public enum ChainMigrations {
         """,
     ]
 
+    /// Migration 3: Coffer's own transactions between its addresses (sweeps, gas top-ups), which
+    /// the syncer does not credit as deposits.
+    static let internalTables: [String] = [
+        """
+        CREATE TABLE chain_internal_transactions (
+            chain TEXT NOT NULL,
+            txid TEXT NOT NULL,
+            PRIMARY KEY (chain, txid)
+        )
+        """,
+    ]
+
     public static let sqlite: [SchemaMigration] = [
         SchemaMigration(domain: "chains", number: 1, name: "chains-deposits-invoices-events") { db in
             for statement in tables {
@@ -166,6 +178,9 @@ public enum ChainMigrations {
         SchemaMigration(domain: "chains", number: 2, name: "split-rules") { db in
             for statement in splitTables { try db.execute(sql: statement) }
         },
+        SchemaMigration(domain: "chains", number: 3, name: "internal-transactions") { db in
+            for statement in internalTables { try db.execute(sql: statement) }
+        },
     ]
 
     public static let postgres: [PostgresMigration] = [
@@ -173,5 +188,6 @@ public enum ChainMigrations {
             $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
         }),
         PostgresMigration(domain: "chains", number: 2, name: "split-rules", sql: splitTables),
+        PostgresMigration(domain: "chains", number: 3, name: "internal-transactions", sql: internalTables),
     ]
 }

@@ -56,6 +56,23 @@ public enum ChainSyncSQL {
     /// The watched addresses among `keys` (lookup keys): one indexed probe each, up to
     /// `probesPerStatement` of them in one statement (`lookup IN (...)`), so a block's thousands
     /// of outputs cost a few statements rather than one each.
+    /// Which of `transactions` are Coffer's own internal movements (registered before they were broadcast).
+    public static func internalTransactions(chain: String, among transactions: Set<String>, on connection: any SQLConnection) throws -> Set<String> {
+        var found: Set<String> = []
+        try inLists(Array(transactions)) { list in
+            for txid in try connection.query("SELECT txid FROM chain_internal_transactions WHERE chain = \(chain) AND txid IN \(list: list)", { try $0.text(0) }) {
+                found.insert(txid)
+            }
+        }
+        return found
+    }
+
+    /// Registers a transaction that moves Coffer's own coins (a sweep, a gas top-up), before it is
+    /// broadcast: the syncer then credits nothing it pays to watched addresses.
+    public static func registerInternal(chain: String, transactionID: String, on connection: any SQLConnection) throws {
+        try connection.execute("INSERT INTO chain_internal_transactions (chain, txid) VALUES (\(chain), \(transactionID)) ON CONFLICT DO NOTHING")
+    }
+
     public static func watched(chain: String, keys: some Collection<String>, on connection: any SQLConnection) throws -> [String: WatchedAddress] {
         var found: [String: WatchedAddress] = [:]
         try inLists(Array(keys)) { list in

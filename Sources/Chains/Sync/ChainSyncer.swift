@@ -117,7 +117,7 @@ public struct ChainSyncer: Sendable {
         if let last = cursor.lastHash, block.parentHash != last {
             return try await rewind(from: cursor)
         }
-        return try await connect(block, watched: read.watched, after: cursor, tokens: tokens)
+        return try await connect(block, watched: read.watched, ownMovements: read.ownMovements, after: cursor, tokens: tokens)
     }
 
     /// Steps until the cursor reaches the node's tip (then does one pass at the tip); for
@@ -146,6 +146,9 @@ public struct ChainSyncer: Sendable {
         let block: ChainBlock
         /// By lookup key.
         let watched: [String: WatchedAddress]
+        /// Transactions of the block that move Coffer's own coins between its addresses (sweeps,
+        /// gas top-ups): what they pay to watched addresses is no deposit.
+        let ownMovements: Set<String>
     }
 
     /// A block being read ahead of its step.
@@ -213,14 +216,19 @@ public struct ChainSyncer: Sendable {
     static func read(at height: UInt64, tokens: Set<String>, chain: String, store: ChainStore, source: any ChainSource) async throws -> ReadBlock {
         let block = try await source.block(at: height, tokens: tokens)
         let keys = Set(block.payments.map { WatchedAddress.lookupKey($0.address) })
-        let watched = try await store.database.read { connection in try ChainSyncSQL.watched(chain: chain, keys: keys, on: connection) }
-        return ReadBlock(block: block, watched: watched)
+        let (watched, ownMovements) = try await store.database.read { connection in
+            let watched = try ChainSyncSQL.watched(chain: chain, keys: keys, on: connection)
+            let paid = Set(block.payments.filter { watched[WatchedAddress.lookupKey($0.address)] != nil }.map(\.transactionID))
+            return (watched, try ChainSyncSQL.internalTransactions(chain: chain, among: paid, on: connection))
+        }
+        return ReadBlock(block: block, watched: watched, ownMovements: ownMovements)
     }
 
     // MARK: Connecting a block
 
     /// Applies `block`, whose payments go to the `watched` addresses (by lookup key).
-    private func connect(_ block: ChainBlock, watched: [String: WatchedAddress], after cursor: SyncCursor, tokens: [String: ChainToken]) async throws -> Step {
+    private func connect(_ block: ChainBlock, watched: [String: WatchedAddress], ownMovements: Set<String>, after cursor: SyncCursor,
+                         tokens: [String: ChainToken]) async throws -> Step {
         let chain = self.chain
         let now = clock()
         let confirmations = UInt64(max(chain.confirmations, 1))
@@ -229,7 +237,7 @@ public struct ChainSyncer: Sendable {
         // The block's payments to watched addresses (of the native asset or a registered token),
         // with the account and asset each is credited in.
         let paid = block.payments.compactMap { payment -> (payment: ChainPayment, watch: WatchedAddress, account: String, asset: String)? in
-            guard let watch = watched[WatchedAddress.lookupKey(payment.address)] else { return nil }
+            guard let watch = watched[WatchedAddress.lookupKey(payment.address)], !ownMovements.contains(payment.transactionID) else { return nil }
             guard let token = payment.token, !token.isEmpty else { return (payment, watch, watch.account, chain.asset) }
             guard let registered = tokens[token] else { return nil }
             return (payment, watch, Self.tokenAccount(watch.account, asset: registered.asset), registered.asset)

@@ -3,8 +3,9 @@ public import CofferStorage
 public import Ledger
 public import Payouts
 
-/// The ledger side of payouts. A hold is two pending transfers from the customer's account: the
-/// amount to custody and the fee hold to the fee account. Settlement posts the amount, posts the
+/// The ledger side of payouts. A hold is two pending transfers: the amount from the customer's
+/// account to custody, and the fee hold to the fee account (from the customer's account, or from
+/// the treasury for a token payout whose fee is paid in the native coin). Settlement posts the amount, posts the
 /// fee hold for the fee actually charged (the rest is released) and moves that fee from the fee
 /// account to custody (it left custody for the network), so custody follows the chain and the
 /// fee account's debits are every fee paid. Every transfer's id derives from the payout, so a
@@ -14,16 +15,18 @@ public struct LedgerPayouts: PayoutLedger {
 
     public init(store: any LedgerStore) { self.store = store }
 
-    public func reserve(_ payout: Payout, transfers: PayoutTransfers, custody: String, feeAccount: String,
+    public func reserve(_ payout: Payout, transfers: PayoutTransfers, custody: String, feeAccount: String, feeSource: FeeSource,
                         alongside: @escaping @Sendable (String?, any SQLConnection) throws -> Void) async throws {
-        let holds = [
+        var holds = [
             Transfer(id: try LedgerID(validating: transfers.holdAmount), debitAccountID: try LedgerID(validating: payout.account),
                      creditAccountID: try LedgerID(validating: custody), amount: payout.amount, asset: payout.asset, flags: [.linked, .pending],
                      reference: payout.id),
-            Transfer(id: try LedgerID(validating: transfers.holdFee), debitAccountID: try LedgerID(validating: payout.account),
-                     creditAccountID: try LedgerID(validating: feeAccount), amount: payout.feeHold, asset: payout.asset, flags: [.pending],
+            Transfer(id: try LedgerID(validating: transfers.holdFee), debitAccountID: try LedgerID(validating: feeSource.account),
+                     creditAccountID: try LedgerID(validating: feeAccount), amount: payout.feeHold, asset: feeSource.asset, flags: [.pending],
                      reference: payout.id),
         ]
+        // A sweep or top-up moves Coffer's own coins: only its fee is held.
+        if !payout.kind.holdsAmount { holds.removeFirst() }
         _ = try await store.submit(holds) { results, connection in
             let failure = results.first { $0 != .created && $0 != .exists && $0 != .linkedEventFailed } ?? results.first { $0 != .created && $0 != .exists }
             try alongside(failure.map(Self.reason), connection)
@@ -40,13 +43,16 @@ public struct LedgerPayouts: PayoutLedger {
         }
     }
 
-    public func settle(_ settlements: [Settlement], custody: String, feeAccount: String,
+    public func settle(_ settlements: [Settlement], custody: String, feeAccount: String, feeAsset: String,
                        alongside: @escaping @Sendable (any SQLConnection) throws -> Void) async throws {
         var transfers: [Transfer] = []
         for settlement in settlements {
             let ids = settlement.transfers
-            transfers.append(Transfer(id: try LedgerID(validating: ids.postAmount), debitAccountID: nil, creditAccountID: nil, amount: 0, asset: nil,
-                                      flags: .postPending, pendingID: try LedgerID(validating: ids.holdAmount), reference: settlement.payout.id))
+            if settlement.payout.kind.holdsAmount {
+                transfers.append(Transfer(id: try LedgerID(validating: settlement.delivered ? ids.postAmount : ids.voidAmount), debitAccountID: nil, creditAccountID: nil,
+                                          amount: 0, asset: nil, flags: settlement.delivered ? .postPending : .voidPending,
+                                          pendingID: try LedgerID(validating: ids.holdAmount), reference: settlement.payout.id))
+            }
             if settlement.fee == 0 {
                 transfers.append(Transfer(id: try LedgerID(validating: ids.voidFee), debitAccountID: nil, creditAccountID: nil, amount: 0, asset: nil,
                                           flags: .voidPending, pendingID: try LedgerID(validating: ids.holdFee), reference: settlement.payout.id))
@@ -55,7 +61,7 @@ public struct LedgerPayouts: PayoutLedger {
             transfers.append(Transfer(id: try LedgerID(validating: ids.postFee), debitAccountID: nil, creditAccountID: nil, amount: settlement.fee,
                                       asset: nil, flags: .postPending, pendingID: try LedgerID(validating: ids.holdFee), reference: settlement.payout.id))
             transfers.append(Transfer(id: try LedgerID(validating: ids.feePaid), debitAccountID: try LedgerID(validating: feeAccount),
-                                      creditAccountID: try LedgerID(validating: custody), amount: settlement.fee, asset: settlement.payout.asset,
+                                      creditAccountID: try LedgerID(validating: custody), amount: settlement.fee, asset: feeAsset,
                                       reference: settlement.payout.id))
         }
         try await commitAll(transfers, what: "settlement", alongside: alongside)
@@ -64,8 +70,10 @@ public struct LedgerPayouts: PayoutLedger {
     public func release(_ payouts: [(Payout, PayoutTransfers)], alongside: @escaping @Sendable (any SQLConnection) throws -> Void) async throws {
         var transfers: [Transfer] = []
         for (payout, ids) in payouts {
-            transfers.append(Transfer(id: try LedgerID(validating: ids.voidAmount), debitAccountID: nil, creditAccountID: nil, amount: 0, asset: nil,
-                                      flags: .voidPending, pendingID: try LedgerID(validating: ids.holdAmount), reference: payout.id))
+            if payout.kind.holdsAmount {
+                transfers.append(Transfer(id: try LedgerID(validating: ids.voidAmount), debitAccountID: nil, creditAccountID: nil, amount: 0, asset: nil,
+                                          flags: .voidPending, pendingID: try LedgerID(validating: ids.holdAmount), reference: payout.id))
+            }
             transfers.append(Transfer(id: try LedgerID(validating: ids.voidFee), debitAccountID: nil, creditAccountID: nil, amount: 0, asset: nil,
                                       flags: .voidPending, pendingID: try LedgerID(validating: ids.holdFee), reference: payout.id))
         }

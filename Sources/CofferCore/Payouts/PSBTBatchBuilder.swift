@@ -23,13 +23,10 @@ public struct PSBTBatchBuilder: BatchTransactionBuilder {
         self.keys = keys
     }
 
-    public func build(payments: [PaymentOutput], candidates: [SpendableOutput], feeRate: UInt64,
-                      change: ChangeAddress, maximumFee: UInt128, lockTime: UInt32) throws -> BuiltTransaction {
-        var outputs: [BitcoinTransaction.Output] = []
-        for payment in payments {
-            guard let value = UInt64(exactly: payment.amount) else { throw PayoutError("amount \(payment.amount) does not fit a Bitcoin output") }
-            outputs.append(BitcoinTransaction.Output(value: value, scriptPubKey: try BitcoinAddress.decode(payment.destination, network: network).scriptPubKey))
-        }
+    /// The candidates as PSBT inputs (those whose key the vault derived and whose script is the
+    /// key's), and the change output to `change`, checked to be the wallet's own.
+    func prepare(_ candidates: [SpendableOutput], change: ChangeAddress) throws
+        -> (coins: [PSBTBuilder.Input], byOutPoint: [BitcoinTransaction.OutPoint: SpendableOutput], change: PSBTBuilder.Change, scheme: BitcoinScheme) {
         let changePath = try DerivationPath(parsing: change.path)
         let paths = Set(candidates.map(\.path)).union([change.path])
         let derived = try keys.publicKeys(at: try paths.map { try DerivationPath(parsing: $0) })
@@ -52,6 +49,17 @@ public struct PSBTBatchBuilder: BatchTransactionBuilder {
         let changeOutput = try PSBTBuilder.Change(key: PSBTBuilder.WalletKey(publicKey: changeKey, origin: PSBTKeyOrigin(masterFingerprint: fingerprint, path: changePath)),
                                                   scheme: changeScheme)
         guard changeOutput.scriptPubKey == changeScript else { throw PayoutError(.internal, "change-key", "the change key at \(change.path) does not pay \(change.address)") }
+        return (coins, byOutPoint, changeOutput, changeScheme)
+    }
+
+    public func build(payments: [PaymentOutput], candidates: [SpendableOutput], feeRate: UInt64,
+                      change: ChangeAddress, maximumFee: UInt128, lockTime: UInt32) throws -> BuiltTransaction {
+        var outputs: [BitcoinTransaction.Output] = []
+        for payment in payments {
+            guard let value = UInt64(exactly: payment.amount) else { throw PayoutError("amount \(payment.amount) does not fit a Bitcoin output") }
+            outputs.append(BitcoinTransaction.Output(value: value, scriptPubKey: try BitcoinAddress.decode(payment.destination, network: network).scriptPubKey))
+        }
+        let (coins, byOutPoint, changeOutput, changeScheme) = try prepare(candidates, change: change)
         let selection: CoinSelection.Selection
         do {
             var generator = SystemRandomNumberGenerator()
@@ -68,6 +76,28 @@ public struct PSBTBatchBuilder: BatchTransactionBuilder {
         return BuiltTransaction(
             unsigned: built.psbt.base64, inputs: selection.inputs.compactMap { byOutPoint[$0.outPoint] }, fee: UInt128(built.fee), size: built.virtualSize,
             change: zip(built.changeOutputIndex, selection.change).map { ChangeOutput(index: UInt32($0), amount: $1, address: change.address, path: change.path) })
+    }
+
+    public func consolidate(_ candidates: [SpendableOutput], feeRate: UInt64, destination: ChangeAddress, maximumFee: UInt128, maximumInputs: Int,
+                            lockTime: UInt32) throws -> BuiltTransaction {
+        let (coins, byOutPoint, output, scheme) = try prepare(candidates, change: destination)
+        let selection: CoinSelection.Selection
+        do {
+            selection = try CoinSelection.consolidation(coins.map(\.candidate), feeRate: BitcoinFeeRate(perKilovbyte: feeRate), changeScheme: scheme,
+                                                        dustThreshold: dustThreshold, minimumInputs: 2, maximumInputs: maximumInputs)
+        } catch {
+            throw BuildDeferred(error.description)
+        }
+        guard UInt128(selection.fee) <= maximumFee, let value = selection.change else {
+            throw BuildDeferred("the consolidation would pay a fee of \(selection.fee), more than its fee hold (\(maximumFee)) allows")
+        }
+        // The output is a payment to the wallet's own fresh address (no derivation records): the
+        // signing policy and its audit log see the sweep's destination and amount as they are.
+        let inputs = selection.inputs.compactMap { candidate in coins.first { $0.outPoint == candidate.outPoint } }
+        let built = try PSBTBuilder.build(inputs: inputs, payments: [BitcoinTransaction.Output(value: value, scriptPubKey: output.scriptPubKey)], lockTime: lockTime)
+        return BuiltTransaction(
+            unsigned: built.psbt.base64, inputs: selection.inputs.compactMap { byOutPoint[$0.outPoint] }, fee: UInt128(built.fee), size: selection.virtualSize,
+            change: ChangeOutput(index: 0, amount: value, address: destination.address, path: destination.path))
     }
 
     public func replace(_ attempt: PayoutAttempt, inputs: [SpendableOutput], feeRate: UInt64, maximumFee: UInt128) throws -> BuiltTransaction {

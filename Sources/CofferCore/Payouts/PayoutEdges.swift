@@ -5,22 +5,36 @@ public import Payouts
 import Vault
 import WalletCore
 
-/// The payout pipeline's edge per chain: the node connector and the transaction builder.
+/// The payout pipeline's edge per chain: the node connector and, on Bitcoin-like chains, the
+/// transaction builder and the change addresses.
 public enum PayoutEdges {
-    public static func make(_ chain: ChainConfig, hot: HotWallet, vault: VaultAccess) async throws -> (node: any BitcoinPayoutNode, builder: any BatchTransactionBuilder) {
+    public static func make(_ chain: ChainConfig, hot: HotWallet, vault: VaultAccess, changeAddresses: any ChangeAddressSource) async throws -> PayoutRail {
         let network = try ChainNetwork.named(chain.network)
-        guard network.family == .bitcoin, let bitcoin = network.bitcoin else {
-            throw PayoutError(.rejected, "payouts-unsupported", "payouts on \(network.name) are not supported yet")
+        switch network.family {
+        case .bitcoin:
+            guard let bitcoin = network.bitcoin else { break }
+            let node = BitcoinRPCPayoutNode(node: try BitcoinRPCNode(url: chain.rpcURL, credentials: ChainSources.credentials(chain)))
+            // The master fingerprint is kept in clear ("fingerprint:<8 hex>"): no key is touched.
+            guard let info = try await vault.vault.store.wallet(hot.walletID), info.info.summary.hasPrefix("fingerprint:"),
+                  let bytes = try? Hex.decode(String(info.info.summary.dropFirst("fingerprint:".count))), bytes.count == 4 else {
+                throw PayoutError(.rejected, "not-an-hd-wallet", "the hot wallet of \(chain.name) is not an HD wallet with a master fingerprint")
+            }
+            let fingerprint = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let keys = try await AccountKeys.load(vault: vault, walletID: hot.walletID, network: network)
+            return .bitcoin(BitcoinRail(node: node, builder: PSBTBatchBuilder(network: bitcoin, fingerprint: fingerprint, keys: keys), changeAddresses: changeAddresses))
+        case .evm:
+            let node = try EthereumRPCNode(url: chain.rpcURL, credentials: ChainSources.credentials(chain))
+            let expected = network.evmChainID ?? 1
+            // Nothing is signed for a node on another chain: a wrong URL must not pay out there.
+            let actual = try await node.chainID()
+            guard actual == expected else {
+                throw PayoutError(.unavailable, "wrong-chain-id", "the node of \(chain.name) is on chain id \(actual), not \(expected); payouts wait")
+            }
+            return .evm(EVMRail(node: EthereumRPCPayoutNode(node: node), chainID: expected))
+        case .tron, .solana:
+            break
         }
-        let node = BitcoinRPCPayoutNode(node: try BitcoinRPCNode(url: chain.rpcURL, credentials: ChainSources.credentials(chain)))
-        // The master fingerprint is kept in clear ("fingerprint:<8 hex>"): no key is touched.
-        guard let info = try await vault.vault.store.wallet(hot.walletID), info.info.summary.hasPrefix("fingerprint:"),
-              let bytes = try? Hex.decode(String(info.info.summary.dropFirst("fingerprint:".count))), bytes.count == 4 else {
-            throw PayoutError(.rejected, "not-an-hd-wallet", "the hot wallet of \(chain.name) is not an HD wallet with a master fingerprint")
-        }
-        let fingerprint = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        let keys = try await AccountKeys.load(vault: vault, walletID: hot.walletID, network: network)
-        return (node, PSBTBatchBuilder(network: bitcoin, fingerprint: fingerprint, keys: keys))
+        throw PayoutError(.rejected, "payouts-unsupported", "payouts on \(network.name) are not supported yet")
     }
 }
 

@@ -21,6 +21,7 @@ public struct HotWalletRequest: Codable, Sendable, Equatable {
 
 /// `coffer payout create` / `POST /v1/payouts`. The id is the client's idempotency key: the same
 /// id with the same request answers where that payout stands; with a different one, a conflict.
+/// `chain` "auto" routes it (see `deadline`).
 public struct CreatePayoutRequest: Codable, Sendable, Equatable {
     public var id: String
     public var chain: String
@@ -34,8 +35,11 @@ public struct CreatePayoutRequest: Codable, Sendable, Equatable {
     /// The most network fee this payout may be charged (native smallest units, decimal string);
     /// held with the amount until settlement.
     public var maxFee: String?
+    /// With `chain` "auto": the payout must be final within this many seconds; among the chains
+    /// that carry `asset` and meet it, the cheapest is chosen (and recorded as the payout's route).
+    public var deadline: UInt64?
 
-    public init(id: String, chain: String, account: String, to: String, amount: String, asset: String? = nil, maxFee: String? = nil) {
+    public init(id: String, chain: String, account: String, to: String, amount: String, asset: String? = nil, maxFee: String? = nil, deadline: UInt64? = nil) {
         self.id = id
         self.chain = chain
         self.account = account
@@ -43,10 +47,11 @@ public struct CreatePayoutRequest: Codable, Sendable, Equatable {
         self.amount = amount
         self.asset = asset
         self.maxFee = maxFee
+        self.deadline = deadline
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, chain, account, to, amount, asset, maxFee = "max_fee"
+        case id, chain, account, to, amount, asset, maxFee = "max_fee", deadline
     }
 }
 

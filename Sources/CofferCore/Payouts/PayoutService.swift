@@ -12,7 +12,7 @@ import Wallets
 
 /// Builds what the pipeline needs per chain at the edge (the node connector and the transaction
 /// builder); injected so tests and benchmarks can hand in their own.
-public typealias PayoutEdgeFactory = @Sendable (ChainConfig, HotWallet, VaultAccess) async throws -> (node: any BitcoinPayoutNode, builder: any BatchTransactionBuilder)
+public typealias PayoutEdgeFactory = @Sendable (ChainConfig, HotWallet, VaultAccess, any ChangeAddressSource) async throws -> PayoutRail
 
 /// Payouts as every door offers them: hot wallets per chain, payouts reserved on the customer's
 /// account (or rejected), where each stands, and the worker's passes. The pipeline itself is
@@ -40,6 +40,17 @@ public struct PayoutService: Sendable {
     public static let defaultFallbackFeeRate: UInt64 = 10
     public static let defaultMaximumFeeRate: UInt64 = 100
     public static let holdSize: UInt64 = 141
+    /// EVM defaults (gwei per gas): the least tip offered, and the most paid per gas in all.
+    public static let defaultEVMMinimumTip: UInt64 = 1
+    public static let defaultEVMMaximumFee: UInt64 = 500
+    /// The gas a payout's default fee hold covers on EVM chains: a plain transfer's, and a
+    /// generous token transfer's (most ERC-20 transfers use 35,000-65,000).
+    public static let tokenHoldGas: UInt64 = 100_000
+    static let gwei: UInt64 = 1_000_000_000
+
+    /// What one unit of a hot wallet's stored fee rates is per unit of the request's: sat/kvB per
+    /// sat/vB on Bitcoin-like chains, wei per gwei on EVM chains.
+    static func feeRateScale(_ family: ChainFamily) -> UInt64 { family == .evm ? gwei : 1_000 }
     /// Outputs below this are refused (dust on every Bitcoin-like network's default relay policy).
     public static let dust: UInt128 = 546
 
@@ -52,14 +63,19 @@ public struct PayoutService: Sendable {
     public func setHotWallet(chain name: String, _ request: HotWalletRequest, by caller: Caller) async throws -> HotWalletView {
         try caller.require(.admin)
         let chain = try await chains.find(name, by: caller)
-        guard try ChainNetwork.named(chain.network).family == .bitcoin else {
-            throw ServiceError.invalid("payouts run on Bitcoin-like chains so far; \(name) is \(chain.network)")
+        let family = try ChainNetwork.named(chain.network).family
+        guard family == .bitcoin || family == .evm else {
+            throw ServiceError.invalid("payouts run on Bitcoin-like and EVM chains so far; \(name) is \(chain.network)")
         }
-        let fallback = request.fallbackFeeRate ?? Self.defaultFallbackFeeRate
-        let maximum = request.maxFeeRate ?? max(Self.defaultMaximumFeeRate, fallback)
+        let evm = family == .evm
+        let fallback = request.fallbackFeeRate ?? (evm ? Self.defaultEVMMinimumTip : Self.defaultFallbackFeeRate)
+        let maximum = request.maxFeeRate ?? max(evm ? Self.defaultEVMMaximumFee : Self.defaultMaximumFeeRate, fallback)
         guard (1...10_000).contains(fallback), (1...10_000).contains(maximum), fallback <= maximum else {
-            throw ServiceError.invalid("fee rates are whole sat/vB from 1 to 10000, and fallback_fee_rate at most max_fee_rate")
+            throw ServiceError.invalid(evm
+                ? "fee rates are whole gwei per gas from 1 to 10000 (fallback_fee_rate: the least tip, max_fee_rate: the most per gas), fallback_fee_rate at most max_fee_rate"
+                : "fee rates are whole sat/vB from 1 to 10000, and fallback_fee_rate at most max_fee_rate")
         }
+        let scale = Self.feeRateScale(family)
         let (walletName, info) = try await chains.wallets.find(request.wallet, by: caller)
         guard info.kind != .watchOnly else {
             throw ServiceError(.rejected, "watch-only-wallet", "wallet \(walletName) is watch-only: a hot wallet must be able to sign")
@@ -72,7 +88,7 @@ public struct PayoutService: Sendable {
             guard existing.walletID == info.id else {
                 throw ServiceError(.conflict, "hot-wallet-exists", "chain \(name) pays from another wallet already")
             }
-            try await store.setFeeRates(chain: chain.name, fallback: fallback * 1_000, maximum: maximum * 1_000)
+            try await store.setFeeRates(chain: chain.name, fallback: fallback * scale, maximum: maximum * scale)
             return try await hotWalletView(chain, caller: caller)
         }
         let names = LedgerNames(caller)
@@ -97,7 +113,7 @@ public struct PayoutService: Sendable {
                 guard try PayoutStore.hotWallet(chain: chainName, on: connection) == nil else { throw HotWalletRace() }
                 try ChainStore.watch([WatchedAddress(chain: chainName, address: address.address, account: treasury.value, walletID: walletID, path: address.path, invoiceID: nil)], on: connection)
                 try PayoutStore.insert(HotWallet(chain: chainName, walletID: walletID, address: address.address, path: address.path, feeAccount: feeAccount.value,
-                                                 treasuryAccount: treasury.value, fallbackFeeRate: fallback * 1_000, maximumFeeRate: maximum * 1_000, createdAt: now), on: connection)
+                                                 treasuryAccount: treasury.value, fallbackFeeRate: fallback * scale, maximumFeeRate: maximum * scale, createdAt: now), on: connection)
             }
         } catch is HotWalletRace {
             // Another request named the chain's hot wallet meanwhile: answer as a repeat of it.
@@ -118,11 +134,12 @@ public struct PayoutService: Sendable {
             throw ServiceError(.rejected, "no-hot-wallet", "chain \(caller.local(chain.name) ?? chain.name) has no hot wallet; `coffer chain hot-wallet --chain NAME --wallet W` first")
         }
         let names = LedgerNames(caller)
+        let scale = Self.feeRateScale(try ChainNetwork.named(chain.network).family)
         let wallet = (try? await chains.wallets.find(hot.walletID, by: Caller.commandLine()))?.name ?? hot.walletID
         return HotWalletView(
             chain: caller.local(chain.name) ?? chain.name, wallet: caller.tenant.flatMap { $0.local(wallet) } ?? wallet, address: hot.address,
             feeAccount: names.local(try LedgerID(validating: hot.feeAccount)), treasuryAccount: names.local(try LedgerID(validating: hot.treasuryAccount)),
-            fallbackFeeRate: hot.fallbackFeeRate / 1_000, maxFeeRate: hot.maximumFeeRate / 1_000)
+            fallbackFeeRate: hot.fallbackFeeRate / scale, maxFeeRate: hot.maximumFeeRate / scale)
     }
 
     // MARK: Payouts
@@ -137,26 +154,53 @@ public struct PayoutService: Sendable {
         guard SigningRequestDocument.isValid(id: request.id), !request.id.contains("/") else {
             throw ServiceError.invalid("id must be 1-128 characters of letters, digits, - _ . : (your idempotency key)")
         }
+        if request.chain == Self.autoRoute { return try await createRouted(request, by: caller) }
+        if request.deadline != nil { throw ServiceError.invalid("deadline routes a payout: give it with chain \"\(Self.autoRoute)\"") }
+        return try await create(request, route: nil, by: caller)
+    }
+
+    /// Creates a payout on `request.chain`, recording `route` (how it was chosen) when routed.
+    func create(_ request: CreatePayoutRequest, route: String?, by caller: Caller) async throws -> (view: PayoutView, created: Bool) {
         let chain = try await chains.find(request.chain, by: caller)
         let network = try ChainNetwork.named(chain.network)
+        let evm = network.family == .evm
         let names = LedgerNames(caller)
-        if let asset = request.asset, try names.assetCode(asset, field: "asset") != chain.asset {
-            throw ServiceError.invalid("asset \(asset.prefix(40)): payouts on \(request.chain) are in \(names.localAsset(chain.asset)) so far")
+        // The chain's native asset, or (EVM) one of its registered tokens.
+        var asset = chain.asset, token = ""
+        if let code = request.asset, try names.assetCode(code, field: "asset") != chain.asset {
+            let wanted = try names.assetCode(code, field: "asset")
+            guard evm, let registered = try await chains.store.tokens(chain: chain.name).first(where: { $0.asset == wanted }) else {
+                throw ServiceError.invalid("asset \(code.prefix(40)): payouts on \(request.chain) are in \(names.localAsset(chain.asset))\(evm ? " or a token registered with `coffer chain token add`" : "")")
+            }
+            asset = registered.asset
+            token = EthereumAddress.checksummed((try? EthereumAddress.decode(registered.contract)) ?? [])
         }
         let amount: UInt128
         do { amount = try AmountText.parse(request.amount, field: "amount") } catch { throw ServiceError.invalid("\(error)") }
-        guard amount >= Self.dust else { throw ServiceError.invalid("amount must be at least \(Self.dust) (smaller outputs are dust the network does not relay)") }
+        if evm {
+            guard amount > 0 else { throw ServiceError.invalid("amount must be more than 0") }
+        } else {
+            guard amount >= Self.dust else { throw ServiceError.invalid("amount must be at least \(Self.dust) (smaller outputs are dust the network does not relay)") }
+        }
         do { _ = try AddressValidator.validate(request.to, network: network) } catch {
             throw ServiceError.invalid("to: \(error)")
         }
-        // Bech32 is case-insensitive and canonically lower case; Base58 is case-significant.
-        let destination = network.bitcoin.map { request.to.lowercased().hasPrefix($0.bech32HRP + "1") } == true ? request.to.lowercased() : request.to
+        let destination: String
+        if evm {
+            // One spelling per address: EIP-55 (a mixed-case input was checked above).
+            let bytes = (try? EthereumAddress.decode(request.to)) ?? []
+            guard bytes.contains(where: { $0 != 0 }) else { throw ServiceError.invalid("to: the zero address burns what it is sent") }
+            destination = EthereumAddress.checksummed(bytes)
+        } else {
+            // Bech32 is case-insensitive and canonically lower case; Base58 is case-significant.
+            destination = network.bitcoin.map { request.to.lowercased().hasPrefix($0.bech32HRP + "1") } == true ? request.to.lowercased() : request.to
+        }
         var maxFee: UInt128?
         if let text = request.maxFee {
             do { maxFee = try AmountText.parse(text, field: "max_fee") } catch { throw ServiceError.invalid("\(error)") }
             guard maxFee! > 0 else { throw ServiceError.invalid("max_fee must be more than 0") }
         }
-        let account = try await chains.boundAccount(request.account, chain: chain, caller: caller)
+        let account = try await chains.boundAccount(request.account, chain: chain, caller: caller, asset: asset)
         guard let hot = try await store.hotWallet(chain: chain.name) else {
             throw ServiceError(.rejected, "no-hot-wallet", "chain \(request.chain) has no hot wallet; the operator runs `coffer chain hot-wallet` first")
         }
@@ -164,21 +208,30 @@ public struct PayoutService: Sendable {
             throw ServiceError(.rejected, "account-may-overdraw",
                                "account \(request.account.prefix(64)) may go negative (no debits-must-not-exceed-credits flag); payouts are paid from accounts that cannot")
         }
-        let feeHold = maxFee ?? UInt128((hot.maximumFeeRate * Self.holdSize + 999) / 1_000)
+        let defaultHold: UInt128 = evm
+            ? UInt128(hot.maximumFeeRate) * UInt128(token.isEmpty ? EthereumPayout.nativeTransferGas : Self.tokenHoldGas)
+            : UInt128((hot.maximumFeeRate * Self.holdSize + 999) / 1_000)
+        let feeHold = maxFee ?? defaultHold
+        // A token's network fee is paid in the native coin: from the chain's treasury, not the customer's token account.
+        let feeSource = FeeSource(account: token.isEmpty ? account : hot.treasuryAccount, asset: chain.asset)
+        let custody = token.isEmpty ? chain.custodyAccount : ChainSyncer.tokenAccount(chain.custodyAccount, asset: asset)
+        if !token.isEmpty {
+            try await LedgerDeposits(store: ledger.store).ensureAccount(custody, asset: asset, template: chain.custodyAccount)
+        }
         let id = caller.stored(request.id)
         let scope = caller.tenant?.tenantID ?? ""
-        let requestHash = Self.hash([chain.name, account, destination, String(amount), chain.asset, String(feeHold)])
+        let requestHash = Self.hash([chain.name, account, destination, String(amount), asset, String(feeHold)] + (token.isEmpty ? [] : [token]))
         if let existing = try await store.payout(id) { return (try repeatOf(existing, hash: requestHash, caller: caller), false) }
         let digest = Hex.encode(Array(SHA256.hash(data: Array(id.utf8)).prefix(16)))
         let base = (scope.isEmpty ? "" : scope + "/") + "po-" + digest
         let transfers = PayoutTransfers(base: base)
         let now = clock()
         let reserved = Payout(
-            id: id, scope: scope, chain: chain.name, account: account, destination: destination, asset: chain.asset, token: "", amount: amount,
+            id: id, scope: scope, chain: chain.name, account: account, destination: destination, asset: asset, token: token, amount: amount,
             feeHold: feeHold, status: .reserved, reason: nil, batchID: nil, transactionID: nil, fee: nil, confirmations: 0, blockHeight: nil,
-            transferID: transfers.holdAmount, createdAt: now, updatedAt: now)
+            transferID: transfers.holdAmount, createdAt: now, updatedAt: now, route: route)
         do {
-            try await LedgerPayouts(store: ledger.store).reserve(reserved, transfers: transfers, custody: chain.custodyAccount, feeAccount: hot.feeAccount) {
+            try await LedgerPayouts(store: ledger.store).reserve(reserved, transfers: transfers, custody: custody, feeAccount: hot.feeAccount, feeSource: feeSource) {
                 refusal, connection in
                 let status = try PayoutMachine.next(.created, refusal.map { .rejected($0) } ?? .reserved)
                 let payout = reserved.with(status: status, reason: refusal)
@@ -230,7 +283,7 @@ public struct PayoutService: Sendable {
             account: names.local(try LedgerID(validating: payout.account)), to: payout.destination, amount: payout.amount, asset: names.localAsset(payout.asset),
             maxFee: payout.feeHold, batchID: payout.batchID, txid: payout.transactionID, fee: payout.fee, confirmations: payout.confirmations,
             blockHeight: payout.blockHeight, transferID: names.local(try LedgerID(validating: payout.transferID)), createdAt: ChainService.time(payout.createdAt),
-            updatedAt: ChainService.time(payout.updatedAt))
+            updatedAt: ChainService.time(payout.updatedAt), kind: payout.kind.rawValue, route: payout.route)
     }
 
     // MARK: The worker
@@ -238,10 +291,9 @@ public struct PayoutService: Sendable {
     /// The pipeline of one chain.
     public func pipeline(_ chain: ChainConfig, settings: PipelineSettings) async throws -> PayoutPipeline? {
         guard let hot = try await store.hotWallet(chain: chain.name) else { return nil }
-        let edge = try await edges(chain, hot, signing.vault)
-        return PayoutPipeline(
-            store: store, chain: chain, node: edge.node, builder: edge.builder, signer: VaultPayoutSigner(signing: signing), ledger: LedgerPayouts(store: ledger.store),
-            changeAddresses: WalletChangeAddresses(chains: chains), settings: settings, clock: clock)
+        let rail = try await edges(chain, hot, signing.vault, WalletChangeAddresses(chains: chains))
+        return PayoutPipeline(store: store, chain: chain, rail: rail, signer: VaultPayoutSigner(signing: signing), ledger: LedgerPayouts(store: ledger.store),
+                              settings: settings, clock: clock)
     }
 
     /// One pass over every chain with payouts that are not final (the operator's worker);
@@ -266,6 +318,6 @@ extension Payout {
     func with(status: PayoutStatus, reason: String?) -> Payout {
         Payout(id: id, scope: scope, chain: chain, account: account, destination: destination, asset: asset, token: token, amount: amount, feeHold: feeHold,
                status: status, reason: reason, batchID: batchID, transactionID: transactionID, fee: fee, confirmations: confirmations, blockHeight: blockHeight,
-               transferID: transferID, createdAt: createdAt, updatedAt: updatedAt)
+               transferID: transferID, createdAt: createdAt, updatedAt: updatedAt, kind: kind, source: source, route: route, sweepLimits: sweepLimits)
     }
 }

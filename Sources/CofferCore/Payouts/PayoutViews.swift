@@ -37,10 +37,14 @@ public struct PayoutView: Codable, Sendable, Equatable {
     /// RFC 3339, as every time the API shows.
     public let createdAt: String
     public let updatedAt: String
+    /// payout, sweep or top-up.
+    public let kind: String
+    /// The route chosen among the chains that carry the asset, when the payout was routed.
+    public let route: String?
 
     enum CodingKeys: String, CodingKey {
         case id, status, reason, chain, account, to, amount, asset, maxFee = "max_fee", batchID = "batch_id", txid, fee, confirmations,
-             blockHeight = "block_height", transferID = "transfer_id", createdAt = "created_at", updatedAt = "updated_at"
+             blockHeight = "block_height", transferID = "transfer_id", createdAt = "created_at", updatedAt = "updated_at", kind, route
     }
 }
 
@@ -62,4 +66,11 @@ public struct PayoutPassView: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case chain, ran, batched, signed, awaitingApproval = "awaiting_approval", broadcast, settled, rejected, compensated, replaced, errors
     }
+}
+
+/// The payouts a sweep request planned (`POST /v1/sweeps`).
+public struct SweepView: Codable, Sendable, Equatable {
+    public let items: [PayoutView]
+
+    public init(items: [PayoutView]) { self.items = items }
 }

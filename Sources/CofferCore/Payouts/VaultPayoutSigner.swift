@@ -12,25 +12,54 @@ public struct VaultPayoutSigner: PayoutSigning {
 
     public init(signing: SigningRequestService) { self.signing = signing }
 
-    public func sign(_ attempt: PayoutAttempt, chain: String, network: String, walletID: String, payouts: [Payout]) async throws -> SigningOutcome {
+    public func sign(_ attempt: PayoutAttempt, chain: String, network: String, hot: HotWallet, payouts: [Payout]) async throws -> SigningOutcome {
         let caller = try Caller.commandLine()
-        guard let bitcoin = try ChainNetwork.named(network).bitcoin else {
-            throw PayoutError(.internal, "not-bitcoin-like", "payouts on \(network) are not signed as PSBTs")
-        }
-        let psbt = try PSBT(base64: attempt.unsigned)
         guard let first = payouts.first else { throw PayoutError(.internal, "empty-batch", "batch \(attempt.batchID) has no payouts") }
         // The policy names assets as their owner writes them: a tenant's without its scope.
         let asset = first.scope.isEmpty ? first.asset : ((try? TenantScope(first.scope))?.local(first.asset) ?? first.asset)
-        let intent = try SigningIntent(chain: BitcoinPSBTPayload.chain, wallet: walletID, outputs: payouts.map { SigningIntent.Output(destination: $0.destination, amount: $0.amount) },
-                                       asset: asset, fee: attempt.fee)
-        let document = try SigningRequestDocument(id: attempt.signingRequest, intent: intent, payload: .bitcoinPSBT(BitcoinPSBTPayload(network: bitcoin, psbt: psbt)))
+        let registry = try ChainNetwork.named(network)
+        let document: SigningRequestDocument
+        switch registry.family {
+        case .bitcoin:
+            guard let bitcoin = registry.bitcoin else { throw PayoutError(.internal, "not-bitcoin-like", "payouts on \(network) are not signed as PSBTs") }
+            let psbt = try PSBT(base64: attempt.unsigned)
+            // A sweep's output is what its attempt moves (a fee replacement takes from it).
+            let outputs = payouts.map { payout in
+                payout.kind == .sweep && attempt.change != nil
+                    ? SigningIntent.Output(destination: attempt.change!.address, amount: UInt128(attempt.change!.amount))
+                    : SigningIntent.Output(destination: payout.destination, amount: payout.amount)
+            }
+            let intent = try SigningIntent(chain: BitcoinPSBTPayload.chain, wallet: hot.walletID, outputs: outputs, asset: asset, fee: attempt.fee)
+            document = try SigningRequestDocument(id: attempt.signingRequest, intent: intent, payload: .bitcoinPSBT(BitcoinPSBTPayload(network: bitcoin, psbt: psbt)))
+        case .evm:
+            let payout = try EVMUnsignedPayout(decoding: attempt.unsigned).payout()
+            let intent = SigningIntent(chain: EthereumTransactionPayload.chain, wallet: hot.walletID, destination: payout.destination, asset: asset,
+                                       amount: payout.amount, fee: attempt.fee, tokenContract: payout.tokenContract)
+            // A sweep pays from its deposit address, everything else from the hot wallet's.
+            let sender = first.source ?? PayoutSource(address: hot.address, path: hot.path)
+            let payload = try EthereumTransactionPayload(transaction: payout.transaction, path: try DerivationPath(parsing: sender.path))
+            document = try SigningRequestDocument(id: attempt.signingRequest, intent: intent, payload: .ethereumTx(payload))
+        case .tron, .solana:
+            throw PayoutError(.internal, "payouts-unsupported", "payouts on \(network) are not signed here")
+        }
         let record = try await signing.engine(caller).submit(document, unlocked: try signing.vault.unlocked(for: caller))
         switch record.status {
         case .signed:
-            guard case .bitcoinPSBT(let result)? = record.result, let transaction = result.transaction else {
-                throw PayoutError(.internal, "signing-incomplete", "the vault signed \(attempt.signingRequest) but the PSBT is not complete: an input is not the hot wallet's")
+            switch record.result {
+            case .bitcoinPSBT(let result)?:
+                guard let transaction = result.transaction else {
+                    throw PayoutError(.internal, "signing-incomplete", "the vault signed \(attempt.signingRequest) but the PSBT is not complete: an input is not the hot wallet's")
+                }
+                return .signed(raw: transaction.serialized(), transactionID: transaction.txid)
+            case .ethereumTx(let result)?:
+                let sender = payouts.first?.source?.address ?? hot.address
+                guard result.from.lowercased() == sender.lowercased() else {
+                    throw PayoutError(.internal, "wrong-sender", "the vault signed \(attempt.signingRequest) with \(result.from), not the paying address \(sender)")
+                }
+                return .signed(raw: result.raw, transactionID: "0x" + Hex.encode(result.hash))
+            default:
+                throw PayoutError(.internal, "signing-incomplete", "the vault's answer to \(attempt.signingRequest) is not a signed transaction")
             }
-            return .signed(raw: transaction.serialized(), transactionID: transaction.txid)
         case .pendingApproval:
             return .pendingApproval(record.decision.reason)
         case .denied:

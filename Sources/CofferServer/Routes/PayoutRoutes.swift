@@ -3,8 +3,8 @@ import CofferCore
 import Hummingbird
 import Tenancy
 
-/// /v1/chains/{name}/hot-wallet and /v1/payouts: the wallet that pays on a chain (admin), and
-/// payouts reserved on the tenant's accounts. The worker that batches, signs and broadcasts them
+/// /v1/chains/{name}/hot-wallet, /v1/payouts and /v1/sweeps: the wallet that pays on a chain
+/// (admin), payouts reserved on the tenant's accounts, and sweeps of deposit addresses (admin). The worker that batches, signs and broadcasts them
 /// is `coffer serve`'s `payouts` service, not a route.
 struct PayoutRoutes: Sendable {
     let payouts: PayoutService
@@ -28,6 +28,16 @@ struct PayoutRoutes: Sendable {
             return try await idempotent.run(request, context: context, body: body) {
                 let (view, created) = try await payouts.create(try HTTPBody.decode(CreatePayoutRequest.self, body), by: caller)
                 return try StoredResponse.json(view, status: created ? .created : .ok)
+            }
+        }
+        // Its id is its idempotency key: 201 with the sweeps this request planned, 200 with
+        // those of an earlier request with the same id.
+        router.post("sweeps") { request, context in
+            let caller = try context.requireCaller()
+            let body = try await HTTPBody.collect(request, context)
+            return try await idempotent.run(request, context: context, body: body) {
+                let (views, created) = try await payouts.sweep(try HTTPBody.decode(SweepRequest.self, body), by: caller)
+                return try StoredResponse.json(SweepView(items: views), status: created ? .created : .ok)
             }
         }
         router.get("payouts") { request, context in

@@ -31,10 +31,24 @@ public struct Payout: Sendable, Equatable {
     public let transferID: String
     public let createdAt: Int64
     public let updatedAt: Int64
+    /// A customer's payout, or one of Coffer's own movements (a sweep, a gas top-up).
+    public let kind: PayoutKind
+    /// The address that pays, when not the hot wallet's (an EVM sweep pays from a deposit address).
+    public let source: PayoutSource?
+    /// Why this chain: the fee/speed routing's choice among the asset's routes, as recorded.
+    public let route: String?
+    /// A sweep's limits: it waits while the network asks more than this fee rate (satoshis per
+    /// 1,000 vB, or wei per gas), and spends at most this many deposit outputs.
+    public let sweepLimits: SweepLimits?
 
     public init(id: String, scope: String, chain: String, account: String, destination: String, asset: String, token: String, amount: UInt128,
                 feeHold: UInt128, status: PayoutStatus, reason: String?, batchID: String?, transactionID: String?, fee: UInt128?,
-                confirmations: UInt64, blockHeight: UInt64?, transferID: String, createdAt: Int64, updatedAt: Int64) {
+                confirmations: UInt64, blockHeight: UInt64?, transferID: String, createdAt: Int64, updatedAt: Int64,
+                kind: PayoutKind = .payout, source: PayoutSource? = nil, route: String? = nil, sweepLimits: SweepLimits? = nil) {
+        self.kind = kind
+        self.sweepLimits = sweepLimits
+        self.source = source
+        self.route = route
         self.id = id
         self.scope = scope
         self.chain = chain
@@ -54,6 +68,42 @@ public struct Payout: Sendable, Equatable {
         self.transferID = transferID
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+}
+
+/// What a payout is for. A sweep or a top-up moves Coffer's own coins between its addresses: no
+/// customer's amount is held or posted, only the network fee (from the chain's treasury).
+public enum PayoutKind: String, Sendable, Equatable, CaseIterable {
+    case payout
+    /// Deposit addresses consolidated into the hot wallet.
+    case sweep
+    /// Native coin sent to a deposit address so it can pay the gas of its token sweep.
+    case topUp = "top-up"
+
+    /// Whether the amount is a customer's (held, then posted).
+    public var holdsAmount: Bool { self == .payout }
+}
+
+/// When a sweep runs and how much it takes at once.
+public struct SweepLimits: Sendable, Equatable {
+    /// Satoshis per 1,000 vB (Bitcoin-like) or wei per gas (EVM).
+    public let maximumFeeRate: UInt64
+    public let maximumInputs: Int
+
+    public init(maximumFeeRate: UInt64, maximumInputs: Int) {
+        self.maximumFeeRate = maximumFeeRate
+        self.maximumInputs = maximumInputs
+    }
+}
+
+/// An address of a vault wallet that pays a payout in place of the hot wallet.
+public struct PayoutSource: Sendable, Equatable {
+    public let address: String
+    public let path: String
+
+    public init(address: String, path: String) {
+        self.address = address
+        self.path = path
     }
 }
 

@@ -60,28 +60,31 @@ public struct PassReport: Sendable, Equatable {
 public struct PayoutPipeline: Sendable {
     public let store: PayoutStore
     public let chain: ChainConfig
-    public let node: any BitcoinPayoutNode
-    public let builder: any BatchTransactionBuilder
+    public let rail: PayoutRail
     public let signer: any PayoutSigning
     public let ledger: any PayoutLedger
-    public let changeAddresses: any ChangeAddressSource
     public let settings: PipelineSettings
     public let clock: @Sendable () -> Int64
     let logger: Logger
 
-    public init(store: PayoutStore, chain: ChainConfig, node: any BitcoinPayoutNode, builder: any BatchTransactionBuilder, signer: any PayoutSigning,
-                ledger: any PayoutLedger, changeAddresses: any ChangeAddressSource, settings: PipelineSettings,
+    public init(store: PayoutStore, chain: ChainConfig, rail: PayoutRail, signer: any PayoutSigning, ledger: any PayoutLedger, settings: PipelineSettings,
                 clock: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "coffer.payouts")) {
         self.store = store
         self.chain = chain
-        self.node = node
-        self.builder = builder
+        self.rail = rail
         self.signer = signer
         self.ledger = ledger
-        self.changeAddresses = changeAddresses
         self.settings = settings
         self.clock = clock
         self.logger = logger
+    }
+
+    /// The node, for what every chain's node answers alike.
+    var node: any PayoutNode {
+        switch rail {
+        case .bitcoin(let bitcoin): bitcoin.node
+        case .evm(let evm): evm.node
+        }
     }
 
     var policy: TrackingPolicy {
@@ -98,7 +101,10 @@ public struct PayoutPipeline: Sendable {
             return report
         }
         do {
-            try await batch(hot: hot, report: &report)
+            switch rail {
+            case .bitcoin(let bitcoin): try await batch(hot: hot, bitcoin: bitcoin, report: &report)
+            case .evm(let evm): try await batch(hot: hot, evm: evm, report: &report)
+            }
         } catch {
             report.errors.append("batching: \(Self.describe(error))")
         }
@@ -122,7 +128,13 @@ public struct PayoutPipeline: Sendable {
 
     // MARK: Batching
 
-    func batch(hot: HotWallet, report: inout PassReport) async throws {
+    func batch(hot: HotWallet, bitcoin: BitcoinRail, report: inout PassReport) async throws {
+        let node = bitcoin.node, builder = bitcoin.builder
+        // Sweeps first, each in a transaction of its own: the coins they claim are then not
+        // offered to the payouts' coin selection.
+        for sweep in try await store.queued(chain: chain.name, limit: settings.maximumBatch, kinds: [.sweep]) {
+            try await consolidate(sweep, hot: hot, bitcoin: bitcoin, report: &report)
+        }
         while true {
             let queued = try await store.queued(chain: chain.name, limit: settings.maximumBatch)
             guard let oldest = queued.first else { return }
@@ -133,7 +145,7 @@ public struct PayoutPipeline: Sendable {
             let feeRate = min(nodeRate ?? hot.fallbackFeeRate, hot.maximumFeeRate)
             let candidates = try await spendable(hot: hot)
             let maximumFee = payouts.reduce(UInt128(0)) { $0 + $1.feeHold }
-            let change = try await changeAddresses.next(chain: chain.name, walletID: hot.walletID)
+            let change = try await bitcoin.changeAddresses.next(chain: chain.name, walletID: hot.walletID)
             let lockTime = UInt32(clamping: try await node.tip())
             let built: BuiltTransaction
             do {
@@ -156,6 +168,41 @@ public struct PayoutPipeline: Sendable {
     }
 
     static func signingRequest(_ batch: String, _ attempt: Int) -> String { "payout-\(batch)-\(attempt)" }
+
+    /// A sweep's batch: the hot wallet's deposit outputs (not its funding address's, not change)
+    /// into one fresh address of the hot wallet, while the network's fee rate is within the
+    /// sweep's limit. Its amount becomes what the transaction moves.
+    func consolidate(_ entry: PayoutStore.Queued, hot: HotWallet, bitcoin: BitcoinRail, report: inout PassReport) async throws {
+        let sweep = entry.payout
+        let limits = sweep.sweepLimits ?? SweepLimits(maximumFeeRate: hot.fallbackFeeRate, maximumInputs: 100)
+        let rate = try await bitcoin.node.feeRate(blocks: settings.confirmationTarget) ?? hot.fallbackFeeRate
+        guard rate <= limits.maximumFeeRate else {
+            report.errors.append("sweep \(sweep.id) waits for lower fees: the network asks \(rate) sat per 1,000 vB, its limit is \(limits.maximumFeeRate)")
+            return
+        }
+        let change = Set(try await store.unspentChange(chain: chain.name, walletID: hot.walletID))
+        let candidates = try await spendable(hot: hot).filter { $0.address != hot.address && !change.contains($0) }
+        let destination = try await bitcoin.changeAddresses.next(chain: chain.name, walletID: hot.walletID)
+        let built: BuiltTransaction
+        do {
+            built = try bitcoin.builder.consolidate(candidates, feeRate: rate, destination: destination, maximumFee: sweep.feeHold,
+                                                    maximumInputs: limits.maximumInputs, lockTime: UInt32(clamping: try await bitcoin.node.tip()))
+        } catch let deferred as BuildDeferred {
+            report.errors.append("sweep \(sweep.id) waits: \(deferred.reason)")
+            return
+        }
+        guard let output = built.change else { return }
+        let now = clock()
+        let batchID = "pb-\(entry.sequence)"
+        let batch = PayoutBatch(id: batchID, chain: chain.name, status: .reserved, attempt: 1, conflictHeight: nil, reason: nil, createdAt: now, updatedAt: now)
+        let attempt = PayoutAttempt(batchID: batchID, number: 1, unsigned: built.unsigned, signingRequest: Self.signingRequest(batchID, 1), raw: nil,
+                                    transactionID: nil, fee: built.fee, size: built.size, broadcastAt: nil, change: built.change)
+        guard try await store.createBatch(batch, attempt: attempt, payouts: [sweep.id], spends: built.inputs, alongside: { connection in
+            try PayoutStore.setSweepOutput(payout: sweep.id, destination: output.address, amount: UInt128(output.amount), on: connection)
+        }) else { return }
+        CrashPoint.afterBatch.reach()
+        report.batched += 1
+    }
 
     /// The hot wallet's confirmed outputs no batch spends: its credited deposits and settled change.
     func spendable(hot: HotWallet) async throws -> [SpendableOutput] {
@@ -197,7 +244,7 @@ public struct PayoutPipeline: Sendable {
 
     func sign(_ batch: PayoutBatch, _ attempt: PayoutAttempt, hot: HotWallet, report: inout PassReport) async throws {
         let payouts = try await store.payouts(batch: batch.id).map(\.payout)
-        let outcome = try await signer.sign(attempt, chain: chain.name, network: chain.network, walletID: hot.walletID, payouts: payouts)
+        let outcome = try await signer.sign(attempt, chain: chain.name, network: chain.network, hot: hot, payouts: payouts)
         let now = clock()
         switch outcome {
         case .signed(let raw, let transactionID):
@@ -238,6 +285,7 @@ public struct PayoutPipeline: Sendable {
                 try await ledger.release(holds) { connection in
                     guard try PayoutStore.move(batch: batch.id, from: [.reserved, .pendingApproval], to: .rejected, reason: "signing policy: \(reason)", at: now, on: connection) else { return }
                     try PayoutStore.release(batch: batch.id, keep: [], on: connection)
+                    try PayoutStore.freeNonce(batch: batch.id, on: connection)
                     try PayoutEvents.appendBatch(batch.id, at: now, on: connection)
                 }
                 report.rejected += payouts.count
@@ -284,12 +332,16 @@ public struct PayoutPipeline: Sendable {
         }
         let nowhere = !states.values.contains { $0 != .unknown }
         var spentElsewhere: [PayoutStore.OutPoint] = []
+        var nonceConsumed = false
         if nowhere {
-            for spend in try await store.spends(batch: batch.id) where try await node.isSpentInChain(transactionID: spend.transactionID, index: spend.index) {
-                spentElsewhere.append(spend)
+            switch rail {
+            case .bitcoin(let bitcoin):
+                spentElsewhere = try await spentInChain(batch: batch.id, node: bitcoin.node)
+            case .evm(let evm):
+                nonceConsumed = try await self.nonceConsumed(batch: batch.id, evm: evm)
             }
         }
-        let observation = BatchObservation(attempts: states, inputSpent: !spentElsewhere.isEmpty, tip: try await node.tip(), now: clock())
+        let observation = BatchObservation(attempts: states, inputSpent: !spentElsewhere.isEmpty || nonceConsumed, tip: try await node.tip(), now: clock())
         let now = observation.now
         switch BatchTracking.decide(batch, latest: latest, observation: observation, policy: policy) {
         case .wait:
@@ -331,16 +383,31 @@ public struct PayoutPipeline: Sendable {
 
     func settle(_ batch: PayoutBatch, _ attempt: PayoutAttempt, confirmations: UInt64, height: UInt64, hot: HotWallet, report: inout PassReport) async throws {
         guard let txid = attempt.transactionID else { return }
-        let stored = try await store.payouts(batch: batch.id)
-        guard let shares = FeeSplit.split(attempt.fee, caps: stored.map(\.payout.feeHold)) else {
-            throw PayoutError(.internal, "fee-above-holds", "batch \(batch.id) paid a fee of \(attempt.fee), more than its payouts hold; settle it by hand")
+        // What it paid: a Bitcoin-like transaction's fee is fixed when it is built; an EVM one's
+        // is the gas it used at the price the block charged, from its receipt.
+        var paid = EVMPaidFee(fee: attempt.fee, succeeded: true)
+        if case .evm(let evm) = rail {
+            guard let receipt = try await evm.node.receipt(of: txid) else { return }
+            paid = receipt
         }
-        let settlements = zip(stored, shares).map { Settlement(payout: $0.payout, transfers: PayoutTransfers(base: $0.transferBase), fee: $1) }
+        let fee = paid.fee, delivered = paid.succeeded
+        let stored = try await store.payouts(batch: batch.id)
+        guard let shares = FeeSplit.split(fee, caps: stored.map(\.payout.feeHold)) else {
+            throw PayoutError(.internal, "fee-above-holds", "batch \(batch.id) paid a fee of \(fee), more than its payouts hold; settle it by hand")
+        }
+        let settlements = zip(stored, shares).map { Settlement(payout: $0.payout, transfers: PayoutTransfers(base: $0.transferBase), fee: $1, delivered: delivered) }
         let now = clock()
         let chainName = chain.name
         let walletID = hot.walletID
-        try await ledger.settle(settlements, custody: chain.custodyAccount, feeAccount: hot.feeAccount) { connection in
-            guard try PayoutStore.move(batch: batch.id, from: [.broadcast, .confirmed], to: .settled, reason: nil, at: now, on: connection) else { return }
+        try await ledger.settle(settlements, custody: chain.custodyAccount, feeAccount: hot.feeAccount, feeAsset: chain.asset) { connection in
+            if delivered {
+                guard try PayoutStore.move(batch: batch.id, from: [.broadcast, .confirmed], to: .settled, reason: nil, at: now, on: connection) else { return }
+            } else {
+                // Mined but reverted: the fee is spent, nothing was transferred, and the nonce is used.
+                let reason = "transaction \(txid) was mined but reverted: nothing was transferred, its fee was paid"
+                guard try PayoutStore.move(batch: batch.id, from: [.broadcast, .confirmed], to: .failed, reason: reason, at: now, on: connection),
+                      try PayoutStore.move(batch: batch.id, from: [.failed], to: .compensated, reason: reason, at: now, on: connection) else { return }
+            }
             try PayoutStore.recordConfirmations(batch: batch.id, transactionID: txid, confirmations: confirmations, height: height, at: now, on: connection)
             for settlement in settlements { try PayoutStore.recordFee(payout: settlement.payout.id, fee: settlement.fee, on: connection) }
             if let change = attempt.change {
@@ -350,11 +417,16 @@ public struct PayoutPipeline: Sendable {
             try PayoutEvents.appendBatch(batch.id, at: now, on: connection)
         }
         CrashPoint.afterSettle.reach()
-        report.settled += stored.count
+        if delivered { report.settled += stored.count } else { report.compensated += stored.count }
     }
 
     func replace(_ batch: PayoutBatch, _ latest: PayoutAttempt, report: inout PassReport) async throws {
         guard let hot = try await store.hotWallet(chain: chain.name) else { return }
+        let builder: any BatchTransactionBuilder
+        switch rail {
+        case .bitcoin(let bitcoin): builder = bitcoin.builder
+        case .evm(let evm): return try await replace(batch, latest, hot: hot, evm: evm, report: &report)
+        }
         let previousRate = latest.fee * 1_000 / UInt128(max(latest.size, 1))
         let raised = previousRate * UInt128(settings.replacementFactorPercent) / 100 + 1
         let rate = UInt64(clamping: min(raised, UInt128(hot.maximumFeeRate)))
@@ -415,10 +487,8 @@ public struct PayoutPipeline: Sendable {
     /// Voids the holds of a failed batch and frees the outputs nobody else spent.
     func compensate(_ batch: PayoutBatch, spentElsewhere: [PayoutStore.OutPoint]?, report: inout PassReport) async throws {
         var gone = spentElsewhere ?? []
-        if spentElsewhere == nil {
-            for spend in try await store.spends(batch: batch.id) where try await node.isSpentInChain(transactionID: spend.transactionID, index: spend.index) {
-                gone.append(spend)
-            }
+        if spentElsewhere == nil, case .bitcoin(let bitcoin) = rail {
+            gone = try await spentInChain(batch: batch.id, node: bitcoin.node)
         }
         let stored = try await store.payouts(batch: batch.id)
         let holds = stored.map { ($0.payout, PayoutTransfers(base: $0.transferBase)) }
@@ -431,5 +501,14 @@ public struct PayoutPipeline: Sendable {
             try PayoutEvents.appendBatch(batch.id, at: now, on: connection)
         }
         report.compensated += stored.count
+    }
+
+    /// The outputs a batch claimed that a transaction in the best chain spends.
+    func spentInChain(batch: String, node: any BitcoinPayoutNode) async throws -> [PayoutStore.OutPoint] {
+        var spent: [PayoutStore.OutPoint] = []
+        for spend in try await store.spends(batch: batch) where try await node.isSpentInChain(transactionID: spend.transactionID, index: spend.index) {
+            spent.append(spend)
+        }
+        return spent
     }
 }

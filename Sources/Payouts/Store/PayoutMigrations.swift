@@ -110,11 +110,43 @@ public enum PayoutMigrations {
         """,
     ]
 
+    /// EVM nonces: one row per nonce handed to a batch of a sending address. The primary key is
+    /// the guarantee that no two batches ever get one nonce; a row is deleted only when its batch
+    /// was refused before anything was signed, so the nonce goes to the next payout (no gap).
+    static let nonces: [String] = [
+        """
+        CREATE TABLE payout_nonces (
+            chain TEXT NOT NULL,
+            address TEXT NOT NULL,
+            nonce BIGINT NOT NULL,
+            batch_id TEXT NOT NULL UNIQUE,
+            PRIMARY KEY (chain, address, nonce)
+        )
+        """,
+    ]
+
+    /// What a payout is (a customer's, a sweep, a gas top-up), the address that pays when it is
+    /// not the hot wallet's, the route chosen for it, and a sweep's limits.
+    static let kinds: [String] = [
+        "ALTER TABLE payouts ADD COLUMN kind TEXT NOT NULL DEFAULT 'payout'",
+        "ALTER TABLE payouts ADD COLUMN sweep_max_fee_rate BIGINT",
+        "ALTER TABLE payouts ADD COLUMN sweep_max_inputs BIGINT",
+        "ALTER TABLE payouts ADD COLUMN source_address TEXT",
+        "ALTER TABLE payouts ADD COLUMN source_path TEXT",
+        "ALTER TABLE payouts ADD COLUMN route TEXT",
+    ]
+
     public static let sqlite: [SchemaMigration] = [
         SchemaMigration(domain: "payouts", number: 1, name: "payouts-batches-attempts") { db in
             for statement in tables {
                 try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
             }
+        },
+        SchemaMigration(domain: "payouts", number: 2, name: "evm-nonces") { db in
+            for statement in nonces { try db.execute(sql: statement) }
+        },
+        SchemaMigration(domain: "payouts", number: 3, name: "kinds-sources-routes") { db in
+            for statement in kinds { try db.execute(sql: statement) }
         },
     ]
 
@@ -122,5 +154,7 @@ public enum PayoutMigrations {
         PostgresMigration(domain: "payouts", number: 1, name: "payouts-batches-attempts", sql: tables.map {
             $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
         }),
+        PostgresMigration(domain: "payouts", number: 2, name: "evm-nonces", sql: nonces),
+        PostgresMigration(domain: "payouts", number: 3, name: "kinds-sources-routes", sql: kinds),
     ]
 }

@@ -49,17 +49,23 @@ public struct PayoutStore: Sendable {
 
     static let payoutColumns = """
         id, scope, chain, account, destination, asset, token, amount, fee_hold, status, reason, batch_id, txid, fee, confirmations, block_height, \
-        transfer_base, created_at, updated_at, request_hash
+        transfer_base, created_at, updated_at, request_hash, kind, source_address, source_path, route, sweep_max_fee_rate, sweep_max_inputs
         """
+    /// The column after `payoutColumns` (the sequence number, where a query adds it).
+    static let sequenceColumn = 26
 
     static func payout(_ row: any SQLRow) throws -> Payout {
-        Payout(
+        let kind = PayoutKind(rawValue: try row.text(20)) ?? .payout
+        let transfers = PayoutTransfers(base: try row.text(16))
+        return Payout(
             id: try row.text(0), scope: try row.text(1), chain: try row.text(2), account: try row.text(3), destination: try row.text(4),
             asset: try row.text(5), token: try row.text(6), amount: try row.amount(7, "amount"), feeHold: try row.amount(8, "fee_hold"),
             status: PayoutStatus(rawValue: try row.text(9)) ?? .failed, reason: try row.optionalText(10), batchID: try row.optionalText(11),
             transactionID: try row.optionalText(12), fee: try row.amountDigits(13), confirmations: UInt64(clamping: try row.int64(14)),
-            blockHeight: try row.optionalInt64(15).map { UInt64(clamping: $0) }, transferID: PayoutTransfers(base: try row.text(16)).holdAmount,
-            createdAt: try row.int64(17), updatedAt: try row.int64(18))
+            blockHeight: try row.optionalInt64(15).map { UInt64(clamping: $0) }, transferID: kind.holdsAmount ? transfers.holdAmount : transfers.holdFee,
+            createdAt: try row.int64(17), updatedAt: try row.int64(18), kind: kind,
+            source: try row.optionalText(21).map { PayoutSource(address: $0, path: try row.optionalText(22) ?? "") }, route: try row.optionalText(23),
+            sweepLimits: try row.optionalInt64(24).map { SweepLimits(maximumFeeRate: UInt64(clamping: $0), maximumInputs: Int(clamping: try row.optionalInt64(25) ?? 1)) })
     }
 
     /// A stored payout and the hash of the request that created it (to tell a repeat from a reuse).
@@ -84,9 +90,12 @@ public struct PayoutStore: Sendable {
     /// Stores a payout as the reservation's companion (or alone, when it is rejected).
     public static func insert(_ payout: Payout, transferBase: String, requestHash: String, on connection: any SQLConnection) throws {
         try connection.execute("""
-            INSERT INTO payouts (id, scope, chain, account, destination, asset, token, amount, fee_hold, status, reason, transfer_base, request_hash, created_at, updated_at)
+            INSERT INTO payouts (id, scope, chain, account, destination, asset, token, amount, fee_hold, status, reason, transfer_base, request_hash, created_at, updated_at,
+                kind, source_address, source_path, route, sweep_max_fee_rate, sweep_max_inputs)
             VALUES (\(payout.id), \(payout.scope), \(payout.chain), \(payout.account), \(payout.destination), \(payout.asset), \(payout.token), \(payout.amount),
-                \(payout.feeHold), \(payout.status.rawValue), \(payout.reason), \(transferBase), \(requestHash), \(payout.createdAt), \(payout.updatedAt))
+                \(payout.feeHold), \(payout.status.rawValue), \(payout.reason), \(transferBase), \(requestHash), \(payout.createdAt), \(payout.updatedAt),
+                \(payout.kind.rawValue), \(payout.source?.address), \(payout.source?.path), \(payout.route),
+                \(payout.sweepLimits.map { Int64(clamping: $0.maximumFeeRate) }), \(payout.sweepLimits.map { Int64($0.maximumInputs) }))
             """)
     }
 
@@ -113,7 +122,7 @@ public struct PayoutStore: Sendable {
         if let status = query.status { conditions.append("status = \(status.rawValue)") }
         if let batch = query.batchID { conditions.append("batch_id = \(batch)") }
         let sql: SQL = "SELECT \(raw: Self.payoutColumns), seq FROM payouts WHERE " + SQL.joined(conditions, separator: " AND ") + " ORDER BY seq LIMIT \(page.limit + 1)"
-        let rows = try await database.read { connection in try connection.query(sql) { Queued(payout: try Self.payout($0), sequence: try $0.int64(20)) } }
+        let rows = try await database.read { connection in try connection.query(sql) { Queued(payout: try Self.payout($0), sequence: try $0.int64(Self.sequenceColumn)) } }
         return Page.keyset(rows, limit: page.limit, cursor: { PageCursor(position: UInt64($0.sequence)) }).map(\.payout)
     }
 
@@ -123,12 +132,14 @@ public struct PayoutStore: Sendable {
         public let sequence: Int64
     }
 
-    /// Reserved payouts of a chain waiting for a batch, oldest first.
-    public func queued(chain: String, limit: Int) async throws -> [Queued] {
-        try await database.read { connection in
+    /// Reserved payouts of a chain and kind waiting for a batch, oldest first.
+    public func queued(chain: String, limit: Int, kinds: [PayoutKind] = [.payout]) async throws -> [Queued] {
+        let kindNames = kinds.map(\.rawValue)
+        return try await database.read { connection in
             try connection.query("""
-                SELECT \(raw: Self.payoutColumns), seq FROM payouts WHERE chain = \(chain) AND status = 'reserved' AND batch_id IS NULL ORDER BY seq LIMIT \(limit)
-                """) { Queued(payout: try Self.payout($0), sequence: try $0.int64(20)) }
+                SELECT \(raw: Self.payoutColumns), seq FROM payouts WHERE chain = \(chain) AND status = 'reserved' AND batch_id IS NULL AND kind IN \(list: kindNames)
+                ORDER BY seq LIMIT \(limit)
+                """) { Queued(payout: try Self.payout($0), sequence: try $0.int64(Self.sequenceColumn)) }
         }
     }
 
@@ -210,16 +221,7 @@ public struct PayoutStore: Sendable {
                     """)
                 guard claimed == 1 else { throw BatchRace() }
             }
-            for id in payouts {
-                let taken = try connection.execute("""
-                    UPDATE payouts SET batch_id = \(batch.id), updated_at = \(batch.createdAt) WHERE id = \(id) AND status = 'reserved' AND batch_id IS NULL
-                    """)
-                guard taken == 1 else { throw BatchRace() }
-            }
-            try connection.execute("""
-                INSERT INTO payout_batches (\(raw: Self.batchColumns)) VALUES (\(batch.id), \(batch.chain), \(batch.status.rawValue), \(Int64(batch.attempt)),
-                    NULL, NULL, \(batch.createdAt), \(batch.updatedAt))
-                """)
+            try Self.insert(batch, taking: payouts, on: connection)
             try Self.insert(attempt, on: connection)
             try alongside(connection)
             return true
@@ -230,6 +232,20 @@ public struct PayoutStore: Sendable {
     }
 
     struct BatchRace: Error {}
+
+    /// Stores a new batch and takes its payouts (still reserved and in no batch, else `BatchRace`).
+    static func insert(_ batch: PayoutBatch, taking payouts: [String], on connection: any SQLConnection) throws {
+        for id in payouts {
+            let taken = try connection.execute("""
+                UPDATE payouts SET batch_id = \(batch.id), updated_at = \(batch.createdAt) WHERE id = \(id) AND status = 'reserved' AND batch_id IS NULL
+                """)
+            guard taken == 1 else { throw BatchRace() }
+        }
+        try connection.execute("""
+            INSERT INTO payout_batches (\(raw: batchColumns)) VALUES (\(batch.id), \(batch.chain), \(batch.status.rawValue), \(Int64(batch.attempt)),
+                NULL, NULL, \(batch.createdAt), \(batch.updatedAt))
+            """)
+    }
 
     static func insert(_ attempt: PayoutAttempt, on connection: any SQLConnection) throws {
         try connection.execute("""
@@ -276,9 +292,14 @@ public struct PayoutStore: Sendable {
         try connection.execute("""
             UPDATE payout_attempts SET raw = \(Hex.encode(raw)), txid = \(transactionID) WHERE batch_id = \(batch) AND number = \(Int64(attempt)) AND raw IS NULL
             """)
-        // The payouts show the transaction that pays them from the first signature on (the
-        // confirmed one replaces it, should a fee replacement be mined instead).
-        try connection.execute("UPDATE payouts SET txid = \(transactionID) WHERE batch_id = \(batch) AND txid IS NULL")
+        // The payouts show the transaction that pays them from the first signature on: the
+        // latest signed attempt (a fee replacement), then the one that confirmed.
+        try connection.execute("UPDATE payouts SET txid = \(transactionID) WHERE batch_id = \(batch)")
+        // Coffer's own movements are no deposits where they pay its watched addresses.
+        try connection.execute("""
+            INSERT INTO chain_internal_transactions (chain, txid) SELECT DISTINCT chain, CAST(\(transactionID) AS TEXT) FROM payouts WHERE batch_id = \(batch) AND kind <> 'payout'
+            ON CONFLICT DO NOTHING
+            """)
     }
 
     /// Notes the first broadcast of an attempt.
@@ -302,6 +323,11 @@ public struct PayoutStore: Sendable {
             UPDATE payouts SET txid = \(transactionID), confirmations = \(Int64(clamping: confirmations)), block_height = \(Int64(clamping: height)), updated_at = \(time)
             WHERE batch_id = \(batch)
             """)
+    }
+
+    /// Where a sweep's coins go and how much it moves, once its transaction is built.
+    public static func setSweepOutput(payout: String, destination: String, amount: UInt128, on connection: any SQLConnection) throws {
+        try connection.execute("UPDATE payouts SET destination = \(destination), amount = \(amount) WHERE id = \(payout) AND kind = 'sweep'")
     }
 
     public static func recordFee(payout: String, fee: UInt128, on connection: any SQLConnection) throws {

@@ -120,3 +120,23 @@ extension ChainNetwork {
             feeModel: feeModel, evmChainID: chainID, uriScheme: "ethereum", isTest: false)
     }
 }
+
+extension ChainNetwork {
+    /// The network's target time between blocks, in seconds: what fee/speed routing multiplies by
+    /// the confirmations it waits for. Registry data (protocol targets, not measurements); an EVM
+    /// chain the registry does not name is taken at Ethereum's 12 s.
+    public var targetBlockSeconds: UInt32 {
+        switch family {
+        case .bitcoin: bitcoin?.coin == "litecoin" ? 150 : 600
+        case .evm:
+            switch evmChainID {
+            case 56: 3
+            case 137, 10, 8453: 2
+            case 42161: 1
+            default: 12
+            }
+        case .tron: 3
+        case .solana: 1
+        }
+    }
+}

@@ -7,7 +7,7 @@ import Payouts
 /// `coffer payout create | show | list | worker`: money out of customers' accounts to chains.
 struct PayoutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "payout", abstract: "Payouts: reserve, batch, sign, broadcast, confirm, settle.", subcommands: [Create.self, Show.self, List.self, Worker.self])
+        commandName: "payout", abstract: "Payouts: reserve, batch, sign, broadcast, confirm, settle.", subcommands: [Create.self, Show.self, List.self, Sweep.self, Worker.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -15,20 +15,22 @@ struct PayoutCommand: ParsableCommand {
             discussion: """
                 status is "reserved" (the amount and the fee hold are held on the account) or "rejected" with "reason" \
                 (insufficient funds; nothing was held). The id is your idempotency key: the same id and request answers \
-                where that payout stands. `coffer payout worker` takes it from there.
+                where that payout stands. `coffer payout worker` takes it from there. With --chain auto (and --asset), \
+                the cheapest of the chains that carry the asset and meet --deadline gets it; the choice is its "route".
                 """)
         @OptionGroup var options: ServiceOptions
         @Option(help: "Your id for this payout (idempotency key).") var id: String
-        @Option(help: "Chain name.") var chain: String
+        @Option(help: "Chain name, or auto to route it (with --asset).") var chain: String
         @Option(help: "The customer's ledger account that pays.") var account: String
         @Option(help: "Destination address.") var to: String
         @Option(help: "Amount in the asset's smallest unit.") var amount: String
         @Option(help: "Asset (default: the chain's native asset).") var asset: String?
         @Option(help: "The most network fee this payout may be charged, smallest units (default: the hot wallet's max fee rate x 141 vB).")
         var maxFee: String?
+        @Option(help: "With --chain auto: seconds within which the payout must be final.") var deadline: UInt64?
 
         func run() async throws {
-            let request = CreatePayoutRequest(id: id, chain: chain, account: account, to: to, amount: amount, asset: asset, maxFee: maxFee)
+            let request = CreatePayoutRequest(id: id, chain: chain, account: account, to: to, amount: amount, asset: asset, maxFee: maxFee, deadline: deadline)
             try Output.print(try await options.run { try await $0.payouts.create(request, by: $1).view })
         }
     }
@@ -56,6 +58,30 @@ struct PayoutCommand: ParsableCommand {
         func run() async throws {
             let page = try PageRequest(limit: limit, cursor: cursor, maximum: 1000)
             try Output.print(page: try await options.run { try await $0.payouts.payouts(PayoutListQuery(status: status, chain: chain), page: page, by: $1) })
+        }
+    }
+
+    struct Sweep: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Consolidate the hot wallet's deposit addresses into the hot wallet; prints the sweep payouts as JSON Lines.",
+            discussion: """
+                Each sweep is a payout of its own (kind "sweep", or "top-up" for the gas an EVM token sweep needs) through \
+                the same pipeline and signing policy; its fee is paid from the chain's treasury. Bitcoin-like chains: one \
+                consolidation of up to --max-inputs deposit outputs, built once the network asks at most --max-fee-rate \
+                sat/vB. EVM chains: per deposit address, a sweep of each asset credited there (a token's after a gas \
+                top-up from the hot wallet). The id is your idempotency key.
+                """)
+        @OptionGroup var options: ServiceOptions
+        @Option(help: "Your id for this sweep (idempotency key, at most 64 characters).") var id: String
+        @Option(help: "Chain name.") var chain: String
+        @Option(help: "Wait while the network asks more: sat/vB (Bitcoin-like; default the hot wallet's fallback rate) or gwei per gas (EVM).")
+        var maxFeeRate: UInt64?
+        @Option(help: "Bitcoin-like: the most deposit outputs one sweep spends (2-500, default 100).") var maxInputs: Int?
+
+        func run() async throws {
+            let request = SweepRequest(id: id, chain: chain, maxFeeRate: maxFeeRate, maxInputs: maxInputs)
+            let views = try await options.run { try await $0.payouts.sweep(request, by: $1).views }
+            for view in views { try Output.print(view) }
         }
     }
 

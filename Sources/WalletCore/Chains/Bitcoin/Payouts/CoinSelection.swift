@@ -81,6 +81,8 @@ public enum CoinSelection {
         case branchAndBound = "branch-and-bound"
         case singleCoin = "single-coin"
         case largestFirst = "largest-first"
+        /// Every coin worth spending into one output of the wallet (a consolidation).
+        case consolidation
     }
 
     /// The coins chosen, and what becomes of their value: `inputTotal == payments + change + fee`.
@@ -131,6 +133,40 @@ public enum CoinSelection {
             if total >= targetWithChange { return plan.selection(chosen, change: true, method: .largestFirst) }
         }
         return plan.selection(chosen, change: false, method: .largestFirst)
+    }
+
+    /// A consolidation of `candidates` into one output of the wallet (`changeScheme`) at
+    /// `feeRate`: the coins worth more than the fee of spending them, the most valuable first, at
+    /// most `maximumInputs`; everything they hold less the fee becomes the output (`change`).
+    /// Refused when fewer than `minimumInputs` coins are worth spending or the output would be
+    /// below `dustThreshold`.
+    public static func consolidation(
+        _ candidates: [Candidate], feeRate: BitcoinFeeRate, changeScheme: BitcoinScheme, dustThreshold: UInt64, minimumInputs: Int = 2, maximumInputs: Int = 500
+    ) throws(BitcoinPayoutError) -> Selection {
+        guard minimumInputs >= 1, maximumInputs >= minimumInputs else {
+            throw BitcoinPayoutError(.invalidRequest, "a consolidation needs 1 <= minimumInputs <= maximumInputs, got \(minimumInputs) and \(maximumInputs)")
+        }
+        guard Set(candidates.map(\.outPoint)).count == candidates.count else {
+            throw BitcoinPayoutError(.invalidRequest, "a coin is listed twice among the candidates")
+        }
+        let worth = candidates.filter { UInt128($0.value) > feeRate.fee(virtualSize: BitcoinSizeEstimate.virtualSize(weight: $0.inputWeight)) }
+            .sorted { ($0.value, $0.outPoint.index) > ($1.value, $1.outPoint.index) }
+        let chosen = Array(worth.prefix(maximumInputs))
+        guard chosen.count >= minimumInputs else {
+            throw BitcoinPayoutError(.insufficientFunds, "\(chosen.count) coin(s) are worth spending at this fee rate; the consolidation wants at least \(minimumInputs)",
+                                     available: chosen.reduce(0) { $0 + $1.value }, needed: 0)
+        }
+        let weight = BitcoinSizeEstimate.overheadWeight(inputCount: chosen.count, outputCount: 1, segwit: true)
+            + chosen.reduce(UInt64(0)) { $0 + $1.inputWeight }
+            + BitcoinSizeEstimate.outputWeight(scriptLength: BitcoinSizeEstimate.scriptLength(changeScheme))
+        let size = BitcoinSizeEstimate.virtualSize(weight: weight)
+        let fee = UInt64(clamping: feeRate.fee(virtualSize: size))
+        let total = chosen.reduce(UInt64(0)) { $0 + $1.value }
+        guard total > fee, total - fee >= dustThreshold else {
+            throw BitcoinPayoutError(.insufficientFunds, "the coins hold \(total), too little to pay the fee of \(fee) and leave an output above dust",
+                                     available: total, needed: fee + dustThreshold)
+        }
+        return Selection(inputs: chosen, change: total - fee, fee: fee, virtualSize: size, method: .consolidation)
     }
 
     /// The request's amounts, worked out once: the usable coins with their effective values, the
