@@ -26,6 +26,10 @@ public struct ServerSettings: Sendable, Equatable {
     public var webhookTimeoutMilliseconds: Int64 = 10_000
     /// Whether API keys may register webhook URLs on loopback, private or link-local addresses.
     public var webhookAllowPrivateURLs = false
+    /// The payout worker: seconds between passes, and how long a server holds a chain's pipeline
+    /// (renewed while it works) before another server may take it over.
+    public var payoutPollSeconds = 2
+    public var payoutLeaseSeconds = 60
 
     public init() {}
 
@@ -33,6 +37,7 @@ public struct ServerSettings: Sendable, Equatable {
     static let keys = [
         "host", "port", "data_dir", "database", "rate_limit", "rate_burst", "max_body_bytes", "request_timeout_seconds", "vault_passphrase_file",
         "webhook_retry_base_ms", "webhook_retry_cap_ms", "webhook_max_attempts", "webhook_timeout_ms", "webhook_allow_private_urls",
+        "payout_poll_seconds", "payout_lease_seconds",
     ]
 
     /// How webhooks are delivered, from these settings; throws when they do not fit together
@@ -101,6 +106,8 @@ public struct ServerSettings: Sendable, Equatable {
         case "webhook_retry_cap_ms": webhookRetryCapMilliseconds = Int64(try number(1...604_800_000))
         case "webhook_max_attempts": webhookMaximumAttempts = try number(1...100)
         case "webhook_timeout_ms": webhookTimeoutMilliseconds = Int64(try number(100...30_000))
+        case "payout_poll_seconds": payoutPollSeconds = try number(1...3_600)
+        case "payout_lease_seconds": payoutLeaseSeconds = try number(1...3_600)
         case "webhook_allow_private_urls":
             guard value == "true" || value == "false" else {
                 throw ServiceError.invalid("\(source): \(key) must be true or false, not \"\(value.prefix(20))\"")

@@ -221,6 +221,55 @@ extension ReceiveLitecoinCLITests.PayoutLitecoinCLITests {
         }
     }
 
+    /// Two `coffer serve` processes on one PostgreSQL database run the payout pipeline at once
+    /// (two-second leases, passes every second), in three waves of payouts: after the first one
+    /// server is killed with SIGKILL, after the second the other (holding the lease) is killed
+    /// and a new one started, which must take the pipeline over. Every payout settles, each
+    /// address is paid exactly once, more than one server advanced payouts, books match the chain.
+    @Test func twoServersOnPostgreSQLPayEachPayoutOnce() async throws {
+        try await Litecoind.with { node in
+            let payer = try await Payer(node: node, backend: "postgres")
+            defer { payer.receiver.close() }
+            let environment = payer.environment.merging(["COFFER_PAYOUT_POLL_SECONDS": "1", "COFFER_PAYOUT_LEASE_SECONDS": "2", "COFFER_LOG_LEVEL": "info",
+                                                        "COFFER_DATA_DIR": ""]) { $1 }
+            func serve() throws -> CofferChildProcess { try CofferChildProcess(["serve", "--port", "0", "--rate-limit", "0"], input: Data(), environment: environment) }
+            var expected: [String: UInt64] = [:]
+            func wave(_ number: Int) async throws -> Bool {
+                for index in 0..<7 {
+                    let address = try await node.newAddress()
+                    expected[address] = UInt64(2_000_000 + number * 100_000 + index * 1_001)
+                    _ = try payer.create("srv-\(number)-\(index)", to: address, amount: expected[address]!)
+                }
+                for round in 0..<60 {
+                    try await Task.sleep(for: .seconds(1))
+                    if round % 2 == 1 { _ = try await node.mine(1) }
+                    if try payer.list().allSatisfy({ $0["status"] == .string("settled") }) { return true }
+                }
+                return false
+            }
+            var servers = [try serve(), try serve()]
+            var logs: [String] = []
+            #expect(try await wave(1))
+            servers[0].kill()
+            logs.append(servers[0].finish(within: .seconds(10)).stderr)
+            #expect(try await wave(2))
+            servers[1].kill()
+            logs.append(servers[1].finish(within: .seconds(10)).stderr)
+            servers = [try serve()]
+            let third = try await wave(3)
+            let open = try payer.list().filter { $0["status"] != .string("settled") }
+            #expect(third, "\(open.map(\.text))")
+            servers[0].send(SIGTERM)
+            logs.append(servers[0].finish(within: .seconds(30)).stderr)
+            #expect(logs.filter { $0.contains("payouts advanced") }.count >= 2, "\(logs.map { $0.suffix(1_500) })")
+            for (address, amount) in expected {
+                let received = try await node.received(by: address)
+                #expect(received.amount == amount && received.transactions.count == 1, "\(address): \(received)")
+            }
+            try await payer.expectBooksMatchTheChain(node: node)
+        }
+    }
+
     /// A sweep consolidates the hot wallet's deposit outputs into one fresh address of its own,
     /// through the pipeline and the signing policy, its fee paid by the treasury; the customer's
     /// money does not move, the consolidated coin pays the next payout, and books match the chain.

@@ -14,11 +14,12 @@ public struct PayoutWorkerService: Service {
     let poll: Duration
     let settings: PipelineSettings
 
-    public init(payouts: PayoutService, logger: Logger, poll: Duration = .seconds(2)) {
+    public init(payouts: PayoutService, logger: Logger, poll: Duration = .seconds(2), leaseSeconds: Int64 = 60) {
         self.payouts = payouts
         self.logger = logger
         self.poll = poll
-        settings = PipelineSettings(owner: "serve-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        settings = PipelineSettings(owner: "serve-\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))",
+                                    leaseSeconds: leaseSeconds)
     }
 
     public func run() async throws {

@@ -75,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         let application = ServerApplication(
             settings: settings, stores: stores, vaultParameters: KDFOptions.testParameters ?? .default,
             readiness: [stores.readiness(name: storeName)], logger: logger,
-            background: { services, logger in Self.background(services, logger) }
+            background: { services, logger in Self.background(services, logger, settings: chosen) }
         ) { port, services in
             let storage = chosen.databaseURL.map { _ in "--database \"$COFFER_DATABASE_URL\"" } ?? (chosen.dataDirectory.map { "--data-dir \($0)" } ?? "")
             let lines = [
@@ -95,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The background services, in the order they start (and the reverse of their stopping).
-    static func background(_ services: CofferServices, _ logger: Logger) -> [(name: String, service: any Service)] {
+    static func background(_ services: CofferServices, _ logger: Logger, settings: ServerSettings) -> [(name: String, service: any Service)] {
         [
             // Releases timed-out pending transfers at their timeout (TigerBeetle's pulse), not at the next commit.
             ("pending-expiry", PendingExpiryService(store: services.stores.ledger, logger: logger)),
@@ -103,7 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
             // One syncer per configured chain: deposits detected, confirmed and credited; reorgs undone.
             ("chain-sync", ChainSyncService(chains: services.chains, logger: logger)),
             // Payouts batched, signed behind the policy, broadcast, followed, settled or compensated.
-            ("payouts", PayoutWorkerService(payouts: services.payouts, logger: logger)),
+            ("payouts", PayoutWorkerService(payouts: services.payouts, logger: logger, poll: .seconds(settings.payoutPollSeconds),
+                                            leaseSeconds: Int64(settings.payoutLeaseSeconds))),
             // Signed webhooks: the outbox's events to every endpoint, in order per endpoint; waits while the vault is locked.
             ("webhook-delivery", WebhookDeliveryService(webhooks: services.webhooks, logger: logger)),
         ]
