@@ -132,10 +132,10 @@ import Testing
         }
     }
 
-    /// The payout routes: /v1/payouts and a chain's hot wallet (tried in `payoutRoutesStayInsideTheCallersTenant`).
+    /// The payout routes: /v1/payouts, /v1/sweeps and a chain's hot wallet (tried in `payoutRoutesStayInsideTheCallersTenant`).
     static func isPayoutRoute(_ route: String) -> Bool {
         let path = route.split(separator: " ").last ?? ""
-        return path.hasPrefix("/v1/payouts") || path.hasSuffix("/hot-wallet")
+        return path.hasPrefix("/v1/payouts") || path.hasPrefix("/v1/sweeps") || path.hasSuffix("/hot-wallet")
     }
 
     /// "METHOD /v1/path/{param}" for every /v1 route.
@@ -267,6 +267,7 @@ import Testing
             // Nothing of A's can be used: not its chain, not its wallet, not its account.
             #expect(try await call(.post, "/v1/payouts", "/v1/payouts", body: PayoutRoutesTests.payout()).problemSlug == "chain-not-found")
             #expect(try await call(.put, "/v1/chains/{name}/hot-wallet", "/v1/chains/ltc/hot-wallet", body: #"{"wallet":"cold"}"#).problemSlug == "chain-not-found")
+            #expect(try await call(.post, "/v1/sweeps", "/v1/sweeps", body: #"{"id":"sw-1","chain":"ltc"}"#).problemSlug == "chain-not-found")
             let bChain = try await api.call(.post, "/v1/chains", as: b, body: #"{"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1","confirmations":1}"#)
             #expect(bChain.status == 201, "\(bChain.text)")
             let aWallet = try #require(try await api.call(.get, "/v1/wallets/cold", as: a).string("id"))
@@ -292,7 +293,7 @@ import Testing
 
             // B tried every payout route, and A's world is as it was.
             let payoutRoutes = Self.routes(api).filter(Self.isPayoutRoute)
-            #expect(payoutRoutes.count == 5 && Set(payoutRoutes).subtracting(covered).sorted() == [])
+            #expect(payoutRoutes.count == 6 && Set(payoutRoutes).subtracting(covered).sorted() == [])
             #expect(try await snapshot().dropLast() == before.dropLast())
             #expect(try await server.count("payouts") == 2)
         }

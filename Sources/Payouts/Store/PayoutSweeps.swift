@@ -59,7 +59,7 @@ extension PayoutStore {
     public func payouts(idPrefix prefix: String) async throws -> [Payout] {
         try await database.read { connection in
             try connection.query("""
-                SELECT \(raw: Self.payoutColumns) FROM payouts WHERE substr(id, 1, \(prefix.utf8.count)) = \(prefix) ORDER BY seq
+                SELECT \(raw: Self.payoutColumns) FROM payouts WHERE substr(id, 1, CAST(\(prefix.utf8.count) AS INTEGER)) = \(prefix) ORDER BY seq
                 """, Self.payout)
         }
     }
