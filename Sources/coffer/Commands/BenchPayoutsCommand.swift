@@ -117,7 +117,9 @@ extension BenchCommand {
             static let customer = "customer"
             static let wallet = "hot"
 
-            let template: DataDirectory
+            /// A copy of the set-up database (`VACUUM INTO`: one file, no write-ahead log, nothing
+            /// writing to it), which every run copies.
+            let snapshot: String
             let passphraseFile: String
             /// The hot wallet's master key, for the floor only.
             let signingKey: PSBTSigningKey
@@ -167,13 +169,16 @@ extension BenchCommand {
                 guard synced.credited == options.deposits else {
                     throw CLIError("the syncer credited \(synced.credited) deposits, not \(options.deposits)")
                 }
-                try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+                // A snapshot, not a copy of the file: the database's background checkpointer may
+                // still be writing pages into it.
+                let snapshot = scratch.appendingPathComponent("template.sqlite").path
+                try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [snapshot]) }
 
                 let master = try await vault.unlocked(for: caller).withSecret(of: wallet.id) { secret, _ throws -> ExtendedPrivateKey in
                     guard case .seed(let seed) = secret else { throw CLIError("the generated wallet is not an HD wallet") }
                     return try ExtendedPrivateKey(seed: seed)
                 }
-                return Setup(template: template, passphraseFile: passphraseFile, signingKey: .extendedKey(master))
+                return Setup(snapshot: snapshot, passphraseFile: passphraseFile, signingKey: .extendedKey(master))
             }
         }
 
@@ -205,7 +210,7 @@ extension BenchCommand {
             let directory = DataDirectory(explicit: path.path)
             try directory.create()
             defer { try? FileManager.default.removeItem(at: path) }
-            try FileManager.default.copyItem(at: setup.template.databaseURL, to: directory.databaseURL)
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: setup.snapshot), to: directory.databaseURL)
             // On disk before the clock starts, or the copy's writeback lands in the measured fsyncs.
             let copy = open(directory.databaseURL.path, O_RDONLY)
             guard copy >= 0, fsync(copy) == 0 else { throw CLIError("cannot fsync the copy of the scratch database") }
