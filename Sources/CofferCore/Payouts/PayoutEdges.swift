@@ -61,10 +61,26 @@ struct AccountKeys: WalletKeyProvider {
 
     func publicKeys(at paths: [DerivationPath]) throws -> [DerivationPath: Secp256k1.PublicKey] {
         var found: [DerivationPath: Secp256k1.PublicKey] = [:]
+        // Paths share their parents (an account's receiving and change branches): each parent is
+        // derived once, with a deriver for its children, so a path costs one HMAC and one tweak-add.
+        var parents: [DerivationPath: ExtendedPublicKey.ChildDeriver?] = [:]
         for path in paths {
             for account in accounts where path.components.starts(with: account.path.components) {
-                let rest = DerivationPath(Array(path.components.dropFirst(account.path.components.count)))
-                if let key = try? account.key.derive(path: rest) { found[path] = key.publicKey }
+                let rest = Array(path.components.dropFirst(account.path.components.count))
+                guard let last = rest.last else {
+                    found[path] = account.key.publicKey
+                    continue
+                }
+                let parentPath = DerivationPath(Array(path.components.dropLast()))
+                let deriver: ExtendedPublicKey.ChildDeriver?
+                if let known = parents[parentPath] {
+                    deriver = known
+                } else {
+                    let parent = try? account.key.derive(path: DerivationPath(Array(rest.dropLast())))
+                    deriver = parent.flatMap { $0.depth < UInt8.max ? $0.childDeriver() : nil }
+                    parents[parentPath] = .some(deriver)
+                }
+                if let key = try? deriver?.derive(last) { found[path] = key.publicKey }
             }
         }
         return found

@@ -5,6 +5,7 @@ import Crypto
 import Foundation
 import Ledger
 public import Payouts
+import Synchronization
 import Tenancy
 import Vault
 import WalletCore
@@ -201,7 +202,13 @@ public struct PayoutService: Sendable {
             guard maxFee! > 0 else { throw ServiceError.invalid("max_fee must be more than 0") }
         }
         let account = try await chains.boundAccount(request.account, chain: chain, caller: caller, asset: asset)
-        guard let hot = try await store.hotWallet(chain: chain.name) else {
+        let id = caller.stored(request.id)
+        // The chain's hot wallet and any payout under this id, in one read.
+        let chainName = chain.name
+        let prior = try await store.database.read { connection in
+            PriorReads(hot: try PayoutStore.hotWallet(chain: chainName, on: connection), existing: try PayoutStore.payout(id, on: connection))
+        }
+        guard let hot = prior.hot else {
             throw ServiceError(.rejected, "no-hot-wallet", "chain \(request.chain) has no hot wallet; the operator runs `coffer chain hot-wallet` first")
         }
         guard let paying = try await ledger.store.account(try LedgerID(validating: account)), paying.flags.contains(.debitsMustNotExceedCredits) else {
@@ -215,13 +222,12 @@ public struct PayoutService: Sendable {
         // A token's network fee is paid in the native coin: from the chain's treasury, not the customer's token account.
         let feeSource = FeeSource(account: token.isEmpty ? account : hot.treasuryAccount, asset: chain.asset)
         let custody = token.isEmpty ? chain.custodyAccount : ChainSyncer.tokenAccount(chain.custodyAccount, asset: asset)
+        let scope = caller.tenant?.tenantID ?? ""
+        let requestHash = Self.hash([chain.name, account, destination, String(amount), asset, String(feeHold)] + (token.isEmpty ? [] : [token]))
+        if let existing = prior.existing { return (try repeatOf(existing, hash: requestHash, caller: caller), false) }
         if !token.isEmpty {
             try await LedgerDeposits(store: ledger.store).ensureAccount(custody, asset: asset, template: chain.custodyAccount)
         }
-        let id = caller.stored(request.id)
-        let scope = caller.tenant?.tenantID ?? ""
-        let requestHash = Self.hash([chain.name, account, destination, String(amount), asset, String(feeHold)] + (token.isEmpty ? [] : [token]))
-        if let existing = try await store.payout(id) { return (try repeatOf(existing, hash: requestHash, caller: caller), false) }
         let digest = Hex.encode(Array(SHA256.hash(data: Array(id.utf8)).prefix(16)))
         let base = (scope.isEmpty ? "" : scope + "/") + "po-" + digest
         let transfers = PayoutTransfers(base: base)
@@ -230,6 +236,7 @@ public struct PayoutService: Sendable {
             id: id, scope: scope, chain: chain.name, account: account, destination: destination, asset: asset, token: token, amount: amount,
             feeHold: feeHold, status: .reserved, reason: nil, batchID: nil, transactionID: nil, fee: nil, confirmations: 0, blockHeight: nil,
             transferID: transfers.holdAmount, createdAt: now, updatedAt: now, route: route)
+        let inserted = InsertedPayout()
         do {
             try await LedgerPayouts(store: ledger.store).reserve(reserved, transfers: transfers, custody: custody, feeAccount: hot.feeAccount, feeSource: feeSource) {
                 refusal, connection in
@@ -237,14 +244,31 @@ public struct PayoutService: Sendable {
                 let payout = reserved.with(status: status, reason: refusal)
                 try PayoutStore.insert(payout, transferBase: base, requestHash: requestHash, on: connection)
                 try PayoutEvents.append([payout], at: now, on: connection)
+                inserted.record(payout)
             }
         } catch {
             // Two requests with one id at once: the loser finds the winner's payout.
             if let existing = try await store.payout(id) { return (try repeatOf(existing, hash: requestHash, caller: caller), false) }
             throw error
         }
-        guard let stored = try await store.payout(id) else { throw ServiceError(.internal, "internal", "payout \(request.id) vanished") }
-        return (try view(stored.payout, caller: caller), true)
+        // The row the commit stored with the holds: no need to read it back.
+        guard let payout = inserted.payout else { throw ServiceError(.internal, "internal", "payout \(request.id) was committed without its row") }
+        return (try view(payout, caller: caller), true)
+    }
+
+    /// What `create` reads before it reserves, in one read.
+    struct PriorReads: Sendable {
+        let hot: HotWallet?
+        let existing: PayoutStore.Stored?
+    }
+
+    /// The payout row a reservation's commit inserted, as its companion wrote it.
+    final class InsertedPayout: Sendable {
+        private let stored = Mutex<Payout?>(nil)
+
+        func record(_ payout: Payout) { stored.withLock { $0 = payout } }
+
+        var payout: Payout? { stored.withLock { $0 } }
     }
 
     func repeatOf(_ existing: PayoutStore.Stored, hash: String, caller: Caller) throws -> PayoutView {

@@ -53,7 +53,8 @@ public struct SigningService: Sendable {
         // A batch spends its total: that is what rolling limits count next time.
         record = try await store.insert(record, asset: document.intent.asset, amount: document.intent.total,
                                   audit: decisionEvent(document.id, document.hashHex, decision), at: time)
-        return try await signIfApproved(record, unlocked: unlocked)
+        // The record may be another submitter's of the same id (insert returns it): then its own document is signed.
+        return try await signIfApproved(record, document: record.requestHash == document.hashHex ? document : nil, unlocked: unlocked)
     }
 
     /// Records an approver's ed25519 signature over the request hash, then re-evaluates.
@@ -94,9 +95,13 @@ public struct SigningService: Sendable {
         return try await signIfApproved(updated, unlocked: unlocked)
     }
 
-    private func signIfApproved(_ record: SigningRequestRecord, unlocked: UnlockedVault?) async throws -> SigningRequestRecord {
+    /// `document` is the record's own (the same request hash), when the caller holds it; nil
+    /// parses it from the record.
+    private func signIfApproved(_ record: SigningRequestRecord, document given: SigningRequestDocument? = nil, unlocked: UnlockedVault?) async throws
+        -> SigningRequestRecord
+    {
         guard record.status == .approved, let unlocked else { return record }
-        let document = try SigningRequestDocument(json: Array(record.document.utf8))
+        let document = try given ?? SigningRequestDocument(json: Array(record.document.utf8))
         guard let signer = signers[document.payload.type] else { return record }
         let result = try await unlocked.withSecret(of: record.walletID) { secret, _ in try Self.sign(document.payload, with: signer, secret: secret) }
         _ = try await store.markSigned(

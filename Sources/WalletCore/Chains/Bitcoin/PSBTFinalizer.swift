@@ -10,8 +10,9 @@ extension PSBT {
     @discardableResult
     public mutating func finalize() throws(PSBTError) -> BitcoinTransaction {
         var finalized = inputs
+        let shared = SegwitV0SharedHashes(unsignedTransaction)
         for index in inputs.indices where !inputs[index].isFinalized {
-            let (scriptSig, witness) = try finalScripts(index)
+            let (scriptSig, witness) = try finalScripts(index, shared: shared)
             var input = inputs[index]
             input.entries.removeAll { Self.clearedOnFinalize.contains($0.keyType) }
             if let scriptSig { input.entries.append(PSBTKeyValue(keyType: PSBTInput.KeyType.finalScriptSig, value: scriptSig)) }
@@ -42,21 +43,21 @@ extension PSBT {
         PSBTInput.KeyType.tapBIP32Derivation, PSBTInput.KeyType.tapInternalKey, PSBTInput.KeyType.tapMerkleRoot,
     ]
 
-    private func finalScripts(_ index: Int) throws(PSBTError) -> (scriptSig: [UInt8]?, witness: [[UInt8]]) {
+    private func finalScripts(_ index: Int, shared: SegwitV0SharedHashes) throws(PSBTError) -> (scriptSig: [UInt8]?, witness: [[UInt8]]) {
         let input = inputs[index]
         guard let spent = try spentOutput(of: index) else {
             throw PSBTError("input \(index) cannot be finalised: it has no UTXO (witness_utxo or non_witness_utxo)")
         }
         switch BitcoinScript.template(of: spent.scriptPubKey) {
         case .p2wpkh(let hash):
-            return (nil, try ecdsaWitness(index, keyHash: hash, amount: spent.value))
+            return (nil, try ecdsaWitness(index, keyHash: hash, amount: spent.value, shared: shared))
         case .p2sh(let scriptHash):
             guard let redeemScript = input.redeemScript, Hash160.hash(redeemScript) == scriptHash,
                   case .p2wpkh(let hash) = BitcoinScript.template(of: redeemScript)
             else {
                 throw PSBTError("input \(index) cannot be finalised: only p2sh-p2wpkh is supported for p2sh, with its redeem script")
             }
-            return (BitcoinScript.push(redeemScript), try ecdsaWitness(index, keyHash: hash, amount: spent.value))
+            return (BitcoinScript.push(redeemScript), try ecdsaWitness(index, keyHash: hash, amount: spent.value, shared: shared))
         case .p2tr(let outputKey):
             guard let signature = input.tapKeySignature else {
                 throw PSBTError("input \(index) cannot be finalised: p2tr input has no key-path signature (PSBT_IN_TAP_KEY_SIG)")
@@ -84,7 +85,7 @@ extension PSBT {
     }
 
     /// `[signature, public key]` for the partial signature whose key hashes to `keyHash`, verified.
-    private func ecdsaWitness(_ index: Int, keyHash: [UInt8], amount: UInt64) throws(PSBTError) -> [[UInt8]] {
+    private func ecdsaWitness(_ index: Int, keyHash: [UInt8], amount: UInt64, shared: SegwitV0SharedHashes) throws(PSBTError) -> [[UInt8]] {
         guard let (publicKeyBytes, signature) = inputs[index].partialSignatures.first(where: { Hash160.hash($0.publicKey) == keyHash }) else {
             throw PSBTError("input \(index) cannot be finalised: no signature from the key it pays to")
         }
@@ -93,7 +94,7 @@ extension PSBT {
         else { throw PSBTError("input \(index) cannot be finalised: malformed partial signature") }
         let sighashType = SighashType(rawValue: UInt32(sighashByte))
         guard let digest = try? unsignedTransaction.segwitV0SignatureHash(
-            inputIndex: index, scriptCode: BitcoinScript.p2wpkhScriptCode(publicKeyHash: keyHash), amount: amount, sighashType: sighashType),
+            inputIndex: index, scriptCode: BitcoinScript.p2wpkhScriptCode(publicKeyHash: keyHash), amount: amount, sighashType: sighashType, shared: shared),
               publicKey.isValidSignature(der: Array(signature.dropLast()), digest: digest)
         else { throw PSBTError("input \(index) cannot be finalised: its signature does not verify") }
         return [signature, publicKeyBytes]

@@ -23,9 +23,10 @@ extension PSBT {
         var report = PSBTSigningReport()
         var signedInputs = inputs
         let spentOutputs = try (0..<inputs.count).map { index throws(PSBTError) in try spentOutput(of: index) }
+        let shared = SegwitV0SharedHashes(unsignedTransaction)
         for index in inputs.indices {
             let outcome = try signInput(
-                index, key: key, spentOutputs: spentOutputs, allowed: allowedSighashTypes, aux: schnorrAuxiliaryRandomness)
+                index, key: key, spentOutputs: spentOutputs, shared: shared, allowed: allowedSighashTypes, aux: schnorrAuxiliaryRandomness)
             switch outcome {
             case .signed(let input, let record):
                 signedInputs[index] = input
@@ -69,7 +70,7 @@ extension PSBT {
     }
 
     private func signInput(
-        _ index: Int, key: PSBTSigningKey, spentOutputs: [BitcoinTransaction.Output?],
+        _ index: Int, key: PSBTSigningKey, spentOutputs: [BitcoinTransaction.Output?], shared: SegwitV0SharedHashes,
         allowed: Set<SighashType>, aux: [UInt8]?
     ) throws(PSBTError) -> InputOutcome {
         var input = inputs[index]
@@ -80,7 +81,7 @@ extension PSBT {
         switch BitcoinScript.template(of: spent.scriptPubKey) {
         case .p2wpkh(let hash):
             return try signECDSA(
-                &input, index: index, script: spent.scriptPubKey, keyHash: hash, method: .p2wpkh, amount: spent.value, key: key, allowed: allowed)
+                &input, index: index, script: spent.scriptPubKey, keyHash: hash, method: .p2wpkh, amount: spent.value, key: key, shared: shared, allowed: allowed)
         case .p2sh(let scriptHash):
             guard let redeemScript = input.redeemScript else {
                 return .skipped("p2sh input without PSBT_IN_REDEEM_SCRIPT")
@@ -92,7 +93,7 @@ extension PSBT {
                 return .skipped("unsupported p2sh redeem script (only p2sh-p2wpkh is signed)")
             }
             return try signECDSA(
-                &input, index: index, script: spent.scriptPubKey, keyHash: hash, method: .p2shP2wpkh, amount: spent.value, key: key, allowed: allowed)
+                &input, index: index, script: spent.scriptPubKey, keyHash: hash, method: .p2shP2wpkh, amount: spent.value, key: key, shared: shared, allowed: allowed)
         case .p2tr(let outputKey):
             return try signTaproot(
                 &input, index: index, script: spent.scriptPubKey, outputKey: outputKey, spentOutputs: spentOutputs, key: key, allowed: allowed, aux: aux)
@@ -106,7 +107,7 @@ extension PSBT {
     /// outputs (``PSBT/ownedOutputScheme(_:keys:)``).
     private func signECDSA(
         _ input: inout PSBTInput, index: Int, script: [UInt8], keyHash: [UInt8], method: PSBTSigningReport.Method, amount: UInt64,
-        key: PSBTSigningKey, allowed: Set<SighashType>
+        key: PSBTSigningKey, shared: SegwitV0SharedHashes, allowed: Set<SighashType>
     ) throws(PSBTError) -> InputOutcome {
         let scheme: BitcoinScheme = method == .p2wpkh ? .p2wpkh : .p2shP2wpkh
         var privateKey: Secp256k1.PrivateKey?
@@ -128,7 +129,8 @@ extension PSBT {
         let publicKey = privateKey.publicKey
         do {
             let digest = try unsignedTransaction.segwitV0SignatureHash(
-                inputIndex: index, scriptCode: BitcoinScript.p2wpkhScriptCode(publicKeyHash: keyHash), amount: amount, sighashType: sighashType)
+                inputIndex: index, scriptCode: BitcoinScript.p2wpkhScriptCode(publicKeyHash: keyHash), amount: amount, sighashType: sighashType,
+                shared: shared)
             let der = try privateKey.signRecoverable(digest: digest).der
             guard publicKey.isValidSignature(der: der, digest: digest) else { throw PSBTError("input \(index): the new signature does not verify") }
             input.setPartialSignature(der + [UInt8(truncatingIfNeeded: sighashType.rawValue)], publicKey: publicKey.compressed)
