@@ -183,7 +183,9 @@ extension BenchCommand {
                 }
             }
             let insertSeconds = seconds(since: started)
-            try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            // A snapshot for the runs to copy, not the live file: the database's background
+            // checkpointer may still be writing pages into that.
+            try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [snapshot(of: directory).path]) }
             return insertSeconds
         }
 
@@ -206,6 +208,11 @@ extension BenchCommand {
             return seconds(since: started)
         }
 
+        /// The template's snapshot (`VACUUM INTO`: one file, nothing writing to it).
+        static func snapshot(of template: DataDirectory) -> URL {
+            template.databaseURL.deletingLastPathComponent().appendingPathComponent("template-snapshot.sqlite")
+        }
+
         /// A syncer on a fresh copy of the template stepping from its start height through `to`;
         /// each step timed. With `readAhead` 0 each step reads its block itself (and so its time
         /// is all the work of one block).
@@ -215,7 +222,7 @@ extension BenchCommand {
             let directory = DataDirectory(explicit: path.path)
             try directory.create()
             defer { try? FileManager.default.removeItem(at: path) }
-            try FileManager.default.copyItem(at: template.databaseURL, to: directory.databaseURL)
+            try FileManager.default.copyItem(at: snapshot(of: template), to: directory.databaseURL)
             // On disk before the clock starts: otherwise the copy's writeback lands in the
             // measured commits' fsyncs.
             let copy = open(directory.databaseURL.path, O_RDONLY)
