@@ -209,7 +209,14 @@ import Testing
                 #expect((200..<300).contains(first.status), "\(uri): \(first.text)")
                 let admin = try await api.key(for: tenant, scopes: [.admin])
                 let again = try await api.call(.post, uri, as: admin, body: body.isEmpty ? nil : body, idempotencyKey: key)
-                #expect(again.text == first.text && again.headers[.idempotentReplayed] == "true", "\(uri)")
+                if uri == "/v1/keys" {
+                    // The key is shown once: the replay is the same answer with the key null, never the key again.
+                    let secret = try #require(first.string("key"))
+                    #expect(again.text == first.text.replacingOccurrences(of: "\"\(secret)\"", with: "null") && !again.text.contains(secret), "\(again.text)")
+                    #expect(again.headers[.idempotentReplayed] == "true")
+                } else {
+                    #expect(again.text == first.text && again.headers[.idempotentReplayed] == "true", "\(uri)")
+                }
                 let changed = try await api.call(.post, uri, as: admin, body: body.isEmpty ? "{}" : body + " ", idempotencyKey: key)
                 #expect(changed.problemSlug == "idempotency-key-reused", "\(uri): \(changed.text)")
             }

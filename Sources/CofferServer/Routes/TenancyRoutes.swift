@@ -13,7 +13,8 @@ struct TenancyRoutes: Sendable {
         router.post("keys") { request, context in
             let caller = try context.requireCaller()
             let body = try await HTTPBody.collect(request, context)
-            return try await idempotent.run(request, context: context, body: body) {
+            // The key is shown once: a replay under the Idempotency-Key answers it as null.
+            return try await idempotent.run(request, context: context, body: body, shownOnce: "key") {
                 try StoredResponse.json(try await tenancy.createKey(try HTTPBody.decode(CreateKeyRequest.self, body), by: caller), status: .created)
             }
         }
