@@ -157,6 +157,13 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // Customers, identity tiers and limits (issue 16): so far TOTP step-up (RFC 6238) and
+        // RFC 4648 base32, pure, over swift-crypto's HMAC.
+        .target(
+            name: "Customers",
+            dependencies: ["WalletCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // Sending: the payout state machine and batch tracking (pure), payouts, batches, signed
         // attempts and leases over either database, and the pipeline with its I/O behind protocols.
         .target(
@@ -268,6 +275,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // The chain domain's pure parts and stores.
+        .testTarget(
+            name: "CustomersTests",
+            dependencies: ["Customers", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "PayoutsTests",
             dependencies: ["CofferBase", "CofferStorage", "CofferTestSupport", "Chains", "Payouts",
