@@ -1,0 +1,121 @@
+/// A tier's (or a customer's) limits for one asset, in its smallest unit. Nil: no such limit.
+public struct LimitSet: Sendable, Equatable {
+    public var perTransaction: UInt128?
+    public var daily: UInt128?
+    public var weekly: UInt128?
+    public var monthly: UInt128?
+    /// How many payouts may start in any hour / any day.
+    public var payoutsPerHour: Int?
+    public var payoutsPerDay: Int?
+
+    public init(perTransaction: UInt128? = nil, daily: UInt128? = nil, weekly: UInt128? = nil, monthly: UInt128? = nil,
+                payoutsPerHour: Int? = nil, payoutsPerDay: Int? = nil) {
+        self.perTransaction = perTransaction
+        self.daily = daily
+        self.weekly = weekly
+        self.monthly = monthly
+        self.payoutsPerHour = payoutsPerHour
+        self.payoutsPerDay = payoutsPerDay
+    }
+}
+
+/// The limits, each with its name on the wire and its rolling window.
+public enum LimitKind: String, Sendable, CaseIterable {
+    case perTransaction = "per_tx"
+    case daily, weekly, monthly
+    case payoutsPerHour = "payouts_per_hour"
+    case payoutsPerDay = "payouts_per_day"
+
+    /// The window in seconds (rolling: an entry counts while it is younger than this); nil for
+    /// the per-transaction maximum.
+    public var window: Int64? {
+        switch self {
+        case .perTransaction: nil
+        case .daily, .payoutsPerDay: 86_400
+        case .weekly: 604_800
+        case .monthly: 2_592_000
+        case .payoutsPerHour: 3_600
+        }
+    }
+
+    /// Whether it counts payouts rather than amounts.
+    public var countsPayouts: Bool { self == .payoutsPerHour || self == .payoutsPerDay }
+
+    func limit(in set: LimitSet) -> UInt128? {
+        switch self {
+        case .perTransaction: set.perTransaction
+        case .daily: set.daily
+        case .weekly: set.weekly
+        case .monthly: set.monthly
+        case .payoutsPerHour: set.payoutsPerHour.map { UInt128(max($0, 0)) }
+        case .payoutsPerDay: set.payoutsPerDay.map { UInt128(max($0, 0)) }
+        }
+    }
+}
+
+/// One amount a customer moved (or holds) against its limits: reserved until it is posted (kept)
+/// or voided (given back to every window).
+public struct LimitEntry: Sendable, Equatable {
+    public enum State: String, Sendable { case reserved, posted, voided }
+
+    public let id: String
+    public let amount: UInt128
+    /// Seconds since 1970.
+    public let at: Int64
+    public var state: State
+
+    public init(id: String, amount: UInt128, at: Int64, state: State = .reserved) {
+        self.id = id
+        self.amount = amount
+        self.at = at
+        self.state = state
+    }
+
+    /// Whether it counts in a window of `seconds` ending at `now`: not voided, and younger than
+    /// the window (at `now - seconds` exactly it has left).
+    func counts(window seconds: Int64, now: Int64) -> Bool {
+        state != .voided && at <= now && now - at < seconds
+    }
+}
+
+/// A limit's standing: the limit, what counts against it now, and what is left.
+public struct LimitStanding: Sendable, Equatable {
+    public let kind: LimitKind
+    public let limit: UInt128
+    public let used: UInt128
+    public var remaining: UInt128 { limit > used ? limit - used : 0 }
+}
+
+/// Rolling-window limits as pure functions of the entries and the clock. Integer arithmetic
+/// only; windows roll to the second (no calendar resets).
+public enum RollingLimits {
+    /// What counts against `kind` at `now` (amounts, or payouts for the velocity limits).
+    public static func used(_ kind: LimitKind, entries: [LimitEntry], now: Int64) -> UInt128 {
+        guard let window = kind.window else { return 0 }
+        let counting = entries.filter { $0.counts(window: window, now: now) }
+        return kind.countsPayouts ? UInt128(counting.count) : counting.reduce(UInt128(0)) { $0 &+ $1.amount }
+    }
+
+    /// Every limit of `limits` with where it stands at `now`.
+    public static func standings(_ limits: LimitSet, entries: [LimitEntry], now: Int64) -> [LimitStanding] {
+        LimitKind.allCases.compactMap { kind in
+            kind.limit(in: limits).map { LimitStanding(kind: kind, limit: $0, used: used(kind, entries: entries, now: now)) }
+        }
+    }
+
+    /// Whether `amount` may be reserved at `now`: nil when every limit allows it, else the first
+    /// limit it would exceed (per transaction, then the windows shortest first, then velocity)
+    /// with what remains of it.
+    public static func refusal(_ limits: LimitSet, entries: [LimitEntry], amount: UInt128, now: Int64) -> LimitStanding? {
+        for standing in standings(limits, entries: entries, now: now) {
+            let total: (partialValue: UInt128, overflow: Bool) =
+                switch standing.kind {
+                case .perTransaction: (amount, false)
+                case .payoutsPerHour, .payoutsPerDay: standing.used.addingReportingOverflow(1)
+                case .daily, .weekly, .monthly: standing.used.addingReportingOverflow(amount)
+                }
+            if total.overflow || total.partialValue > standing.limit { return standing }
+        }
+        return nil
+    }
+}
