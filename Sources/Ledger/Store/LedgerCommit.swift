@@ -13,14 +13,18 @@ enum LedgerCommit {
     /// each batch's companion (if any) with its results in that transaction. `cache` is validated
     /// inside the transaction, updated once COMMIT returned, and emptied on any error.
     static func commit(
-        _ batches: [[Transfer]], companions: [LedgerCommitCompanion?] = [], database: CofferDatabase, now: UInt64, cache: LedgerAccountCache
+        _ batches: [[Transfer]], admissions: [LedgerCommitAdmission?] = [], companions: [LedgerCommitCompanion?] = [], database: CofferDatabase,
+        now: UInt64, cache: LedgerAccountCache
     ) async throws -> LedgerCommitResult {
         let readers = database.ledgerAccounts
         return try await database.pool.writeWithoutTransaction { db in
             do {
                 var outcome: (plan: LedgerCommitPlan, head: LedgerBatchHead?)?
+                var admitted: [Bool] = []
                 try db.inTransaction(.immediate) {
-                    let decided = try commit(batches, db: db, now: now, cache: cache)
+                    let admission = try LedgerAdmissions.apply(batches, admissions, connection: SQLiteConnection(db))
+                    admitted = admission.admitted
+                    let decided = try commit(admission.batches, db: db, now: now, cache: cache)
                     for (companion, results) in zip(companions, decided.plan.results) { try companion?(results, SQLiteConnection(db)) }
                     readers.changing(decided.plan.changedAccountIDs)
                     outcome = decided
@@ -28,7 +32,7 @@ enum LedgerCommit {
                 }
                 guard let outcome else { throw LedgerError.internalFailure("the ledger commit ended without deciding its batches") }
                 cache.committed(outcome.plan.accounts, head: outcome.head)
-                return LedgerCommitResult(outcome.plan)
+                return LedgerCommitResult(outcome.plan, admitted: admitted)
             } catch {
                 cache.clear()
                 throw error

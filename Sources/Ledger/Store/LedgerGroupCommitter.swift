@@ -18,13 +18,16 @@ import GRDB
 actor LedgerGroupCommitter {
     private struct Request {
         let transfers: [Transfer]
+        let admission: LedgerCommitAdmission?
         let companion: LedgerCommitCompanion?
         let continuation: CheckedContinuation<LedgerCommittedBatch, any Error>
     }
 
     /// Decides and durably commits the merged batches at `now`, running each batch's companion
-    /// (if any) in the same transaction.
-    typealias Commit = @Sendable (_ batches: [[Transfer]], _ companions: [LedgerCommitCompanion?], _ now: UInt64) async throws -> LedgerCommitResult
+    /// (if any) in the same transaction, each batch only if its admission (if any) admits it.
+    typealias Commit = @Sendable (
+        _ batches: [[Transfer]], _ admissions: [LedgerCommitAdmission?], _ companions: [LedgerCommitCompanion?], _ now: UInt64
+    ) async throws -> LedgerCommitResult
 
     private let commit: Commit
     private let clock: @Sendable () -> UInt64
@@ -38,9 +41,9 @@ actor LedgerGroupCommitter {
         self.signal = signal
     }
 
-    func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion? = nil) async throws -> LedgerCommittedBatch {
+    func submit(_ transfers: [Transfer], admission: LedgerCommitAdmission? = nil, companion: LedgerCommitCompanion? = nil) async throws -> LedgerCommittedBatch {
         try await withCheckedThrowingContinuation { continuation in
-            queue.append(Request(transfers: transfers, companion: companion, continuation: continuation))
+            queue.append(Request(transfers: transfers, admission: admission, companion: companion, continuation: continuation))
             if !draining {
                 draining = true
                 Task { await self.drain() }
@@ -58,13 +61,13 @@ actor LedgerGroupCommitter {
                 queue.removeFirst()
             }
             do {
-                let committed = try await commit(group.map(\.transfers), group.map(\.companion), clock())
+                let committed = try await commit(group.map(\.transfers), group.map(\.admission), group.map(\.companion), clock())
                 guard committed.results.count == group.count, committed.expired.count == group.count else {
                     throw LedgerError("the ledger commit answered \(committed.results.count) of \(group.count) batches; this is a bug")
                 }
                 for (index, request) in group.enumerated() {
                     request.continuation.resume(returning: LedgerCommittedBatch(
-                        results: committed.results[index], expired: committed.expired[index]))
+                        results: committed.results[index], expired: committed.expired[index], admitted: committed.admitted[index]))
                 }
                 if committed.createdExpiry { signal.signal() }
             } catch {
@@ -98,11 +101,14 @@ struct LedgerCommitResult: Sendable {
     var expired: [Int]
     /// Whether the commit created a pending transfer with a timeout: the pulse must look again.
     var createdExpiry: Bool
+    /// Per batch, whether its admission (if any) let it in.
+    var admitted: [Bool]
 
-    init(_ plan: LedgerCommitPlan) {
+    init(_ plan: LedgerCommitPlan, admitted: [Bool]) {
         results = plan.results
         expired = plan.expired
         createdExpiry = plan.createdExpiry
+        self.admitted = admitted
     }
 }
 
@@ -110,4 +116,22 @@ struct LedgerCommitResult: Sendable {
 struct LedgerCommittedBatch: Sendable {
     let results: [TransferResult]
     let expired: Int
+    var admitted = true
+}
+
+/// The batches as their admissions decided: a refused batch is left out (decided as no
+/// transfers), in its place so results stay aligned with callers.
+enum LedgerAdmissions {
+    static func apply(_ batches: [[Transfer]], _ admissions: [LedgerCommitAdmission?], connection: any SQLConnection) throws -> (batches: [[Transfer]], admitted: [Bool]) {
+        var admitted = Array(repeating: true, count: batches.count)
+        var decided = batches
+        for (index, admission) in admissions.enumerated() where index < batches.count {
+            if let admission, try !admission(connection) {
+                admitted[index] = false
+                decided[index] = []
+            }
+
+        }
+        return (decided, admitted)
+    }
 }

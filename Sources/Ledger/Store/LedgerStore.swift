@@ -8,6 +8,16 @@ public import CofferStorage
 /// error (nothing is written), so it should throw only where the commit must fail anyway.
 public typealias LedgerCommitCompanion = @Sendable (_ results: [TransferResult], _ connection: any SQLConnection) throws -> Void
 
+/// A check that runs in a ledger commit's own transaction before its batch is decided, under
+/// the same write lock (SQLite's IMMEDIATE transaction, PostgreSQL's commit lock), after the
+/// checks of batches queued before it in the same group commit. It may read and write other
+/// tables on the commit's connection (a limit check reads the customer's window and inserts its
+/// reservation); answering false leaves its batch out of the commit (the caller gets no results)
+/// without failing the others in the group. Because every commit of every process runs its
+/// admissions one at a time under that lock, concurrent checks can never together admit more
+/// than any one of them would alone. Throwing fails the whole group commit, like a companion.
+public typealias LedgerCommitAdmission = @Sendable (_ connection: any SQLConnection) throws -> Bool
+
 /// What the pending-expiry pulse (`PendingExpiryService`) needs from a store. `LedgerStore`
 /// refines it, so every store provides it; the service asks for no more, so a test can hand it a
 /// store that fails on purpose.
@@ -45,6 +55,12 @@ public protocol LedgerStore: PendingExpiryStore {
     /// result per transfer, in order. `companion` (see `LedgerCommitCompanion`) runs inside the
     /// commit's transaction with those results.
     func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion?) async throws -> [TransferResult]
+    /// Like `submit(_:companion:)`, with `admission` (see `LedgerCommitAdmission`) deciding inside
+    /// the commit whether the batch goes in at all: not `admitted` when it answered false
+    /// (nothing of the batch is written; the companion still runs, with no results).
+    /// (A struct, not an optional array: Swift 6.3's debug build corrupted the caller's async
+    /// frame when an optional came back through this requirement of `any LedgerStore`.)
+    func submit(_ transfers: [Transfer], admission: LedgerCommitAdmission?, companion: LedgerCommitCompanion?) async throws -> AdmittedResults
     /// The account's balances after the last event at or before `timestamp` (nanoseconds); nil if no such account.
     func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances?
     /// Recomputes the hash chain and every balance from the committed transfers.
@@ -96,6 +112,17 @@ extension LedgerStore {
         let results = try await submit([reversal])
         guard let result = results.first else { throw LedgerError.internalFailure("the store returned no result for transfer \(newID)") }
         return result
+    }
+}
+
+/// A batch's results, and whether its admission let it in (when not, `results` is empty).
+public struct AdmittedResults: Sendable, Equatable {
+    public let admitted: Bool
+    public let results: [TransferResult]
+
+    public init(admitted: Bool, results: [TransferResult]) {
+        self.admitted = admitted
+        self.results = results
     }
 }
 

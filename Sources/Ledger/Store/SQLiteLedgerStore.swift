@@ -21,8 +21,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         accountReads = database.ledgerAccounts
         // The accounts of the last commit, reused by the next if no other writer committed since.
         let accounts = LedgerAccountCache()
-        writer = LedgerGroupCommitter(clock: clock, signal: pendingExpirySignal) { batches, companions, now in
-            try await LedgerCommit.commit(batches, companions: companions, database: database, now: now, cache: accounts)
+        writer = LedgerGroupCommitter(clock: clock, signal: pendingExpirySignal) { batches, admissions, companions, now in
+            try await LedgerCommit.commit(batches, admissions: admissions, companions: companions, database: database, now: now, cache: accounts)
         }
     }
 
@@ -98,11 +98,16 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// `companion` throws, the whole group commit fails and every caller in it gets the error
     /// (nothing is written); it should throw only where the commit would fail anyway.
     public func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion?) async throws -> [TransferResult] {
+        try await submit(transfers, admission: nil, companion: companion).results
+    }
+
+    public func submit(_ transfers: [Transfer], admission: LedgerCommitAdmission?, companion: LedgerCommitCompanion?) async throws -> AdmittedResults {
         guard transfers.count <= LedgerEngine.maximumBatchSize else {
             throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
         }
-        guard !transfers.isEmpty else { return [] }
-        return try await writer.submit(transfers, companion: companion).results
+        guard !transfers.isEmpty else { return AdmittedResults(admitted: true, results: []) }
+        let committed = try await writer.submit(transfers, admission: admission, companion: companion)
+        return AdmittedResults(admitted: committed.admitted, results: committed.results)
     }
 
     public func nextExpiry() async throws -> UInt64? {

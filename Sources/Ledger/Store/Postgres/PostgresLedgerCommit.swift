@@ -19,7 +19,8 @@ enum PostgresLedgerCommit {
     /// unique violation on `ledger_transfers_pkey`, or a rejected transfer whose id is stored,
     /// rolls back to a savepoint and decides them again against the full snapshot.
     static func commit(
-        _ batches: [[Transfer]], companions: [LedgerCommitCompanion?], database: PostgresPool, now: UInt64, cache: LedgerAccountCache
+        _ batches: [[Transfer]], admissions: [LedgerCommitAdmission?] = [], companions: [LedgerCommitCompanion?], database: PostgresPool, now: UInt64,
+        cache: LedgerAccountCache
     ) async throws -> LedgerCommitResult {
         do {
             // READ COMMITTED, set explicitly, and the lock in a statement of its own: every later
@@ -40,16 +41,27 @@ enum PostgresLedgerCommit {
                 let previous = lastSeq.map { LedgerBatchHead(seq: $0, hash: Array(lastHash ?? Data())) }
                 cache.validate(against: previous)
 
-                let decided = try await decide(batches, previous: previous, lastTimestamp: UInt64(clamping: lastTimestamp), connection: connection, now: now, cache: cache)
+                // Admissions read and write on this connection under the commit lock, blocking a
+                // thread of their own like companions.
+                var admission = (batches: batches, admitted: Array(repeating: true, count: batches.count))
+                if admissions.contains(where: { $0 != nil }) {
+                    admission = try await Blocking.run {
+                        try LedgerAdmissions.apply(batches, admissions, connection: PostgresBlockingConnection(connection: connection))
+                    }
+                }
+                let decision = try await decide(admission.batches, previous: previous, lastTimestamp: UInt64(clamping: lastTimestamp), connection: connection, now: now, cache: cache)
                 // Companions write on this transaction's connection, blocking a thread of their own
                 // (they are written once for both databases against `SQLConnection`).
+                let decided = decision
                 if companions.contains(where: { $0 != nil }) {
                     try await Blocking.run {
                         let blocking = PostgresBlockingConnection(connection: connection)
                         for (companion, results) in zip(companions, decided.results.results) { try companion?(results, blocking) }
                     }
                 }
-                return decided
+                var answered = decided
+                answered.results.admitted = admission.admitted
+                return answered
             }
             cache.committed(accounts, head: head)
             return results
@@ -73,7 +85,7 @@ enum PostgresLedgerCommit {
                     do {
                         let head = try await write(optimistic, previous: previous, connection: connection, now: now)
                         try await connection.execute("RELEASE ledger_optimistic")
-                        return (LedgerCommitResult(optimistic), optimistic.accounts, head)
+                        return (LedgerCommitResult(optimistic, admitted: []), optimistic.accounts, head)
                     } catch let error as PSQLError where isStoredTransferID(error) {
                         try await connection.execute("ROLLBACK TO ledger_optimistic")
                         try await connection.execute("RELEASE ledger_optimistic")
@@ -81,7 +93,7 @@ enum PostgresLedgerCommit {
                 }
                 let plan = LedgerCommitPlan(deciding: batches, against: try await snapshot(
                     for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: true), now: now)
-                return (LedgerCommitResult(plan), plan.accounts, try await write(plan, previous: previous, connection: connection, now: now))
+                return (LedgerCommitResult(plan, admitted: []), plan.accounts, try await write(plan, previous: previous, connection: connection, now: now))
     }
 
     /// Whether a statement failed on the transfer table's primary key: the id is stored already.

@@ -24,8 +24,8 @@ public final class PostgresLedgerStore: LedgerStore {
         self.clock = clock
         // The accounts of the last commit, reused by the next if no other process committed since.
         let accounts = LedgerAccountCache()
-        writer = LedgerGroupCommitter(clock: clock, signal: pendingExpirySignal) { batches, companions, now in
-            try await PostgresLedgerCommit.commit(batches, companions: companions, database: database, now: now, cache: accounts)
+        writer = LedgerGroupCommitter(clock: clock, signal: pendingExpirySignal) { batches, admissions, companions, now in
+            try await PostgresLedgerCommit.commit(batches, admissions: admissions, companions: companions, database: database, now: now, cache: accounts)
         }
     }
 
@@ -107,11 +107,16 @@ public final class PostgresLedgerStore: LedgerStore {
     }
 
     public func submit(_ transfers: [Transfer], companion: LedgerCommitCompanion?) async throws -> [TransferResult] {
+        try await submit(transfers, admission: nil, companion: companion).results
+    }
+
+    public func submit(_ transfers: [Transfer], admission: LedgerCommitAdmission?, companion: LedgerCommitCompanion?) async throws -> AdmittedResults {
         guard transfers.count <= LedgerEngine.maximumBatchSize else {
             throw LedgerError("a batch holds at most \(LedgerEngine.maximumBatchSize) transfers; got \(transfers.count)")
         }
-        guard !transfers.isEmpty else { return [] }
-        return try await writer.submit(transfers, companion: companion).results
+        guard !transfers.isEmpty else { return AdmittedResults(admitted: true, results: []) }
+        let committed = try await writer.submit(transfers, admission: admission, companion: companion)
+        return AdmittedResults(admitted: committed.admitted, results: committed.results)
     }
 
     public func nextExpiry() async throws -> UInt64? {
