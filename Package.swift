@@ -157,11 +157,14 @@ let package = Package(
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
-        // Customers, identity tiers and limits (issue 16): so far TOTP step-up (RFC 6238) and
-        // RFC 4648 base32, pure, over swift-crypto's HMAC.
+        // Customers, identity tiers and limits: KYC states, rolling-window limits and their
+        // reservations (checked inside ledger commits), risk scores, TOTP step-up (RFC 6238),
+        // cases and temporary raises, AML rules and alerts; pure rules plus stores over `SQLDatabase`,
+        // audited in the vault's chain.
         .target(
             name: "Customers",
-            dependencies: ["WalletCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CofferBase", "CofferStorage", "Vault", "WalletCore", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // Sending: the payout state machine and batch tracking (pure), payouts, batches, signed
@@ -204,6 +207,7 @@ let package = Package(
             name: "CofferCore",
             dependencies: [
                 "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode", "Payouts", "Webhooks",
+                "Customers",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -24,6 +24,7 @@ public struct CofferServices: Sendable {
     public let splits: SplitService
     public let payouts: PayoutService
     public let webhooks: WebhookService
+    public let customers: CustomerService
 
     /// `webhookSender` and `webhooks` are for tests and the server's settings; the defaults
     /// deliver over HTTP with the standard retry policy.
@@ -41,7 +42,8 @@ public struct CofferServices: Sendable {
         chains = ChainService(store: stores.chains, ledger: ledger, wallets: wallets, sources: sources)
         invoices = InvoiceService(chains: chains)
         splits = SplitService(invoices: invoices)
-        payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges)
+        customers = CustomerService(store: stores.customers, ledger: ledger, vault: vault)
+        payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges, customers: customers)
         webhooks = WebhookService(store: stores.webhooks, vault: vault, events: OutboxWebhookEvents(store: stores.chains), sender: webhookSender,
                                   options: webhookOptions)
     }

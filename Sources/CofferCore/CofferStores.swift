@@ -1,4 +1,5 @@
 public import Chains
+public import Customers
 public import CofferStorage
 public import Foundation
 public import Ledger
@@ -23,17 +24,18 @@ public struct CofferStores: Sendable {
     public let chains: ChainStore
     public let payouts: PayoutStore
     public let webhooks: WebhookStore
+    public let customers: CustomerStore
     /// The embedded database when the stores live in one (nil on PostgreSQL).
     public let embedded: CofferDatabase?
 
     /// Every domain's SQLite migrations: the executable's whole schema.
     public static let sqliteMigrations: [SchemaMigration] =
         VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite
-        + PayoutMigrations.sqlite + WebhookMigrations.sqlite
+        + PayoutMigrations.sqlite + WebhookMigrations.sqlite + CustomerMigrations.sqlite
     /// Every domain's PostgreSQL migrations.
     public static let postgresMigrations: [PostgresMigration] =
         PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres
-        + PayoutMigrations.postgres + WebhookMigrations.postgres
+        + PayoutMigrations.postgres + WebhookMigrations.postgres + CustomerMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
     /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
@@ -48,6 +50,7 @@ public struct CofferStores: Sendable {
         chains = ChainStore(database: database)
         payouts = PayoutStore(database: database)
         webhooks = WebhookStore(database: database)
+        customers = CustomerStore(database: database)
     }
 
     /// The stores of a PostgreSQL database (prepared with `postgresMigrations`).
@@ -62,6 +65,7 @@ public struct CofferStores: Sendable {
         chains = ChainStore(database: pool)
         payouts = PayoutStore(database: pool)
         webhooks = WebhookStore(database: pool)
+        customers = CustomerStore(database: pool)
     }
 
     /// The `/ready` check of the database: nil when a trivial read succeeds.

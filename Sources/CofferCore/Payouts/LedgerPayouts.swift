@@ -1,4 +1,5 @@
 import CofferBase
+import Customers
 public import CofferStorage
 public import Ledger
 public import Payouts
@@ -17,6 +18,13 @@ public struct LedgerPayouts: PayoutLedger {
 
     public func reserve(_ payout: Payout, transfers: PayoutTransfers, custody: String, feeAccount: String, feeSource: FeeSource,
                         alongside: @escaping @Sendable (String?, any SQLConnection) throws -> Void) async throws {
+        _ = try await reserve(payout, transfers: transfers, custody: custody, feeAccount: feeAccount, feeSource: feeSource, admission: nil, alongside: alongside)
+    }
+
+    /// `reserve` with an admission (a customer's limit check) deciding inside the commit whether
+    /// the holds go in at all; false when it refused them (nothing written, `alongside` not run).
+    public func reserve(_ payout: Payout, transfers: PayoutTransfers, custody: String, feeAccount: String, feeSource: FeeSource,
+                        admission: LedgerCommitAdmission?, alongside: @escaping @Sendable (String?, any SQLConnection) throws -> Void) async throws -> Bool {
         var holds = [
             Transfer(id: try LedgerID(validating: transfers.holdAmount), debitAccountID: try LedgerID(validating: payout.account),
                      creditAccountID: try LedgerID(validating: custody), amount: payout.amount, asset: payout.asset, flags: [.linked, .pending],
@@ -27,10 +35,12 @@ public struct LedgerPayouts: PayoutLedger {
         ]
         // A sweep or top-up moves Coffer's own coins: only its fee is held.
         if !payout.kind.holdsAmount { holds.removeFirst() }
-        _ = try await store.submit(holds) { results, connection in
+        let committed = try await store.submit(holds, admission: admission) { results, connection in
+            guard !results.isEmpty else { return }
             let failure = results.first { $0 != .created && $0 != .exists && $0 != .linkedEventFailed } ?? results.first { $0 != .created && $0 != .exists }
             try alongside(failure.map(Self.reason), connection)
         }
+        return committed.admitted
     }
 
     /// What a customer is told when the hold is refused.
@@ -64,7 +74,14 @@ public struct LedgerPayouts: PayoutLedger {
                                       creditAccountID: try LedgerID(validating: custody), amount: settlement.fee, asset: feeAsset,
                                       reference: settlement.payout.id))
         }
-        try await commitAll(transfers, what: "settlement", alongside: alongside)
+        let posted = settlements.filter { $0.payout.kind.holdsAmount && $0.delivered }.map(\.payout.id)
+        let voided = settlements.filter { $0.payout.kind.holdsAmount && !$0.delivered }.map(\.payout.id)
+        try await commitAll(transfers, what: "settlement") { connection in
+            // A customer's limit window keeps a delivered payout and gets a failed one back.
+            try LimitReservations.finish(posted, as: .posted, on: connection)
+            try LimitReservations.finish(voided, as: .voided, on: connection)
+            try alongside(connection)
+        }
     }
 
     public func release(_ payouts: [(Payout, PayoutTransfers)], alongside: @escaping @Sendable (any SQLConnection) throws -> Void) async throws {
@@ -77,7 +94,11 @@ public struct LedgerPayouts: PayoutLedger {
             transfers.append(Transfer(id: try LedgerID(validating: ids.voidFee), debitAccountID: nil, creditAccountID: nil, amount: 0, asset: nil,
                                       flags: .voidPending, pendingID: try LedgerID(validating: ids.holdFee), reference: payout.id))
         }
-        try await commitAll(transfers, what: "release", alongside: alongside)
+        let released = payouts.filter { $0.0.kind.holdsAmount }.map(\.0.id)
+        try await commitAll(transfers, what: "release") { connection in
+            try LimitReservations.finish(released, as: .voided, on: connection)
+            try alongside(connection)
+        }
     }
 
     /// Commits `transfers` in one transaction with `alongside`; any refusal (other than a

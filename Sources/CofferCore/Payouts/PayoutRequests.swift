@@ -38,8 +38,16 @@ public struct CreatePayoutRequest: Codable, Sendable, Equatable {
     /// With `chain` "auto": the payout must be final within this many seconds; among the chains
     /// that carry `asset` and meet it, the cheapest is chosen (and recorded as the payout's route).
     public var deadline: UInt64?
+    /// The customer who starts it (must own `account`): its limits apply whether or not it is
+    /// named, since the account's owner decides; naming it makes a mismatch an error.
+    public var customer: String?
+    /// The circumstances of the request: given, the risk score applies (see `RiskSignalsRequest`).
+    public var signals: RiskSignalsRequest?
 
-    public init(id: String, chain: String, account: String, to: String, amount: String, asset: String? = nil, maxFee: String? = nil, deadline: UInt64? = nil) {
+    public init(id: String, chain: String, account: String, to: String, amount: String, asset: String? = nil, maxFee: String? = nil, deadline: UInt64? = nil,
+                customer: String? = nil, signals: RiskSignalsRequest? = nil) {
+        self.customer = customer
+        self.signals = signals
         self.id = id
         self.chain = chain
         self.account = account
@@ -51,7 +59,7 @@ public struct CreatePayoutRequest: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, chain, account, to, amount, asset, maxFee = "max_fee", deadline
+        case id, chain, account, to, amount, asset, maxFee = "max_fee", deadline, customer, signals
     }
 }
 

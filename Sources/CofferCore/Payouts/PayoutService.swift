@@ -1,5 +1,6 @@
 public import Chains
 public import CofferBase
+import Customers
 import CofferStorage
 import Crypto
 import Foundation
@@ -25,9 +26,12 @@ public struct PayoutService: Sendable {
     public let signing: SigningRequestService
     public let edges: PayoutEdgeFactory
     public let clock: @Sendable () -> Int64
+    /// Customers' limits, risk and step-up, checked in the commit that holds a payout's amount.
+    public let customers: CustomerService?
 
     public init(store: PayoutStore, chains: ChainService, ledger: LedgerService, signing: SigningRequestService, edges: @escaping PayoutEdgeFactory,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+                customers: CustomerService? = nil, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.customers = customers
         self.store = store
         self.chains = chains
         self.ledger = ledger
@@ -237,15 +241,27 @@ public struct PayoutService: Sendable {
             feeHold: feeHold, status: .reserved, reason: nil, batchID: nil, transactionID: nil, fee: nil, confirmations: 0, blockHeight: nil,
             transferID: transfers.holdAmount, createdAt: now, updatedAt: now, route: route)
         let inserted = InsertedPayout()
+        // The customer's limits (and, given signals, its risk score and step-up): counted in the
+        // same commit as the holds, so concurrent payouts never together exceed a limit.
+        let check = try await customers?.prepare(id: id, account: paying, asset: asset, amount: amount, at: customers?.clock() ?? now,
+                                                 destination: destination, kind: "payout", signals: request.signals, customer: request.customer, by: caller)
+        if let stop = check?.stop { throw CustomerService.refusal(stop) }
         do {
-            try await LedgerPayouts(store: ledger.store).reserve(reserved, transfers: transfers, custody: custody, feeAccount: hot.feeAccount, feeSource: feeSource) {
-                refusal, connection in
+            let admitted = try await LedgerPayouts(store: ledger.store).reserve(
+                reserved, transfers: transfers, custody: custody, feeAccount: hot.feeAccount, feeSource: feeSource, admission: check?.admission
+            ) { refusal, connection in
+                try check?.settle(holdAccepted: refusal == nil, on: connection)
                 let status = try PayoutMachine.next(.created, refusal.map { .rejected($0) } ?? .reserved)
                 let payout = reserved.with(status: status, reason: refusal)
                 try PayoutStore.insert(payout, transferBase: base, requestHash: requestHash, on: connection)
                 try PayoutEvents.append([payout], at: now, on: connection)
                 inserted.record(payout)
             }
+            if !admitted, let check {
+                throw CustomerService.refusal(try CustomerService.reservationView(request.id, committed: AdmittedResults(admitted: false, results: []), check: check))
+            }
+        } catch let error as ServiceError where error.code == "limit-exceeded" {
+            throw error
         } catch {
             // Two requests with one id at once: the loser finds the winner's payout.
             if let existing = try await store.payout(id) { return (try repeatOf(existing, hash: requestHash, caller: caller), false) }

@@ -7,15 +7,63 @@ public struct LimitSet: Sendable, Equatable {
     /// How many payouts may start in any hour / any day.
     public var payoutsPerHour: Int?
     public var payoutsPerDay: Int?
+    /// Stricter limits for payouts to a destination the customer never paid before.
+    public var newDestinationPerTransaction: UInt128?
+    public var newDestinationDaily: UInt128?
 
     public init(perTransaction: UInt128? = nil, daily: UInt128? = nil, weekly: UInt128? = nil, monthly: UInt128? = nil,
-                payoutsPerHour: Int? = nil, payoutsPerDay: Int? = nil) {
+                payoutsPerHour: Int? = nil, payoutsPerDay: Int? = nil, newDestinationPerTransaction: UInt128? = nil, newDestinationDaily: UInt128? = nil) {
         self.perTransaction = perTransaction
         self.daily = daily
         self.weekly = weekly
         self.monthly = monthly
         self.payoutsPerHour = payoutsPerHour
         self.payoutsPerDay = payoutsPerDay
+        self.newDestinationPerTransaction = newDestinationPerTransaction
+        self.newDestinationDaily = newDestinationDaily
+    }
+
+    /// Whether no limit is set at all.
+    public var isEmpty: Bool { self == LimitSet() }
+
+    /// `self` with every limit that `other` sets replaced by `other`'s (a customer's own limits
+    /// over its tier's).
+    public func overridden(by other: LimitSet) -> LimitSet {
+        LimitSet(perTransaction: other.perTransaction ?? perTransaction, daily: other.daily ?? daily, weekly: other.weekly ?? weekly,
+                 monthly: other.monthly ?? monthly, payoutsPerHour: other.payoutsPerHour ?? payoutsPerHour,
+                 payoutsPerDay: other.payoutsPerDay ?? payoutsPerDay,
+                 newDestinationPerTransaction: other.newDestinationPerTransaction ?? newDestinationPerTransaction,
+                 newDestinationDaily: other.newDestinationDaily ?? newDestinationDaily)
+    }
+
+    /// Every amount limit scaled to `bps` / 10,000 (rounded down) and every count likewise: what a
+    /// risky request is allowed. `bps` ≥ 10,000 changes nothing.
+    public func scaled(bps: Int) -> LimitSet {
+        guard bps < 10_000 else { return self }
+        let factor = UInt128(max(bps, 0))
+        func amount(_ value: UInt128?) -> UInt128? { value.map { $0 / 10_000 * factor + $0 % 10_000 * factor / 10_000 } }
+        func count(_ value: Int?) -> Int? { value.map { $0 * max(bps, 0) / 10_000 } }
+        return LimitSet(perTransaction: amount(perTransaction), daily: amount(daily), weekly: amount(weekly), monthly: amount(monthly),
+                        payoutsPerHour: count(payoutsPerHour), payoutsPerDay: count(payoutsPerDay),
+                        newDestinationPerTransaction: amount(newDestinationPerTransaction), newDestinationDaily: amount(newDestinationDaily))
+    }
+
+    /// `self` with `kind`'s limit at least `amount` (a temporary raise never lowers a limit).
+    public func raised(_ kind: LimitKind, to amount: UInt128) -> LimitSet {
+        var raised = self
+        func higher(_ value: UInt128?) -> UInt128 { max(value ?? 0, amount) }
+        func higher(_ value: Int?) -> Int { max(value ?? 0, Int(clamping: amount)) }
+        switch kind {
+        case .perTransaction: raised.perTransaction = higher(perTransaction)
+        case .daily: raised.daily = higher(daily)
+        case .weekly: raised.weekly = higher(weekly)
+        case .monthly: raised.monthly = higher(monthly)
+        case .payoutsPerHour: raised.payoutsPerHour = higher(payoutsPerHour)
+        case .payoutsPerDay: raised.payoutsPerDay = higher(payoutsPerDay)
+        case .newDestinationPerTransaction: raised.newDestinationPerTransaction = higher(newDestinationPerTransaction)
+        case .newDestinationDaily: raised.newDestinationDaily = higher(newDestinationDaily)
+        }
+        return raised
     }
 }
 
@@ -25,13 +73,15 @@ public enum LimitKind: String, Sendable, CaseIterable {
     case daily, weekly, monthly
     case payoutsPerHour = "payouts_per_hour"
     case payoutsPerDay = "payouts_per_day"
+    case newDestinationPerTransaction = "new_destination_per_tx"
+    case newDestinationDaily = "new_destination_daily"
 
     /// The window in seconds (rolling: an entry counts while it is younger than this); nil for
     /// the per-transaction maximum.
     public var window: Int64? {
         switch self {
-        case .perTransaction: nil
-        case .daily, .payoutsPerDay: 86_400
+        case .perTransaction, .newDestinationPerTransaction: nil
+        case .daily, .payoutsPerDay, .newDestinationDaily: 86_400
         case .weekly: 604_800
         case .monthly: 2_592_000
         case .payoutsPerHour: 3_600
@@ -41,7 +91,11 @@ public enum LimitKind: String, Sendable, CaseIterable {
     /// Whether it counts payouts rather than amounts.
     public var countsPayouts: Bool { self == .payoutsPerHour || self == .payoutsPerDay }
 
-    func limit(in set: LimitSet) -> UInt128? {
+    /// Whether it applies only to payouts to new destinations (and counts only those).
+    public var newDestinationsOnly: Bool { self == .newDestinationPerTransaction || self == .newDestinationDaily }
+
+    /// The limit of this kind in `set` (a count for the velocity limits); nil when none is set.
+    public func limit(in set: LimitSet) -> UInt128? {
         switch self {
         case .perTransaction: set.perTransaction
         case .daily: set.daily
@@ -49,6 +103,8 @@ public enum LimitKind: String, Sendable, CaseIterable {
         case .monthly: set.monthly
         case .payoutsPerHour: set.payoutsPerHour.map { UInt128(max($0, 0)) }
         case .payoutsPerDay: set.payoutsPerDay.map { UInt128(max($0, 0)) }
+        case .newDestinationPerTransaction: set.newDestinationPerTransaction
+        case .newDestinationDaily: set.newDestinationDaily
         }
     }
 }
@@ -63,12 +119,15 @@ public struct LimitEntry: Sendable, Equatable {
     /// Seconds since 1970.
     public let at: Int64
     public var state: State
+    /// Whether it paid a destination the customer had never paid before.
+    public var newDestination: Bool
 
-    public init(id: String, amount: UInt128, at: Int64, state: State = .reserved) {
+    public init(id: String, amount: UInt128, at: Int64, state: State = .reserved, newDestination: Bool = false) {
         self.id = id
         self.amount = amount
         self.at = at
         self.state = state
+        self.newDestination = newDestination
     }
 
     /// Whether it counts in a window of `seconds` ending at `now`: not voided, and younger than
@@ -92,7 +151,7 @@ public enum RollingLimits {
     /// What counts against `kind` at `now` (amounts, or payouts for the velocity limits).
     public static func used(_ kind: LimitKind, entries: [LimitEntry], now: Int64) -> UInt128 {
         guard let window = kind.window else { return 0 }
-        let counting = entries.filter { $0.counts(window: window, now: now) }
+        let counting = entries.filter { $0.counts(window: window, now: now) && (!kind.newDestinationsOnly || $0.newDestination) }
         return kind.countsPayouts ? UInt128(counting.count) : counting.reduce(UInt128(0)) { $0 &+ $1.amount }
     }
 
@@ -106,13 +165,14 @@ public enum RollingLimits {
     /// Whether `amount` may be reserved at `now`: nil when every limit allows it, else the first
     /// limit it would exceed (per transaction, then the windows shortest first, then velocity)
     /// with what remains of it.
-    public static func refusal(_ limits: LimitSet, entries: [LimitEntry], amount: UInt128, now: Int64) -> LimitStanding? {
-        for standing in standings(limits, entries: entries, now: now) {
+    /// The new-destination limits apply only when `newDestination`.
+    public static func refusal(_ limits: LimitSet, entries: [LimitEntry], amount: UInt128, now: Int64, newDestination: Bool = false) -> LimitStanding? {
+        for standing in standings(limits, entries: entries, now: now) where newDestination || !standing.kind.newDestinationsOnly {
             let total: (partialValue: UInt128, overflow: Bool) =
                 switch standing.kind {
-                case .perTransaction: (amount, false)
+                case .perTransaction, .newDestinationPerTransaction: (amount, false)
                 case .payoutsPerHour, .payoutsPerDay: standing.used.addingReportingOverflow(1)
-                case .daily, .weekly, .monthly: standing.used.addingReportingOverflow(amount)
+                case .daily, .weekly, .monthly, .newDestinationDaily: standing.used.addingReportingOverflow(amount)
                 }
             if total.overflow || total.partialValue > standing.limit { return standing }
         }
