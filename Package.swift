@@ -410,7 +410,8 @@ let package = Package(
         // Runs the built `coffer` binary exactly as operators and acceptance checks do.
         .testTarget(
             name: "CofferCLITests",
-            dependencies: ["CofferBase", "CofferTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            // Customers: TOTP codes computed the way an authenticator app does, for `coffer totp verify`.
+            dependencies: ["CofferBase", "CofferTestSupport", "Customers", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
     ],

@@ -131,9 +131,11 @@ public struct LimitEntry: Sendable, Equatable {
     }
 
     /// Whether it counts in a window of `seconds` ending at `now`: not voided, and younger than
-    /// the window (at `now - seconds` exactly it has left).
+    /// the window (at `now - seconds` exactly it has left). An entry stamped after `now` counts
+    /// too: processes' clocks differ by moments, and a reservation another process made "later"
+    /// is already holding money; leaving it out would let two together exceed a limit.
     func counts(window seconds: Int64, now: Int64) -> Bool {
-        state != .voided && at <= now && now - at < seconds
+        state != .voided && now - at < seconds
     }
 }
 

@@ -61,11 +61,12 @@ public enum LimitReservations {
                    state: LimitEntry.State(rawValue: try row.text(3)) ?? .reserved, newDestination: try row.int64(4) != 0)
     }
 
-    /// The customer's live (not voided) entries in `asset` that can count at `now`.
+    /// The customer's live (not voided) entries in `asset` that can count at `now` (those
+    /// stamped after it included, see `LimitEntry.counts`).
     public static func entries(customer: String, asset: String, now: Int64, on connection: any SQLConnection) throws -> [LimitEntry] {
         try connection.query("""
             SELECT id, amount, at, state, new_destination FROM customer_limit_entries
-            WHERE customer = \(customer) AND asset = \(asset) AND at > \(now - longestWindow) AND at <= \(now) AND state <> 'voided'
+            WHERE customer = \(customer) AND asset = \(asset) AND at > \(now - longestWindow) AND state <> 'voided'
             """, entry)
     }
 

@@ -62,13 +62,18 @@ struct VaultPassphraseOption: ParsableArguments {
     }
 
     /// The vault for `stores`: unlocked when a passphrase file is given, else locked (commands that
-    /// need a key then say how to give one).
-    func access(_ stores: CofferStores) async throws -> VaultAccess {
+    /// need a key then say how to give one). A database without a vault gives a locked one that
+    /// says so, so commands that need no key still work; with `create`, the vault is created with
+    /// the passphrase first, as `coffer serve` does.
+    func access(_ stores: CofferStores, create: Bool = false) async throws -> VaultAccess {
         guard let path else {
             return .locked(stores.vault, reason: "the vault is locked: pass --passphrase-file FILE or set COFFER_VAULT_PASSPHRASE_FILE",
                            category: .invalidInput)
         }
-        return try await VaultAccess.unlock(stores.vault, passphraseFile: path)
+        if !create, try await !Vault(store: stores.vault, actor: "cli").isInitialized() {
+            return .locked(stores.vault, reason: "the vault is not initialised; run `coffer vault init` first", category: .rejected)
+        }
+        return try await VaultAccess.unlock(stores.vault, passphraseFile: path, createWith: create ? KDFOptions.testParameters ?? .default : nil)
     }
 }
 
@@ -79,11 +84,12 @@ struct ServiceOptions: ParsableArguments {
     @OptionGroup var tenant: TenantOption
     @OptionGroup var vault: VaultPassphraseOption
 
-    /// Opens the services and runs `body` with them and the caller.
-    func run<T: Sendable>(_ body: (CofferServices, Caller) async throws -> T) async throws -> T {
+    /// Opens the services and runs `body` with them and the caller. `createVault`: a database
+    /// without a vault gets one, made with the passphrase (see `VaultPassphraseOption.access`).
+    func run<T: Sendable>(createVault: Bool = false, _ body: (CofferServices, Caller) async throws -> T) async throws -> T {
         let caller = try tenant.caller()
         return try await store.withStores { stores in
-            try await body(CofferServices(stores: stores, vault: try await vault.access(stores), signers: CofferServices.payloadSigners), caller)
+            try await body(CofferServices(stores: stores, vault: try await vault.access(stores, create: createVault), signers: CofferServices.payloadSigners), caller)
         }
     }
 }

@@ -115,14 +115,15 @@ struct TOTPCommand: ParsableCommand {
 
     struct Enroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Enrol a customer: prints {\"uri\",\"secret_base32\",\"qr_svg\",...}, shown this once (the secret is kept sealed).")
+            abstract: "Enrol a customer: prints {\"uri\",\"secret_base32\",\"qr_svg\",...}, shown this once (the secret is kept sealed).",
+            discussion: "A database without a vault gets one first, made with the passphrase, as `coffer serve` does.")
         @OptionGroup var options: ServiceOptions
         @Option(help: "Customer id.") var customer: String
         @Option(help: "SHA1 (default, what most apps support), SHA256 or SHA512.") var algorithm: String?
         @Option(help: "6 (default) or 8 digits.") var digits: Int?
 
         func run() async throws {
-            try Output.print(try await options.run { try await $0.customers.enrollTOTP(customer: customer, algorithm: algorithm, digits: digits, by: $1) })
+            try Output.print(try await options.run(createVault: true) { try await $0.customers.enrollTOTP(customer: customer, algorithm: algorithm, digits: digits, by: $1) })
         }
     }
 
