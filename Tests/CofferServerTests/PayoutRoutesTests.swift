@@ -18,13 +18,13 @@ struct PayoutRoutesTests {
     /// generated HD wallet "cold" as the hot wallet (2 and 20 sat/vB), a signing policy on it, and
     /// customer account "alice" (debits must not exceed credits) holding 1,000,000 litoshi from a
     /// credited deposit.
-    static func setUp(_ server: VaultFixture, _ node: ScriptedChain, as tenant: TestTenant) async throws {
+    static func setUp(_ server: VaultFixture, _ node: ScriptedChain, as tenant: TestTenant, owner: String = "") async throws {
         for (method, uri, body) in [
             (HTTPRequest.Method.post, "/v1/chains", #"{"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1","confirmations":1}"#),
             (.post, "/v1/wallets", #"{"name":"cold","source":"generate","word_count":12}"#),
             (.put, "/v1/chains/ltc/hot-wallet", #"{"wallet":"cold","fallback_fee_rate":2,"max_fee_rate":20}"#),
             (.put, "/v1/policies/cold", #"{"rules":[{"type":"max_per_transaction","asset":"LTC","amount":"100000000"}]}"#),
-            (.post, "/v1/accounts", #"{"id":"alice","asset":"LTC","flags":["debits-must-not-exceed-credits"]}"#),
+            (.post, "/v1/accounts", #"{"id":"alice","asset":"LTC","owner":\#(quoted(owner)),"flags":["debits-must-not-exceed-credits"]}"#),
         ] {
             let reply = try await server.api.call(method, uri, as: tenant, body: body)
             try #require((200..<300).contains(reply.status), "\(uri) \(body): \(reply.text)")

@@ -198,3 +198,39 @@ public struct AlertDispositionRequest: Codable, Sendable, Equatable {
         self.reason = reason
     }
 }
+
+/// `POST /v1/customers/{id}/totp`: enrol in TOTP (all optional).
+public struct EnrollTOTPRequest: Codable, Sendable, Equatable {
+    /// SHA1 (default), SHA256 or SHA512.
+    public var algorithm: String?
+    /// 6 (default) or 8.
+    public var digits: Int?
+
+    public init(algorithm: String? = nil, digits: Int? = nil) {
+        self.algorithm = algorithm
+        self.digits = digits
+    }
+}
+
+/// `POST /v1/customers/{id}/totp/verify`.
+public struct VerifyTOTPRequest: Codable, Sendable, Equatable {
+    public var code: String
+    /// RFC 3339 (default now).
+    public var at: String?
+
+    public init(code: String, at: String? = nil) {
+        self.code = code
+        self.at = at
+    }
+}
+
+/// `POST /v1/aml/scans`: the range to scan (RFC 3339; default the last 30 days).
+public struct AMLScanRequest: Codable, Sendable, Equatable {
+    public var from: String?
+    public var to: String?
+
+    public init(from: String? = nil, to: String? = nil) {
+        self.from = from
+        self.to = to
+    }
+}

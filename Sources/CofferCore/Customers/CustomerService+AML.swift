@@ -1,4 +1,6 @@
 import CofferBase
+import Crypto
+import WalletCore
 import Tenancy
 import Vault
 public import Customers
@@ -9,22 +11,29 @@ extension CustomerService {
     /// Replaces the screening list `name` with the addresses of a CSV text: one address per row
     /// in the first column (a header row `address` is skipped; further columns are ignored).
     public func importScreeningList(name: String, csv: String, by caller: Caller) async throws -> ScreeningImportView {
-        try caller.require(.admin)
-        guard (1...64).contains(name.utf8.count), name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
-            throw ServiceError.invalid("list name: 1-64 printable ASCII characters without spaces")
-        }
         var addresses: [String] = []
         for (number, line) in csv.split(whereSeparator: \.isNewline).enumerated() {
             let field = line.split(separator: ",", omittingEmptySubsequences: false).first.map {
                 $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             } ?? ""
             if field.isEmpty || (number == 0 && field.lowercased() == "address") { continue }
-            guard field.utf8.count <= 128, field.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
-                throw ServiceError.invalid("line \(number + 1): \"\(field.prefix(40))\" is not an address")
-            }
             addresses.append(field)
         }
-        guard !addresses.isEmpty else { throw ServiceError.invalid("the file holds no addresses: one address per line, first column") }
+        return try await importScreeningList(name: name, addresses: addresses, by: caller)
+    }
+
+    /// Replaces the screening list `name` with `addresses`, in one transaction (audited).
+    public func importScreeningList(name: String, addresses: [String], by caller: Caller) async throws -> ScreeningImportView {
+        try caller.require(.admin)
+        guard (1...64).contains(name.utf8.count), name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+            throw ServiceError.invalid("list name: 1-64 printable ASCII characters without spaces")
+        }
+        for (index, address) in addresses.enumerated() {
+            guard (1...128).contains(address.utf8.count), address.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: ",") }) else {
+                throw ServiceError.invalid("address \(index + 1): \"\(address.prefix(40))\" is not an address (1-128 printable characters)")
+            }
+        }
+        guard !addresses.isEmpty else { throw ServiceError.invalid("the list holds no addresses: one address per line, first column") }
         guard addresses.count <= 1_000_000 else { throw ServiceError.invalid("at most 1,000,000 addresses per list") }
         let count = try await store.replaceScreeningList(name, addresses: addresses, scope: Self.scope(caller), at: clock())
         try await store.audit(audit(caller, "aml.screening.import", name, "addresses=\(count)"), time: Self.auditTime)
@@ -69,7 +78,7 @@ extension CustomerService {
                                 at: LedgerTime.formatRFC3339(UInt64(clamping: row.timestamp)), counterparty: row.counterparty)
             } }
             let amount = evidence.reduce(UInt128(0)) { $0 &+ $1.amount }
-            return StoredAMLAlert(key: scope + alert.key, scope: scope, rule: alert.rule.rawValue, customer: alert.customer, asset: alert.asset,
+            return StoredAMLAlert(key: Self.alertID(scope: scope, key: alert.key), scope: scope, rule: alert.rule.rawValue, customer: alert.customer, asset: alert.asset,
                                   evidence: try JSONEncoding.text(evidence), detail: alert.detail, amount: amount, at: alert.at)
         }
         let new = try await store.record(stored, at: clock())
@@ -81,9 +90,15 @@ extension CustomerService {
         return views
     }
 
+    /// An alert's id: stable across scans (from the scanner's key: rule, customer, asset, first
+    /// evidence) and safe in a URL path.
+    static func alertID(scope: String, key: String) -> String {
+        "aml_" + Hex.encode(Array(SHA256.hash(data: Array((scope + "\u{0}" + key).utf8)).prefix(12)))
+    }
+
     func view(_ alert: StoredAMLAlert, new: Bool, _ caller: Caller) throws -> AMLAlertView {
         let evidence = (try? JSONDecoding.decode([AMLEvidenceView].self, from: Array(alert.evidence.utf8))) ?? []
-        return AMLAlertView(key: caller.tenant.flatMap { $0.local(alert.key) } ?? alert.key, rule: alert.rule, customer: caller.local(alert.customer) ?? alert.customer,
+        return AMLAlertView(key: alert.key, rule: alert.rule, customer: caller.local(alert.customer) ?? alert.customer,
                             asset: LedgerNames(caller).localAsset(alert.asset), detail: alert.detail, amount: alert.amount, at: Self.time(alert.at),
                             evidence: evidence, status: alert.status.rawValue, dispositionBy: alert.dispositionBy,
                             dispositionReason: alert.dispositionReason, new: new)
@@ -107,8 +122,8 @@ extension CustomerService {
             throw ServiceError.invalid("status must be dismissed, escalated or reported")
         }
         guard (1...500).contains(request.reason.count) else { throw ServiceError.invalid("reason: 1-500 characters") }
-        let stored = caller.tenant.map { $0.prefix + key } ?? key
-        guard key.utf8.count <= 400, let alert = try await store.alert(stored) else {
+        let stored = key
+        guard key.utf8.count <= 64, let alert = try await store.alert(stored), alert.scope == Self.scope(caller) else {
             throw ServiceError.notFound("no alert \"\(key.prefix(80))\"", code: "alert-not-found")
         }
         guard alert.status == .open else { throw ServiceError(.conflict, "alert-dispositioned", "alert \(key) was \(alert.status.rawValue) already") }

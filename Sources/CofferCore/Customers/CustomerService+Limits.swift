@@ -82,10 +82,14 @@ extension CustomerService {
     /// raised by approved cases in force; and the step-up threshold.
     func effectiveLimits(_ customer: Customer, asset: String) async throws -> CustomerStore.ConfiguredLimits {
         let scope = customer.scope
-        let tier = try await store.limits(for: .tier(customer.tier), asset: asset, scope: scope) ?? CustomerStore.ConfiguredLimits()
-        let own = try await store.limits(for: .customer(customer.id), asset: asset, scope: scope)
-        return CustomerStore.ConfiguredLimits(limits: tier.limits.overridden(by: own?.limits ?? LimitSet()),
-                                              stepUpAbove: own?.stepUpAbove ?? tier.stepUpAbove)
+        return Self.effective(tier: try await store.limits(for: .tier(customer.tier), asset: asset, scope: scope),
+                              own: try await store.limits(for: .customer(customer.id), asset: asset, scope: scope))
+    }
+
+    /// A tier's limits overridden by the customer's own.
+    static func effective(tier: CustomerStore.ConfiguredLimits?, own: CustomerStore.ConfiguredLimits?) -> CustomerStore.ConfiguredLimits {
+        let tier = tier ?? CustomerStore.ConfiguredLimits()
+        return CustomerStore.ConfiguredLimits(limits: tier.limits.overridden(by: own?.limits ?? LimitSet()), stepUpAbove: own?.stepUpAbove ?? tier.stepUpAbove)
     }
 
     /// Limits with the raises in force. (A struct, not a tuple: Swift 6.3's debug build
@@ -133,32 +137,40 @@ extension CustomerService {
     /// A limit check prepared for one ledger commit: `admission` runs the check and records the
     /// reservation inside the commit; `decision` holds what it decided once the commit returned.
     /// `stop` is set instead when the risk score stopped the request before any commit (held, or
-    /// a step-up it lacks). A class with a lock rather than a struct holding a `Mutex`.
+    /// a step-up it lacks). The limits were worked out from a context this process may have kept
+    /// (`LimitContextCache`); inside the commit the configuration version is compared, and a
+    /// changed configuration is read again there, so a check never decides on stale limits.
     public final class LimitCheck: @unchecked Sendable {
         public let request: LimitRequest
         public let risk: RiskView?
         public let stop: ReservationView?
+        let version: Int64?
+        let factorBps: Int
+        let admitter: LimitAdmitter?
         private let lock = NSLock()
         private var decided: LimitDecision?
 
-        init(request: LimitRequest, risk: RiskView?, stop: ReservationView? = nil) {
+        public convenience init(request: LimitRequest, risk: RiskView?, stop: ReservationView? = nil) {
+            self.init(request: request, risk: risk, stop: stop, version: nil, factorBps: 10_000, admitter: nil)
+        }
+
+        init(request: LimitRequest, risk: RiskView?, stop: ReservationView?, version: Int64?, factorBps: Int, admitter: LimitAdmitter?) {
             self.request = request
             self.risk = risk
             self.stop = stop
+            self.version = version
+            self.factorBps = factorBps
+            self.admitter = admitter
         }
 
         public var decision: LimitDecision? { lock.withLock { decided } }
 
         func record(_ decision: LimitDecision) { lock.withLock { decided = decision } }
 
-        /// For `LedgerStore.submit(_:admission:companion:)`.
+        /// For `LedgerStore.submit(_:admission:companion:)`: decided with the other checks of
+        /// its group commit by `admitter` (one per process's customer service), or on its own.
         public var admission: LedgerCommitAdmission {
-            { [self] connection in
-                let decision = try LimitReservations.reserve(request, on: connection)
-                record(decision)
-                if case .refused = decision { return false }
-                return true
-            }
+            LedgerCommitAdmission(admitter: admitter ?? LimitAdmitter(cache: LimitContextCache()), token: self)
         }
 
         /// Run in the same commit's companion with the hold's result: a hold the ledger refused
@@ -169,6 +181,15 @@ extension CustomerService {
         }
     }
 
+    /// The customer's limit context in `asset`: kept by this process (checked against the
+    /// configuration version in every commit), else read.
+    func context(customer id: String, asset: String, at: Int64) async throws -> LimitContext? {
+        if let kept = cache.context(customer: id, asset: asset) { return kept }
+        guard let context = try await store.limitContext(customer: id, asset: asset, at: at) else { return nil }
+        cache.keep(context, asset: asset)
+        return context
+    }
+
     /// Prepares the limit check of a customer's request: its limits (tier, own, raises), the risk
     /// score when signals are given (which may lower them, ask for a step-up code or hold the
     /// request, the reasons stored with the decision). Nil when the account has no customer
@@ -177,29 +198,30 @@ extension CustomerService {
                         signals: RiskSignalsRequest?, customer named: String?, by caller: Caller) async throws -> LimitCheck? {
         let ownerID = caller.stored(account.owner)
         if let named, caller.stored(named) != ownerID || account.owner.isEmpty {
+            if try await store.customer(caller.stored(named)) == nil {
+                throw ServiceError.notFound("no customer \"\(named.prefix(70))\"", code: "customer-not-found")
+            }
             throw ServiceError(.rejected, "account-not-owned", "account \(LedgerNames(caller).local(account.id)) is not owned by customer \(named.prefix(64))")
         }
-        guard !account.owner.isEmpty, let customer = try await store.customer(ownerID) else {
+        guard !account.owner.isEmpty, let context = try await context(customer: ownerID, asset: asset, at: at) else {
             if let named { throw ServiceError.notFound("no customer \"\(named.prefix(70))\"", code: "customer-not-found") }
             return nil
         }
-        let configured = try await effectiveLimits(customer, asset: asset)
-        let limits = try await raised(configured.limits, customer: customer, asset: asset, at: at).limits
-        let request = LimitRequest(id: storedID, customer: customer.id, asset: asset, account: account.id.value, amount: amount, at: at,
+        let limits = context.limits(at: at)
+        let request = LimitRequest(id: storedID, customer: context.customer.id, asset: asset, account: account.id.value, amount: amount, at: at,
                                    destination: destination, kind: kind, limits: limits)
-        guard let signals, !signals.isEmpty else { return LimitCheck(request: request, risk: nil) }
-        let outcome = try await assess(signals, customer: customer, asset: asset, amount: amount, at: at, destination: destination,
-                                       stepUpAbove: configured.stepUpAbove, requestID: storedID, caller: caller)
+        func check(_ request: LimitRequest, risk: RiskView?, stop: ReservationView? = nil, bps: Int = 10_000) -> LimitCheck {
+            LimitCheck(request: request, risk: risk, stop: stop, version: context.version, factorBps: bps, admitter: admitter)
+        }
+        guard let signals, !signals.isEmpty else { return check(request, risk: nil) }
+        let outcome = try await assess(signals, customer: context.customer, asset: asset, amount: amount, at: at, destination: destination,
+                                       stepUpAbove: context.configured.stepUpAbove, requestID: storedID, caller: caller)
         let local = caller.local(storedID) ?? storedID
         switch outcome.verdict {
-        case .hold:
-            return LimitCheck(request: request, risk: outcome.view, stop: ReservationView(id: local, result: "held", risk: outcome.view))
-        case .stepUpRequired:
-            return LimitCheck(request: request, risk: outcome.view, stop: ReservationView(id: local, result: "step_up_required", risk: outcome.view))
-        case .stepUpFailed:
-            return LimitCheck(request: request, risk: outcome.view, stop: ReservationView(id: local, result: "step_up_failed", risk: outcome.view))
-        case .proceed(let bps):
-            return LimitCheck(request: request.limited(to: limits.scaled(bps: bps)), risk: outcome.view)
+        case .hold: return check(request, risk: outcome.view, stop: ReservationView(id: local, result: "held", risk: outcome.view))
+        case .stepUpRequired: return check(request, risk: outcome.view, stop: ReservationView(id: local, result: "step_up_required", risk: outcome.view))
+        case .stepUpFailed: return check(request, risk: outcome.view, stop: ReservationView(id: local, result: "step_up_failed", risk: outcome.view))
+        case .proceed(let bps): return check(request.limited(to: limits.scaled(bps: bps)), risk: outcome.view, bps: bps)
         }
     }
 
@@ -221,8 +243,8 @@ extension CustomerService {
         if let destination = request.destination, !(1...128).contains(destination.utf8.count) {
             throw ServiceError.invalid("destination: 1-128 characters")
         }
-        _ = try await find(request.customer, caller)
-        guard let account = try await ledger.store.account(accountID) else {
+        guard LedgerID.isValidLocal(request.customer) else { throw ServiceError.notFound("no customer \"\(request.customer.prefix(70))\"", code: "customer-not-found") }
+        guard let account = try await cachedAccount(accountID) else {
             throw ServiceError.notFound("no account \"\(request.account.prefix(70))\"", code: "account-not-found")
         }
         guard account.asset == asset else {
@@ -270,11 +292,11 @@ extension CustomerService {
     func outgoingAccount(_ to: String?, asset: String, names: LedgerNames) async throws -> LedgerID {
         if let to {
             let id = try names.id(to, field: "to")
-            guard try await ledger.store.account(id) != nil else { throw ServiceError.notFound("no account \"\(to.prefix(70))\"", code: "account-not-found") }
+            guard try await cachedAccount(id) != nil else { throw ServiceError.notFound("no account \"\(to.prefix(70))\"", code: "account-not-found") }
             return id
         }
         let id = try names.id("outgoing:" + names.localAsset(asset), field: "to")
-        if try await ledger.store.account(id) == nil {
+        if try await cachedAccount(id) == nil {
             let result = try await ledger.store.createAccount(Account(id: id, asset: asset, owner: "", code: 0, metadata: "reservations committed", flags: []))
             guard result == .created || result == .exists else {
                 throw ServiceError(.rejected, "account-not-created", "cannot open account \(names.local(id)): \(result.rawValue)")
@@ -309,6 +331,59 @@ extension CustomerService {
             throw LedgerError.internalFailure("reservation \(id) ended as \(result.rawValue)")
         case nil:
             throw LedgerError.internalFailure("the ledger returned no result for reservation \(id)")
+        }
+    }
+}
+
+extension CustomerService {
+    /// An account as the limit check needs it: its id, asset and owner never change, so this
+    /// process keeps what it read (balances are the ledger's business, inside its commit).
+    func cachedAccount(_ id: LedgerID) async throws -> Account? {
+        if let kept = cache.account(id.value) { return kept }
+        guard let account = try await ledger.store.account(id) else { return nil }
+        cache.keep(account)
+        return account
+    }
+}
+
+/// What a process keeps between limit checks: customers' limit contexts (valid while the
+/// configuration version is the one they were read at; every commit compares it) and accounts'
+/// immutable facts. Bounded: emptied when it grows past `capacity` entries.
+final class LimitContextCache: @unchecked Sendable {
+    static let capacity = 100_000
+    private let lock = NSLock()
+    private var contexts: [String: LimitContext] = [:]
+    private var accounts: [String: Account] = [:]
+    private var version: Int64 = -1
+
+    func context(customer: String, asset: String) -> LimitContext? {
+        lock.withLock { contexts[customer + "\u{0}" + asset] }
+    }
+
+    func keep(_ context: LimitContext, asset: String) {
+        lock.withLock {
+            if context.version != version {
+                // Read at another version: what is kept from the older one may be stale.
+                if context.version > version { contexts.removeAll(keepingCapacity: true) }
+                version = max(version, context.version)
+                if context.version < version { return }
+            }
+            if contexts.count >= Self.capacity { contexts.removeAll(keepingCapacity: true) }
+            contexts[context.customer.id + "\u{0}" + asset] = context
+        }
+    }
+
+    /// A commit found the configuration changed: nothing kept is trusted any more.
+    func forget() {
+        lock.withLock { contexts.removeAll(keepingCapacity: true) }
+    }
+
+    func account(_ id: String) -> Account? { lock.withLock { accounts[id] } }
+
+    func keep(_ account: Account) {
+        lock.withLock {
+            if accounts.count >= Self.capacity { accounts.removeAll(keepingCapacity: true) }
+            accounts[account.id.value] = account
         }
     }
 }
@@ -348,6 +423,41 @@ extension CustomerService {
             return ServiceError(.forbidden, "step-up-failed", "the step-up code is wrong or was used already", members: members)
         default:
             return ServiceError(.rejected, "held-for-review", "the request is held for review (risk score \(view.risk?.score ?? 0))", members: members)
+        }
+    }
+}
+
+/// Decides the limit checks of one group commit together (`LimitReservations.reserveAll`): the
+/// configuration version is compared once, stale limits are read again inside the commit, and
+/// each check records its decision.
+final class LimitAdmitter: LedgerGroupAdmitter {
+    let cache: LimitContextCache
+
+    init(cache: LimitContextCache) { self.cache = cache }
+
+    func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
+        let checks = tokens.compactMap { $0 as? CustomerService.LimitCheck }
+        guard checks.count == tokens.count else { throw LedgerError.internalFailure("a limit admission was handed something else") }
+        let version = try CustomerStore.configVersion(on: connection)
+        var requests: [LimitRequest] = []
+        var refreshed = false
+        for check in checks {
+            guard let read = check.version, read != version else {
+                requests.append(check.request)
+                continue
+            }
+            // Tiers, limits or raises changed since the limits were worked out: read them again here.
+            let request = check.request
+            let fresh = try CustomerStore.limitContext(customer: request.customer, asset: request.asset, at: request.at, on: connection)
+            requests.append(request.limited(to: fresh?.limits(at: request.at).scaled(bps: check.factorBps) ?? LimitSet()))
+            refreshed = true
+        }
+        if refreshed { cache.forget() }
+        let decisions = try LimitReservations.reserveAll(requests, on: connection)
+        return zip(checks, decisions).map { check, decision in
+            check.record(decision)
+            if case .refused = decision { return false }
+            return true
         }
     }
 }

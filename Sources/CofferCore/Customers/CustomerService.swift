@@ -15,6 +15,10 @@ public struct CustomerService: Sendable {
     public let amlSettings: AMLRuleSettings
     /// Seconds since 1970.
     public let clock: @Sendable () -> Int64
+    /// Limit contexts and account facts kept between checks (see `LimitContextCache`).
+    let cache: LimitContextCache
+    /// Decides this service's limit checks together within each group commit.
+    let admitter: LimitAdmitter
 
     public init(store: CustomerStore, ledger: LedgerService, vault: VaultAccess, riskPolicy: RiskPolicy = RiskPolicy(),
                 amlSettings: AMLRuleSettings = AMLRuleSettings(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -24,6 +28,8 @@ public struct CustomerService: Sendable {
         self.riskPolicy = riskPolicy
         self.amlSettings = amlSettings
         self.clock = clock
+        cache = LimitContextCache()
+        admitter = LimitAdmitter(cache: cache)
     }
 
     /// The vault service key that seals TOTP secrets.

@@ -166,18 +166,83 @@ public enum RollingLimits {
 
     /// Whether `amount` may be reserved at `now`: nil when every limit allows it, else the first
     /// limit it would exceed (per transaction, then the windows shortest first, then velocity)
-    /// with what remains of it.
-    /// The new-destination limits apply only when `newDestination`.
+    /// with what remains of it. The new-destination limits apply only when `newDestination`.
     public static func refusal(_ limits: LimitSet, entries: [LimitEntry], amount: UInt128, now: Int64, newDestination: Bool = false) -> LimitStanding? {
-        for standing in standings(limits, entries: entries, now: now) where newDestination || !standing.kind.newDestinationsOnly {
+        refusal(limits, totals: WindowTotals(entries: entries, now: now), amount: amount, newDestination: newDestination)
+    }
+
+    /// `refusal(_:entries:amount:now:newDestination:)` over the windows' totals (what a store sums).
+    public static func refusal(_ limits: LimitSet, totals: WindowTotals, amount: UInt128, newDestination: Bool = false) -> LimitStanding? {
+        for kind in LimitKind.allCases where newDestination || !kind.newDestinationsOnly {
+            guard let limit = kind.limit(in: limits) else { continue }
+            let used = totals.used(kind)
             let total: (partialValue: UInt128, overflow: Bool) =
-                switch standing.kind {
+                switch kind {
                 case .perTransaction, .newDestinationPerTransaction: (amount, false)
-                case .payoutsPerHour, .payoutsPerDay: standing.used.addingReportingOverflow(1)
-                case .daily, .weekly, .monthly, .newDestinationDaily: standing.used.addingReportingOverflow(amount)
+                case .payoutsPerHour, .payoutsPerDay: used.addingReportingOverflow(1)
+                case .daily, .weekly, .monthly, .newDestinationDaily: used.addingReportingOverflow(amount)
                 }
-            if total.overflow || total.partialValue > standing.limit { return standing }
+            if total.overflow || total.partialValue > limit { return LimitStanding(kind: kind, limit: limit, used: used) }
         }
         return nil
+    }
+}
+
+/// What counts in each rolling window at one moment: the amounts of the daily, weekly, monthly
+/// and new-destination daily windows, and how many reservations the velocity windows hold.
+public struct WindowTotals: Sendable, Equatable {
+    public var daily: UInt128
+    public var weekly: UInt128
+    public var monthly: UInt128
+    public var newDestinationDaily: UInt128
+    public var payoutsPerHour: Int
+    public var payoutsPerDay: Int
+
+    public init(daily: UInt128 = 0, weekly: UInt128 = 0, monthly: UInt128 = 0, newDestinationDaily: UInt128 = 0, payoutsPerHour: Int = 0, payoutsPerDay: Int = 0) {
+        self.daily = daily
+        self.weekly = weekly
+        self.monthly = monthly
+        self.newDestinationDaily = newDestinationDaily
+        self.payoutsPerHour = payoutsPerHour
+        self.payoutsPerDay = payoutsPerDay
+    }
+
+    /// The totals of `entries` at `now` (the model the stores' sums must agree with).
+    public init(entries: [LimitEntry], now: Int64) {
+        self.init(daily: RollingLimits.used(.daily, entries: entries, now: now), weekly: RollingLimits.used(.weekly, entries: entries, now: now),
+                  monthly: RollingLimits.used(.monthly, entries: entries, now: now),
+                  newDestinationDaily: RollingLimits.used(.newDestinationDaily, entries: entries, now: now),
+                  payoutsPerHour: Int(RollingLimits.used(.payoutsPerHour, entries: entries, now: now)),
+                  payoutsPerDay: Int(RollingLimits.used(.payoutsPerDay, entries: entries, now: now)))
+    }
+
+    public func used(_ kind: LimitKind) -> UInt128 {
+        switch kind {
+        case .perTransaction, .newDestinationPerTransaction: 0
+        case .daily: daily
+        case .weekly: weekly
+        case .monthly: monthly
+        case .newDestinationDaily: newDestinationDaily
+        case .payoutsPerHour: UInt128(payoutsPerHour)
+        case .payoutsPerDay: UInt128(payoutsPerDay)
+        }
+    }
+
+    static let limbBits = 42
+    static let limbMask: UInt128 = (1 << 42) - 1
+
+    /// An amount as three limbs of 42, 42 and 44 bits, each a non-negative 64-bit integer.
+    public static func limbs(_ amount: UInt128) -> (Int64, Int64, Int64) {
+        (Int64(amount & limbMask), Int64((amount >> 42) & limbMask), Int64(amount >> 84))
+    }
+
+    /// The sum of amounts from the sums of their limbs (each sum below 2^63), wrapping past
+    /// 2^128 as UInt128 arithmetic would overflow: a limit check then refuses.
+    public static func combine(_ l0: Int64, _ l1: Int64, _ l2: Int64) -> UInt128 {
+        let high = UInt128(max(l2, 0)).multipliedReportingOverflow(by: 1 << 84)
+        let total = UInt128(max(l0, 0)) &+ (UInt128(max(l1, 0)) << 42)
+        guard !high.overflow else { return UInt128.max }
+        let sum = total.addingReportingOverflow(high.partialValue)
+        return sum.overflow ? UInt128.max : sum.partialValue
     }
 }

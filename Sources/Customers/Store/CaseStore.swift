@@ -107,7 +107,10 @@ extension CustomerStore {
                     raise_amount = \(decided.raiseAmount), expires_at = \(decided.expiresAt), decided_at = \(decided.decidedAt)
                 WHERE id = \(decided.id) AND status = 'open'
                 """) == 1
-            if changed { try AuditLog.append(audit, at: time, on: connection) }
+            if changed {
+                try Self.bumpConfig(on: connection)
+                try AuditLog.append(audit, at: time, on: connection)
+            }
             return changed
         }
     }

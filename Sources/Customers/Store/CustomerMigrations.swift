@@ -67,6 +67,9 @@ public enum CustomerMigrations {
             asset TEXT NOT NULL,
             account TEXT NOT NULL,
             amount TEXT NOT NULL,
+            amount_l0 BIGINT NOT NULL,
+            amount_l1 BIGINT NOT NULL,
+            amount_l2 BIGINT NOT NULL,
             at BIGINT NOT NULL,
             state TEXT NOT NULL,
             new_destination INTEGER NOT NULL,
@@ -74,7 +77,12 @@ public enum CustomerMigrations {
             kind TEXT NOT NULL
         )
         """,
-        "CREATE INDEX customer_limit_entries_window ON customer_limit_entries (customer, asset, at)",
+        // Covers the limit check's sums: the window's rows are read from the index alone.
+        "CREATE INDEX customer_limit_entries_window ON customer_limit_entries (customer, asset, at, state, new_destination, amount_l0, amount_l1, amount_l2)",
+        // Bumped by every change a limit check depends on (tiers, KYC, limits, raises), so a
+        // process may keep what it read until the number moves.
+        "CREATE TABLE customer_config (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
+        "INSERT INTO customer_config (id, version) VALUES (1, 0)",
         """
         CREATE TABLE customer_seen (
             customer TEXT NOT NULL,

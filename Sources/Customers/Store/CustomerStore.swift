@@ -59,9 +59,22 @@ public struct CustomerStore: Sendable {
             let changed = try connection.execute("""
                 UPDATE customers SET tier = \(tier), updated_at = \(now) WHERE id = \(id) AND tier = \(old)
                 """) == 1
-            if changed { try AuditLog.append(audit, at: time, on: connection) }
+            if changed {
+                try Self.bumpConfig(on: connection)
+                try AuditLog.append(audit, at: time, on: connection)
+            }
             return changed
         }
+    }
+
+    /// Marks that something a limit check depends on changed (see `customer_config`).
+    static func bumpConfig(on connection: any SQLConnection) throws {
+        try connection.execute("UPDATE customer_config SET version = version + 1 WHERE id = 1")
+    }
+
+    /// The configuration version (see `customer_config`).
+    public static func configVersion(on connection: any SQLConnection) throws -> Int64 {
+        try connection.queryOne("SELECT version FROM customer_config WHERE id = 1") { try $0.int64(0) } ?? 0
     }
 
     /// Records a KYC transition (compare-and-set on the state it leaves), the tier it implies,
@@ -72,6 +85,7 @@ public struct CustomerStore: Sendable {
                 UPDATE customers SET kyc = \(event.to.rawValue), tier = \(event.tierAfter), updated_at = \(event.at)
                 WHERE id = \(event.customer) AND kyc = \(event.from.rawValue) AND tier = \(event.tierBefore)
                 """) == 1 else { return false }
+            try Self.bumpConfig(on: connection)
             let documents = try JSONEncoding.text(event.documents)
             try connection.execute("""
                 INSERT INTO customer_kyc_events (customer, from_state, to_state, reviewer, reason, documents, tier_before, tier_after, at)
@@ -190,6 +204,7 @@ public struct CustomerStore: Sendable {
                     new_destination_daily = excluded.new_destination_daily, step_up_above = excluded.step_up_above,
                     updated_at = excluded.updated_at
                 """)
+            try Self.bumpConfig(on: connection)
             try AuditLog.append(audit, at: time, on: connection)
         }
     }

@@ -70,31 +70,20 @@ public enum LimitReservations {
             """, entry)
     }
 
-    /// Checks `request` against its limits and the customer's window and, when it fits, records
-    /// the reservation. A repeated id answers what was recorded and records nothing.
-    public static func reserve(_ request: LimitRequest, on connection: any SQLConnection) throws -> LimitDecision {
-        if let state = try connection.queryOne("SELECT state FROM customer_limit_entries WHERE id = \(request.id)", { try $0.text(0) }) {
-            return .exists(LimitEntry.State(rawValue: state) ?? .reserved)
+    /// The select list of the window sums at `now`: the daily, weekly, monthly and new-destination
+    /// daily amounts as limb sums, then the hour's and the day's counts. Moments are bound
+    /// parameters, so the statement's text (and its cached preparation) is the same every time.
+    static func windowSums(now: Int64) -> SQL {
+        func sums(_ condition: SQL) -> SQL {
+            SQL.joined((0..<3).map { "CAST(COALESCE(SUM(CASE WHEN " + condition + SQL(" THEN amount_l" + String($0) + " ELSE 0 END), 0) AS BIGINT)") }, separator: ", ")
         }
-        var newDestination = false
-        if let destination = request.destination {
-            newDestination = try connection.queryOne("""
-                SELECT 1 FROM customer_seen WHERE customer = \(request.customer) AND kind = 'destination' AND value = \(destination)
-                """, { _ in true }) == nil
-        }
-        let entries = request.limits.isEmpty ? [] : try entries(customer: request.customer, asset: request.asset, now: request.at, on: connection)
-        if let refusal = RollingLimits.refusal(request.limits, entries: entries, amount: request.amount, now: request.at, newDestination: newDestination) {
-            return .refused(refusal)
-        }
-        try connection.execute("""
-            INSERT INTO customer_limit_entries (id, customer, asset, account, amount, at, state, new_destination, destination, kind)
-            VALUES (\(request.id), \(request.customer), \(request.asset), \(request.account), \(request.amount), \(request.at), 'reserved',
-                    \(newDestination), \(request.destination), \(request.kind))
-            """)
-        if let destination = request.destination {
-            try remember(customer: request.customer, kind: "destination", value: destination, at: request.at, on: connection)
-        }
-        return .reserved(newDestination: newDestination)
+        let day = now - 86_400, week = now - 604_800, hour = now - 3_600
+        return SQL.joined([sums("at > \(day)"), sums("at > \(week)"), sums("1 = 1"), sums("at > \(day) AND new_destination = 1"),
+                           "COUNT(CASE WHEN at > \(hour) THEN 1 END)", "COUNT(CASE WHEN at > \(day) THEN 1 END)"], separator: ", ")
+    }
+
+    static func state(of id: String, on connection: any SQLConnection) throws -> LimitEntry.State? {
+        try connection.queryOne("SELECT state FROM customer_limit_entries WHERE id = \(id)") { LimitEntry.State(rawValue: try $0.text(0)) ?? .reserved }
     }
 
     /// Marks reservations posted (kept in their windows) or voided (given back); only those
@@ -151,5 +140,181 @@ extension CustomerStore {
                 ORDER BY at DESC LIMIT 200
                 """) { try $0.amount(0, "amount") }
         }
+    }
+}
+
+/// What a limit check needs to know about a customer, read in one go: the customer, its tier's and
+/// its own limits in the asset, the approved raises not yet lapsed, and the configuration version
+/// they were read at (see `customer_config`).
+public struct LimitContext: Sendable {
+    public let customer: Customer
+    public let tierLimits: CustomerStore.ConfiguredLimits?
+    public let ownLimits: CustomerStore.ConfiguredLimits?
+    public let raises: [CustomerCase]
+    public let version: Int64
+
+    /// The tier's limits overridden by the customer's own.
+    public var configured: CustomerStore.ConfiguredLimits {
+        let tier = tierLimits ?? CustomerStore.ConfiguredLimits()
+        return CustomerStore.ConfiguredLimits(limits: tier.limits.overridden(by: ownLimits?.limits ?? LimitSet()),
+                                              stepUpAbove: ownLimits?.stepUpAbove ?? tier.stepUpAbove)
+    }
+
+    /// The limits at `at`: configured, raised by the raises still in force then.
+    public func limits(at: Int64) -> LimitSet {
+        var limits = configured.limits
+        for raise in raises where (raise.expiresAt ?? Int64.max) > at {
+            guard let kind = raise.limitKind, let amount = raise.raiseAmount else { continue }
+            limits = limits.raised(kind, to: amount)
+        }
+        return limits
+    }
+}
+
+extension CustomerStore {
+    /// The customer `id` and its limits in `asset` (raises not lapsed at `at`), in one read; nil
+    /// when no such customer.
+    public func limitContext(customer id: String, asset: String, at: Int64) async throws -> LimitContext? {
+        try await database.read { connection in try Self.limitContext(customer: id, asset: asset, at: at, on: connection) }
+    }
+
+    public static func limitContext(customer id: String, asset: String, at: Int64, on connection: any SQLConnection) throws -> LimitContext? {
+        let version = try configVersion(on: connection)
+        guard let customer = try Self.customer(id, on: connection) else { return nil }
+        var tier: ConfiguredLimits?
+        var own: ConfiguredLimits?
+        let tierKey = LimitSubject.tier(customer.tier).key, ownKey = LimitSubject.customer(customer.id).key
+        _ = try connection.query("""
+            SELECT subject, \(raw: Self.limitColumns) FROM customer_limits
+            WHERE scope = \(customer.scope) AND asset = \(asset) AND subject IN (\(tierKey), \(ownKey))
+            """) { row in
+            let limits = try Self.configured(row, from: 1)
+            if try row.text(0) == tierKey { tier = limits } else { own = limits }
+        }
+        let raises = try connection.query("""
+            SELECT \(raw: Self.caseColumns) FROM customer_cases
+            WHERE customer = \(customer.id) AND status = 'approved' AND raise_amount IS NOT NULL AND expires_at > \(at) AND asset = \(asset)
+            """, Self.customerCase)
+        return LimitContext(customer: customer, tierLimits: tier, ownLimits: own, raises: raises, version: version)
+    }
+}
+
+extension LimitReservations {
+    /// `reserve` for the requests of one group commit, in order, in a few statements for all of
+    /// them: the ids decided before, every customer's window sums (one statement per asset and
+    /// moment), and one insert of every reservation admitted. Each request is checked against the
+    /// stored window plus what the requests before it in this group reserved.
+    public static func reserveAll(_ requests: [LimitRequest], on connection: any SQLConnection) throws -> [LimitDecision] {
+        var earlier: [String: LimitEntry.State] = [:]
+        for chunk in requests.map(\.id).chunked(500) {
+            _ = try connection.query("SELECT id, state FROM customer_limit_entries WHERE id IN \(list: Array(chunk).paddedToPowerOfTwo())") { row in
+                earlier[try row.text(0)] = LimitEntry.State(rawValue: try row.text(1)) ?? .reserved
+            }
+        }
+        struct Moment: Hashable { let asset: String; let at: Int64 }
+        var customersAt: [Moment: Set<String>] = [:]
+        for request in requests where earlier[request.id] == nil && !request.limits.isEmpty {
+            customersAt[Moment(asset: request.asset, at: request.at), default: []].insert(request.customer)
+        }
+        var stored: [String: WindowTotals] = [:]  // customer \0 asset \0 at
+        for (moment, customers) in customersAt {
+            for chunk in customers.sorted().chunked(500) {
+                for (customer, totals) in try windowTotals(customers: Array(chunk), asset: moment.asset, now: moment.at, on: connection) {
+                    stored[customer + "\u{0}" + moment.asset + "\u{0}" + String(moment.at)] = totals
+                }
+            }
+        }
+        var admitted: [String: [LimitEntry]] = [:]  // customer \0 asset: reserved in this group
+        var decided: [String: LimitEntry.State] = [:]
+        var inserts: [(LimitRequest, Bool)] = []
+        var decisions: [LimitDecision] = []
+        for request in requests {
+            if let state = earlier[request.id] ?? decided[request.id] {
+                decisions.append(.exists(state))
+                continue
+            }
+            var newDestination = false
+            if let destination = request.destination {
+                newDestination = try connection.queryOne("""
+                    SELECT 1 FROM customer_seen WHERE customer = \(request.customer) AND kind = 'destination' AND value = \(destination)
+                    """, { _ in true }) == nil
+                    && !inserts.contains { $0.0.customer == request.customer && $0.0.destination == destination }
+            }
+            let pair = request.customer + "\u{0}" + request.asset
+            let totals = (stored[pair + "\u{0}" + String(request.at)] ?? WindowTotals()) + WindowTotals(entries: admitted[pair] ?? [], now: request.at)
+            if let refusal = RollingLimits.refusal(request.limits, totals: totals, amount: request.amount, newDestination: newDestination) {
+                decisions.append(.refused(refusal))
+                continue
+            }
+            admitted[pair, default: []].append(LimitEntry(id: request.id, amount: request.amount, at: request.at, newDestination: newDestination))
+            decided[request.id] = .reserved
+            inserts.append((request, newDestination))
+            decisions.append(.reserved(newDestination: newDestination))
+        }
+        for chunk in inserts.chunked(500) {
+            var sql: SQL = """
+                INSERT INTO customer_limit_entries (id, customer, asset, account, amount, amount_l0, amount_l1, amount_l2, at, state, new_destination,
+                                                    destination, kind) VALUES
+                """
+            for (index, (request, newDestination)) in chunk.enumerated() {
+                let limbs = WindowTotals.limbs(request.amount)
+                sql = sql + (index == 0 ? " " : ", ") + """
+                    (\(request.id), \(request.customer), \(request.asset), \(request.account), \(request.amount), \(limbs.0), \(limbs.1), \(limbs.2),
+                     \(request.at), 'reserved', \(newDestination), \(request.destination), \(request.kind))
+                    """
+            }
+            try connection.execute(sql)
+        }
+        for (request, _) in inserts {
+            if let destination = request.destination {
+                try remember(customer: request.customer, kind: "destination", value: destination, at: request.at, on: connection)
+            }
+        }
+        return decisions
+    }
+
+    /// `windowTotals` for several customers at once (one statement); customers without a live
+    /// entry in the window are left out.
+    static func windowTotals(customers: [String], asset: String, now: Int64, on connection: any SQLConnection) throws -> [(String, WindowTotals)] {
+        let sql: SQL = "SELECT customer, " + windowSums(now: now) + """
+             FROM customer_limit_entries
+            WHERE asset = \(asset) AND customer IN \(list: customers.paddedToPowerOfTwo()) AND at > \(now - longestWindow) AND state <> 'voided'
+            GROUP BY customer
+            """
+        return try connection.query(sql) { row in
+            func amount(_ first: Int) throws -> UInt128 {
+                WindowTotals.combine(try row.int64(first), try row.int64(first + 1), try row.int64(first + 2))
+            }
+            return (try row.text(0), WindowTotals(daily: try amount(1), weekly: try amount(4), monthly: try amount(7), newDestinationDaily: try amount(10),
+                                                  payoutsPerHour: Int(try row.int64(13)), payoutsPerDay: Int(try row.int64(14))))
+        }
+    }
+}
+
+extension WindowTotals {
+    public static func + (lhs: WindowTotals, rhs: WindowTotals) -> WindowTotals {
+        func add(_ a: UInt128, _ b: UInt128) -> UInt128 {
+            let sum = a.addingReportingOverflow(b)
+            return sum.overflow ? UInt128.max : sum.partialValue
+        }
+        return WindowTotals(daily: add(lhs.daily, rhs.daily), weekly: add(lhs.weekly, rhs.weekly), monthly: add(lhs.monthly, rhs.monthly),
+                            newDestinationDaily: add(lhs.newDestinationDaily, rhs.newDestinationDaily),
+                            payoutsPerHour: lhs.payoutsPerHour + rhs.payoutsPerHour, payoutsPerDay: lhs.payoutsPerDay + rhs.payoutsPerDay)
+    }
+}
+
+extension Array {
+    /// The elements, the last repeated up to a power-of-two count: an `IN` list ignores repeats,
+    /// so its statement takes one of a few shapes and stays in the statement cache.
+    func paddedToPowerOfTwo() -> [Element] {
+        guard let last else { return self }
+        var size = 1
+        while size < count { size <<= 1 }
+        return self + Array(repeating: last, count: size - count)
+    }
+
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -125,12 +125,23 @@ enum LedgerAdmissions {
     static func apply(_ batches: [[Transfer]], _ admissions: [LedgerCommitAdmission?], connection: any SQLConnection) throws -> (batches: [[Transfer]], admitted: [Bool]) {
         var admitted = Array(repeating: true, count: batches.count)
         var decided = batches
-        for (index, admission) in admissions.enumerated() where index < batches.count {
-            if let admission, try !admission(connection) {
-                admitted[index] = false
-                decided[index] = []
+        var index = 0
+        let count = min(admissions.count, batches.count)
+        while index < count {
+            guard let first = admissions[index] else {
+                index += 1
+                continue
             }
-
+            // The run of consecutive admissions with this admitter, decided in one call.
+            var end = index + 1
+            while end < count, let next = admissions[end], next.admitter === first.admitter { end += 1 }
+            let answers = try first.admitter.admit(admissions[index..<end].map { $0!.token }, on: connection)
+            guard answers.count == end - index else { throw LedgerError.internalFailure("an admitter answered \(answers.count) of \(end - index) batches") }
+            for (offset, admit) in answers.enumerated() where !admit {
+                admitted[index + offset] = false
+                decided[index + offset] = []
+            }
+            index = end
         }
         return (decided, admitted)
     }

@@ -12,11 +12,47 @@ public typealias LedgerCommitCompanion = @Sendable (_ results: [TransferResult],
 /// the same write lock (SQLite's IMMEDIATE transaction, PostgreSQL's commit lock), after the
 /// checks of batches queued before it in the same group commit. It may read and write other
 /// tables on the commit's connection (a limit check reads the customer's window and inserts its
-/// reservation); answering false leaves its batch out of the commit (the caller gets no results)
+/// reservation); refusing leaves its batch out of the commit (the caller gets no results)
 /// without failing the others in the group. Because every commit of every process runs its
-/// admissions one at a time under that lock, concurrent checks can never together admit more
-/// than any one of them would alone. Throwing fails the whole group commit, like a companion.
-public typealias LedgerCommitAdmission = @Sendable (_ connection: any SQLConnection) throws -> Bool
+/// admissions one group after another under that lock, concurrent checks can never together
+/// admit more than any one of them would alone. Throwing fails the whole group commit.
+///
+/// Consecutive admissions of one group commit that share an `admitter` are decided by one call
+/// with all their tokens, in order: a limit check reads the windows of every customer of the
+/// group in one statement and inserts every reservation in another, instead of a few statements
+/// per request.
+public struct LedgerCommitAdmission: Sendable {
+    public let admitter: any LedgerGroupAdmitter
+    public let token: any Sendable
+
+    public init(admitter: any LedgerGroupAdmitter, token: any Sendable) {
+        self.admitter = admitter
+        self.token = token
+    }
+
+    /// An admission decided on its own by `check`.
+    public init(_ check: @escaping @Sendable (_ connection: any SQLConnection) throws -> Bool) {
+        admitter = SingleAdmitter(check)
+        token = 0
+    }
+}
+
+/// Decides the admissions of several batches of one group commit at once (see `LedgerCommitAdmission`).
+public protocol LedgerGroupAdmitter: AnyObject, Sendable {
+    /// One answer per token, in order: whether that batch goes in.
+    func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool]
+}
+
+/// An admission that is a closure of its own (never grouped with another).
+final class SingleAdmitter: LedgerGroupAdmitter {
+    let check: @Sendable (any SQLConnection) throws -> Bool
+
+    init(_ check: @escaping @Sendable (any SQLConnection) throws -> Bool) { self.check = check }
+
+    func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
+        try tokens.map { _ in try check(connection) }
+    }
+}
 
 /// What the pending-expiry pulse (`PendingExpiryService`) needs from a store. `LedgerStore`
 /// refines it, so every store provides it; the service asks for no more, so a test can hand it a
