@@ -115,4 +115,88 @@ struct CustomerRoutesTests {
             #expect(wrongCustomer.status == 422 && wrongCustomer.object["code"] as? String == "account-not-owned", "\(wrongCustomer.text)")
         }
     }
+
+    /// Tenant B tries every customer route on A's things: A's customer, tier, limits, reservation,
+    /// case and alert are never seen, used or changed, and B's own are B's alone.
+    @Test(arguments: ServerBackend.all)
+    func everyCustomerRouteStaysInsideTheCallersTenant(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            try await Self.setUp(server)
+            let api = server.api
+            let a = server.adminA, b = server.adminB
+            for (method, uri, body) in [
+                (HTTPRequest.Method.post, "/v1/limits/reservations", Self.reservation("r1", "600")),
+                (.put, "/v1/tiers/gold", #"{"rank":25}"#),
+                (.post, "/v1/cases", #"{"id":"c1","customer":"alice","kind":"appeal","statement":"why"}"#),
+                (.put, "/v1/aml/screening-lists/ofac", #"{"addresses":["0xabc"]}"#),
+            ] {
+                let reply = try await api.call(method, uri, as: a, body: body)
+                try #require((200..<300).contains(reply.status), "\(uri): \(reply.text)")
+            }
+            for index in 0..<3 {
+                let transfer = #"{"id":"s\#(index)","debit":"bank","credit":"alice:usd","amount":"950000","asset":"USD"}"#
+                try #require(try await api.call(.post, "/v1/transfers", as: a, body: transfer).status == 201)
+            }
+            let alerts = try await api.call(.post, "/v1/aml/scans", as: a, body: "{}")
+            let alertKey = try #require(alerts.data.first?["key"] as? String, "\(alerts.text)")
+            let before = try await Self.snapshot(api, a, alertKey: alertKey)
+
+            var covered = Set<String>()
+            func call(_ method: HTTPRequest.Method, _ template: String, _ uri: String, body: String? = nil) async throws -> Reply {
+                covered.insert("\(method.rawValue) \(template)")
+                return try await api.call(method, uri, as: b, body: body)
+            }
+            for (method, template, uri, body) in [
+                (HTTPRequest.Method.get, "/v1/customers/{id}", "/v1/customers/alice", nil),
+                (.post, "/v1/customers/{id}/tier", "/v1/customers/alice/tier", #"{"tier":"verified","reason":"x"}"#),
+                (.post, "/v1/customers/{id}/kyc", "/v1/customers/alice/kyc", #"{"state":"pending","reason":"x"}"#),
+                (.get, "/v1/customers/{id}/kyc", "/v1/customers/alice/kyc", nil),
+                (.get, "/v1/customers/{id}/usage", "/v1/customers/alice/usage?asset=USD", nil),
+                (.post, "/v1/customers/{id}/totp", "/v1/customers/alice/totp", "{}"),
+                (.post, "/v1/customers/{id}/totp/verify", "/v1/customers/alice/totp/verify", #"{"code":"123456"}"#),
+                (.post, "/v1/limits/reservations/{id}/commit", "/v1/limits/reservations/r1/commit", "{}"),
+                (.post, "/v1/limits/reservations/{id}/release", "/v1/limits/reservations/r1/release", "{}"),
+                (.post, "/v1/limits/reservations", "/v1/limits/reservations", Self.reservation("r9", "1")),
+                (.get, "/v1/cases/{id}", "/v1/cases/c1", nil),
+                (.post, "/v1/cases/{id}/decision", "/v1/cases/c1/decision", #"{"decision":"reject","reason":"x"}"#),
+                (.post, "/v1/aml/alerts/{id}/disposition", "/v1/aml/alerts/\(alertKey)/disposition", #"{"status":"dismissed","reason":"x"}"#),
+            ] as [(HTTPRequest.Method, String, String, String?)] {
+                let reply = try await call(method, template, uri, body: body)
+                #expect(reply.status == 404, "\(method) \(uri): \(reply.text)")
+            }
+            #expect(try await call(.get, "/v1/customers", "/v1/customers").data.isEmpty)
+            #expect(try await call(.get, "/v1/limits", "/v1/limits").data.isEmpty)
+            #expect(try await call(.get, "/v1/cases", "/v1/cases").data.isEmpty)
+            #expect(try await call(.get, "/v1/aml/alerts", "/v1/aml/alerts").data.isEmpty)
+            #expect(try await call(.get, "/v1/tiers", "/v1/tiers").data.compactMap { $0["name"] as? String } == ["anonymous", "restricted", "verified", "institutional"])
+            // B's own of the same names are B's alone.
+            #expect(try await call(.post, "/v1/customers", "/v1/customers", body: #"{"id":"alice"}"#).status == 201)
+            #expect(try await call(.put, "/v1/tiers/{name}", "/v1/tiers/gold", body: #"{"rank":5}"#).status == 200)
+            #expect(try await call(.put, "/v1/limits", "/v1/limits", body: #"{"tier":"anonymous","asset":"USD","daily":"1"}"#).status == 422)
+            #expect(try await call(.post, "/v1/cases", "/v1/cases", body: #"{"id":"c1","customer":"alice","kind":"appeal","statement":"mine"}"#).status == 201)
+            #expect(try await call(.put, "/v1/aml/screening-lists/{name}", "/v1/aml/screening-lists/ofac", body: #"{"addresses":["0xdef"]}"#).status == 200)
+            #expect(try await call(.post, "/v1/aml/scans", "/v1/aml/scans", body: "{}").data.isEmpty)
+            let from = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: -86_400))
+            let to = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: 60))
+            #expect(try await call(.get, "/v1/aml/report", "/v1/aml/report?from=\(from)&to=\(to)").text == "[]")
+
+            let routes = TenantIsolationTests.routes(api).filter { route in
+                TenantIsolationTests.customerPrefixes.contains { route.split(separator: " ").last?.hasPrefix($0) == true }
+            }
+            #expect(routes.count == 25 && Set(routes).subtracting(covered).sorted() == [], "\(routes.count): \(Set(routes).subtracting(covered).sorted())")
+            #expect(try await Self.snapshot(api, a, alertKey: alertKey) == before)
+        }
+    }
+
+    /// What tenant A sees of its customers' side, as text.
+    static func snapshot(_ api: APIUnderTest, _ a: TestTenant, alertKey: String) async throws -> [String] {
+        var views: [String] = []
+        for uri in ["/v1/customers", "/v1/customers/alice", "/v1/customers/alice/kyc", "/v1/limits", "/v1/cases", "/v1/tiers", "/v1/aml/alerts",
+                    "/v1/limits/reservations/r1"] {
+            views.append("\(uri) \(try await api.call(.get, uri, as: a).status) \(try await api.call(.get, uri, as: a).text)")
+        }
+        let usage = try await api.call(.get, "/v1/customers/alice/usage?asset=USD", as: a).object
+        views.append("usage \((usage["daily"] as? [String: Any])?["used"] ?? "")")
+        return views
+    }
 }

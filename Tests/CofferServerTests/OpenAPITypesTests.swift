@@ -326,6 +326,21 @@ import Payouts
         "PUT /v1/chains/{name}/hot-wallet": .strict(HotWalletRequest.self),
         "POST /v1/payouts": .strict(CreatePayoutRequest.self),
         "POST /v1/sweeps": .strict(SweepRequest.self),
+        "POST /v1/customers": .strict(CreateCustomerRequest.self),
+        "POST /v1/customers/{id}/tier": .strict(SetTierRequest.self),
+        "POST /v1/customers/{id}/kyc": .strict(KYCTransitionRequest.self),
+        "POST /v1/customers/{id}/totp": .strict(EnrollTOTPRequest.self),
+        "POST /v1/customers/{id}/totp/verify": .strict(VerifyTOTPRequest.self),
+        "PUT /v1/tiers/{name}": .strict(TierRank.self),
+        "PUT /v1/limits": .strict(SetLimitsRequest.self),
+        "POST /v1/limits/reservations": .strict(ReserveRequest.self),
+        "POST /v1/limits/reservations/{id}/commit": .strict(EmptyRequest.self),
+        "POST /v1/limits/reservations/{id}/release": .strict(EmptyRequest.self),
+        "POST /v1/cases": .strict(OpenCaseRequest.self),
+        "POST /v1/cases/{id}/decision": .strict(DecideCaseRequest.self),
+        "PUT /v1/aml/screening-lists/{name}": .strict(ScreeningListRequest.self),
+        "POST /v1/aml/scans": .strict(AMLScanRequest.self),
+        "POST /v1/aml/alerts/{id}/disposition": .strict(AlertDispositionRequest.self),
     ]
 
     /// Members whose presence a reader ties to another member's value, which a schema does not
@@ -535,6 +550,33 @@ import Payouts
                        asset: "LTC", maxFee: 1, batchID: nil, txid: nil, fee: nil, confirmations: 0, blockHeight: nil,
                        transferID: "po-" + String(repeating: "f", count: 32) + "-ha", createdAt: time, updatedAt: time, kind: "sweep", route: nil),
         ]
+        let customer = CustomerView(id: "alice", tier: "verified", kyc: "pending", createdAt: time, updatedAt: time)
+        let kycEvent = KYCEventView(from: "none", to: "pending", reviewer: "cli:op", reason: "documents", documents: ["doc-1"], tierBefore: "anonymous",
+                                    tierAfter: "restricted", at: time)
+        let tier = TierView(name: "gold", rank: 25, builtIn: false)
+        let standing = LimitStandingView(limit: 1_000, used: 600, remaining: 400)
+        let open = LimitStandingView(limit: nil, used: 0, remaining: nil)
+        let usage = LimitUsageView(customer: "alice", asset: "USD", tier: "verified", at: time, perTx: nil, daily: standing, weekly: open, monthly: open,
+                                   payoutsPerHour: standing, payoutsPerDay: open, newDestinationDaily: open, raises: ["c1"])
+        let limits = [
+            LimitsView(tier: "verified", customer: nil, asset: "USD", perTx: 1, daily: 2, weekly: 3, monthly: 4, payoutsPerHour: 5, payoutsPerDay: 6,
+                       newDestinationPerTx: 7, newDestinationDaily: 8, stepUpAbove: 9),
+            LimitsView(tier: nil, customer: "alice", asset: "USD", perTx: nil, daily: nil, weekly: nil, monthly: nil, payoutsPerHour: nil,
+                       payoutsPerDay: nil, newDestinationPerTx: nil, newDestinationDaily: nil, stepUpAbove: nil),
+        ]
+        let risk = RiskView(score: 55, decision: "lower_limits", reasons: [RiskReasonView(code: "new_device", points: 20, detail: "a new device")])
+        let cases = [
+            CaseView(id: "c1", customer: "alice", kind: "limit_raise", asset: "USD", limit: "daily", requested: 5_000, statement: "supplier", status: "approved",
+                     decidedBy: "cli:op", decisionReason: "ok", raiseAmount: 5_000, expiresAt: time, createdAt: time, decidedAt: time),
+            CaseView(id: "c2", customer: "alice", kind: "appeal", asset: nil, limit: nil, requested: nil, statement: "why", status: "open",
+                     decidedBy: nil, decisionReason: nil, raiseAmount: nil, expiresAt: nil, createdAt: time, decidedAt: nil),
+        ]
+        let enrolment = TOTPEnrolmentView(customer: "alice", uri: "otpauth://totp/Coffer:alice?secret=AAAA", secretBase32: "AAAA", algorithm: "SHA1",
+                                          digits: 6, period: 30, qrSVG: "<svg/>")
+        let alert = AMLAlertView(key: "aml_0123", rule: "structuring", customer: "alice", asset: "USD", detail: "3 payments", amount: 2_850_000, at: time,
+                                 evidence: [AMLEvidenceView(transfer: "t1", direction: "in", amount: 950_000, at: time, counterparty: nil),
+                                            AMLEvidenceView(transfer: "t2", direction: "out", amount: 950_000, at: time, counterparty: "0xabc")],
+                                 status: "dismissed", dispositionBy: "cli:op", dispositionReason: "known", new: true)
         let events = [EventView(sequence: 1, type: "invoice.created", subject: invoiceID, data: ChainService.local(invoice.eventData, tenant), createdAt: time)]
             + depositForms.map { EventView(sequence: Int64.max, type: "deposit.\($0.status.rawValue)", subject: "ltc:\(hash):0",
                                            data: ChainService.local($0.eventData, tenant), createdAt: time) }
@@ -626,6 +668,27 @@ import Payouts
             "Payout": try payouts.map(json),
             "Sweep": [try json(SweepView(items: payouts))],
             "PayoutPage": [try json(Page(items: payouts, nextCursor: cursor)), try json(Page(items: [PayoutView](), nextCursor: nil))],
+            "Customer": [try json(customer)],
+            "CustomerPage": [try json(Page(items: [customer], nextCursor: PageCursor(position: 0, key: "alice"))), try json(Page(items: [CustomerView](), nextCursor: nil))],
+            "KYCEventPage": [try json(Page(items: [kycEvent], nextCursor: nil))],
+            "Tier": [try json(tier)],
+            "TierPage": [try json(Page(items: [tier], nextCursor: nil))],
+            "LimitUsage": [try json(usage)],
+            "Limits": try limits.map(json),
+            "LimitsPage": [try json(Page(items: limits, nextCursor: nil))],
+            "Reservation": [try json(ReservationView(id: "r1", result: "reserved", newDestination: true, risk: risk)),
+                            try json(ReservationView(id: "r1", result: "posted"))],
+            "Case": try cases.map(json),
+            "CasePage": [try json(Page(items: cases, nextCursor: nil))],
+            "TOTPEnrolment": [try json(enrolment), try json(enrolment).replacing([.key("uri")]) { _ in .null }
+                .replacing([.key("secret_base32")]) { _ in .null }.replacing([.key("qr_svg")]) { _ in .null }],
+            "TOTPVerification": [try json(TOTPVerificationView(customer: "alice", valid: false))],
+            "ScreeningImport": [try json(ScreeningImportView(list: "ofac", addresses: 2))],
+            "AMLAlert": [try json(alert)],
+            "AMLAlertPage": [try json(Page(items: [alert], nextCursor: nil))],
+            "SuspiciousActivityReport": [try json([SuspiciousActivityRow(alert: "aml_1", rule: "structuring", customer: "alice", asset: "USD", transfer: "t1",
+                                                                         direction: "in", amount: 950_000, amountDisplay: "9500.00", time: time,
+                                                                         counterparty: nil, detail: "3 payments", status: "open")])],
             "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
                                   try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
         ]
@@ -956,6 +1019,55 @@ import Payouts
         #expect(invoiceRule["invoice_id"] == .string(invoiceID) && invoiceRule["account"] == .string("shop"))
         try await calls.call(.get, "/v1/split-rules/invoices/{id}", ["id": invoiceID], key: server.readerA, expect: 200)
         try await calls.call(.delete, "/v1/split-rules/invoices/{id}", ["id": invoiceID], key: server.writerA, expect: 200)
+        // Customers: a tier of the tenant's own, a customer and its KYC, limits, usage, reservations
+        // (201, then 200 for the same id), commit and release, TOTP, a case and its raise, AML.
+        try await calls.call(.put, "/v1/tiers/{name}", ["name": "gold"], body: #"{"rank":25}"#, key: admin, expect: 200)
+        try await calls.call(.get, "/v1/tiers", key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/customers", body: #"{"id":"cust","tier":null}"#, key: server.writerA, expect: 201)
+        try await calls.call(.post, "/v1/customers", body: #"{"id":"cust"}"#, key: server.writerA, expect: 200)
+        try await calls.call(.get, "/v1/customers", query: "?limit=1", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/customers/{id}", ["id": "cust"], key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/customers/{id}/kyc", ["id": "cust"], body: #"{"state":"pending","reason":"documents","documents":["doc-1"]}"#,
+                             key: admin, expect: 200)
+        try await calls.call(.get, "/v1/customers/{id}/kyc", ["id": "cust"], key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/customers/{id}/tier", ["id": "cust"], body: #"{"tier":"gold","reason":"vip"}"#, key: admin, expect: 200)
+        try await calls.call(.put, "/v1/limits", body: #"{"tier":"gold","asset":"LTC","daily":"1000","customer":null}"#, key: admin, expect: 200)
+        try await calls.call(.get, "/v1/limits", key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"cust:ltc","asset":"LTC","owner":"cust"}"#, key: admin, expect: 201)
+        let reservation = #"{"id":"res-1","customer":"cust","account":"cust:ltc","asset":"LTC","amount":"600","signals":null}"#
+        try await calls.call(.post, "/v1/limits/reservations", body: reservation, key: server.writerA, expect: 201)
+        try await calls.call(.post, "/v1/limits/reservations", body: reservation, key: server.writerA, expect: 200)
+        try await calls.call(.get, "/v1/customers/{id}/usage", ["id": "cust"], query: "?asset=LTC", key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/limits/reservations/{id}/commit", ["id": "res-1"], body: "{}", key: server.writerA, expect: 200)
+        try await calls.call(.post, "/v1/limits/reservations", body: #"{"id":"res-2","customer":"cust","account":"cust:ltc","asset":"LTC","amount":"100"}"#,
+                             key: server.writerA, expect: 201)
+        try await calls.call(.post, "/v1/limits/reservations/{id}/release", ["id": "res-2"], key: server.writerA, expect: 200)
+        let enrolled = try await calls.call(.post, "/v1/customers/{id}/totp", ["id": "cust"], body: #"{"algorithm":"SHA256","digits":8}"#, key: admin,
+                                            expect: 201)
+        #expect(try string(enrolled["uri"]).hasPrefix("otpauth://totp/"))
+        let verified = try await calls.call(.post, "/v1/customers/{id}/totp/verify", ["id": "cust"], body: #"{"code":"12345678","at":null}"#,
+                                            key: server.writerA, expect: 200)
+        #expect(verified["valid"] == .bool(false))
+        let raise = #"{"id":"case-1","customer":"cust","kind":"limit_raise","asset":"LTC","limit":"daily","requested":"5000","statement":"supplier"}"#
+        try await calls.call(.post, "/v1/cases", body: raise, key: server.writerA, expect: 201)
+        try await calls.call(.post, "/v1/cases", body: raise, key: server.writerA, expect: 200)
+        try await calls.call(.get, "/v1/cases", query: "?status=open", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/cases/{id}", ["id": "case-1"], key: server.readerA, expect: 200)
+        let expiry = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: 86_400))
+        try await calls.call(.post, "/v1/cases/{id}/decision", ["id": "case-1"],
+                             body: #"{"decision":"approve","reason":"invoice seen","amount":"5000","expires_at":"\#(expiry)"}"#, key: admin, expect: 200)
+        try await calls.call(.put, "/v1/aml/screening-lists/{name}", ["name": "ofac"], body: #"{"addresses":["0xabc"]}"#, key: admin, expect: 200)
+        for index in 0..<3 {
+            try await calls.call(.post, "/v1/transfers", body: #"{"id":"aml-\#(index)","debit":"partner","credit":"cust:ltc","amount":"950000000000","asset":"LTC"}"#,
+                                 key: admin, expect: 201)
+        }
+        let scan = try await calls.call(.post, "/v1/aml/scans", body: "{}", key: admin, expect: 200)
+        let alertKey = try string(scan.at([.key("data"), .index(0), .key("key")]), "key")
+        try await calls.call(.get, "/v1/aml/alerts", query: "?status=open", key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/aml/alerts/{id}/disposition", ["id": alertKey], body: #"{"status":"reported","reason":"filed"}"#, key: admin, expect: 200)
+        let from = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: -86_400))
+        let to = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: 60))
+        try await calls.call(.get, "/v1/aml/report", query: "?from=\(from)&to=\(to)&format=json", key: admin, expect: 200)
         // Payouts: a hot wallet for ltc (named, then its fee rates changed), a customer account that
         // cannot overdraw, funded; a payout reserved (201), the same id and request again (200), and
         // one its balance does not cover (201, stored rejected). No node is needed to reserve.

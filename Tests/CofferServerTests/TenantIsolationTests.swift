@@ -83,7 +83,7 @@ import Testing
             // B tried every /v1 route but the vault's (VaultTenantIsolationTests tries them across
             // tenants), the receiving side's and the webhooks' (below).
             let ledgerRoutes = Self.routes(api).filter { route in
-                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes + Self.splitPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true } && !Self.isPayoutRoute(route)
+                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes + Self.splitPrefixes + Self.customerPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true } && !Self.isPayoutRoute(route)
             }
             #expect(Set(ledgerRoutes).subtracting(covered).sorted() == [])
 
@@ -98,6 +98,9 @@ import Testing
     static let webhookPrefixes = ["/v1/webhooks"]
     /// Split rules: tenant separation is checked route by route in SplitRoutesTests.
     static let splitPrefixes = ["/v1/split-rules"]
+    /// Customers, tiers, limits, cases and AML: tenant separation is checked route by route in
+    /// CustomerRoutesTests.everyCustomerRouteStaysInsideTheCallersTenant.
+    static let customerPrefixes = ["/v1/customers", "/v1/tiers", "/v1/limits", "/v1/cases", "/v1/aml"]
 
     /// Webhooks across tenants: B neither sees nor changes A's endpoint, nor redelivers to it,
     /// and reusing A's Idempotency-Key makes B's own endpoint.

@@ -432,6 +432,8 @@ extension CustomerService {
 /// each check records its decision.
 final class LimitAdmitter: LedgerGroupAdmitter {
     let cache: LimitContextCache
+    /// This process's copy of the windows (see `LimitWindows`).
+    let windows = LimitWindows()
 
     init(cache: LimitContextCache) { self.cache = cache }
 
@@ -453,7 +455,7 @@ final class LimitAdmitter: LedgerGroupAdmitter {
             refreshed = true
         }
         if refreshed { cache.forget() }
-        let decisions = try LimitReservations.reserveAll(requests, on: connection)
+        let decisions = try LimitReservations.reserveAll(requests, windows: windows, on: connection)
         return zip(checks, decisions).map { check, decision in
             check.record(decision)
             if case .refused = decision { return false }

@@ -82,7 +82,7 @@ extension CustomerStore {
             var rows: [LedgerMovementRow] = []
             for (side, outgoing) in [("debit_account_id", true), ("credit_account_id", false)] {
                 let sql: SQL = """
-                    SELECT t.id, a.id, a.owner, t.asset, t.amount, t.timestamp, p.destination
+                    SELECT t.id, a.id, a.owner, t.asset, CAST(t.amount AS TEXT), t.timestamp, p.destination
                     FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.\(raw: side)
                     LEFT JOIN payouts p ON p.id = t.reference
                     WHERE a.owner <> '' AND t.timestamp >= \(from) AND t.timestamp < \(to) AND (t.flags & 10) = 0
@@ -125,7 +125,7 @@ extension CustomerStore {
     /// A tenant's alerts with `at` in `[from, to)` (seconds), oldest first.
     public func alerts(scope: String, from: Int64, to: Int64, status: StoredAMLAlert.Status? = nil) async throws -> [StoredAMLAlert] {
         try await database.read { connection in
-            let filter: SQL = status.map { "AND status = \($0.rawValue)" } ?? ""
+            let filter: SQL = status.map { " AND status = \($0.rawValue)" } ?? ""
             return try connection.query("""
                 SELECT \(raw: Self.alertColumns) FROM aml_alerts WHERE scope = \(scope) AND at >= \(from) AND at < \(to)
                 """ + filter + " ORDER BY at, key", Self.alert)

@@ -77,8 +77,11 @@ public enum CustomerMigrations {
             kind TEXT NOT NULL
         )
         """,
-        // Covers the limit check's sums: the window's rows are read from the index alone.
-        "CREATE INDEX customer_limit_entries_window ON customer_limit_entries (customer, asset, at, state, new_destination, amount_l0, amount_l1, amount_l2)",
+        "CREATE INDEX customer_limit_entries_window ON customer_limit_entries (customer, asset, at)",
+        // Set to a new random number by every write of reservations: a process whose last write
+        // left this number knows its copy of the windows is still exact.
+        "CREATE TABLE customer_limit_writer (id INTEGER PRIMARY KEY, token BIGINT NOT NULL)",
+        "INSERT INTO customer_limit_writer (id, token) VALUES (1, 0)",
         // Bumped by every change a limit check depends on (tiers, KYC, limits, raises), so a
         // process may keep what it read until the number moves.
         "CREATE TABLE customer_config (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",

@@ -1,3 +1,4 @@
+import Foundation
 public import CofferStorage
 
 /// One request to count an amount against a customer's limits.
@@ -91,14 +92,40 @@ public enum LimitReservations {
     @discardableResult
     public static func finish(_ ids: [String], as state: LimitEntry.State, on connection: any SQLConnection) throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try connection.execute("""
+        let changed = try connection.execute("""
             UPDATE customer_limit_entries SET state = \(state.rawValue) WHERE id IN \(list: ids) AND state = 'reserved'
             """)
+        if changed > 0 { _ = try touch(on: connection) }
+        return changed
     }
 
     /// Removes a reservation whose pending transfer the ledger refused in the same commit.
     public static func withdraw(_ id: String, on connection: any SQLConnection) throws {
-        try connection.execute("DELETE FROM customer_limit_entries WHERE id = \(id) AND state = 'reserved'")
+        if try connection.execute("DELETE FROM customer_limit_entries WHERE id = \(id) AND state = 'reserved'") > 0 { _ = try touch(on: connection) }
+    }
+
+    /// The writer token (see `customer_limit_writer`).
+    static func writerToken(on connection: any SQLConnection) throws -> Int64 {
+        try connection.queryOne("SELECT token FROM customer_limit_writer WHERE id = 1") { try $0.int64(0) } ?? 0
+    }
+
+    /// Marks that the reservations changed: a new random writer token, returned.
+    static func touch(on connection: any SQLConnection) throws -> Int64 {
+        let token = Int64.random(in: Int64.min...Int64.max)
+        try connection.execute("UPDATE customer_limit_writer SET token = \(token) WHERE id = 1")
+        return token
+    }
+
+    /// The live (not voided) entries of `customers` in `asset` stamped after `since`.
+    static func liveEntries(customers: [String], asset: String, since: Int64, on connection: any SQLConnection) throws -> [String: [LimitEntry]] {
+        var entries: [String: [LimitEntry]] = [:]
+        _ = try connection.query("""
+            SELECT id, amount, at, state, new_destination, customer FROM customer_limit_entries
+            WHERE asset = \(asset) AND customer IN \(list: customers.paddedToPowerOfTwo()) AND at > \(since) AND state <> 'voided'
+            """) { row in
+            entries[try row.text(5), default: []].append(try entry(row))
+        }
+        return entries
     }
 
     /// Records that the customer used a device, network or destination (first sighting kept).
@@ -200,31 +227,37 @@ extension CustomerStore {
 }
 
 extension LimitReservations {
-    /// `reserve` for the requests of one group commit, in order, in a few statements for all of
-    /// them: the ids decided before, every customer's window sums (one statement per asset and
-    /// moment), and one insert of every reservation admitted. Each request is checked against the
-    /// stored window plus what the requests before it in this group reserved.
-    public static func reserveAll(_ requests: [LimitRequest], on connection: any SQLConnection) throws -> [LimitDecision] {
+    /// Checks the requests of one group commit, in order, and records those that fit, in a few
+    /// statements for all of them: the ids decided before, the windows of the customers not in
+    /// `windows` (this process's copy, trusted only while the writer token is the one its last
+    /// write left), and one insert. Each request is checked against its customer's window plus
+    /// what the requests before it in this group reserved.
+    public static func reserveAll(_ requests: [LimitRequest], windows: LimitWindows, on connection: any SQLConnection) throws -> [LimitDecision] {
+        let token = try writerToken(on: connection)
+        windows.validate(token: token)
         var earlier: [String: LimitEntry.State] = [:]
         for chunk in requests.map(\.id).chunked(500) {
             _ = try connection.query("SELECT id, state FROM customer_limit_entries WHERE id IN \(list: Array(chunk).paddedToPowerOfTwo())") { row in
                 earlier[try row.text(0)] = LimitEntry.State(rawValue: try row.text(1)) ?? .reserved
             }
         }
-        struct Moment: Hashable { let asset: String; let at: Int64 }
-        var customersAt: [Moment: Set<String>] = [:]
+        // The windows this group needs and this process does not hold (or holds for too short a span).
+        var missing: [String: (customers: Set<String>, since: Int64)] = [:]  // by asset
         for request in requests where earlier[request.id] == nil && !request.limits.isEmpty {
-            customersAt[Moment(asset: request.asset, at: request.at), default: []].insert(request.customer)
-        }
-        var stored: [String: WindowTotals] = [:]  // customer \0 asset \0 at
-        for (moment, customers) in customersAt {
-            for chunk in customers.sorted().chunked(500) {
-                for (customer, totals) in try windowTotals(customers: Array(chunk), asset: moment.asset, now: moment.at, on: connection) {
-                    stored[customer + "\u{0}" + moment.asset + "\u{0}" + String(moment.at)] = totals
-                }
+            let since = request.at - longestWindow
+            if !windows.covers(customer: request.customer, asset: request.asset, since: since) {
+                var wanted = missing[request.asset] ?? ([], since)
+                wanted.customers.insert(request.customer)
+                wanted.since = min(wanted.since, since)
+                missing[request.asset] = wanted
             }
         }
-        var admitted: [String: [LimitEntry]] = [:]  // customer \0 asset: reserved in this group
+        for (asset, wanted) in missing {
+            for chunk in wanted.customers.sorted().chunked(500) {
+                let loaded = try liveEntries(customers: Array(chunk), asset: asset, since: wanted.since, on: connection)
+                for customer in chunk { windows.set(customer: customer, asset: asset, since: wanted.since, entries: loaded[customer] ?? []) }
+            }
+        }
         var decided: [String: LimitEntry.State] = [:]
         var inserts: [(LimitRequest, Bool)] = []
         var decisions: [LimitDecision] = []
@@ -240,17 +273,18 @@ extension LimitReservations {
                     """, { _ in true }) == nil
                     && !inserts.contains { $0.0.customer == request.customer && $0.0.destination == destination }
             }
-            let pair = request.customer + "\u{0}" + request.asset
-            let totals = (stored[pair + "\u{0}" + String(request.at)] ?? WindowTotals()) + WindowTotals(entries: admitted[pair] ?? [], now: request.at)
-            if let refusal = RollingLimits.refusal(request.limits, totals: totals, amount: request.amount, newDestination: newDestination) {
+            let window = request.limits.isEmpty ? [] : windows.entries(customer: request.customer, asset: request.asset)
+            if let refusal = RollingLimits.refusal(request.limits, entries: window, amount: request.amount, now: request.at, newDestination: newDestination) {
                 decisions.append(.refused(refusal))
                 continue
             }
-            admitted[pair, default: []].append(LimitEntry(id: request.id, amount: request.amount, at: request.at, newDestination: newDestination))
+            windows.append(LimitEntry(id: request.id, amount: request.amount, at: request.at, newDestination: newDestination),
+                           customer: request.customer, asset: request.asset)
             decided[request.id] = .reserved
             inserts.append((request, newDestination))
             decisions.append(.reserved(newDestination: newDestination))
         }
+        guard !inserts.isEmpty else { return decisions }
         for chunk in inserts.chunked(500) {
             var sql: SQL = """
                 INSERT INTO customer_limit_entries (id, customer, asset, account, amount, amount_l0, amount_l1, amount_l2, at, state, new_destination,
@@ -270,6 +304,8 @@ extension LimitReservations {
                 try remember(customer: request.customer, kind: "destination", value: destination, at: request.at, on: connection)
             }
         }
+        // If this commit rolls back, the token stays what it was and the copy is dropped next time.
+        windows.wrote(token: try touch(on: connection))
         return decisions
     }
 
@@ -316,5 +352,61 @@ extension Array {
     /// Consecutive slices of at most `size` elements.
     func chunked(_ size: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+/// One process's copy of customers' live limit entries per asset, as its last write left them.
+/// It is trusted only while the writer token (see `customer_limit_writer`) is the one that write
+/// set: any other write of reservations (another process, a post, a void, a withdrawn hold) sets
+/// a new token, and the copy is dropped. Used only inside ledger commits, which one process runs
+/// one at a time; the lock guards against two services sharing one copy.
+public final class LimitWindows: @unchecked Sendable {
+    /// The most customer-asset windows kept; past it the copy starts over.
+    static let capacity = 200_000
+    private let lock = NSLock()
+    private var token: Int64?
+    private var windows: [String: (since: Int64, entries: [LimitEntry])] = [:]
+
+    public init() {}
+
+    static func key(_ customer: String, _ asset: String) -> String { customer + "\u{0}" + asset }
+
+    func validate(token current: Int64) {
+        lock.withLock {
+            if token != current { windows.removeAll(keepingCapacity: true) }
+            token = current
+        }
+    }
+
+    func wrote(token new: Int64) { lock.withLock { token = new } }
+
+    func covers(customer: String, asset: String, since: Int64) -> Bool {
+        lock.withLock { windows[Self.key(customer, asset)].map { $0.since <= since } ?? false }
+    }
+
+    func set(customer: String, asset: String, since: Int64, entries: [LimitEntry]) {
+        lock.withLock {
+            if windows.count >= Self.capacity { windows.removeAll(keepingCapacity: true) }
+            windows[Self.key(customer, asset)] = (since, entries)
+        }
+    }
+
+    func entries(customer: String, asset: String) -> [LimitEntry] {
+        lock.withLock { windows[Self.key(customer, asset)]?.entries ?? [] }
+    }
+
+    /// Adds an entry just reserved; entries that have left every window are dropped now and then.
+    func append(_ entry: LimitEntry, customer: String, asset: String) {
+        lock.withLock {
+            let key = Self.key(customer, asset)
+            guard var window = windows[key] else { return }
+            window.entries.append(entry)
+            if window.entries.count > 256 {
+                let cut = entry.at - LimitReservations.longestWindow
+                window.entries.removeAll { $0.at <= cut }
+                window.since = max(window.since, cut)
+            }
+            windows[key] = window
+        }
     }
 }
