@@ -15,6 +15,11 @@ public enum Envelope {
         public let nonce: [UInt8]
         /// Ciphertext followed by the 16-byte tag.
         public let ciphertext: [UInt8]
+
+        public init(nonce: [UInt8], ciphertext: [UInt8]) {
+            self.nonce = nonce
+            self.ciphertext = ciphertext
+        }
     }
 
     public static func seal(_ plaintext: SecretBytes, key: SecretBytes, associatedData: [UInt8]) throws(VaultError) -> Sealed {
