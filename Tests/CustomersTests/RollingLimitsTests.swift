@@ -71,24 +71,4 @@ struct RollingLimitsTests {
             }
         }
     }
-
-    /// The stores sum amounts as three 42-bit limbs in 64-bit integers; recombined, the sums are
-    /// the amounts' exact sum for any amounts up to 2^128 - 1 (and saturate past it).
-    @Test func limbSumsAreExact() async {
-        let amount = Gen.uint64(in: 0...UInt64.max).array(of: 2...2).map { UInt128($0[0]) << 64 | UInt128($0[1]) }
-        await propertyCheck(count: 200, input: amount.array(of: 1...64)) { amounts in
-            var sums: (Int64, Int64, Int64) = (0, 0, 0)
-            var exact: (partialValue: UInt128, overflow: Bool) = (0, false)
-            for value in amounts {
-                let limbs = WindowTotals.limbs(value)
-                #expect(limbs.0 >= 0 && limbs.1 >= 0 && limbs.2 >= 0 && limbs.0 < 1 << 42 && limbs.1 < 1 << 42 && limbs.2 < 1 << 44)
-                sums = (sums.0 + limbs.0, sums.1 + limbs.1, sums.2 + limbs.2)
-                if !exact.overflow { exact = exact.partialValue.addingReportingOverflow(value) }
-            }
-            #expect(WindowTotals.combine(sums.0, sums.1, sums.2) == (exact.overflow ? UInt128.max : exact.partialValue))
-        }
-        #expect(WindowTotals.combine(0, 0, 0) == 0)
-        let max = WindowTotals.limbs(UInt128.max)
-        #expect(WindowTotals.combine(max.0, max.1, max.2) == UInt128.max)
-    }
 }

@@ -78,48 +78,18 @@ extension CustomerService {
         }
     }
 
-    /// What applies to `customer` in `asset` at `at`: its tier's limits, overridden by its own,
-    /// raised by approved cases in force; and the step-up threshold.
-    func effectiveLimits(_ customer: Customer, asset: String) async throws -> CustomerStore.ConfiguredLimits {
-        let scope = customer.scope
-        return Self.effective(tier: try await store.limits(for: .tier(customer.tier), asset: asset, scope: scope),
-                              own: try await store.limits(for: .customer(customer.id), asset: asset, scope: scope))
-    }
-
-    /// A tier's limits overridden by the customer's own.
-    static func effective(tier: CustomerStore.ConfiguredLimits?, own: CustomerStore.ConfiguredLimits?) -> CustomerStore.ConfiguredLimits {
-        let tier = tier ?? CustomerStore.ConfiguredLimits()
-        return CustomerStore.ConfiguredLimits(limits: tier.limits.overridden(by: own?.limits ?? LimitSet()), stepUpAbove: own?.stepUpAbove ?? tier.stepUpAbove)
-    }
-
-    /// Limits with the raises in force. (A struct, not a tuple: Swift 6.3's debug build
-    /// corrupted the caller's async frame when this returned `(LimitSet, [CustomerCase])`.)
-    struct RaisedLimits: Sendable {
-        var limits: LimitSet
-        var raises: [CustomerCase]
-    }
-
-    func raised(_ limits: LimitSet, customer: Customer, asset: String, at: Int64) async throws -> RaisedLimits {
-        let all = try await store.activeRaises(customer: customer.id, at: at)
-        let raises = all.filter { $0.raises(asset: asset, at: at) }
-        var raised = limits
-        for raise in raises {
-            guard let kind = raise.limitKind, let amount = raise.raiseAmount else { continue }
-            raised = raised.raised(kind, to: amount)
-        }
-        return RaisedLimits(limits: raised, raises: raises)
-    }
-
     // MARK: Usage
 
     public func usage(customer id: String, asset code: String, at time: String? = nil, by caller: Caller) async throws -> LimitUsageView {
         try caller.require(.read)
-        let customer = try await find(id, caller)
         let asset = try LedgerNames(caller).assetCode(code, field: "asset")
         let at = try time.map { text throws(ServiceError) in try Self.parseTime(text, field: "at") } ?? clock()
-        let raisedLimits = try await raised(try await effectiveLimits(customer, asset: asset).limits, customer: customer, asset: asset, at: at)
-        let limits = raisedLimits.limits
-        let raises = raisedLimits.raises
+        guard LedgerID.isValidLocal(id), let context = try await store.limitContext(customer: caller.stored(id), asset: asset, at: at) else {
+            throw ServiceError.notFound("no customer \"\(id.prefix(70))\"", code: "customer-not-found")
+        }
+        let customer = context.customer
+        let limits = context.limits(at: at)
+        let raises = context.raises
         let entries = try await store.entries(customer: customer.id, asset: asset, now: at)
         func standing(_ kind: LimitKind) -> LimitStandingView {
             let used = RollingLimits.used(kind, entries: entries, now: at)

@@ -154,7 +154,7 @@ public struct CustomerService: Sendable {
         }
         let tiers = try await store.tiers(scope: Self.scope(caller))
         let current = tiers.first { $0.name == customer.tier } ?? CustomerTier(name: customer.tier, rank: 0)
-        let after = CustomerTier.after(state, current: current, tiers: tiers)
+        let after = CustomerTier.after(state, current: current)
         let event = KYCEvent(customer: customer.id, from: customer.kyc, to: state, reviewer: caller.actor, reason: request.reason, documents: documents,
                              at: clock(), tierBefore: customer.tier, tierAfter: after.name)
         guard try await store.transition(event, audit: audit(caller, "customer.kyc", customer.id,

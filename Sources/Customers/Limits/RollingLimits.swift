@@ -227,22 +227,4 @@ public struct WindowTotals: Sendable, Equatable {
         case .payoutsPerDay: UInt128(payoutsPerDay)
         }
     }
-
-    static let limbBits = 42
-    static let limbMask: UInt128 = (1 << 42) - 1
-
-    /// An amount as three limbs of 42, 42 and 44 bits, each a non-negative 64-bit integer.
-    public static func limbs(_ amount: UInt128) -> (Int64, Int64, Int64) {
-        (Int64(amount & limbMask), Int64((amount >> 42) & limbMask), Int64(amount >> 84))
-    }
-
-    /// The sum of amounts from the sums of their limbs (each sum below 2^63), wrapping past
-    /// 2^128 as UInt128 arithmetic would overflow: a limit check then refuses.
-    public static func combine(_ l0: Int64, _ l1: Int64, _ l2: Int64) -> UInt128 {
-        let high = UInt128(max(l2, 0)).multipliedReportingOverflow(by: 1 << 84)
-        let total = UInt128(max(l0, 0)) &+ (UInt128(max(l1, 0)) << 42)
-        guard !high.overflow else { return UInt128.max }
-        let sum = total.addingReportingOverflow(high.partialValue)
-        return sum.overflow ? UInt128.max : sum.partialValue
-    }
 }

@@ -40,7 +40,7 @@ public struct CustomerTier: Sendable, Equatable, Codable {
     /// anonymous or restricted customer to `verified` (never lowers an institutional one);
     /// a rejection or an expiry takes a verified customer back to `restricted`; submitting
     /// documents lifts an anonymous customer to `restricted`.
-    public static func after(_ state: KYCState, current: CustomerTier, tiers: [CustomerTier]) -> CustomerTier {
+    public static func after(_ state: KYCState, current: CustomerTier) -> CustomerTier {
         switch state {
         case .verified: current.rank >= verified.rank ? current : verified
         case .rejected, .expired: current.rank >= verified.rank ? restricted : current

@@ -42,11 +42,6 @@ public struct CustomerCase: Sendable, Equatable {
         self.createdAt = createdAt
         self.decidedAt = decidedAt
     }
-
-    /// Whether it raises `kind` of `asset` at `now`: approved, and not yet lapsed.
-    public func raises(asset: String, at now: Int64) -> Bool {
-        status == .approved && self.asset == asset && raiseAmount != nil && (expiresAt ?? Int64.max) > now
-    }
 }
 
 extension CustomerStore {
@@ -112,16 +107,6 @@ extension CustomerStore {
                 try AuditLog.append(audit, at: time, on: connection)
             }
             return changed
-        }
-    }
-
-    /// The customer's approved raises still in force at `now`.
-    public func activeRaises(customer: String, at now: Int64) async throws -> [CustomerCase] {
-        try await database.read { connection in
-            try connection.query("""
-                SELECT \(raw: Self.caseColumns) FROM customer_cases
-                WHERE customer = \(customer) AND status = 'approved' AND raise_amount IS NOT NULL AND expires_at > \(now)
-                """, Self.customerCase)
         }
     }
 }

@@ -13,7 +13,6 @@ public enum CustomerMigrations {
             scope TEXT NOT NULL,
             tier TEXT NOT NULL,
             kyc TEXT NOT NULL,
-            password_changed_at BIGINT,
             created_at BIGINT NOT NULL,
             updated_at BIGINT NOT NULL
         )
@@ -67,9 +66,6 @@ public enum CustomerMigrations {
             asset TEXT NOT NULL,
             account TEXT NOT NULL,
             amount TEXT NOT NULL,
-            amount_l0 BIGINT NOT NULL,
-            amount_l1 BIGINT NOT NULL,
-            amount_l2 BIGINT NOT NULL,
             at BIGINT NOT NULL,
             state TEXT NOT NULL,
             new_destination INTEGER NOT NULL,

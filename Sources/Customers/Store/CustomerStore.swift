@@ -112,19 +112,6 @@ public struct CustomerStore: Sendable {
         }
     }
 
-    /// Records that the customer changed its password at `at` (a risk signal).
-    public func passwordChanged(_ id: String, at: Int64) async throws -> Bool {
-        try await database.write { connection in
-            try connection.execute("UPDATE customers SET password_changed_at = \(at) WHERE id = \(id)") == 1
-        }
-    }
-
-    public func passwordChangedAt(_ id: String) async throws -> Int64? {
-        try await database.read { connection in
-            try connection.queryOne("SELECT password_changed_at FROM customers WHERE id = \(id)") { try $0.optionalInt64(0) } ?? nil
-        }
-    }
-
     // MARK: Tiers
 
     /// The built-in tiers and a tenant's own, by rank.

@@ -71,18 +71,6 @@ public enum LimitReservations {
             """, entry)
     }
 
-    /// The select list of the window sums at `now`: the daily, weekly, monthly and new-destination
-    /// daily amounts as limb sums, then the hour's and the day's counts. Moments are bound
-    /// parameters, so the statement's text (and its cached preparation) is the same every time.
-    static func windowSums(now: Int64) -> SQL {
-        func sums(_ condition: SQL) -> SQL {
-            SQL.joined((0..<3).map { "CAST(COALESCE(SUM(CASE WHEN " + condition + SQL(" THEN amount_l" + String($0) + " ELSE 0 END), 0) AS BIGINT)") }, separator: ", ")
-        }
-        let day = now - 86_400, week = now - 604_800, hour = now - 3_600
-        return SQL.joined([sums("at > \(day)"), sums("at > \(week)"), sums("1 = 1"), sums("at > \(day) AND new_destination = 1"),
-                           "COUNT(CASE WHEN at > \(hour) THEN 1 END)", "COUNT(CASE WHEN at > \(day) THEN 1 END)"], separator: ", ")
-    }
-
     static func state(of id: String, on connection: any SQLConnection) throws -> LimitEntry.State? {
         try connection.queryOne("SELECT state FROM customer_limit_entries WHERE id = \(id)") { LimitEntry.State(rawValue: try $0.text(0)) ?? .reserved }
     }
@@ -287,14 +275,12 @@ extension LimitReservations {
         guard !inserts.isEmpty else { return decisions }
         for chunk in inserts.chunked(500) {
             var sql: SQL = """
-                INSERT INTO customer_limit_entries (id, customer, asset, account, amount, amount_l0, amount_l1, amount_l2, at, state, new_destination,
-                                                    destination, kind) VALUES
+                INSERT INTO customer_limit_entries (id, customer, asset, account, amount, at, state, new_destination, destination, kind) VALUES
                 """
             for (index, (request, newDestination)) in chunk.enumerated() {
-                let limbs = WindowTotals.limbs(request.amount)
                 sql = sql + (index == 0 ? " " : ", ") + """
-                    (\(request.id), \(request.customer), \(request.asset), \(request.account), \(request.amount), \(limbs.0), \(limbs.1), \(limbs.2),
-                     \(request.at), 'reserved', \(newDestination), \(request.destination), \(request.kind))
+                    (\(request.id), \(request.customer), \(request.asset), \(request.account), \(request.amount), \(request.at), 'reserved',
+                     \(newDestination), \(request.destination), \(request.kind))
                     """
             }
             try connection.execute(sql)
@@ -307,35 +293,6 @@ extension LimitReservations {
         // If this commit rolls back, the token stays what it was and the copy is dropped next time.
         windows.wrote(token: try touch(on: connection))
         return decisions
-    }
-
-    /// `windowTotals` for several customers at once (one statement); customers without a live
-    /// entry in the window are left out.
-    static func windowTotals(customers: [String], asset: String, now: Int64, on connection: any SQLConnection) throws -> [(String, WindowTotals)] {
-        let sql: SQL = "SELECT customer, " + windowSums(now: now) + """
-             FROM customer_limit_entries
-            WHERE asset = \(asset) AND customer IN \(list: customers.paddedToPowerOfTwo()) AND at > \(now - longestWindow) AND state <> 'voided'
-            GROUP BY customer
-            """
-        return try connection.query(sql) { row in
-            func amount(_ first: Int) throws -> UInt128 {
-                WindowTotals.combine(try row.int64(first), try row.int64(first + 1), try row.int64(first + 2))
-            }
-            return (try row.text(0), WindowTotals(daily: try amount(1), weekly: try amount(4), monthly: try amount(7), newDestinationDaily: try amount(10),
-                                                  payoutsPerHour: Int(try row.int64(13)), payoutsPerDay: Int(try row.int64(14))))
-        }
-    }
-}
-
-extension WindowTotals {
-    public static func + (lhs: WindowTotals, rhs: WindowTotals) -> WindowTotals {
-        func add(_ a: UInt128, _ b: UInt128) -> UInt128 {
-            let sum = a.addingReportingOverflow(b)
-            return sum.overflow ? UInt128.max : sum.partialValue
-        }
-        return WindowTotals(daily: add(lhs.daily, rhs.daily), weekly: add(lhs.weekly, rhs.weekly), monthly: add(lhs.monthly, rhs.monthly),
-                            newDestinationDaily: add(lhs.newDestinationDaily, rhs.newDestinationDaily),
-                            payoutsPerHour: lhs.payoutsPerHour + rhs.payoutsPerHour, payoutsPerDay: lhs.payoutsPerDay + rhs.payoutsPerDay)
     }
 }
 

@@ -81,16 +81,6 @@ extension CustomerStore {
         }
     }
 
-    /// The customer's risk decisions, newest first (at most `limit`).
-    public func riskDecisions(customer: String, limit: Int) async throws -> [(requestID: String, score: Int, decision: String, reasons: String, outcome: String, at: Int64)] {
-        try await database.read { connection in
-            try connection.query("""
-                SELECT request_id, score, decision, reasons, outcome, at FROM customer_risk_decisions WHERE customer = \(customer)
-                ORDER BY seq DESC LIMIT \(limit)
-                """) { row in (try row.text(0), Int(try row.int64(1)), try row.text(2), try row.text(3), try row.text(4), try row.int64(5)) }
-        }
-    }
-
     /// Records a device or network sighting outside a reservation.
     public func remember(customer: String, kind: String, value: String, at now: Int64) async throws {
         try await database.write { connection in
