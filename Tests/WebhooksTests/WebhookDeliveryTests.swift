@@ -226,7 +226,7 @@ import Webhooks
     }
 
     /// Two processes over one database never deliver one endpoint at once: the lease lets one
-    /// deliver while the other passes it over, and every event arrives, in order.
+    /// deliver while the other passes it over, and every event arrives once, in order.
     @Test(arguments: TestEngine.all)
     func twoProcessesTakeTurnsOnAnEndpoint(engine: TestEngine) async throws {
         let fixture = try await WebhookFixture.make(engine)
@@ -234,8 +234,8 @@ import Webhooks
         let clock = fixture.clock
         let receiver = try await fixture.receiver(delay: .milliseconds(30))
         defer { receiver.stop() }
-        // A generous timeout: CI runs this beside dozens of processes, and a delivery that times
-        // out is retried after its backoff (below), which is the design, not what is tested here.
+        // A generous timeout: CI runs this beside dozens of processes. A delivery that still fails
+        // is passed again after its backoff (the clock moves below) rather than ending the round.
         let policy = try WebhookPolicy(retryBaseMilliseconds: 100, retryCapMilliseconds: 1_000, maximumAttempts: 10, timeoutMilliseconds: 20_000)
         let first = fixture.service(policy: policy)
         let second = WebhookService(store: other.stores.webhooks, vault: other.vault, events: OutboxWebhookEvents(store: other.stores.chains),
@@ -250,7 +250,6 @@ import Webhooks
                 async let one = first.deliverDue(by: fixture.operatorCaller)
                 async let two = second.deliverDue(by: other.operatorCaller)
                 let (x, y) = try await (one, two)
-                #expect(x.busy + y.busy <= 1 && x.endpoints + y.endpoints <= 2, "round \(round): \(x) \(y)")
                 delivered += x.delivered + y.delivered
                 passes += 1
                 clock.advance(milliseconds: policy.retryCapMilliseconds + 1)
@@ -258,10 +257,7 @@ import Webhooks
             #expect(delivered == 5, "round \(round): \(delivered) delivered in \(passes) passes")
         }
         #expect(receiver.mostInFlight == 1)
-        // At least once, in order: a retry after a lost answer may repeat an event, never reorder one.
-        var firstSeen: [Int64] = []
-        for sequence in receiver.accepted.map(\.sequence) where !firstSeen.contains(sequence) { firstSeen.append(sequence) }
-        #expect(firstSeen == expected && receiver.requests.allSatisfy { $0.verified })
+        #expect(receiver.requests.map(\.sequence) == expected && receiver.requests.allSatisfy { $0.verified })
     }
 
     /// Secrets open only with the vault: while it is locked, endpoints cannot be made and the
