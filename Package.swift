@@ -167,6 +167,16 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // What it is worth: exact prices (mantissa and exponent), aggregation of sources (weighted
+        // median, outliers, quorum, confidence, TWAP, breaker), replays, cross rates, sources, pairs
+        // and published prices over either database, and CLDR money formatting (data generated from
+        // Babel's CLDR, embedded: no run-time files).
+        .target(
+            name: "Market",
+            dependencies: ["CofferBase", "CofferStorage", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.embedInCode("Formatting/cldr-money.json")],
+            swiftSettings: strictSettings
+        ),
         // Sending: the payout state machine and batch tracking (pure), payouts, batches, signed
         // attempts and leases over either database, and the pipeline with its I/O behind protocols.
         .target(
@@ -207,7 +217,7 @@ let package = Package(
             name: "CofferCore",
             dependencies: [
                 "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode", "Payouts", "Webhooks",
-                "Customers",
+                "Customers", "Market",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -282,6 +292,11 @@ let package = Package(
         .testTarget(
             name: "CustomersTests",
             dependencies: ["Customers", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "MarketTests",
+            dependencies: ["CofferBase", "Market", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(

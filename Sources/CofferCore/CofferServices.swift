@@ -25,6 +25,7 @@ public struct CofferServices: Sendable {
     public let payouts: PayoutService
     public let webhooks: WebhookService
     public let customers: CustomerService
+    public let market: MarketService
 
     /// `webhookSender` and `webhooks` are for tests and the server's settings; the defaults
     /// deliver over HTTP with the standard retry policy.
@@ -43,6 +44,7 @@ public struct CofferServices: Sendable {
         invoices = InvoiceService(chains: chains)
         splits = SplitService(invoices: invoices)
         customers = CustomerService(store: stores.customers, ledger: ledger, vault: vault)
+        market = MarketService(store: stores.market, ledger: ledger)
         payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges, customers: customers)
         webhooks = WebhookService(store: stores.webhooks, vault: vault, events: OutboxWebhookEvents(store: stores.chains), sender: webhookSender,
                                   options: webhookOptions)

@@ -3,6 +3,7 @@ public import Customers
 public import CofferStorage
 public import Foundation
 public import Ledger
+public import Market
 public import Payouts
 public import Tenancy
 public import Vault
@@ -25,17 +26,18 @@ public struct CofferStores: Sendable {
     public let payouts: PayoutStore
     public let webhooks: WebhookStore
     public let customers: CustomerStore
+    public let market: MarketStore
     /// The embedded database when the stores live in one (nil on PostgreSQL).
     public let embedded: CofferDatabase?
 
     /// Every domain's SQLite migrations: the executable's whole schema.
     public static let sqliteMigrations: [SchemaMigration] =
         VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite
-        + PayoutMigrations.sqlite + WebhookMigrations.sqlite + CustomerMigrations.sqlite
+        + PayoutMigrations.sqlite + WebhookMigrations.sqlite + CustomerMigrations.sqlite + MarketMigrations.sqlite
     /// Every domain's PostgreSQL migrations.
     public static let postgresMigrations: [PostgresMigration] =
         PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres
-        + PayoutMigrations.postgres + WebhookMigrations.postgres + CustomerMigrations.postgres
+        + PayoutMigrations.postgres + WebhookMigrations.postgres + CustomerMigrations.postgres + MarketMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
     /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
@@ -51,6 +53,7 @@ public struct CofferStores: Sendable {
         payouts = PayoutStore(database: database)
         webhooks = WebhookStore(database: database)
         customers = CustomerStore(database: database)
+        market = MarketStore(database: database)
     }
 
     /// The stores of a PostgreSQL database (prepared with `postgresMigrations`).
@@ -66,6 +69,7 @@ public struct CofferStores: Sendable {
         payouts = PayoutStore(database: pool)
         webhooks = WebhookStore(database: pool)
         customers = CustomerStore(database: pool)
+        market = MarketStore(database: pool)
     }
 
     /// The `/ready` check of the database: nil when a trivial read succeeds.

@@ -108,6 +108,24 @@ public struct LedgerService: Sendable {
             balances: BalanceFields(balances, decimals: decimals))
     }
 
+    /// The balances at `time` (RFC 3339; now when nil) of every account the caller sees, or of
+    /// those `owner` owns, in one read, in the caller's names, with each asset's decimals.
+    public func selectedBalances(owner: String?, at time: String?, by caller: Caller) async throws -> SelectedBalancesView {
+        try caller.require(.read)
+        let names = LedgerNames(caller)
+        let at = try time.map { text throws(LedgerError) in try LedgerTime.parseRFC3339(text) }
+        let rows = try await store.balances(of: LedgerAccountSelection(owner: owner, idPrefix: caller.tenant?.prefix), at: at ?? UInt64.max)
+        var decimals: [String: UInt8] = [:]
+        var accounts: [SelectedBalancesView.Account] = []
+        accounts.reserveCapacity(rows.count)
+        for row in rows {
+            let asset = names.localAsset(row.asset)
+            if decimals[asset] == nil { decimals[asset] = try await assets.asset(row.asset)?.decimals ?? 0 }
+            accounts.append(.init(id: names.local(row.id), asset: asset, owner: row.owner, balances: row.balances))
+        }
+        return SelectedBalancesView(accounts: accounts, decimals: decimals, at: at)
+    }
+
     /// The account's balances after each event that changed them, oldest first.
     public func history(of id: String, page: PageRequest, by caller: Caller) async throws -> Page<HistoryEntryView> {
         try caller.require(.read)
@@ -290,4 +308,20 @@ final class AssetCache: Sendable {
         }
         return asset
     }
+}
+
+/// Many accounts' balances read at once (`LedgerService.selectedBalances`), in the caller's names.
+public struct SelectedBalancesView: Sendable {
+    public struct Account: Sendable {
+        public let id: String
+        public let asset: String
+        public let owner: String
+        public let balances: AccountBalances
+    }
+
+    public let accounts: [Account]
+    /// Each asset's decimals, by the caller's asset code.
+    public let decimals: [String: UInt8]
+    /// The time read at (nanoseconds), nil for now.
+    public let at: UInt64?
 }

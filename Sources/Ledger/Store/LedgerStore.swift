@@ -99,6 +99,9 @@ public protocol LedgerStore: PendingExpiryStore {
     func submit(_ transfers: [Transfer], admission: LedgerCommitAdmission?, companion: LedgerCommitCompanion?) async throws -> AdmittedResults
     /// The account's balances after the last event at or before `timestamp` (nanoseconds); nil if no such account.
     func balances(of id: LedgerID, at timestamp: UInt64) async throws -> AccountBalances?
+    /// The balances in effect at `timestamp` (nanoseconds) of every account `selection` picks,
+    /// in id order, in one read: what a portfolio valuation needs for any number of accounts.
+    func balances(of selection: LedgerAccountSelection, at timestamp: UInt64) async throws -> [SelectedAccountBalances]
     /// Recomputes the hash chain and every balance from the committed transfers.
     func verify() async throws -> LedgerVerification
     /// The committed transfer with this id, or nil.
@@ -167,4 +170,39 @@ public enum LedgerVerification: Sendable, Equatable {
     case intact(batches: Int, transfers: Int, head: [UInt8])
     /// The first discrepancy found, in words.
     case broken(String)
+}
+
+/// Which accounts a bulk balance read covers: those of one owner, those whose id starts with a
+/// prefix (a tenant's `<tenant>/`), both, or (neither) every account.
+public struct LedgerAccountSelection: Sendable, Hashable {
+    public var owner: String?
+    public var idPrefix: String?
+
+    public init(owner: String? = nil, idPrefix: String? = nil) {
+        self.owner = owner
+        self.idPrefix = idPrefix
+    }
+
+    /// The ids from `idPrefix` (inclusive) to the first string after every id with that prefix
+    /// (exclusive): the prefix with its last byte raised by one. nil without a prefix.
+    var idRange: (from: String, to: String)? {
+        guard let prefix = idPrefix, var bytes = Optional(Array(prefix.utf8)), let last = bytes.popLast(), last < 0x7F else { return nil }
+        bytes.append(last + 1)
+        return (prefix, String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+/// One account's balances as a bulk read returns them.
+public struct SelectedAccountBalances: Sendable, Hashable {
+    public let id: LedgerID
+    public let asset: String
+    public let owner: String
+    public let balances: AccountBalances
+
+    public init(id: LedgerID, asset: String, owner: String, balances: AccountBalances) {
+        self.id = id
+        self.asset = asset
+        self.owner = owner
+        self.balances = balances
+    }
 }

@@ -134,6 +134,24 @@ public final class SQLiteLedgerStore: LedgerStore {
         }
     }
 
+    public func balances(of selection: LedgerAccountSelection, at timestamp: UInt64) async throws -> [SelectedAccountBalances] {
+        let range = selection.idRange
+        let query = LedgerHistorySQL.sqlite.selectedBalances(owner: selection.owner != nil, range: range != nil)
+        let texts = [selection.owner, range?.from, range?.to].compactMap { $0 }
+        return try await embedded.pool.read { db in
+            let bound: [any DatabaseValueConvertible] = [Int64(clamping: timestamp)] + texts
+            let values = Dictionary(uniqueKeysWithValues: bound.enumerated().map { ($0.offset + 1, $0.element) })
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: query.sql), arguments: Self.arguments(query.parameters, values))
+            var selected: [SelectedAccountBalances] = []
+            while let row = try cursor.next() {
+                selected.append(SelectedAccountBalances(
+                    id: try LedgerRowDecoding.id(row, 0, "account id"), asset: try row.text(1), owner: try row.text(2),
+                    balances: try LedgerRowDecoding.balances(row, at: 3)))
+            }
+            return selected
+        }
+    }
+
     /// The values of a history query's numbered parameters, in the order its SQL uses them.
     static func arguments(_ parameters: [Int], _ values: [Int: any DatabaseValueConvertible]) -> StatementArguments {
         StatementArguments(parameters.map { number -> (any DatabaseValueConvertible)? in values[number] })

@@ -142,6 +142,25 @@ public final class PostgresLedgerStore: LedgerStore {
         }
     }
 
+    public func balances(of selection: LedgerAccountSelection, at timestamp: UInt64) async throws -> [SelectedAccountBalances] {
+        let range = selection.idRange
+        let query = LedgerHistorySQL.postgres.selectedBalances(owner: selection.owner != nil, range: range != nil)
+        var binds = PostgresBindings()
+        try binds.append(Int64(clamping: timestamp))
+        if let owner = selection.owner { try binds.append(owner) }
+        if let range {
+            try binds.append(range.from)
+            try binds.append(range.to)
+        }
+        let rows = try await pool.rows(PostgresQuery(unsafeSQL: query.sql, binds: binds), "reading the balances of selected accounts")
+        return try rows.map { row in
+            let columns = PostgresRowReader(row)
+            return SelectedAccountBalances(
+                id: try LedgerRowDecoding.id(columns, 0, "account id"), asset: try columns.text(1), owner: try columns.text(2),
+                    balances: try LedgerRowDecoding.balances(columns, at: 3))
+        }
+    }
+
     /// The balance-history reads in PostgreSQL's dialect.
     static let historySQL = (balances: LedgerHistorySQL.postgres.balances(), page: LedgerHistorySQL.postgres.page())
 

@@ -1,0 +1,62 @@
+/// `coffer market source add` / `POST /v1/market/sources`: a price source.
+public struct AddMarketSourceRequest: Codable, Sendable, Equatable {
+    public var name: String
+    /// `replay` (a JSON Lines or CSV file of recorded observations).
+    public var kind: String
+    /// The replay file's path (read by the server: the operator's only).
+    public var file: String?
+    /// 1-1000 (default 1): the source's weight in the weighted median.
+    public var weight: Int?
+
+    public init(name: String, kind: String, file: String? = nil, weight: Int? = nil) {
+        self.name = name
+        self.kind = kind
+        self.file = file
+        self.weight = weight
+    }
+}
+
+/// `coffer market pair add` / `POST /v1/market/pairs`: a pair to publish and how.
+public struct AddMarketPairRequest: Codable, Sendable, Equatable {
+    public var pair: String
+    /// Fresh sources needed for a price (default 1).
+    public var quorum: Int?
+    /// Seconds after which a source's observation no longer counts (default 60).
+    public var maxAge: Int64?
+    /// Publish when the price moved at least this many basis points (default 50).
+    public var deviationBps: Int?
+    /// Publish at least every this many seconds (default 3600).
+    public var heartbeat: Int64?
+    /// Freeze the price when it moves more than this many basis points within `breakerWindow`.
+    public var breakerBps: Int?
+    public var breakerWindow: Int64?
+    /// Freeze the price when the spot is more than this many basis points from its TWAP.
+    public var breakerTwapBps: Int?
+    /// The time-weighted average's window in seconds (default 1800).
+    public var twapWindow: Int64?
+    /// Reject observations further than this many median absolute deviations (default 5).
+    public var outlierMads: Int?
+    /// Below this total fresh volume the price is flagged low-liquidity (decimal string).
+    public var minimumVolume: String?
+
+    enum CodingKeys: String, CodingKey {
+        case pair, quorum, maxAge = "max_age", deviationBps = "deviation_bps", heartbeat, breakerBps = "breaker_bps", breakerWindow = "breaker_window"
+        case breakerTwapBps = "breaker_twap_bps"
+        case twapWindow = "twap_window", outlierMads = "outlier_mads", minimumVolume = "minimum_volume"
+    }
+
+    public init(pair: String, quorum: Int? = nil, maxAge: Int64? = nil, deviationBps: Int? = nil, heartbeat: Int64? = nil, breakerBps: Int? = nil,
+                breakerWindow: Int64? = nil, twapWindow: Int64? = nil, outlierMads: Int? = nil, minimumVolume: String? = nil, breakerTwapBps: Int? = nil) {
+        self.breakerTwapBps = breakerTwapBps
+        self.pair = pair
+        self.quorum = quorum
+        self.maxAge = maxAge
+        self.deviationBps = deviationBps
+        self.heartbeat = heartbeat
+        self.breakerBps = breakerBps
+        self.breakerWindow = breakerWindow
+        self.twapWindow = twapWindow
+        self.outlierMads = outlierMads
+        self.minimumVolume = minimumVolume
+    }
+}

@@ -1,0 +1,39 @@
+/// A configured price source: where its observations come from and how much its voice weighs.
+public struct MarketSource: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case replay }
+
+    public let name: String
+    public let kind: Kind
+    /// The replay file's path.
+    public let location: String
+    public let weight: UInt32
+    public let createdAt: Int64
+
+    public init(name: String, kind: Kind, location: String, weight: UInt32, createdAt: Int64) {
+        self.name = name
+        self.kind = kind
+        self.location = location
+        self.weight = weight
+        self.createdAt = createdAt
+    }
+}
+
+/// A pair Coffer publishes, with its aggregation settings.
+public struct MarketPair: Sendable, Equatable {
+    public let pair: MarketPairName
+    public let settings: PairSettings
+    public let createdAt: Int64
+
+    public init(pair: MarketPairName, settings: PairSettings, createdAt: Int64) {
+        self.pair = pair
+        self.settings = settings
+        self.createdAt = createdAt
+    }
+}
+
+/// A publication as stored: the aggregate and where it came from (`replay` or `live`).
+public struct StoredPrice: Sendable, Equatable {
+    public let seq: Int64
+    public let aggregate: AggregatePrice
+    public let origin: String
+}

@@ -1,0 +1,82 @@
+public import CofferStorage
+import Foundation
+import GRDB
+
+/// The market-data tables, in either database. Prices and volumes are decimal text (exact), times
+/// whole seconds since 1970. Market data is the operator's: sources and pairs are shared by every
+/// tenant, as a price is the same whoever asks.
+public enum MarketMigrations {
+    static let tables: [String] = [
+        """
+        CREATE TABLE market_sources (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            location TEXT NOT NULL,
+            weight BIGINT NOT NULL,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE market_pairs (
+            pair TEXT PRIMARY KEY,
+            quorum BIGINT NOT NULL,
+            max_age BIGINT NOT NULL,
+            deviation_bps BIGINT NOT NULL,
+            heartbeat BIGINT NOT NULL,
+            breaker_bps BIGINT,
+            breaker_twap_bps BIGINT,
+            breaker_window BIGINT NOT NULL,
+            twap_window BIGINT NOT NULL,
+            outlier_mads BIGINT NOT NULL,
+            minimum_volume TEXT,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        // Every observation kept: its source, the source's time and the time it was received.
+        """
+        CREATE TABLE market_observations (
+            seq INTEGER PRIMARY KEY_AUTO,
+            source TEXT NOT NULL,
+            pair TEXT NOT NULL,
+            price TEXT NOT NULL,
+            volume TEXT,
+            source_time BIGINT NOT NULL,
+            received_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX market_observations_pair ON market_observations (pair, source_time)",
+        "CREATE INDEX market_observations_source ON market_observations (source)",
+        // Every publication, as history: `price --at` and valuations at a past time read it.
+        """
+        CREATE TABLE market_prices (
+            seq INTEGER PRIMARY KEY_AUTO,
+            pair TEXT NOT NULL,
+            price TEXT,
+            confidence TEXT,
+            twap TEXT,
+            median_24h TEXT,
+            sources BIGINT NOT NULL,
+            status TEXT NOT NULL,
+            low_liquidity INTEGER NOT NULL,
+            rejected TEXT NOT NULL,
+            time BIGINT NOT NULL,
+            origin TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX market_prices_pair ON market_prices (pair, time, seq)",
+    ]
+
+    public static let sqlite: [SchemaMigration] = [
+        SchemaMigration(domain: "market", number: 1, name: "sources-pairs-observations-prices") { db in
+            for statement in tables {
+                try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
+            }
+        },
+    ]
+
+    public static let postgres: [PostgresMigration] = [
+        PostgresMigration(domain: "market", number: 1, name: "sources-pairs-observations-prices", sql: tables.map {
+            $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+        }),
+    ]
+}
