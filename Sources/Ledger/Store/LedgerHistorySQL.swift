@@ -11,8 +11,11 @@ struct LedgerHistorySQL: Sendable {
     /// How the store selects an amount column as decimal text (`x::text`, or `x`).
     let amount: @Sendable (String) -> String
 
-    static let sqlite = LedgerHistorySQL(parameter: { _ in "?" }, amount: { $0 })
-    static let postgres = LedgerHistorySQL(parameter: { "$\($0)" }, amount: { "\($0)::text" })
+    /// The transfer rows' key (SQLite's rowid alias `seq`; PostgreSQL's rows are keyed by id).
+    let transferKey: String
+
+    static let sqlite = LedgerHistorySQL(parameter: { _ in "?" }, amount: { $0 }, transferKey: "seq")
+    static let postgres = LedgerHistorySQL(parameter: { "$\($0)" }, amount: { "\($0)::text" }, transferKey: "id")
 
     private static let balanceNames = ["debits_pending", "debits_posted", "credits_pending", "credits_posted"]
 
@@ -53,10 +56,10 @@ struct LedgerHistorySQL: Sendable {
         let sql = """
             SELECT a.id, a.asset, a.owner, \(columns.joined(separator: ", "))
             FROM ledger_accounts a
-            LEFT JOIN ledger_transfers d ON d.seq = (
-                SELECT seq FROM ledger_transfers WHERE debit_account_id = a.id AND timestamp <= \(parameter(1)) ORDER BY timestamp DESC LIMIT 1)
-            LEFT JOIN ledger_transfers c ON c.seq = (
-                SELECT seq FROM ledger_transfers WHERE credit_account_id = a.id AND timestamp <= \(parameter(1)) ORDER BY timestamp DESC LIMIT 1)
+            LEFT JOIN ledger_transfers d ON d.\(transferKey) = (
+                SELECT \(transferKey) FROM ledger_transfers WHERE debit_account_id = a.id AND timestamp <= \(parameter(1)) ORDER BY timestamp DESC LIMIT 1)
+            LEFT JOIN ledger_transfers c ON c.\(transferKey) = (
+                SELECT \(transferKey) FROM ledger_transfers WHERE credit_account_id = a.id AND timestamp <= \(parameter(1)) ORDER BY timestamp DESC LIMIT 1)
             LEFT JOIN ledger_balance_history h ON h.account_id = a.id AND h.timestamp = (
                 SELECT MAX(timestamp) FROM ledger_balance_history WHERE account_id = a.id AND timestamp <= \(parameter(1)))
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.id
