@@ -400,6 +400,7 @@ let package = Package(
             name: "CofferServerTests",
             dependencies: [
                 "CofferServer",
+                "Market",
                 "CofferCore",
                 "CofferBase",
                 "CofferTestSupport",

@@ -41,6 +41,7 @@ public enum CofferServer {
         SplitRoutes(splits: services.splits).register(on: v1)
         PayoutRoutes(payouts: services.payouts, idempotent: idempotent).register(on: v1)
         CustomerRoutes(customers: services.customers, idempotent: idempotent).register(on: v1)
+        MarketRoutes(market: services.market).register(on: v1)
         // Added last, so it wraps only the not-found responder: a known path with another method is 405.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
         return router

@@ -18,6 +18,7 @@ import Webhooks
 @testable import CofferServer
 @testable import Ledger
 import Payouts
+@testable import Market
 
 /// The validator the document is checked with, checked first: every keyword it supports refuses
 /// what it must, so the tests below cannot pass because it accepts anything.
@@ -431,6 +432,10 @@ import Payouts
     /// every optional set and once with every optional nil (for views whose members come in forms,
     /// each form with its optionals set and nil).
     static func samples() throws -> [String: [JSONValue]] {
+        var pairSettings = PairSettings()
+        pairSettings.breakerBps = 100
+        pairSettings.breakerTwapBps = 50
+        pairSettings.minimumVolume = 1
         let time = "2026-01-02T03:04:05.123Z"
         let balances = BalanceFields(AccountBalances(debitsPending: 1, debitsPosted: 2, creditsPending: 0, creditsPosted: UInt128.max), decimals: 6)
         let assets = [AssetView(code: "USDT", decimals: 6, chain: "ethereum", contract: "0xdAC17F958D2ee523a2206206994597C13D831ec7"),
@@ -689,6 +694,25 @@ import Payouts
             "SuspiciousActivityReport": [try json([SuspiciousActivityRow(alert: "aml_1", rule: "structuring", customer: "alice", asset: "USD", transfer: "t1",
                                                                          direction: "in", amount: 950_000, amountDisplay: "9500.00", time: time,
                                                                          counterparty: nil, detail: "3 payments", status: "open")])],
+            "MarketSourcePage": [try json(Page(items: [MarketSourceView(MarketSource(name: "kraken", kind: .replay, location: "/srv/k.jsonl", weight: 3,
+                                                                                   createdAt: 1_700_000_000), showingFile: true),
+                                                     MarketSourceView(MarketSource(name: "kraken", kind: .replay, location: "/srv/k.jsonl", weight: 1,
+                                                                                   createdAt: 1_700_000_000), showingFile: false)], nextCursor: nil))],
+            "MarketPairPage": [try json(Page(items: [MarketPairView(MarketPair(pair: try MarketPairName(parsing: "BTC/USD"), settings: PairSettings(), createdAt: 0)),
+                                                   MarketPairView(MarketPair(pair: try MarketPairName(parsing: "USDT/USD"), settings: pairSettings, createdAt: 0))],
+                                             nextCursor: nil))],
+            "MarketQuote": [try json(MarketQuoteView(pair: "BTC/EUR", price: "59259.259259259259259259", confidence: "0.5", time: time, status: "ok",
+                                                     route: ["BTC/USD", "EUR/USD"], twap: "59000")),
+                            try json(MarketQuoteView(pair: "BTC/USD", price: nil, confidence: nil, time: nil, status: "no_quorum", route: ["BTC/USD"], twap: nil))],
+            "Valuation": [try json(ValuationView(account: "alice-btc", asset: "BTC", amount: "-1.50000000", currency: "USD", value: "-96000.00", price: "64000",
+                                                 confidence: nil, priceTime: nil, status: "stale", route: [], at: time))],
+            "Portfolio": [try json(PortfolioView(customer: nil, currency: "EUR", at: nil, locale: "de-DE", assets: [
+                              PortfolioAssetView(asset: "BTC", accounts: 2, amount: "1.5", formattedAmount: "1,50 BTC", price: "51200", confidence: "0",
+                                                 priceTime: time, status: "breaker", route: ["BTC/USD", "EUR/USD"], value: "76800.00", formattedValue: "76.800,00 €"),
+                              PortfolioAssetView(asset: "DOGE", accounts: 1, amount: "-3", formattedAmount: nil, price: nil, confidence: nil, priceTime: nil,
+                                                 status: "no_quorum", route: [], value: nil, formattedValue: nil),
+                          ], total: "76800.00", formattedTotal: "76.800,00 €", complete: false, unpriced: ["DOGE"]))],
+            "FormattedAmount": [try json(FormattedAmountView(text: "₹12,34,567.89", locale: "hi-IN", currency: "INR"))],
             "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
                                   try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
         ]
@@ -1065,6 +1089,19 @@ import Payouts
         let alertKey = try string(scan.at([.key("data"), .index(0), .key("key")]), "key")
         try await calls.call(.get, "/v1/aml/alerts", query: "?status=open", key: server.readerA, expect: 200)
         try await calls.call(.post, "/v1/aml/alerts/{id}/disposition", ["id": alertKey], body: #"{"status":"reported","reason":"filed"}"#, key: admin, expect: 200)
+        // Market: the operator's recorded source and pair (command line), replayed; then every read.
+        let recording = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-market-\(UUID().uuidString).jsonl")
+        try Data(#"{"pair":"LTC/USD","price":"80.5","volume":"3","time":"2026-11-01T00:00:00Z"}"#.utf8).write(to: recording)
+        let market = server.api.services.market, operatorCaller = try Caller.commandLine()
+        _ = try await market.addSource(AddMarketSourceRequest(name: "recorded", kind: "replay", file: recording.path), by: operatorCaller)
+        _ = try await market.addPair(AddMarketPairRequest(pair: "LTC/USD", breakerBps: 500), by: operatorCaller)
+        _ = try await market.replay(until: nil, by: operatorCaller)
+        try await calls.call(.get, "/v1/market/sources", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/market/pairs", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/market/price", query: "?pair=LTC/USD&at=2026-11-01T00:00:01Z", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/valuations/accounts/{id}", ["id": "cust:ltc"], query: "?currency=USD", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/valuations/portfolio", query: "?currency=EUR&customer=cust&locale=de-DE", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/format", query: "?amount=1234.5&currency=EUR&locale=fr-FR&compact=false", key: server.readerA, expect: 200)
         let from = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: -86_400))
         let to = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: 60))
         try await calls.call(.get, "/v1/aml/report", query: "?from=\(from)&to=\(to)&format=json", key: admin, expect: 200)

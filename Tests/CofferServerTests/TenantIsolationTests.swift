@@ -83,7 +83,7 @@ import Testing
             // B tried every /v1 route but the vault's (VaultTenantIsolationTests tries them across
             // tenants), the receiving side's and the webhooks' (below).
             let ledgerRoutes = Self.routes(api).filter { route in
-                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes + Self.splitPrefixes + Self.customerPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true } && !Self.isPayoutRoute(route)
+                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes + Self.splitPrefixes + Self.customerPrefixes + Self.marketPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true } && !Self.isPayoutRoute(route)
             }
             #expect(Set(ledgerRoutes).subtracting(covered).sorted() == [])
 
@@ -101,6 +101,9 @@ import Testing
     /// Customers, tiers, limits, cases and AML: tenant separation is checked route by route in
     /// CustomerRoutesTests.everyCustomerRouteStaysInsideTheCallersTenant.
     static let customerPrefixes = ["/v1/customers", "/v1/tiers", "/v1/limits", "/v1/cases", "/v1/aml"]
+    /// Market data is shared by every tenant (read only over HTTP); valuations stay inside the
+    /// caller's tenant: MarketRoutesTests.valuationsStayInsideTheCallersTenant.
+    static let marketPrefixes = ["/v1/market", "/v1/valuations", "/v1/format"]
 
     /// Webhooks across tenants: B neither sees nor changes A's endpoint, nor redelivers to it,
     /// and reusing A's Idempotency-Key makes B's own endpoint.

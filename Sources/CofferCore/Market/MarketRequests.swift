@@ -60,3 +60,16 @@ public struct AddMarketPairRequest: Codable, Sendable, Equatable {
         self.minimumVolume = minimumVolume
     }
 }
+
+/// An amount formatted for a locale (`GET /v1/format`, `coffer format`).
+public struct FormattedAmountView: Codable, Sendable, Equatable {
+    public let text: String
+    public let locale: String
+    public let currency: String
+
+    public init(text: String, locale: String, currency: String) {
+        self.text = text
+        self.locale = locale
+        self.currency = currency
+    }
+}

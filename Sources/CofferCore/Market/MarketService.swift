@@ -29,7 +29,7 @@ public struct MarketService: Sendable {
     // MARK: Sources and pairs
 
     /// Adds a source (idempotent for the same settings; another source of that name is a conflict).
-    public func addSource(_ request: AddMarketSourceRequest, by caller: Caller) async throws -> MarketSourceView {
+    public func addSource(_ request: AddMarketSourceRequest, by caller: Caller) async throws -> Created<MarketSourceView> {
         try Self.requireOperator(caller, "adding a price source")
         let name = request.name
         guard (1...64).contains(name.utf8.count), LedgerID.isValidLocal(name) else {
@@ -45,23 +45,25 @@ public struct MarketService: Sendable {
         // Read now, so a bad file is refused here rather than at the first replay.
         _ = try ReplayFile.observations(path: path, source: name, weight: UInt32(weight))
         let source = MarketSource(name: name, kind: kind, location: path, weight: UInt32(weight), createdAt: clock())
-        if try await store.add(source) { return MarketSourceView(source) }
+        if try await store.add(source) { return Created(MarketSourceView(source, showingFile: true), created: true) }
         guard let existing = try await store.sources().first(where: { $0.name == name }) else {
             throw ServiceError(.conflict, "source-exists", "a source named \(name) was being added at the same time; try again")
         }
         guard existing.kind == source.kind, existing.location == source.location, existing.weight == source.weight else {
             throw ServiceError(.conflict, "source-exists", "a source named \(name) exists with other settings")
         }
-        return MarketSourceView(existing)
+        return Created(MarketSourceView(existing, showingFile: true), created: false)
     }
 
+    /// The sources; only the operator sees their files (paths on the server).
     public func sources(by caller: Caller) async throws -> [MarketSourceView] {
         try caller.require(.read)
-        return try await store.sources().map(MarketSourceView.init)
+        let operatorCalls = caller.isOperator && caller.tenant == nil
+        return try await store.sources().map { MarketSourceView($0, showingFile: operatorCalls) }
     }
 
     /// Adds a pair (idempotent for the same settings; other settings for it are a conflict).
-    public func addPair(_ request: AddMarketPairRequest, by caller: Caller) async throws -> MarketPairView {
+    public func addPair(_ request: AddMarketPairRequest, by caller: Caller) async throws -> Created<MarketPairView> {
         try Self.requireOperator(caller, "adding a pair")
         let name: MarketPairName
         do { name = try MarketPairName(parsing: request.pair) } catch { throw ServiceError.invalid(error.description) }
@@ -89,12 +91,12 @@ public struct MarketService: Sendable {
             }
         }
         let pair = MarketPair(pair: name, settings: settings, createdAt: clock())
-        if try await store.add(pair) { return MarketPairView(pair) }
+        if try await store.add(pair) { return Created(MarketPairView(pair), created: true) }
         guard let existing = try await store.pairs().first(where: { $0.pair == name }) else {
             throw ServiceError(.conflict, "pair-exists", "pair \(name) was being added at the same time; try again")
         }
         guard existing.settings == settings else { throw ServiceError(.conflict, "pair-exists", "pair \(name) exists with other settings") }
-        return MarketPairView(existing)
+        return Created(MarketPairView(existing), created: false)
     }
 
     public func pairs(by caller: Caller) async throws -> [MarketPairView] {
@@ -238,6 +240,13 @@ public struct MarketService: Sendable {
         return PortfolioView(
             customer: customer, currency: code, at: time.map(MarketTime.format), locale: formatter?.locale, assets: assets, total: totalText,
             formattedTotal: try formatter.map { try Self.format($0, totalText, code) }, complete: unpriced.isEmpty, unpriced: unpriced)
+    }
+
+    /// `formatted` with the canonical locale and the currency as given, for the HTTP answer.
+    public static func formattedView(amount: String, currency: String, locale: String, compact: Bool) throws -> FormattedAmountView {
+        let text = try formatted(amount: amount, currency: currency, locale: locale, compact: compact)
+        let canonical = (try? MoneyFormatter(locale: locale))?.locale ?? locale
+        return FormattedAmountView(text: text, locale: canonical, currency: currency.uppercased())
     }
 
     private static func format(_ formatter: MoneyFormatter, _ amount: String, _ currency: String) throws(ServiceError) -> String {

@@ -4,16 +4,17 @@ import Market
 public struct MarketSourceView: Codable, Sendable, Equatable {
     public let name: String
     public let kind: String
-    public let file: String
+    /// The replay file; nil unless the operator asks (it is a path on the server).
+    public let file: String?
     public let weight: Int
     public let createdAt: String
 
     enum CodingKeys: String, CodingKey { case name, kind, file, weight, createdAt = "created_at" }
 
-    init(_ source: MarketSource) {
+    init(_ source: MarketSource, showingFile: Bool) {
         name = source.name
         kind = source.kind.rawValue
-        file = source.location
+        file = showingFile ? source.location : nil
         weight = Int(source.weight)
         createdAt = MarketTime.format(source.createdAt)
     }

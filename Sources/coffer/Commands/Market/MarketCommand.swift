@@ -23,7 +23,7 @@ struct MarketCommand: ParsableCommand {
 
             func run() async throws {
                 let request = AddMarketSourceRequest(name: name, kind: kind, file: file, weight: weight)
-                try Output.print(try await options.run { try await $0.market.addSource(request, by: $1) })
+                try Output.print(try await options.run { try await $0.market.addSource(request, by: $1).resource })
             }
         }
 
@@ -58,7 +58,7 @@ struct MarketCommand: ParsableCommand {
                 let request = AddMarketPairRequest(pair: pair, quorum: quorum, maxAge: maxAge, deviationBps: deviationBps, heartbeat: heartbeat,
                                                    breakerBps: breakerBps, breakerWindow: breakerWindow, twapWindow: twapWindow,
                                                    outlierMads: outlierMads, minimumVolume: minimumVolume, breakerTwapBps: breakerTwapBps)
-                try Output.print(try await options.run { try await $0.market.addPair(request, by: $1) })
+                try Output.print(try await options.run { try await $0.market.addPair(request, by: $1).resource })
             }
         }
 

@@ -1,0 +1,96 @@
+import CofferBase
+import CofferCore
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import CofferServer
+
+/// The market routes on every backend: a replayed price read now and at a time, crossed; an
+/// account and a portfolio valued exactly, formatted per locale; another tenant valuing only its
+/// own accounts; the operator's sources shown to API keys without their files; bad input refused.
+struct MarketRoutesTests {
+    /// The operator's replay source (BTC/USD 64,000 then 65,000; EUR/USD 1.25) and pairs, replayed;
+    /// tenant A's customer alice holds 0.5 BTC, tenant B's bob 2 BTC.
+    static func setUp(_ server: VaultFixture) async throws {
+        let recording = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-market-\(UUID().uuidString).jsonl")
+        try Data([
+            #"{"pair":"BTC/USD","price":"64000","volume":"2","time":"2026-11-01T00:00:00Z"}"#,
+            #"{"pair":"EUR/USD","price":"1.25","time":"2026-11-01T00:00:00Z"}"#,
+            #"{"pair":"BTC/USD","price":"65000","volume":"2","time":"2026-11-01T00:10:00Z"}"#,
+            #"{"pair":"EUR/USD","price":"1.25","time":"2026-11-01T00:10:00Z"}"#,
+        ].joined(separator: "\n").utf8).write(to: recording)
+        let market = server.api.services.market, operatorCaller = try Caller.commandLine()
+        _ = try await market.addSource(AddMarketSourceRequest(name: "recorded", kind: "replay", file: recording.path), by: operatorCaller)
+        _ = try await market.addPair(AddMarketPairRequest(pair: "BTC/USD", maxAge: 3_600), by: operatorCaller)
+        _ = try await market.addPair(AddMarketPairRequest(pair: "EUR/USD", maxAge: 3_600), by: operatorCaller)
+        _ = try await market.replay(until: nil, by: operatorCaller)
+        for (tenant, customer, amount) in [(server.adminA, "alice", "50000000"), (server.adminB, "bob", "200000000")] {
+            for (uri, body) in [
+                ("/v1/assets", #"{"code":"BTC","decimals":8}"#),
+                ("/v1/accounts", #"{"id":"treasury","asset":"BTC"}"#),
+                ("/v1/accounts", #"{"id":"\#(customer)-btc","asset":"BTC","owner":"\#(customer)"}"#),
+                ("/v1/transfers", #"{"id":"fund","debit":"treasury","credit":"\#(customer)-btc","amount":"\#(amount)","asset":"BTC"}"#),
+            ] {
+                let reply = try await server.api.call(.post, uri, as: tenant, body: body)
+                try #require((200..<300).contains(reply.status), "\(uri) \(body): \(reply.text)")
+            }
+        }
+    }
+
+    @Test(arguments: ServerBackend.all)
+    func pricesValuationsAndFormatting(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            try await Self.setUp(server)
+            let api = server.api, reader = server.readerA
+            let now = try await api.call(.get, "/v1/market/price?pair=BTC/USD", as: reader)
+            #expect(now.status == 200 && now.object["price"] as? String == "65000" && now.object["route"] as? [String] == ["BTC/USD"], "\(now.text)")
+            let then = try await api.call(.get, "/v1/market/price?pair=BTC/EUR&at=2026-11-01T00:05:00Z", as: reader)
+            #expect(then.object["price"] as? String == "51200" && then.object["route"] as? [String] == ["BTC/USD", "EUR/USD"], "\(then.text)")
+            // 0.5 BTC × 65,000 = 32,500.00 USD; the same in EUR at 1.25 = 26,000.00.
+            let account = try await api.call(.get, "/v1/valuations/accounts/alice-btc?currency=USD", as: reader)
+            #expect(account.object["value"] as? String == "32500.00" && account.object["amount"] as? String == "0.50000000", "\(account.text)")
+            let portfolio = try await api.call(.get, "/v1/valuations/portfolio?currency=EUR&customer=alice&locale=de-DE", as: reader)
+            #expect(portfolio.object["total"] as? String == "26000.00" && portfolio.object["formatted_total"] as? String == "26.000,00\u{00A0}€",
+                    "\(portfolio.text)")
+            let formatted = try await api.call(.get, "/v1/format?amount=1234567.891&currency=INR&locale=hi-IN", as: reader)
+            #expect(formatted.object["text"] as? String == "₹12,34,567.89", "\(formatted.text)")
+            let compact = try await api.call(.get, "/v1/format?amount=1234567&currency=USD&locale=en-US&compact=true", as: reader)
+            #expect(compact.object["text"] as? String == "$1.2M", "\(compact.text)")
+            // API keys see the sources without their files, and cannot change what every tenant shares.
+            let sources = try await api.call(.get, "/v1/market/sources", as: server.adminA)
+            #expect(sources.data.first?["name"] as? String == "recorded" && sources.data.first?["file"] is NSNull, "\(sources.text)")
+            #expect(try await api.call(.post, "/v1/market/pairs", as: server.adminA, body: #"{"pair":"ETH/USD"}"#).status == 405)
+            #expect(try await api.call(.get, "/v1/market/pairs", as: reader).data.count == 2)
+            // Bad input: a 4xx problem naming what was wrong.
+            for (uri, word) in [("/v1/market/price?pair=BTCUSD", "BTCUSD"), ("/v1/market/price?pair=BTC/USD&at=soon", "at"),
+                                ("/v1/market/price", "pair"), ("/v1/valuations/accounts/alice-btc?currency=ZZZ", "ZZZ"),
+                                ("/v1/valuations/portfolio?currency=USD&locale=xx", "locale"), ("/v1/format?amount=1e5&currency=USD&locale=en-US", "1e5"),
+                                ("/v1/format?amount=1&currency=USD&locale=en-US&compact=yes", "compact"),
+                                ("/v1/valuations/portfolio?currency=USD&color=red", "color")] {
+                let reply = try await api.call(.get, uri, as: reader)
+                #expect((400..<500).contains(reply.status) && reply.text.contains(word), "\(uri): \(reply.status) \(reply.text)")
+            }
+            #expect(try await api.call(.get, "/v1/market/price?pair=DOGE/JPY", as: reader).problemSlug == "no-price-route")
+        }
+    }
+
+    /// Tenant B values its own accounts only: A's account is not found, B's portfolio holds B's
+    /// customer alone, and every customer together is B's customers.
+    @Test(arguments: ServerBackend.all)
+    func valuationsStayInsideTheCallersTenant(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            try await Self.setUp(server)
+            let api = server.api, b = server.adminB
+            #expect(try await api.call(.get, "/v1/valuations/accounts/alice-btc?currency=USD", as: b).status == 404)
+            let everyone = try await api.call(.get, "/v1/valuations/portfolio?currency=USD", as: b)
+            let assets = everyone.object["assets"] as? [[String: Any]]
+            #expect(assets?.count == 1 && assets?.first?["amount"] as? String == "2.00000000" && everyone.object["total"] as? String == "130000.00",
+                    "\(everyone.text)")
+            let alice = try await api.call(.get, "/v1/valuations/portfolio?currency=USD&customer=alice", as: b)
+            #expect((alice.object["assets"] as? [Any])?.isEmpty == true && alice.object["total"] as? String == "0.00", "\(alice.text)")
+            let a = try await api.call(.get, "/v1/valuations/portfolio?currency=USD", as: server.adminA)
+            #expect(a.object["total"] as? String == "32500.00", "\(a.text)")
+        }
+    }
+}
