@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Market
 
-/// Runs the Babel cross-check file produced by `scripts/cldr/crosscheck.py N SEED`.
+/// Runs the Babel cross-check file produced by `scripts/crosscheck/format_babel.py N SEED`.
 /// Skipped unless COFFER_FORMAT_CROSSCHECK names the JSON Lines file.
 @Suite struct FormattingCrossCheckTests {
     struct Case: Decodable {

@@ -1,11 +1,13 @@
 /// A tiny unsigned 256-bit accumulator for sums of `price × seconds` / `price × weight`
 /// products, which can exceed 128 bits. Wrapping arithmetic: callers keep sums far below 2^256
 /// (a sum of products of a 128-bit and a 63-bit number needs 2^65 terms to overflow).
-struct Wide256: Sendable, Equatable, Comparable {
+struct Wide256: Sendable, Hashable, Comparable {
     var high: UInt128
     var low: UInt128
 
     static let zero = Wide256(high: 0, low: 0)
+
+    init(_ value: UInt128) { self.init(high: 0, low: value) }
 
     init(high: UInt128, low: UInt128) {
         self.high = high
@@ -33,6 +35,34 @@ struct Wide256: Sendable, Equatable, Comparable {
 
     static func < (lhs: Wide256, rhs: Wide256) -> Bool {
         lhs.high != rhs.high ? lhs.high < rhs.high : lhs.low < rhs.low
+    }
+
+    /// Floor division by a non-zero `UInt128`, with a 256-bit quotient.
+    func divided(by divisor: UInt128) -> (quotient: Wide256, remainder: UInt128) {
+        precondition(divisor > 0, "division by zero")
+        let (highQuotient, highRemainder) = high.quotientAndRemainder(dividingBy: divisor)
+        // highRemainder < divisor, so the second step's quotient fits in 128 bits.
+        let (lowQuotient, remainder) = divisor.dividingFullWidth((high: highRemainder, low: low))
+        return (Wide256(high: highQuotient, low: lowQuotient), remainder)
+    }
+
+    /// Exact base-10 digits.
+    var decimalString: String {
+        if high == 0 { return String(low) }
+        let chunk: UInt128 = 100_000_000_000_000_000_000_000_000_000_000_000_000  // 10^38
+        var value = self
+        var chunks: [UInt128] = []
+        while value.high != 0 {
+            let (quotient, remainder) = value.divided(by: chunk)
+            chunks.append(remainder)
+            value = quotient
+        }
+        var text = String(value.low)
+        for part in chunks.reversed() {
+            let digits = String(part)
+            text += String(repeating: "0", count: 38 - digits.count) + digits
+        }
+        return text
     }
 
     /// `self / divisor` rounded half-even, or nil when the divisor is 0 or the quotient does not

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Generate random money-formatting cases with Babel's output as the expectation.
 
-    .venv/bin/python scripts/cldr/crosscheck.py N SEED > cases.jsonl
+    python scripts/crosscheck/format_babel.py N [SEED] > cases.jsonl     (SEED: CROSSCHECK_SEED, default 20261203)
     COFFER_FORMAT_CROSSCHECK=cases.jsonl swift test --filter FormattingCrossCheckTests
 
 Each line: {"locale","currency","amount","compact","cryptoDigits"?,"expected"}.
 The Babel call for each kind of case is exactly the definition documented on MoneyFormatter.
 """
 import json
+import os
 import random
 import sys
 from decimal import Decimal
@@ -66,7 +67,8 @@ def expected(case):
 
 
 def main():
-    n, seed = int(sys.argv[1]), int(sys.argv[2])
+    n = int(sys.argv[1])
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else int(os.environ.get("CROSSCHECK_SEED", "20261203"))
     rng = random.Random(seed)
     out = sys.stdout
     for _ in range(n):
