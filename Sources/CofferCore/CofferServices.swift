@@ -26,6 +26,8 @@ public struct CofferServices: Sendable {
     public let webhooks: WebhookService
     public let customers: CustomerService
     public let market: MarketService
+    /// Live aggregation and the stream's hub (one per server).
+    public let live: MarketLive
 
     /// `webhookSender` and `webhooks` are for tests and the server's settings; the defaults
     /// deliver over HTTP with the standard retry policy.
@@ -45,6 +47,7 @@ public struct CofferServices: Sendable {
         splits = SplitService(invoices: invoices)
         customers = CustomerService(store: stores.customers, ledger: ledger, vault: vault)
         market = MarketService(store: stores.market, ledger: ledger)
+        live = MarketLive(store: stores.market)
         payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges, customers: customers)
         webhooks = WebhookService(store: stores.webhooks, vault: vault, events: OutboxWebhookEvents(store: stores.chains), sender: webhookSender,
                                   options: webhookOptions)

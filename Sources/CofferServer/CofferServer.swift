@@ -3,6 +3,8 @@ public import CofferCore
 import Foundation
 import HTTPTypes
 public import Hummingbird
+import HummingbirdWebSocket
+import Tenancy
 public import Logging
 import Metrics
 import NIOCore
@@ -23,12 +25,18 @@ public enum CofferServer {
     public static func router(
         settings: ServerSettings, services: CofferServices, readiness: [@Sendable () async -> String?] = []
     ) -> Router<CofferRequestContext> {
+        router(settings: settings, services: services, readiness: readiness, keys: nil)
+    }
+
+    static func router(
+        settings: ServerSettings, services: CofferServices, readiness: [@Sendable () async -> String?], keys: APIKeyCache?
+    ) -> Router<CofferRequestContext> {
         let router = Router(context: CofferRequestContext.self)
         router.add(middleware: ObservabilityMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: settings.maximumBodyBytes))
         OperationsRoutes(readiness: readiness).register(on: router)
         let v1 = router.group("v1")
-            .add(middleware: AuthenticationMiddleware(keys: APIKeyCache(store: services.tenancy.store), tenancy: services.tenancy))
+            .add(middleware: AuthenticationMiddleware(keys: keys ?? APIKeyCache(store: services.tenancy.store), tenancy: services.tenancy))
             .add(middleware: RateLimitMiddleware(limiter: TokenBuckets(rate: settings.rateLimit, burst: settings.rateBurst)))
         let idempotent = IdempotentPost(store: services.tenancy.store)
         LedgerRoutes(ledger: services.ledger, idempotent: idempotent).register(on: v1)
@@ -42,6 +50,11 @@ public enum CofferServer {
         PayoutRoutes(payouts: services.payouts, idempotent: idempotent).register(on: v1)
         CustomerRoutes(customers: services.customers, idempotent: idempotent).register(on: v1)
         MarketRoutes(market: services.market).register(on: v1)
+        // A plain GET of the stream (no upgrade, or one the key may not make) gets a problem document.
+        v1.get("stream") { _, context -> Response in
+            try context.requireCaller().require(APIScope.read)
+            throw ServiceError(.invalidInput, "upgrade-required", "GET /v1/stream is a WebSocket: send the upgrade headers (Connection: Upgrade, Upgrade: websocket)")
+        }
         // Added last, so it wraps only the not-found responder: a known path with another method is 405.
         router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path, $0.method) }))
         return router
@@ -54,10 +67,15 @@ public enum CofferServer {
         settings: ServerSettings, services: CofferServices, readiness: [@Sendable () async -> String?], logger: Logger,
         onRunning: @escaping @Sendable (Int) async -> Void
     ) -> some ApplicationProtocol {
-        Application(
-            router: router(settings: settings, services: services, readiness: readiness),
-            // A client that stops sending or reading is dropped after the request timeout.
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.requestTimeoutSeconds)))),
+        let keys = APIKeyCache(store: services.tenancy.store)
+        let stream = MarketStream(services: services, keys: keys)
+        return Application(
+            router: router(settings: settings, services: services, readiness: readiness, keys: keys),
+            // A client that stops sending or reading is dropped after the request timeout; GET
+            // /v1/stream with a valid key becomes a WebSocket (MarketStream).
+            server: .http1WebSocketUpgrade(
+                configuration: .init(http1: .init(idleTimeout: .seconds(Int64(settings.requestTimeoutSeconds))), ws: .init(maxFrameSize: 1 << 16)),
+                shouldUpgrade: stream.shouldUpgrade),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "coffer"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger)

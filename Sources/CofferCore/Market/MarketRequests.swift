@@ -1,18 +1,28 @@
-/// `coffer market source add` / `POST /v1/market/sources`: a price source.
+/// `coffer market source add`: a price source (the operator's).
 public struct AddMarketSourceRequest: Codable, Sendable, Equatable {
     public var name: String
-    /// `replay` (a JSON Lines or CSV file of recorded observations).
+    /// `replay` (a JSON Lines or CSV file of recorded observations) or `http` (a JSON endpoint
+    /// `coffer serve` polls).
     public var kind: String
     /// The replay file's path (read by the server: the operator's only).
     public var file: String?
     /// 1-1000 (default 1): the source's weight in the weighted median.
     public var weight: Int?
+    /// An `http` source's endpoint (http or https).
+    public var url: String?
+    /// An `http` source's feed mapping (JSON text, see `FeedMapping`).
+    public var mapping: String?
+    /// Seconds between polls of an `http` source, 1-3600 (default 10).
+    public var interval: Int64?
 
-    public init(name: String, kind: String, file: String? = nil, weight: Int? = nil) {
+    public init(name: String, kind: String, file: String? = nil, weight: Int? = nil, url: String? = nil, mapping: String? = nil, interval: Int64? = nil) {
         self.name = name
         self.kind = kind
         self.file = file
         self.weight = weight
+        self.url = url
+        self.mapping = mapping
+        self.interval = interval
     }
 }
 

@@ -40,16 +40,39 @@ public struct MarketService: Sendable {
         }
         let weight = request.weight ?? 1
         guard (1...1_000).contains(weight) else { throw ServiceError.invalid("weight must be from 1 to 1000") }
-        guard let file = request.file, !file.isEmpty else { throw ServiceError.invalid("file: a replay source needs its file") }
-        let path = URL(fileURLWithPath: file).standardizedFileURL.path
-        // Read now, so a bad file is refused here rather than at the first replay.
-        _ = try ReplayFile.observations(path: path, source: name, weight: UInt32(weight))
-        let source = MarketSource(name: name, kind: kind, location: path, weight: UInt32(weight), createdAt: clock())
+        let source: MarketSource
+        switch kind {
+        case .replay:
+            guard let file = request.file, !file.isEmpty else { throw ServiceError.invalid("file: a replay source needs its file") }
+            guard request.url == nil, request.mapping == nil, request.interval == nil else {
+                throw ServiceError.invalid("url, mapping and interval are for http sources; a replay source has a file")
+            }
+            let path = URL(fileURLWithPath: file).standardizedFileURL.path
+            // Read now, so a bad file is refused here rather than at the first replay.
+            _ = try ReplayFile.observations(path: path, source: name, weight: UInt32(weight))
+            source = MarketSource(name: name, kind: kind, location: path, weight: UInt32(weight), createdAt: clock())
+        case .http:
+            guard request.file == nil else { throw ServiceError.invalid("file is for replay sources; an http source has a url and a mapping") }
+            guard let url = request.url, url.utf8.count <= 2_000, let parts = URLComponents(string: url),
+                  let scheme = parts.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty,
+                  parts.user == nil, parts.password == nil else {
+                throw ServiceError.invalid("url: an http source needs an http:// or https:// URL without credentials")
+            }
+            guard let text = request.mapping else { throw ServiceError.invalid("mapping: an http source needs its feed mapping (JSON)") }
+            let mapping: FeedMapping
+            do { mapping = try FeedMapping(json: text) } catch { throw ServiceError.invalid("mapping: \(error.description)") }
+            let interval = request.interval ?? 10
+            guard (1...3_600).contains(interval) else { throw ServiceError.invalid("interval must be from 1 to 3600 seconds") }
+            // Stored re-encoded: canonical, so adding the same source again is recognised.
+            let canonical = String(decoding: try JSONEncoder.sortedKeys.encode(mapping), as: UTF8.self)
+            source = MarketSource(name: name, kind: kind, location: url, weight: UInt32(weight), createdAt: clock(), mapping: canonical, interval: interval)
+        }
         if try await store.add(source) { return Created(MarketSourceView(source, showingFile: true), created: true) }
         guard let existing = try await store.sources().first(where: { $0.name == name }) else {
             throw ServiceError(.conflict, "source-exists", "a source named \(name) was being added at the same time; try again")
         }
-        guard existing.kind == source.kind, existing.location == source.location, existing.weight == source.weight else {
+        guard existing.kind == source.kind, existing.location == source.location, existing.weight == source.weight,
+              existing.mapping == source.mapping, existing.interval == source.interval else {
             throw ServiceError(.conflict, "source-exists", "a source named \(name) exists with other settings")
         }
         return Created(MarketSourceView(existing, showingFile: true), created: false)
@@ -297,5 +320,14 @@ struct PortfolioSum {
         } else {
             magnitude -= amount
         }
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, so equal values encode to equal text.
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 }

@@ -7,14 +7,20 @@ public struct MarketSourceView: Codable, Sendable, Equatable {
     /// The replay file; nil unless the operator asks (it is a path on the server).
     public let file: String?
     public let weight: Int
+    /// An http source's endpoint; nil unless the operator asks.
+    public let url: String?
+    /// Seconds between polls (http sources).
+    public let interval: Int64?
     public let createdAt: String
 
-    enum CodingKeys: String, CodingKey { case name, kind, file, weight, createdAt = "created_at" }
+    enum CodingKeys: String, CodingKey { case name, kind, file, weight, url, interval, createdAt = "created_at" }
 
     init(_ source: MarketSource, showingFile: Bool) {
         name = source.name
         kind = source.kind.rawValue
-        file = showingFile ? source.location : nil
+        file = showingFile && source.kind == .replay ? source.location : nil
+        url = showingFile && source.kind == .http ? source.location : nil
+        interval = source.interval
         weight = Int(source.weight)
         createdAt = MarketTime.format(source.createdAt)
     }

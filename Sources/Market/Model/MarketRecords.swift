@@ -1,20 +1,28 @@
 /// A configured price source: where its observations come from and how much its voice weighs.
 public struct MarketSource: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case replay }
+    /// `replay`: a recorded file run by `market replay`; `http`: a JSON endpoint `coffer serve`
+    /// polls every `interval` seconds, read through `mapping`.
+    public enum Kind: String, Sendable, CaseIterable { case replay, http }
 
     public let name: String
     public let kind: Kind
-    /// The replay file's path.
+    /// The replay file's path, or the endpoint's URL.
     public let location: String
     public let weight: UInt32
     public let createdAt: Int64
+    /// A live source's feed mapping (JSON, see `FeedMapping`); nil for a replay.
+    public let mapping: String?
+    /// Seconds between polls of a live source.
+    public let interval: Int64?
 
-    public init(name: String, kind: Kind, location: String, weight: UInt32, createdAt: Int64) {
+    public init(name: String, kind: Kind, location: String, weight: UInt32, createdAt: Int64, mapping: String? = nil, interval: Int64? = nil) {
         self.name = name
         self.kind = kind
         self.location = location
         self.weight = weight
         self.createdAt = createdAt
+        self.mapping = mapping
+        self.interval = interval
     }
 }
 

@@ -13,7 +13,9 @@ public enum MarketMigrations {
             kind TEXT NOT NULL,
             location TEXT NOT NULL,
             weight BIGINT NOT NULL,
-            created_at BIGINT NOT NULL
+            created_at BIGINT NOT NULL,
+            mapping TEXT,
+            poll_interval BIGINT
         )
         """,
         """

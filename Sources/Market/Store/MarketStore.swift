@@ -13,8 +13,9 @@ public struct MarketStore: Sendable {
     public func add(_ source: MarketSource) async throws -> Bool {
         try await database.write { connection in
             try connection.execute("""
-                INSERT INTO market_sources (name, kind, location, weight, created_at)
-                VALUES (\(source.name), \(source.kind.rawValue), \(source.location), \(Int64(source.weight)), \(source.createdAt))
+                INSERT INTO market_sources (name, kind, location, weight, created_at, mapping, poll_interval)
+                VALUES (\(source.name), \(source.kind.rawValue), \(source.location), \(Int64(source.weight)), \(source.createdAt), \(source.mapping),
+                        \(source.interval))
                 ON CONFLICT DO NOTHING
                 """) == 1
         }
@@ -22,11 +23,11 @@ public struct MarketStore: Sendable {
 
     public func sources() async throws -> [MarketSource] {
         try await database.read { connection in
-            try connection.query("SELECT name, kind, location, weight, created_at FROM market_sources ORDER BY name") { row in
+            try connection.query("SELECT name, kind, location, weight, created_at, mapping, poll_interval FROM market_sources ORDER BY name") { row in
                 let kind = try row.text(1)
                 guard let parsed = MarketSource.Kind(rawValue: kind) else { throw StorageError.corrupt("market source kind \"\(kind.prefix(20))\" is unknown") }
                 return MarketSource(name: try row.text(0), kind: parsed, location: try row.text(2), weight: UInt32(clamping: try row.int64(3)),
-                                    createdAt: try row.int64(4))
+                                    createdAt: try row.int64(4), mapping: try row.optionalText(5), interval: try row.optionalInt64(6))
             }
         }
     }
@@ -81,28 +82,45 @@ public struct MarketStore: Sendable {
                 try connection.execute("DELETE FROM market_observations WHERE source IN \(list: names)")
             }
             try connection.execute("DELETE FROM market_prices WHERE origin = 'replay'")
-            for chunk in stride(from: 0, to: observations.count, by: 200) {
-                var sql: SQL = "INSERT INTO market_observations (source, pair, price, volume, source_time, received_at) VALUES"
-                for (index, o) in observations[chunk..<min(chunk + 200, observations.count)].enumerated() {
-                    sql = sql + (index == 0 ? " " : ", ") + """
-                        (\(o.source), \(o.pair), \(MarketScale.text(o.price)), \(o.volume.map(MarketScale.text)), \(o.sourceTime), \(o.receivedAt))
-                        """
-                }
-                try connection.execute(sql)
-            }
-            for chunk in stride(from: 0, to: prices.count, by: 200) {
-                var sql: SQL = """
-                    INSERT INTO market_prices (pair, price, confidence, twap, median_24h, sources, status, low_liquidity, rejected, time, origin) VALUES
+            try Self.insert(observations, on: connection)
+            try Self.insert(prices, origin: "replay", on: connection)
+        }
+    }
+
+    /// Stores live observations and the publications they caused (origin `live`), in one transaction.
+    public func append(observations: [MarketObservation], prices: [AggregatePrice]) async throws {
+        guard !observations.isEmpty || !prices.isEmpty else { return }
+        try await database.write { connection in
+            try Self.insert(observations, on: connection)
+            try Self.insert(prices, origin: "live", on: connection)
+        }
+    }
+
+    static func insert(_ observations: [MarketObservation], on connection: any SQLConnection) throws {
+        for chunk in stride(from: 0, to: observations.count, by: 200) {
+            var sql: SQL = "INSERT INTO market_observations (source, pair, price, volume, source_time, received_at) VALUES"
+            for (index, o) in observations[chunk..<min(chunk + 200, observations.count)].enumerated() {
+                sql = sql + (index == 0 ? " " : ", ") + """
+                    (\(o.source), \(o.pair), \(MarketScale.text(o.price)), \(o.volume.map(MarketScale.text)), \(o.sourceTime), \(o.receivedAt))
                     """
-                for (index, p) in prices[chunk..<min(chunk + 200, prices.count)].enumerated() {
-                    sql = sql + (index == 0 ? " " : ", ") + """
-                        (\(p.pair), \(p.price.map(MarketScale.text)), \(p.confidence.map(MarketScale.text)), \(p.twap.map(MarketScale.text)),
-                         \(p.median24h.map(MarketScale.text)), \(Int64(p.sources)), \(p.status.rawValue), \(p.lowLiquidity),
-                         \(p.rejected.joined(separator: ",")), \(p.time), 'replay')
-                        """
-                }
-                try connection.execute(sql)
             }
+            try connection.execute(sql)
+        }
+    }
+
+    static func insert(_ prices: [AggregatePrice], origin: String, on connection: any SQLConnection) throws {
+        for chunk in stride(from: 0, to: prices.count, by: 200) {
+            var sql: SQL = """
+                INSERT INTO market_prices (pair, price, confidence, twap, median_24h, sources, status, low_liquidity, rejected, time, origin) VALUES
+                """
+            for (index, p) in prices[chunk..<min(chunk + 200, prices.count)].enumerated() {
+                sql = sql + (index == 0 ? " " : ", ") + """
+                    (\(p.pair), \(p.price.map(MarketScale.text)), \(p.confidence.map(MarketScale.text)), \(p.twap.map(MarketScale.text)),
+                     \(p.median24h.map(MarketScale.text)), \(Int64(p.sources)), \(p.status.rawValue), \(p.lowLiquidity),
+                     \(p.rejected.joined(separator: ",")), \(p.time), \(origin))
+                    """
+            }
+            try connection.execute(sql)
         }
     }
 

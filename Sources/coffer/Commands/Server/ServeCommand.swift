@@ -107,6 +107,8 @@ struct ServeCommand: AsyncParsableCommand {
                                             leaseSeconds: Int64(settings.payoutLeaseSeconds))),
             // Signed webhooks: the outbox's events to every endpoint, in order per endpoint; waits while the vault is locked.
             ("webhook-delivery", WebhookDeliveryService(webhooks: services.webhooks, logger: logger)),
+            // Live prices: the http sources polled through their mappings, aggregated, stored, pushed to /v1/stream.
+            ("market-feeds", MarketFeedService(live: services.live, logger: logger)),
         ]
     }
 }

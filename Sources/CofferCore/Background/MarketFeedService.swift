@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import ChainNodes
+import CofferBase
+import Foundation
+public import Logging
+import Market
+import NIOCore
+import NIOHTTP1
+public import ServiceLifecycle
+
+/// Polls every live (`http`) price source while `coffer serve` runs, one loop per source, each
+/// every `interval` seconds: the body is read through the source's feed mapping and the
+/// observations go to `MarketLive`. A source that fails (unreachable, an HTTP error, a body the
+/// mapping refuses) is logged and retried with backoff (doubling to a minute): its observations
+/// just age out, so quorum and staleness decide what is published, never a guess. Every second
+/// the pairs' clocks move on, so sources go stale on time. Sources added while it runs are picked
+/// up within `refresh`.
+public struct MarketFeedService: Service {
+    let live: MarketLive
+    let logger: Logger
+    let client: HTTPClient
+    let refresh: Duration
+    let clock: @Sendable () -> Int64
+
+    public init(live: MarketLive, logger: Logger, refresh: Duration = .seconds(10),
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.live = live
+        self.logger = logger
+        self.refresh = refresh
+        self.clock = clock
+        client = JSONRPCClient.sharedHTTPClient
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await tick() }
+                var running: Set<String> = []
+                while !Task.isCancelled {
+                    do {
+                        for source in try await live.store.sources() where source.kind == .http && !running.contains(source.name) {
+                            running.insert(source.name)
+                            group.addTask { await poll(source) }
+                        }
+                    } catch {
+                        logger.warning("listing price sources failed; retrying", metadata: ["error": "\(String(describing: error).prefix(200))"])
+                    }
+                    try? await Task.sleep(for: refresh)
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Every second: the pairs' clocks move to now.
+    func tick() async {
+        while !Task.isCancelled {
+            do { try await live.advance(to: clock()) } catch {
+                logger.warning("advancing market prices failed", metadata: ["error": "\(String(describing: error).prefix(200))"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    /// One source's loop, until cancelled.
+    func poll(_ source: MarketSource) async {
+        let metadata: Logger.Metadata = ["source": "\(source.name)"]
+        let mapping: FeedMapping
+        do { mapping = try FeedMapping(json: source.mapping ?? "") } catch {
+            logger.error("price source has an unusable mapping; not polled", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            return
+        }
+        let interval = Duration.seconds(max(source.interval ?? 10, 1))
+        var backoff = Duration.seconds(1)
+        while !Task.isCancelled {
+            do {
+                let observations = try await fetch(source, mapping)
+                try await live.ingest(observations)
+                backoff = .seconds(1)
+                try? await Task.sleep(for: interval)
+            } catch {
+                logger.warning("price source poll failed; retrying", metadata: metadata.merging([
+                    "error": "\(String(describing: error).prefix(200))", "retry_in": "\(backoff)"]) { $1 })
+                try? await Task.sleep(for: max(backoff, interval))
+                backoff = min(backoff * 2, .seconds(60))
+            }
+        }
+    }
+
+    /// One poll: GET the source's URL, read the body through its mapping.
+    func fetch(_ source: MarketSource, _ mapping: FeedMapping) async throws -> [MarketObservation] {
+        var request = HTTPClientRequest(url: source.location)
+        request.headers.add(name: "Accept", value: "application/json")
+        let response = try await client.execute(request, timeout: .seconds(10))
+        guard (200..<300).contains(response.status.code) else { throw MarketInputError("\(source.name) answered HTTP \(response.status.code)") }
+        let body = try await response.body.collect(upTo: mapping.maxBodyBytes)
+        let received = clock()
+        return try mapping.observations(from: Array(body.readableBytesView), receivedAt: received).map { feed in
+            MarketObservation(
+                source: source.name, pair: feed.pair, price: try MarketScale.units(try Price(parsing: feed.price, field: "price"), field: "price"),
+                volume: try feed.volume.map { try MarketScale.units(try Price(parsing: $0, field: "volume"), field: "volume") },
+                sourceTime: feed.sourceTime, receivedAt: received, weight: source.weight)
+        }
+    }
+}

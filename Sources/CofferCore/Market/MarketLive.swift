@@ -1,0 +1,62 @@
+import Foundation
+public import Market
+
+/// Live aggregation for `coffer serve`: observations from the live sources go through each pair's
+/// aggregator as they arrive; each publication is pushed at once to the stream's subscribers of
+/// that pair (in publication order) and stored as history, so `price --at` and valuations at a
+/// past time see it. Pairs added while it runs are picked up within ten seconds.
+public actor MarketLive {
+    public let store: MarketStore
+    /// What `/v1/stream` subscribers read: every publication, topic = the pair.
+    public nonisolated let hub: BroadcastHub<PublishedPriceView>
+    let clock: @Sendable () -> Int64
+    private var aggregators: [String: PairAggregator] = [:]
+    private var pairsReadAt: Int64?
+
+    public init(store: MarketStore, bufferCapacity: Int = 256, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.store = store
+        self.clock = clock
+        hub = BroadcastHub(defaultBufferCapacity: bufferCapacity)
+    }
+
+    /// Runs `observations` (of any pairs, any order) through aggregation in source-time order;
+    /// observations of pairs that are not configured are left out. Returns the publications.
+    @discardableResult
+    public func ingest(_ observations: [MarketObservation]) async throws -> [AggregatePrice] {
+        try await refreshPairs()
+        let used = observations.filter { aggregators[$0.pair] != nil }.sorted { $0.sourceTime < $1.sourceTime }
+        var published: [AggregatePrice] = []
+        for observation in used {
+            if let price = aggregators[observation.pair]!.observe(observation) { published.append(price) }
+        }
+        return try await publish(published, observations: used)
+    }
+
+    /// Moves every pair's clock to `time` (sources age: stale, quorum lost, heartbeat).
+    @discardableResult
+    public func advance(to time: Int64) async throws -> [AggregatePrice] {
+        try await refreshPairs()
+        var published: [AggregatePrice] = []
+        for name in aggregators.keys.sorted() {
+            if let price = aggregators[name]!.advance(to: time) { published.append(price) }
+        }
+        return try await publish(published, observations: [])
+    }
+
+    /// Pushes before storing, while no other call can interleave (the actor is not suspended
+    /// yet), so subscribers see publications in the order they were computed.
+    private func publish(_ prices: [AggregatePrice], observations: [MarketObservation]) async throws -> [AggregatePrice] {
+        for price in prices { hub.publish(topic: price.pair, PublishedPriceView(price)) }
+        try await store.append(observations: observations, prices: prices)
+        return prices
+    }
+
+    private func refreshPairs() async throws {
+        let now = clock()
+        if let last = pairsReadAt, now >= last, now - last < 10, !aggregators.isEmpty { return }
+        pairsReadAt = now
+        for pair in try await store.pairs() where aggregators[pair.pair.description] == nil {
+            aggregators[pair.pair.description] = PairAggregator(pair: pair.pair.description, settings: pair.settings)
+        }
+    }
+}
