@@ -101,9 +101,10 @@ import Testing
     /// Customers, tiers, limits, cases and AML: tenant separation is checked route by route in
     /// CustomerRoutesTests.everyCustomerRouteStaysInsideTheCallersTenant.
     static let customerPrefixes = ["/v1/customers", "/v1/tiers", "/v1/limits", "/v1/cases", "/v1/aml"]
-    /// Market data is shared by every tenant (read only over HTTP); valuations stay inside the
-    /// caller's tenant: MarketRoutesTests.valuationsStayInsideTheCallersTenant.
-    static let marketPrefixes = ["/v1/market", "/v1/valuations", "/v1/format"]
+    /// Market data is shared by every tenant (read only over HTTP); valuations, on their routes and
+    /// on the stream (the same `MarketService.portfolio`), stay inside the caller's tenant:
+    /// MarketRoutesTests.valuationsStayInsideTheCallersTenant.
+    static let marketPrefixes = ["/v1/market", "/v1/valuations", "/v1/format", "/v1/stream"]
 
     /// Webhooks across tenants: B neither sees nor changes A's endpoint, nor redelivers to it,
     /// and reusing A's Idempotency-Key makes B's own endpoint.

@@ -112,7 +112,8 @@ public struct MarketQuoteView: Codable, Sendable, Equatable {
     public let time: String?
     public let status: String
     public let route: [String]
-    /// Spot and time-weighted average differ by more than the pair's deviation threshold (direct pairs).
+    /// The pair's time-weighted average beside the spot (direct pairs; nil for inverted and crossed
+    /// routes), so a spot that runs away from it shows (dual display).
     public let twap: String?
 }
 

@@ -75,6 +75,7 @@ public struct MarketQuotes: Sendable {
             }
             return Quote(price: crossed.price, confidence: crossed.confidence, time: times.min(), status: status, route: route, twap: nil)
         }
-        throw ServiceError(.notFound, "no-price-route", "no pair prices \(pair): add \(pair), \(inverse), or two pairs with a common quote (\(pair.base)/USD and \(pair.quote)/USD)")
+        let common = pair.base != "USD" && pair.quote != "USD" ? ", or two pairs with a common quote (\(pair.base)/USD and \(pair.quote)/USD)" : ""
+        throw ServiceError(.notFound, "no-price-route", "no pair prices \(pair): add \(pair) or \(inverse)\(common)")
     }
 }
