@@ -7,6 +7,7 @@ import FoundationNetworking
 import HTTPTypes
 import Hummingbird
 import HummingbirdWSClient
+import Ledger
 import Logging
 import Market
 import NIOWebSocket
@@ -92,6 +93,15 @@ struct MarketStreamTests {
             _ = try await services.market.addPair(AddMarketPairRequest(pair: "BTC/USD", maxAge: 600, deviationBps: 1), by: operatorCaller)
             let tenant = try await services.stores.tenancy.createTenant(name: "A")
             let key = try await services.stores.tenancy.createKey(tenantID: tenant.id, scopes: [.read], label: "stream", expiresAt: nil)
+            // Alice, a customer of the tenant, holds 0.5 BTC: her portfolio follows the price.
+            let writer = Caller(tenant: try TenantScope(tenant.id), scopes: [.read, .write], actor: "test")
+            _ = try await services.ledger.createAsset(CreateAssetRequest(code: "BTC", decimals: 8), by: writer)
+            _ = try await services.ledger.createAccount(CreateAccountRequest(id: "treasury", asset: "BTC"), by: writer)
+            _ = try await services.ledger.createAccount(CreateAccountRequest(id: "alice-btc", asset: "BTC", owner: "alice"), by: writer)
+            let funded = try await services.ledger.submit([Transfer(id: try LedgerID(validating: "fund"), debitAccountID: try LedgerID(validating: "treasury"),
+                                                                    creditAccountID: try LedgerID(validating: "alice-btc"), amount: 50_000_000, asset: "BTC")],
+                                                          by: writer)
+            try #require(funded.first?.result == "created")
             let url = "ws://127.0.0.1:\(try await Self.waitForPort(serverPort))/v1/stream"
             let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(key.text)"])
 
@@ -116,8 +126,10 @@ struct MarketStreamTests {
                 }
             }
             let received = Box<[Int]>([])
+            let valuations = Box<[String]>([])
             let fast = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
                 try await outbound.write(.text(#"{"type":"subscribe","pairs":["BTC/USD"]}"#))
+                try await outbound.write(.text(#"{"type":"valuation","currency":"USD","customer":"alice"}"#))
                 subscribed.value.withLock { $0 += 1 }
                 // Only now may the exchange be polled: both clients are listening.
                 while subscribed.value.withLock({ $0 }) < 2 { try await Task.sleep(for: .milliseconds(10)) }
@@ -133,13 +145,19 @@ struct MarketStreamTests {
                 }
                 for try await message in inbound.messages(maxSize: 1 << 16) {
                     guard case .text(let text) = message, let data = text.data(using: .utf8),
-                          let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], object["type"] as? String == "price",
+                          let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+                    if object["type"] as? String == "valuation", let value = (object["valuation"] as? [String: Any])?["total"] as? String {
+                        valuations.value.withLock { $0.append(value) }
+                        // The valuation after the last burst comes after its last price.
+                        if value == "\(Self.price(total - 1) / 2).00" { break }
+                    }
+                    guard object["type"] as? String == "price",
                           let price = (object["price"] as? [String: Any])?["price"] as? String, let whole = Int(price) else { continue }
                     let count = received.value.withLock { prices in
                         prices.append(whole)
                         return prices.count
                     }
-                    if count == total { break }
+                    if count > total { break }
                 }
                 fastDone.value.withLock { $0 = true }
                 try await outbound.close(.normalClosure, reason: nil)
@@ -150,20 +168,19 @@ struct MarketStreamTests {
             #expect(prices.count == total, "received \(prices.count) of \(total)")
             let expected = (0..<prices.count).map(Self.price)
             #expect(prices == expected, "out of order or missing: first difference at \(prices.indices.first { prices[$0] != expected[$0] } ?? -1)")
+            // Her portfolio was valued at once (no price yet: 0.00) and again as the price moved:
+            // the last value is 0.5 BTC at the last price.
+            let totals = valuations.value.withLock { $0 }
+            #expect(totals.first == "0.00" && totals.count >= 2, "\(totals.prefix(3)) … \(totals.count)")
+            #expect(totals.last == "\(Self.price(total - 1) / 2).00", "\(totals.suffix(3))")
             // The stalled one was dropped: the hub says so, and its connection ended with fewer.
             _ = try? await stalled.value
             let ended = stalledDone.value.withLock { $0 }
             #expect(services.live.hub.metrics.droppedSlowConsumers == 1)
             #expect(ended.ended && ended.received < total, "\(ended)")
-            // History: every publication is stored, so the last price is readable at once.
+            // History: every publication is stored before it is pushed.
             let reader = Caller(tenant: try TenantScope(tenant.id), scopes: [.read], actor: "test")
-            // (Pushed first, stored right after: give the last commit a moment.)
-            var last: String?
-            for _ in 0..<100 where last != "\(Self.price(total - 1))" {
-                last = try await services.market.quote("BTC/USD", at: nil, by: reader).price
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(last == "\(Self.price(total - 1))")
+            #expect(try await services.market.quote("BTC/USD", at: nil, by: reader).price == "\(Self.price(total - 1))")
         }
     }
 }

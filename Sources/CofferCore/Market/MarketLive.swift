@@ -2,9 +2,11 @@ import Foundation
 public import Market
 
 /// Live aggregation for `coffer serve`: observations from the live sources go through each pair's
-/// aggregator as they arrive; each publication is pushed at once to the stream's subscribers of
-/// that pair (in publication order) and stored as history, so `price --at` and valuations at a
-/// past time see it. Pairs added while it runs are picked up within ten seconds.
+/// aggregator as they arrive; each publication is stored as history (so `price --at` and
+/// valuations see it) and then pushed to the stream's subscribers of that pair. Calls take turns
+/// (one batch computed, stored and pushed before the next starts), so subscribers see
+/// publications in the order they were computed and a valuation made on receiving one reads it.
+/// Pairs added while it runs are picked up within ten seconds.
 public actor MarketLive {
     public let store: MarketStore
     /// What `/v1/stream` subscribers read: every publication, topic = the pair.
@@ -12,6 +14,10 @@ public actor MarketLive {
     let clock: @Sendable () -> Int64
     private var aggregators: [String: PairAggregator] = [:]
     private var pairsReadAt: Int64?
+    /// Turn-taking across suspension points (an actor alone would let a second batch in while the
+    /// first is being stored).
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     public init(store: MarketStore, bufferCapacity: Int = 256, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
@@ -23,6 +29,8 @@ public actor MarketLive {
     /// observations of pairs that are not configured are left out. Returns the publications.
     @discardableResult
     public func ingest(_ observations: [MarketObservation]) async throws -> [AggregatePrice] {
+        await takeTurn()
+        defer { endTurn() }
         try await refreshPairs()
         let used = observations.filter { aggregators[$0.pair] != nil }.sorted { $0.sourceTime < $1.sourceTime }
         var published: [AggregatePrice] = []
@@ -35,6 +43,8 @@ public actor MarketLive {
     /// Moves every pair's clock to `time` (sources age: stale, quorum lost, heartbeat).
     @discardableResult
     public func advance(to time: Int64) async throws -> [AggregatePrice] {
+        await takeTurn()
+        defer { endTurn() }
         try await refreshPairs()
         var published: [AggregatePrice] = []
         for name in aggregators.keys.sorted() {
@@ -43,12 +53,23 @@ public actor MarketLive {
         return try await publish(published, observations: [])
     }
 
-    /// Pushes before storing, while no other call can interleave (the actor is not suspended
-    /// yet), so subscribers see publications in the order they were computed.
+    /// Stores, then pushes: a subscriber never sees a price that `price` or a valuation cannot.
     private func publish(_ prices: [AggregatePrice], observations: [MarketObservation]) async throws -> [AggregatePrice] {
-        for price in prices { hub.publish(topic: price.pair, PublishedPriceView(price)) }
         try await store.append(observations: observations, prices: prices)
+        for price in prices { hub.publish(topic: price.pair, PublishedPriceView(price)) }
         return prices
+    }
+
+    private func takeTurn() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func endTurn() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 
     private func refreshPairs() async throws {

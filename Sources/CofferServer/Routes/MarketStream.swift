@@ -17,8 +17,8 @@ import Tenancy
 /// - `{"type":"subscribe","pairs":["BTC/USD","ETH/USD"]}` (or `["*"]` for every pair): from then
 ///   on each publication of those pairs arrives as `{"type":"price","price":{...}}`;
 /// - `{"type":"valuation","currency":"EUR","customer":"alice"}` (`customer` optional: every
-///   customer of the tenant): after each publication the portfolio is valued again and sent as
-///   `{"type":"valuation","valuation":{...}}` when its total or any asset's value changed.
+///   customer of the tenant): valued at once, then again after publications (once per burst: when
+///   nothing more is waiting) and sent as `{"type":"valuation","valuation":{...}}` when it changed.
 /// Each is answered `{"type":"subscribed",...}` or `{"type":"error","message":...}`.
 ///
 /// Back-pressure: each connection reads the price hub through a buffer of 256 messages (and a
@@ -38,7 +38,7 @@ struct MarketStream: Sendable {
               let caller = try? services.tenancy.authenticate(key, record: try await keys.record(key.id)),
               (try? caller.require(APIScope.read)) != nil
         else {
-            // Not a stream request, or not allowed: the router answers it (401, 403 or 426).
+            // Not a stream request, or not allowed: the router answers it (401, 403, or 400 upgrade-required).
             return .dontUpgrade
         }
         // A small kernel send buffer per stream: a client that stops reading is noticed after
@@ -61,6 +61,8 @@ final class StreamSession: Sendable {
     let subscription: BroadcastSubscription<PublishedPriceView>
     /// The valuation asked for, and the last one sent.
     let valuation = Mutex<(currency: String, customer: String?, last: PortfolioView?)?>(nil)
+    /// The pairs whose publications the client asked for (nil: every pair).
+    let pairs = Mutex<Set<String>?>([])
 
     init(services: CofferServices, caller: Caller, outbound: WebSocketOutboundWriter, channel: any Channel) {
         self.services = services
@@ -105,20 +107,22 @@ final class StreamSession: Sendable {
                     let pairs = request.pairs ?? []
                     guard !pairs.isEmpty, pairs.count <= 1_000 else { throw ServiceError.invalid("pairs: 1 to 1000 pairs, or [\"*\"]") }
                     if pairs == ["*"] {
-                        services.live.hub.setFilter(.all, for: subscription.id)
+                        self.pairs.withLock { $0 = nil }
                     } else {
                         var names: Set<String> = []
                         for text in pairs {
                             do { names.insert(try MarketPairName(parsing: text).description) } catch { throw ServiceError.invalid(error.description) }
                         }
-                        services.live.hub.setFilter(.topics(names), for: subscription.id)
+                        self.pairs.withLock { $0 = names }
                     }
+                    updateFilter()
                     try await send(["type": "subscribed", "pairs": pairs.joined(separator: ",")])
                 case "valuation":
                     guard let currency = request.currency else { throw ServiceError.invalid("currency is required, e.g. USD") }
                     // Valued once now: a bad currency or customer is refused here.
                     let view = try await services.market.portfolio(customer: request.customer, currency: currency, at: nil, locale: nil, by: caller)
                     valuation.withLock { $0 = (currency, request.customer, nil) }
+                    updateFilter()
                     try await send(["type": "subscribed", "valuation": currency])
                     try await sendValuation(view)
                 default:
@@ -133,10 +137,22 @@ final class StreamSession: Sendable {
         subscription.cancel()
     }
 
+    /// What the hub sends this connection: every publication while a valuation is asked for (any
+    /// price may change it), else the pairs asked for.
+    func updateFilter() {
+        let wanted = pairs.withLock { $0 }
+        let valuing = valuation.withLock { $0 != nil }
+        services.live.hub.setFilter(valuing || wanted == nil ? .all : .topics(wanted ?? []), for: subscription.id)
+    }
+
     func write() async throws {
         for await price in subscription {
-            try await outbound.writeTextMessage(try Self.text(PriceMessage(price: price)))
-            if let asked = valuation.withLock({ $0 }) {
+            if pairs.withLock({ $0.map { $0.contains(price.pair) } ?? true }) {
+                try await outbound.writeTextMessage(try Self.text(PriceMessage(price: price)))
+            }
+            // Conflated: valued once a burst is drained (nothing more buffered), so a busy pair
+            // costs one valuation per burst, not one per publication.
+            if subscription.bufferedCount == 0, let asked = valuation.withLock({ $0 }) {
                 let view = try await services.market.portfolio(customer: asked.customer, currency: asked.currency, at: nil, locale: nil, by: caller)
                 try await sendValuation(view)
             }
@@ -171,9 +187,8 @@ final class StreamSession: Sendable {
         let valuation: PortfolioView
     }
 
+    /// The API's own JSON (members in declaration order, nulls written), as every route answers.
     static func text(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try JSONEncoding.encode(value), as: UTF8.self)
     }
 }
