@@ -105,9 +105,11 @@ struct ServeCLITests {
                 line.split(separator: " ").first(where: { $0.hasPrefix("service=") }).map { String($0.dropFirst("service=".count)) }
             }
         }
-        #expect(services("service started").sorted() == ["application", "chain-sync", "http", "idempotency-purge", "payouts", "pending-expiry", "webhook-delivery"],
+        #expect(services("service started").sorted() == ["application", "chain-sync", "http", "idempotency-purge", "market-feeds", "payouts", "pending-expiry",
+                                                        "webhook-delivery"],
                 "\(outcome.stderr.suffix(2000))")
-        #expect(services("service stopped") == ["http", "webhook-delivery", "payouts", "chain-sync", "idempotency-purge", "pending-expiry", "application"],
+        #expect(services("service stopped") == ["http", "market-feeds", "webhook-delivery", "payouts", "chain-sync", "idempotency-purge", "pending-expiry",
+                                                "application"],
                 "\(outcome.stderr.suffix(2000))")
         #expect(!acknowledged.isEmpty, "some transfers were acknowledged before the stop")
         // Every acknowledged transfer is in the ledger (the operator CLI sees the tenant's namespace).
