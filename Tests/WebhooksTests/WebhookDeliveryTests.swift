@@ -75,7 +75,7 @@ import Webhooks
         let up = Switch(false)
         let receiver = try await fixture.receiver { _ in up.isOn ? 204 : 503 }
         defer { receiver.stop() }
-        let policy = try WebhookPolicy(retryBaseMilliseconds: 50, retryCapMilliseconds: 200, maximumAttempts: 3, timeoutMilliseconds: 2_000)
+        let policy = try WebhookPolicy(retryBaseMilliseconds: 50, retryCapMilliseconds: 200, maximumAttempts: 3, timeoutMilliseconds: 20_000)
         let service = fixture.service(policy: policy)
         let caller = fixture.operatorCaller
         let created = try await service.add(AddWebhookRequest(url: receiver.url, events: ["*"]), by: caller)

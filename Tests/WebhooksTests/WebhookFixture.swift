@@ -34,7 +34,10 @@ struct WebhookFixture: Sendable {
     let operatorCaller: Caller
 
     /// 100 ms doubling up to a second, 10 attempts, 2 s per attempt.
-    static let policy = try! WebhookPolicy(retryBaseMilliseconds: 100, retryCapMilliseconds: 1_000, maximumAttempts: 10, timeoutMilliseconds: 2_000)
+    /// A generous timeout: CI runs these beside dozens of processes, and a receiver on loopback
+    /// answered after more than 2 s there (a full CI run on 2026-12-03), which these tests count as a
+    /// timeout rather than the status they script. No test here waits for a timeout to fire.
+    static let policy = try! WebhookPolicy(retryBaseMilliseconds: 100, retryCapMilliseconds: 1_000, maximumAttempts: 10, timeoutMilliseconds: 20_000)
 
     static func make(_ engine: TestEngine) async throws -> WebhookFixture {
         let storage = try await TestDatabase.make(engine, sqlite: CofferStores.sqliteMigrations, postgres: CofferStores.postgresMigrations)
