@@ -142,8 +142,9 @@ struct MarketCLITests {
         let crossed = try market.object(["market", "price", "--pair", "BTC/EUR", "--at", time(300)])
         #expect(crossed["route"] as? [String] == ["BTC/USD", "EUR/USD"], "\(crossed)")
         let spot = try #require(whole(direct["price"]))
-        // BTC/EUR = BTC/USD ÷ EUR/USD, exactly to 18 decimals: 64000 / 1.08 = 59259.259259259259259259(2…).
-        if spot == 64_000 { #expect(crossed["price"] as? String == "59259.259259259259259259") }
+        // BTC/EUR = BTC/USD ÷ EUR/USD, exactly to 18 decimals, half-even (Python's Decimal gives these).
+        let exact = [64_000: "59259.259259259259259259", 64_001: "59260.185185185185185185", 64_002: "59261.111111111111111111"]
+        #expect(exact[spot] != nil && crossed["price"] as? String == exact[spot], "\(spot): \(crossed)")
         let inverse = try market.object(["market", "price", "--pair", "USD/BTC", "--at", time(300)])
         #expect(inverse["route"] as? [String] == ["BTC/USD"])
         #expect((inverse["price"] as? String)?.hasPrefix("0.0000156") == true, "\(inverse)")

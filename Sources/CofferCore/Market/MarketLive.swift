@@ -19,7 +19,7 @@ public actor MarketLive {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    public init(store: MarketStore, bufferCapacity: Int = 256, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public init(store: MarketStore, bufferCapacity: Int = 1_024, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
         self.clock = clock
         hub = BroadcastHub(defaultBufferCapacity: bufferCapacity)

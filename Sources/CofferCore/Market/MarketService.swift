@@ -173,15 +173,8 @@ public struct MarketService: Sendable {
         let credits = balances.balances.creditsPosted, debits = balances.balances.debitsPosted
         let negative = debits > credits
         let magnitude = negative ? debits - credits : credits - debits
-        let quoted: MarketQuotes.Quote
-        if asset.code.uppercased() == code {
-            quoted = MarketQuotes.Quote(price: PriceScale.one, confidence: 0, time: nil, status: .ok, route: [], twap: nil)
-        } else {
-            let pair: MarketPairName
-            do { pair = try MarketPairName(parsing: asset.code + "/" + code) } catch {
-                throw ServiceError(.rejected, "no-price", "asset \(asset.code) has no market code to price it by")
-            }
-            quoted = try await MarketQuotes(store: store).quote(pair, at: time)
+        guard let quoted = try await quote(asset: asset.code, in: code, at: time) else {
+            throw ServiceError(.rejected, "no-price", "asset \(asset.code) has no market code to price it by")
         }
         guard let price = quoted.price else {
             throw ServiceError(.rejected, "no-price", "no price of \(asset.code) in \(code)\(at.map { " at \($0)" } ?? "") (status \(quoted.status.rawValue))")
@@ -224,19 +217,14 @@ public struct MarketService: Sendable {
         var assets: [PortfolioAssetView] = []
         var unpriced: [String] = []
         var total = PortfolioSum()
-        let quotes = MarketQuotes(store: store)
         for (asset, sum) in holdings.sorted(by: { $0.key < $1.key }) {
             let decimals = selected.decimals[asset] ?? 0
             let amount = (sum.negative && sum.magnitude > 0 ? "-" : "") + AmountText.display(sum.magnitude, decimals: decimals)
+            // No market code or no route: the asset is unpriced, not an error.
+            let none = MarketQuotes.Quote(price: nil, confidence: nil, time: nil, status: .noQuorum, route: [], twap: nil)
             let quoted: MarketQuotes.Quote
-            if asset.uppercased() == code {
-                quoted = MarketQuotes.Quote(price: PriceScale.one, confidence: 0, time: nil, status: .ok, route: [], twap: nil)
-            } else if let pair = try? MarketPairName(parsing: asset + "/" + code) {
-                do { quoted = try await quotes.quote(pair, at: time) } catch let error as ServiceError where error.code == "no-price-route" {
-                    quoted = MarketQuotes.Quote(price: nil, confidence: nil, time: nil, status: .noQuorum, route: [], twap: nil)
-                }
-            } else {
-                quoted = MarketQuotes.Quote(price: nil, confidence: nil, time: nil, status: .noQuorum, route: [], twap: nil)
+            do { quoted = try await quote(asset: asset, in: code, at: time) ?? none } catch let error as ServiceError where error.code == "no-price-route" {
+                quoted = none
             }
             var value: String?
             var formattedValue: String?
@@ -270,6 +258,15 @@ public struct MarketService: Sendable {
         let text = try formatted(amount: amount, currency: currency, locale: locale, compact: compact)
         let canonical = (try? MoneyFormatter(locale: locale))?.locale ?? locale
         return FormattedAmountView(text: text, locale: canonical, currency: currency.uppercased())
+    }
+
+    /// The price of one unit of `asset` in `code` at `time`: 1 when they are the same, else the
+    /// quote of ASSET/CODE (direct, inverted or crossed); nil when the asset's code is no market
+    /// code; `no-price-route` when no pairs lead there.
+    func quote(asset: String, in code: String, at time: Int64?) async throws -> MarketQuotes.Quote? {
+        if asset.uppercased() == code { return MarketQuotes.Quote(price: PriceScale.one, confidence: 0, time: nil, status: .ok, route: [], twap: nil) }
+        guard let pair = try? MarketPairName(parsing: asset + "/" + code) else { return nil }
+        return try await MarketQuotes(store: store).quote(pair, at: time)
     }
 
     private static func format(_ formatter: MoneyFormatter, _ amount: String, _ currency: String) throws(ServiceError) -> String {

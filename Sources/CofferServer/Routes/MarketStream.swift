@@ -21,7 +21,7 @@ import Tenancy
 ///   nothing more is waiting) and sent as `{"type":"valuation","valuation":{...}}` when it changed.
 /// Each is answered `{"type":"subscribed",...}` or `{"type":"error","message":...}`.
 ///
-/// Back-pressure: each connection reads the price hub through a buffer of 256 messages (and a
+/// Back-pressure: each connection reads the price hub through a buffer of 1,024 messages (and a
 /// 64 KiB socket send buffer); a client that falls that far behind is dropped (closed with 1008,
 /// policy violation) instead of growing the server's memory, and the others keep receiving.
 struct MarketStream: Sendable {
