@@ -37,12 +37,7 @@ public final class PostgresPool: Service, SQLDatabase {
         let configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: location.connectionTLS())
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: Self.logger)
-        } catch {
-            throw StorageError(postgres: error, doing: "connecting to \(location)")
-        }
+        let connection = try await Self.connect(configuration, to: location)
         do {
             try await PostgresMigrator.apply(migrations, connection: connection, logger: Self.logger)
         } catch {
@@ -50,6 +45,28 @@ public final class PostgresPool: Service, SQLDatabase {
             throw error
         }
         try? await connection.close()
+    }
+
+    /// Connects once, waiting out a server that is full (SQLSTATE 53300, "too many clients") or
+    /// still starting (57P03) for up to about 20 s with growing pauses: a burst of one-shot
+    /// commands against one server is a moment's congestion, not a reason to fail. Any other
+    /// refusal (wrong password, missing database, nothing listening) fails at once.
+    static func connect(
+        _ configuration: PostgresConnection.Configuration, to location: PostgresLocation
+    ) async throws(StorageError) -> PostgresConnection {
+        var pause: Duration = .milliseconds(50)
+        var waited: Duration = .zero
+        while true {
+            do {
+                return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: Self.logger)
+            } catch {
+                let failure = StorageError(postgres: error, doing: "connecting to \(location)")
+                guard ["53300", "57P03"].contains(failure.engineCode ?? ""), waited < .seconds(20) else { throw failure }
+                try? await Task.sleep(for: pause)
+                waited += pause
+                pause = min(pause * 2, .seconds(2))
+            }
+        }
     }
 
     /// Prepares a pool for `url` and runs it while `body` uses it, for one-shot commands.
