@@ -28,6 +28,8 @@ public struct CofferServices: Sendable {
     public let market: MarketService
     /// Live aggregation and the stream's hub (one per server).
     public let live: MarketLive
+    /// The monitoring rules over live prices and the ledger (one per server).
+    public let monitor: MarketMonitor
 
     /// `webhookSender` and `webhooks` are for tests and the server's settings; the defaults
     /// deliver over HTTP with the standard retry policy.
@@ -47,7 +49,8 @@ public struct CofferServices: Sendable {
         splits = SplitService(invoices: invoices)
         customers = CustomerService(store: stores.customers, ledger: ledger, vault: vault)
         market = MarketService(store: stores.market, ledger: ledger)
-        live = MarketLive(store: stores.market)
+        monitor = MarketMonitor(market: market)
+        live = MarketLive(store: stores.market, monitor: monitor)
         payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges, customers: customers)
         webhooks = WebhookService(store: stores.webhooks, vault: vault, events: OutboxWebhookEvents(store: stores.chains), sender: webhookSender,
                                   options: webhookOptions)

@@ -49,7 +49,7 @@ public enum CofferServer {
         SplitRoutes(splits: services.splits).register(on: v1)
         PayoutRoutes(payouts: services.payouts, idempotent: idempotent).register(on: v1)
         CustomerRoutes(customers: services.customers, idempotent: idempotent).register(on: v1)
-        MarketRoutes(market: services.market).register(on: v1)
+        MarketRoutes(market: services.market, idempotent: idempotent).register(on: v1)
         // A plain GET of the stream (no upgrade, or one the key may not make) gets a problem document.
         v1.get("stream") { _, context -> Response in
             try context.requireCaller().require(APIScope.read)

@@ -14,7 +14,7 @@ public import ServiceLifecycle
 /// mapping refuses) is logged and retried with backoff (doubling to a minute): its observations
 /// just age out, so quorum and staleness decide what is published, never a guess. Every second
 /// the pairs' clocks move on, so sources go stale on time. Sources added while it runs are picked
-/// up within `refresh`.
+/// up within `refresh`. The same tick drives the monitoring rules (`MarketMonitor`).
 public struct MarketFeedService: Service {
     let live: MarketLive
     let logger: Logger
@@ -52,12 +52,15 @@ public struct MarketFeedService: Service {
         }
     }
 
-    /// Every second: the pairs' clocks move to now.
+    /// Every second: the pairs' clocks move to now, then the monitoring rules' (stale sources,
+    /// windows, the ledger's new transfers).
     func tick() async {
         while !Task.isCancelled {
-            do { try await live.advance(to: clock()) } catch {
+            let now = clock()
+            do { try await live.advance(to: now) } catch {
                 logger.warning("advancing market prices failed", metadata: ["error": "\(String(describing: error).prefix(200))"])
             }
+            await live.monitor?.tick(now: now)
             try? await Task.sleep(for: .seconds(1))
         }
     }

@@ -11,6 +11,8 @@ public actor MarketLive {
     public let store: MarketStore
     /// What `/v1/stream` subscribers read: every publication, topic = the pair.
     public nonisolated let hub: BroadcastHub<PublishedPriceView>
+    /// Judges every publication by the monitoring rules, after it is stored and pushed.
+    public nonisolated let monitor: MarketMonitor?
     let clock: @Sendable () -> Int64
     private var aggregators: [String: PairAggregator] = [:]
     private var pairsReadAt: Int64?
@@ -19,8 +21,10 @@ public actor MarketLive {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    public init(store: MarketStore, bufferCapacity: Int = 1_024, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public init(store: MarketStore, monitor: MarketMonitor? = nil, bufferCapacity: Int = 1_024,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
+        self.monitor = monitor
         self.clock = clock
         hub = BroadcastHub(defaultBufferCapacity: bufferCapacity)
     }
@@ -57,6 +61,11 @@ public actor MarketLive {
     private func publish(_ prices: [AggregatePrice], observations: [MarketObservation]) async throws -> [AggregatePrice] {
         try await store.append(observations: observations, prices: prices)
         for price in prices { hub.publish(topic: price.pair, PublishedPriceView(price)) }
+        if let monitor, !prices.isEmpty || !observations.isEmpty {
+            var sources: [String: [SourceQuote]] = [:]
+            for pair in Set(prices.map(\.pair) + observations.map(\.pair)) { sources[pair] = aggregators[pair]?.sourceQuotes ?? [] }
+            await monitor.observe(prices, sources: sources)
+        }
         return prices
     }
 

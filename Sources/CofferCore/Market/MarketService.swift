@@ -139,9 +139,12 @@ public struct MarketService: Sendable {
         for source in sources {
             observations += try ReplayFile.observations(path: source.location, source: source.name, weight: source.weight)
         }
-        let outcome = MarketReplay.run(observations, pairs: try await store.pairs(), until: limit)
+        let rules = try await monitorRules().rules
+        let outcome = MarketReplay.run(observations, pairs: try await store.pairs(), until: limit, rules: rules)
         try await store.replaceReplay(sources: sources.map(\.name), observations: outcome.observations, prices: outcome.prices)
-        return MarketReplayView(prices: outcome.prices.map(PublishedPriceView.init), observations: outcome.observations.count, ignored: outcome.ignored)
+        let raised = try await record(outcome.alerts, rules: rules, origin: "replay")
+        return MarketReplayView(prices: outcome.prices.map(PublishedPriceView.init), observations: outcome.observations.count, ignored: outcome.ignored,
+                                alerts: raised.count)
     }
 
     // MARK: Prices

@@ -101,6 +101,8 @@ public struct MarketReplayView: Codable, Sendable, Equatable {
     public let prices: [PublishedPriceView]
     public let observations: Int
     public let ignored: Int
+    /// New alerts the monitoring rules raised over the publications.
+    public let alerts: Int
 }
 
 /// A price of any pair at a time: direct, inverted or crossed through a common quote, with the

@@ -53,6 +53,12 @@ public struct PairAggregator: Sendable {
     public private(set) var latest: AggregatePrice?
 
     private var observations: [String: MarketObservation] = [:]
+
+    /// Each source's latest observation, by source name: what the monitoring rules compare
+    /// with the aggregate (stale and diverging sources).
+    public var sourceQuotes: [SourceQuote] {
+        observations.values.sorted { $0.source < $1.source }.map { SourceQuote(source: $0.source, price: $0.price, time: $0.sourceTime) }
+    }
     private var now: Int64?
     private var twap: TWAP
     private var median24h = RollingMedian(window: 86_400)

@@ -9,9 +9,14 @@ public enum MarketReplay {
         public let observations: [MarketObservation]
         /// Observations of pairs that are not configured.
         public let ignored: Int
+        /// What the monitoring rules raised over the publications, in replayed time.
+        public let alerts: [MonitorAlert]
     }
 
-    public static func run(_ observations: [MarketObservation], pairs: [MarketPair], until: Int64? = nil) -> Outcome {
+    /// Replays `observations`; with `rules`, every publication also goes through a monitoring
+    /// engine (and the engine's clock follows the replayed time), so a recorded crash raises the
+    /// alerts it would have raised live.
+    public static func run(_ observations: [MarketObservation], pairs: [MarketPair], until: Int64? = nil, rules: [MonitorRule] = []) -> Outcome {
         var aggregators: [String: PairAggregator] = [:]
         for pair in pairs { aggregators[pair.pair.description] = PairAggregator(pair: pair.pair.description, settings: pair.settings) }
         let ordered = observations.enumerated().sorted { a, b in
@@ -24,6 +29,13 @@ public enum MarketReplay {
         var ignored = 0
         var clock = Int64.min
         let names = aggregators.keys.sorted()
+        var monitor = rules.isEmpty ? nil : MonitorEngine(rules: rules)
+        var alerts: [MonitorAlert] = []
+        func publish(_ price: AggregatePrice?, of pair: String) {
+            guard let price else { return }
+            prices.append(price)
+            alerts += monitor?.process(.price(PriceTick(price, sources: aggregators[pair]!.sourceQuotes))) ?? []
+        }
         for observation in ordered {
             if let until, observation.sourceTime > until { break }
             guard aggregators[observation.pair] != nil else {
@@ -33,13 +45,16 @@ public enum MarketReplay {
             if observation.sourceTime > clock {
                 // Time moved on: the other pairs see their sources age (stale, quorum lost, heartbeat).
                 clock = observation.sourceTime
+                alerts += monitor?.tick(now: clock) ?? []
                 for name in names where name != observation.pair {
-                    if let published = aggregators[name]!.advance(to: clock) { prices.append(published) }
+                    publish(aggregators[name]!.advance(to: clock), of: name)
                 }
             }
             used.append(observation)
-            if let published = aggregators[observation.pair]!.observe(observation) { prices.append(published) }
+            let published = aggregators[observation.pair]!.observe(observation)
+            if published == nil { monitor?.updateSources(of: observation.pair, aggregators[observation.pair]!.sourceQuotes) }
+            publish(published, of: observation.pair)
         }
-        return Outcome(prices: prices, observations: used, ignored: ignored)
+        return Outcome(prices: prices, observations: used, ignored: ignored, alerts: alerts)
     }
 }

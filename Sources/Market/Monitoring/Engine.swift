@@ -118,6 +118,25 @@ public struct MonitorEngine: Sendable {
         return alerts
     }
 
+    /// Replaces what the engine knows of a pair's sources without judging a price: sources are
+    /// observed more often than prices are published, and `source_stale` must judge the latest
+    /// observation of each, not the one seen at the last publication.
+    public mutating func updateSources(of pair: String, _ quotes: [SourceQuote]) {
+        let latest = Self.latestPerSource(quotes)
+        sources[pair] = latest.isEmpty ? nil : latest
+    }
+
+    /// Remembers an alert emitted before this engine existed (by a process that stopped), so
+    /// its cool-down still holds: a restart does not repeat an alert it would have suppressed.
+    /// Unknown rule names are ignored; a later record for the same rule and key wins.
+    public mutating func remember(rule name: String, key: String, severity: Severity, firedAt: Int64) {
+        for index in rules.indices where rules[index].name == name {
+            let id = AlertID(rule: index, key: key)
+            if let existing = cooldowns[id], existing.firedAt > firedAt { continue }
+            cooldowns[id] = Cooldown(firedAt: firedAt, severity: severity, suppressed: 0)
+        }
+    }
+
     /// Repeats suppressed by the cool-down for this rule name and key and not yet reported on
     /// an emitted alert (0 when none, or when the rule or key is unknown).
     public func suppressedCount(rule name: String, key: String) -> Int {
@@ -198,6 +217,13 @@ public struct MonitorEngine: Sendable {
                     ]))
             }
             return candidates
+        case let .circuitBreaker(pattern):
+            guard Self.matches(pattern, pair), tick.status == "breaker" else { return [] }
+            let frozen = tick.price.map(Self.price) ?? "none"
+            return [Candidate(
+                key: "circuit_breaker:\(pair)", subject: pair, severity: rules[index].severity,
+                message: "\(pair) circuit breaker tripped at \(now): the published price is frozen at \(frozen) until the market settles.",
+                evidence: ["pair": pair, "frozen_price": frozen, "status": tick.status])]
         case let .depeg(pattern, peg, warningBps, criticalBps):
             guard pattern == pair, let price = tick.price else { return [] }
             let difference = BasisPoints.distance(price, peg)
@@ -304,7 +330,7 @@ public struct MonitorEngine: Sendable {
                 key: "velocity:\(tick.tenant):\(tick.account)", subject: tick.account, severity: rules[index].severity,
                 message: "Velocity: \(who) made \(window.count) transfers\(totalText) within \(windowSeconds) s (\(limits.joined(separator: ", "))).",
                 evidence: evidence)]
-        case .flashMove, .depeg, .sourceStale, .sourceDivergence:
+        case .flashMove, .circuitBreaker, .depeg, .sourceStale, .sourceDivergence:
             return []
         }
     }

@@ -40,6 +40,13 @@ public struct PriceTick: Sendable, Hashable {
     }
 }
 
+extension PriceTick {
+    /// The monitoring view of a publication and the sources behind it.
+    public init(_ price: AggregatePrice, sources: [SourceQuote]) {
+        self.init(pair: price.pair, price: price.price, time: price.time, status: price.status.rawValue, sources: sources)
+    }
+}
+
 /// One booked transfer out of (or into) an account.
 public struct TransferTick: Sendable, Hashable {
     /// The transfer's id (reported in evidence).

@@ -1,6 +1,7 @@
-/// The six kinds of monitoring rule, coded by their snake_case JSON names.
+/// The kinds of monitoring rule, coded by their snake_case JSON names.
 public enum RuleKind: String, Sendable, Hashable, Codable, CaseIterable {
     case flashMove = "flash_move"
+    case circuitBreaker = "circuit_breaker"
     case depeg
     case whale
     case velocity
@@ -11,6 +12,7 @@ public enum RuleKind: String, Sendable, Hashable, Codable, CaseIterable {
     public var fields: [String] {
         switch self {
         case .flashMove: ["pair", "bps", "window_seconds"]
+        case .circuitBreaker: ["pair"]
         case .depeg: ["pair", "peg", "warning_bps", "critical_bps"]
         case .whale: ["asset", "min_amount", "min_value"]
         case .velocity: ["asset", "max_count", "max_amount", "window_seconds"]
@@ -28,6 +30,9 @@ public enum RuleCondition: Sendable, Hashable {
     /// compared with the lowest (spike) and highest (crash) price seen in the window
     /// `(now − windowSeconds, now]`.
     case flashMove(pair: String, bps: UInt32, windowSeconds: Int64)
+    /// The pair's aggregator froze its price (status `breaker`): the breaker tripped on a move
+    /// within its window or on a spot too far from the TWAP (the pair's own settings).
+    case circuitBreaker(pair: String)
     /// `|price − peg|` is more than `warningBps` of the peg (the rule's severity, warning by
     /// default) or more than `criticalBps` of the peg (critical). `peg` is at 18 decimals.
     case depeg(pair: String, peg: UInt128, warningBps: UInt32, criticalBps: UInt32)
@@ -46,6 +51,7 @@ public enum RuleCondition: Sendable, Hashable {
     public var kind: RuleKind {
         switch self {
         case .flashMove: .flashMove
+        case .circuitBreaker: .circuitBreaker
         case .depeg: .depeg
         case .whale: .whale
         case .velocity: .velocity
@@ -78,6 +84,14 @@ public struct MonitorRuleError: Error, Sendable, Hashable, CustomStringConvertib
     }
 }
 
+/// Where an alert goes besides the alert store: the server's log (at a level by severity) and
+/// the events outbox (`market.alert`), from which webhooks deliver it.
+public enum AlertRoute: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case log, webhook
+
+    public static func < (lhs: AlertRoute, rhs: AlertRoute) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
 /// A validated monitoring rule. Construct it in code with the throwing initializer or decode it
 /// from JSON; either way an invalid rule cannot exist.
 ///
@@ -88,7 +102,8 @@ public struct MonitorRuleError: Error, Sendable, Hashable, CustomStringConvertib
 ///  "pair": "USDT/USD", "peg": "1.00", "warning_bps": 50, "critical_bps": 200}
 /// ```
 /// Common fields: `name` (required, non-empty), `kind` (required), `severity` (`"info"`,
-/// `"warning"` or `"critical"`, default `"warning"`), `cooldown_seconds` (required, ≥ 0).
+/// `"warning"` or `"critical"`, default `"warning"`), `cooldown_seconds` (required, ≥ 0),
+/// `route` (an array of `"log"` and `"webhook"`, default both; `[]` only stores the alert).
 /// Decimal thresholds (`peg`, `min_value`, `min_amount`, `max_amount`) are JSON strings, never
 /// JSON numbers, so they stay exact.
 public struct MonitorRule: Sendable, Hashable {
@@ -100,11 +115,15 @@ public struct MonitorRule: Sendable, Hashable {
     /// Minimum seconds between two alerts of the same rule and key, unless severity escalates.
     public let cooldownSeconds: Int64
     public let condition: RuleCondition
+    /// Where its alerts are routed besides the store.
+    public let routes: Set<AlertRoute>
 
     public var kind: RuleKind { condition.kind }
 
     /// Validates and builds a rule; throws naming the offending JSON field.
-    public init(name: String, severity: Severity = .warning, cooldownSeconds: Int64, condition: RuleCondition) throws(MonitorRuleError) {
+    public init(
+        name: String, severity: Severity = .warning, cooldownSeconds: Int64, condition: RuleCondition, routes: Set<AlertRoute> = Set(AlertRoute.allCases)
+    ) throws(MonitorRuleError) {
         func fail(_ field: String, _ problem: String) -> MonitorRuleError {
             MonitorRuleError(rule: name.isEmpty ? nil : name, field: field, problem: problem)
         }
@@ -118,6 +137,8 @@ public struct MonitorRule: Sendable, Hashable {
             try checkName("pair", pair)
             guard bps > 0 else { throw fail("bps", "must be at least 1") }
             guard windowSeconds > 0 else { throw fail("window_seconds", "must be at least 1 (got \(windowSeconds))") }
+        case let .circuitBreaker(pair):
+            try checkName("pair", pair)
         case let .depeg(pair, peg, warningBps, criticalBps):
             try checkName("pair", pair)
             guard pair != "*" else { throw fail("pair", "must name one pair (a peg does not apply to \"*\")") }
@@ -152,6 +173,7 @@ public struct MonitorRule: Sendable, Hashable {
         self.severity = severity
         self.cooldownSeconds = cooldownSeconds
         self.condition = condition
+        self.routes = routes
     }
 
     /// Checks a rule set as a whole: names must be unique (alerts and
@@ -193,7 +215,7 @@ extension MonitorRule: Codable {
             throw reader.fail("kind", "is \"\(kindName)\", expected one of \(RuleKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         reader.kind = kind
-        let allowed = Set(["name", "kind", "severity", "cooldown_seconds"] + kind.fields)
+        let allowed = Set(["name", "kind", "severity", "cooldown_seconds", "route"] + kind.fields)
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !allowed.contains($0) }) {
             throw reader.fail(unknown, "is not a field of kind \(kind.rawValue) (its fields: \(kind.fields.joined(separator: ", ")))")
         }
@@ -203,10 +225,13 @@ extension MonitorRule: Codable {
             severity = parsed
         }
         guard let cooldown: Int64 = try reader.integer("cooldown_seconds") else { throw reader.missing("cooldown_seconds") }
+        let routes = try reader.routes("route") ?? Set(AlertRoute.allCases)
         let condition: RuleCondition
         switch kind {
         case .flashMove:
             condition = .flashMove(pair: try reader.required("pair", reader.string), bps: try reader.required("bps", reader.integer), windowSeconds: try reader.required("window_seconds", reader.integer))
+        case .circuitBreaker:
+            condition = .circuitBreaker(pair: try reader.required("pair", reader.string))
         case .depeg:
             condition = .depeg(
                 pair: try reader.required("pair", reader.string), peg: try reader.required("peg", reader.fixed18),
@@ -222,7 +247,7 @@ extension MonitorRule: Codable {
         case .sourceDivergence:
             condition = .sourceDivergence(pair: try reader.required("pair", reader.string), bps: try reader.required("bps", reader.integer))
         }
-        try self.init(name: name, severity: severity, cooldownSeconds: cooldown, condition: condition)
+        try self.init(name: name, severity: severity, cooldownSeconds: cooldown, condition: condition, routes: routes)
     }
 
     /// Encodes the same flat snake_case shape the decoder reads (decimal fields as canonical
@@ -233,10 +258,13 @@ extension MonitorRule: Codable {
         try container.encode(kind.rawValue, forKey: FieldKey("kind"))
         try container.encode(severity, forKey: FieldKey("severity"))
         try container.encode(cooldownSeconds, forKey: FieldKey("cooldown_seconds"))
+        try container.encode(routes.sorted().map(\.rawValue), forKey: FieldKey("route"))
         func put(_ key: String, _ value: some Encodable) throws { try container.encode(value, forKey: FieldKey(key)) }
         switch condition {
         case let .flashMove(pair, bps, windowSeconds):
             try put("pair", pair); try put("bps", bps); try put("window_seconds", windowSeconds)
+        case let .circuitBreaker(pair):
+            try put("pair", pair)
         case let .depeg(pair, peg, warningBps, criticalBps):
             try put("pair", pair); try put("peg", DecimalText.format(peg, decimals: 18))
             try put("warning_bps", warningBps); try put("critical_bps", criticalBps)
@@ -296,6 +324,23 @@ private struct FieldReader {
         } catch {
             throw fail(field, "must be a whole number from \(T.min) to \(T.max)")
         }
+    }
+
+    /// An array of route names, each at most once.
+    func routes(_ field: String) throws -> Set<AlertRoute>? {
+        let names: [String]?
+        do {
+            names = try container.decodeIfPresent([String].self, forKey: FieldKey(field))
+        } catch {
+            throw fail(field, "must be an array of \"log\" and \"webhook\"")
+        }
+        guard let names else { return nil }
+        var routes: Set<AlertRoute> = []
+        for name in names {
+            guard let route = AlertRoute(rawValue: name) else { throw fail(field, "has \"\(name.prefix(20))\", expected \"log\" or \"webhook\"") }
+            guard routes.insert(route).inserted else { throw fail(field, "names \"\(name)\" twice") }
+        }
+        return routes
     }
 
     /// A decimal string at 18 decimals (prices, fiat values).

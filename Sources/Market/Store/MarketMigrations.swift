@@ -68,9 +68,54 @@ public enum MarketMigrations {
         "CREATE INDEX market_prices_pair ON market_prices (pair, time, seq)",
     ]
 
+    /// Monitoring: the rule set (replaced as a whole), its settings, the alerts it raised and
+    /// each alert's decision trail (also in the audit log).
+    static let monitoring: [String] = [
+        "CREATE TABLE market_monitor_rules (position BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, body TEXT NOT NULL)",
+        "CREATE TABLE market_monitor_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """
+        CREATE TABLE market_alerts (
+            id INTEGER PRIMARY KEY_AUTO,
+            scope TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            severity_rank BIGINT NOT NULL,
+            alert_key TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            message TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            time BIGINT NOT NULL,
+            suppressed BIGINT NOT NULL,
+            origin TEXT NOT NULL,
+            status TEXT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            UNIQUE (rule, alert_key, time, origin)
+        )
+        """,
+        "CREATE INDEX market_alerts_scope ON market_alerts (scope, id)",
+        """
+        CREATE TABLE market_alert_actions (
+            seq INTEGER PRIMARY KEY_AUTO,
+            alert_id BIGINT NOT NULL,
+            action TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            note TEXT NOT NULL,
+            status TEXT NOT NULL,
+            time BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX market_alert_actions_alert ON market_alert_actions (alert_id, seq)",
+    ]
+
     public static let sqlite: [SchemaMigration] = [
         SchemaMigration(domain: "market", number: 1, name: "sources-pairs-observations-prices") { db in
             for statement in tables {
+                try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
+            }
+        },
+        SchemaMigration(domain: "market", number: 2, name: "monitoring-rules-alerts") { db in
+            for statement in monitoring {
                 try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
             }
         },
@@ -78,6 +123,9 @@ public enum MarketMigrations {
 
     public static let postgres: [PostgresMigration] = [
         PostgresMigration(domain: "market", number: 1, name: "sources-pairs-observations-prices", sql: tables.map {
+            $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+        }),
+        PostgresMigration(domain: "market", number: 2, name: "monitoring-rules-alerts", sql: monitoring.map {
             $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
         }),
     ]

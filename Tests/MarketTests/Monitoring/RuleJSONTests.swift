@@ -6,6 +6,7 @@ import Testing
     static let example = """
     [
       {"name": "btc-flash", "kind": "flash_move", "severity": "critical", "cooldown_seconds": 300, "pair": "BTC/USD", "bps": 500, "window_seconds": 60},
+      {"name": "breaker", "kind": "circuit_breaker", "severity": "critical", "cooldown_seconds": 300, "pair": "*", "route": ["log"]},
       {"name": "usdt-peg", "kind": "depeg", "cooldown_seconds": 600, "pair": "USDT/USD", "peg": "1.00", "warning_bps": 50, "critical_bps": 200},
       {"name": "whales", "kind": "whale", "severity": "info", "cooldown_seconds": 0, "asset": "*", "min_value": "250000.50"},
       {"name": "usdc-velocity", "kind": "velocity", "cooldown_seconds": 900, "asset": "USDC", "max_count": 20, "max_amount": "50000000000", "window_seconds": 3600},
@@ -35,12 +36,14 @@ import Testing
         #expect(rules.map(\.kind) == RuleKind.allCases)
         #expect(rules[0].severity == .critical && rules[0].cooldownSeconds == 300)
         #expect(rules[0].condition == .flashMove(pair: "BTC/USD", bps: 500, windowSeconds: 60))
-        #expect(rules[1].severity == .warning)  // default
-        #expect(rules[1].condition == .depeg(pair: "USDT/USD", peg: 1_000_000_000_000_000_000, warningBps: 50, criticalBps: 200))
-        #expect(rules[2].condition == .whale(asset: "*", minAmount: nil, minValue: 250_000_500_000_000_000_000_000))
-        #expect(rules[3].condition == .velocity(asset: "USDC", maxCount: 20, maxAmount: 50_000_000_000, windowSeconds: 3600))
-        #expect(rules[4].condition == .sourceStale(pair: "*", maxAgeSeconds: 90))
-        #expect(rules[5].condition == .sourceDivergence(pair: "*", bps: 150))
+        #expect(rules[0].routes == [.log, .webhook])  // default
+        #expect(rules[1].condition == .circuitBreaker(pair: "*") && rules[1].routes == [.log])
+        #expect(rules[2].severity == .warning)  // default
+        #expect(rules[2].condition == .depeg(pair: "USDT/USD", peg: 1_000_000_000_000_000_000, warningBps: 50, criticalBps: 200))
+        #expect(rules[3].condition == .whale(asset: "*", minAmount: nil, minValue: 250_000_500_000_000_000_000_000))
+        #expect(rules[4].condition == .velocity(asset: "USDC", maxCount: 20, maxAmount: 50_000_000_000, windowSeconds: 3600))
+        #expect(rules[5].condition == .sourceStale(pair: "*", maxAgeSeconds: 90))
+        #expect(rules[6].condition == .sourceDivergence(pair: "*", bps: 150))
         try MonitorRule.validate(rules)
     }
 
@@ -62,7 +65,7 @@ import Testing
         (#"{"name": "", "kind": "whale"}"#, "rule '#0': field 'name' must not be empty"),
         (#"{"name": 7}"#, "rule '#0': field 'name' must be a string"),
         (#""just a string""#, "rule '#0': must be a JSON object"),
-        (#"{"name": "f", "kind": "flash"}"#, #"rule 'f': field 'kind' is "flash", expected one of flash_move, depeg, whale, velocity, source_stale, source_divergence"#),
+        (#"{"name": "f", "kind": "flash"}"#, #"rule 'f': field 'kind' is "flash", expected one of flash_move, circuit_breaker, depeg, whale, velocity, source_stale, source_divergence"#),
         (#"{"name": "f", "kind": "flash_move", "cooldown_seconds": 0, "pair": "X", "bsp": 5, "window_seconds": 1}"#, "rule 'f': field 'bsp' is not a field of kind flash_move (its fields: pair, bps, window_seconds)"),
         (#"{"name": "f", "kind": "flash_move", "cooldown_seconds": 0, "pair": "X", "bps": "5", "window_seconds": 1}"#, "rule 'f': field 'bps' must be a whole number from 0 to 4294967295"),
         (#"{"name": "f", "kind": "flash_move", "cooldown_seconds": 0, "pair": "X", "bps": -5, "window_seconds": 1}"#, "rule 'f': field 'bps' must be a whole number from 0 to 4294967295"),

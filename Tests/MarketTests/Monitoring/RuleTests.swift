@@ -272,3 +272,35 @@ import Testing
         #expect(engine.retained == MonitorEngine.RetainedState(windows: 0, windowEntries: 0, sourcePairs: 0, cooldownKeys: 0))
     }
 }
+
+@Suite struct BreakerAndRestartTests {
+    @Test func breakerFiresOnlyWhileFrozenAndCoolsDown() {
+        var engine = MonitorEngine(rules: [rule("cb", severity: .critical, cooldown: 60, .circuitBreaker(pair: "*"))])
+        #expect(engine.process(priceEvent("BTC/USD", "64000", at: 0)).isEmpty)
+        let tripped = engine.process(priceEvent("BTC/USD", "64000", at: 10, status: "breaker"))
+        #expect(tripped.map(\.key) == ["circuit_breaker:BTC/USD"])
+        #expect(tripped.first?.severity == .critical && tripped.first?.evidence["frozen_price"] == "64000")
+        #expect(engine.process(priceEvent("BTC/USD", "64000", at: 20, status: "breaker")).isEmpty)  // cooling down
+        #expect(engine.process(priceEvent("ETH/USD", nil, at: 21, status: "no_quorum")).isEmpty)  // other statuses are not the breaker's
+        let again = engine.process(priceEvent("BTC/USD", "64000", at: 70, status: "breaker"))
+        #expect(again.count == 1 && again.first?.suppressed == 1)
+    }
+
+    @Test func sourcesSeenBetweenPublicationsAreWhatStalenessJudges() {
+        var engine = MonitorEngine(rules: [rule(.sourceStale(pair: "BTC/USD", maxAgeSeconds: 60))])
+        _ = engine.process(priceEvent("BTC/USD", "1", at: 0, sources: [SourceQuote(source: "a", price: 1, time: 0)]))
+        // a kept reporting without moving the price enough to publish.
+        engine.updateSources(of: "BTC/USD", [SourceQuote(source: "a", price: 1, time: 50)])
+        #expect(engine.tick(now: 100).isEmpty)
+        #expect(engine.tick(now: 111).map(\.subject) == ["a"])
+    }
+
+    @Test func aRestartedEngineRemembersCooldowns() {
+        let rules = [rule("cb", cooldown: 300, .circuitBreaker(pair: "BTC/USD"))]
+        var engine = MonitorEngine(rules: rules)
+        engine.remember(rule: "cb", key: "circuit_breaker:BTC/USD", severity: .warning, firedAt: 100)
+        engine.remember(rule: "gone", key: "circuit_breaker:BTC/USD", severity: .warning, firedAt: 100)  // ignored
+        #expect(engine.process(priceEvent("BTC/USD", "1", at: 200, status: "breaker")).isEmpty)
+        #expect(engine.process(priceEvent("BTC/USD", "1", at: 400, status: "breaker")).count == 1)
+    }
+}

@@ -8,7 +8,7 @@ import Foundation
 struct MarketCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "market", abstract: "Prices: sources, pairs, replays through aggregation, prices now and at a time.",
-        subcommands: [Source.self, Pair.self, Replay.self, PriceCommand.self])
+        subcommands: [Source.self, Pair.self, Replay.self, PriceCommand.self, Rules.self, Alert.self])
 
     struct Source: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Price sources (the operator's).", subcommands: [Add.self, List.self])
@@ -94,6 +94,84 @@ struct MarketCommand: ParsableCommand {
         @Option(help: "At this time (RFC 3339): the last publication at or before it.") var at: String?
 
         func run() async throws { try Output.print(try await options.run { try await $0.market.quote(pair, at: at, by: $1) }) }
+    }
+}
+
+extension MarketCommand {
+    struct Rules: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Monitoring rules (the operator's; docs/market.md lists the kinds).",
+                                                        subcommands: [Set.self, List.self])
+
+        struct Set: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Replace the rule set with a file's JSON array of rules.",
+                discussion: "Kinds: flash_move, circuit_breaker, depeg, whale, velocity, source_stale, source_divergence. An empty array turns monitoring off.")
+            @OptionGroup var options: ServiceOptions
+            @Option(help: "A JSON file holding an array of rules.") var file: String
+            @Option(help: "ISO 4217 currency whale rules' min_value is measured in (default USD).") var currency: String?
+
+            func run() async throws {
+                let text = String(decoding: try InputFile.bytes(at: file, what: "rules"), as: UTF8.self)
+                try Output.print(try await options.run { try await $0.market.setMonitorRules(SetMonitorRulesRequest(rules: text, currency: currency), by: $1) })
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "The rules in force and the valuation currency.")
+            @OptionGroup var options: ServiceOptions
+
+            func run() async throws { try Output.print(try await options.run { try await $0.market.monitorRules(by: $1) }) }
+        }
+    }
+
+    struct Alert: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Alerts the monitoring rules raised, and decisions on them.",
+                                                        subcommands: [List.self, Show.self, Acknowledge.self, Resolve.self])
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Alerts, oldest first, one JSON object per line.")
+            @OptionGroup var options: ServiceOptions
+            @Option(help: "open, acknowledged or resolved.") var status: String?
+            @Option(help: "This severity or higher: info, warning or critical.") var severity: String?
+            @Option(help: "Only this rule's alerts.") var rule: String?
+            @Option(help: "Only alerts with a greater id (paging).") var after: Int64?
+            @Option(help: "At most this many (1-1000, default 100).") var limit: Int?
+
+            func run() async throws {
+                let query = MarketAlertQuery(status: status, severity: severity, rule: rule, after: after, limit: limit)
+                for alert in try await options.run({ try await $0.market.alerts(query, by: $1) }) { try Output.print(alert) }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "One alert with its evidence and decision trail.")
+            @OptionGroup var options: ServiceOptions
+            @Option(help: "The alert's id.") var id: Int64
+
+            func run() async throws { try Output.print(try await options.run { try await $0.market.alert(id, by: $1) }) }
+        }
+
+        struct Acknowledge: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge an open alert (audited).")
+            @OptionGroup var options: ServiceOptions
+            @Option(help: "The alert's id.") var id: Int64
+            @Option(help: "What is being done about it.") var note: String
+
+            func run() async throws {
+                try Output.print(try await options.run { try await $0.market.acknowledge(id, MarketAlertDecisionRequest(note: note), by: $1) })
+            }
+        }
+
+        struct Resolve: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Resolve an open or acknowledged alert with what was done (audited).")
+            @OptionGroup var options: ServiceOptions
+            @Option(help: "The alert's id.") var id: Int64
+            @Option(help: "What was done.") var note: String
+
+            func run() async throws {
+                try Output.print(try await options.run { try await $0.market.resolve(id, MarketAlertDecisionRequest(note: note), by: $1) })
+            }
+        }
     }
 }
 
