@@ -93,4 +93,61 @@ struct MarketRoutesTests {
             #expect(a.object["total"] as? String == "32500.00", "\(a.text)")
         }
     }
+
+    /// Monitoring over HTTP: the operator's rules; a peg the replay breaks (market-wide: every
+    /// tenant sees it, only the operator decides on it) and whale transfers the live monitor
+    /// reads from the ledger (each tenant sees, decides on and is sent only its own).
+    @Test(arguments: ServerBackend.all)
+    func alertsStayWithTheirTenant(_ backend: ServerBackend) async throws {
+        try await VaultFixture.run(backend) { server in
+            let api = server.api, market = api.services.market, operatorCaller = try Caller.commandLine()
+            let rules = #"[{"name":"eur-peg","kind":"depeg","pair":"EUR/USD","peg":"1","warning_bps":100,"critical_bps":1000,"cooldown_seconds":0},"#
+                + #"{"name":"whale","kind":"whale","asset":"BTC","min_amount":"40000000","cooldown_seconds":0,"route":["webhook"]}]"#
+            _ = try await market.setMonitorRules(SetMonitorRulesRequest(rules: rules), by: operatorCaller)
+            await api.services.monitor.tick(now: Int64(Date().timeIntervalSince1970))
+            try await Self.setUp(server)
+            await api.services.monitor.tick(now: Int64(Date().timeIntervalSince1970))
+
+            func alerts(_ tenant: TestTenant) async throws -> [[String: Any]] {
+                let reply = try await api.call(.get, "/v1/market/alerts?limit=1000", as: tenant)
+                #expect(reply.status == 200, "\(reply.text)")
+                return reply.object["data"] as? [[String: Any]] ?? []
+            }
+            let seenByA = try await alerts(server.readerA), seenByB = try await alerts(server.adminB)
+            let peg = try #require(seenByA.first { $0["rule"] as? String == "eur-peg" })
+            #expect(peg["tenant"] is NSNull && peg["severity"] as? String == "critical", "\(peg)")
+            #expect(seenByB.contains { $0["id"] as? Int == peg["id"] as? Int })
+            // Each tenant's fund transfer is a whale from both of its accounts, named as the tenant names them.
+            let whalesA = seenByA.filter { $0["rule"] as? String == "whale" }, whalesB = seenByB.filter { $0["rule"] as? String == "whale" }
+            #expect(Set(whalesA.compactMap { $0["subject"] as? String }) == ["treasury", "alice-btc"], "\(whalesA)")
+            #expect(Set(whalesB.compactMap { $0["subject"] as? String }) == ["treasury", "bob-btc"], "\(whalesB)")
+            #expect(whalesA.allSatisfy { $0["tenant"] as? String == server.tenantA && ($0["evidence"] as? [String: String])?["amount"] == "50000000" })
+            let ownB = try #require(whalesB.first?["id"] as? Int), ownA = try #require(whalesA.first?["id"] as? Int)
+            // A can neither read nor decide on B's; nor on the market-wide one; B decides on its own.
+            #expect(try await api.call(.get, "/v1/market/alerts/\(ownB)", as: server.adminA).status == 404)
+            let note = #"{"note":"checked"}"#
+            #expect(try await api.call(.post, "/v1/market/alerts/\(ownB)/acknowledge", as: server.adminA, body: note).status == 404)
+            #expect(try await api.call(.post, "/v1/market/alerts/\(peg["id"] as? Int ?? 0)/acknowledge", as: server.adminA, body: note).status == 403)
+            #expect(try await api.call(.post, "/v1/market/alerts/\(ownA)/acknowledge", as: server.readerA, body: note).status == 403)
+            let decided = try await api.call(.post, "/v1/market/alerts/\(ownB)/resolve", as: server.adminB, body: note)
+            #expect(decided.status == 200 && decided.object["status"] as? String == "resolved", "\(decided.text)")
+            _ = try await market.acknowledge(Int64(peg["id"] as? Int ?? 0), MarketAlertDecisionRequest(note: "EUR feed checked"), by: operatorCaller)
+            #expect(try await api.call(.get, "/v1/market/alerts/\(ownA)", as: server.readerA).object["status"] as? String == "open")
+            // The webhook-routed whales are market.alert events in each tenant's own outbox; the
+            // peg (log and webhook) in the operator's.
+            for (tenant, count) in [(server.adminA, whalesA.count), (server.adminB, whalesB.count)] {
+                let events = try await api.call(.get, "/v1/events?limit=1000", as: tenant).object["data"] as? [[String: Any]] ?? []
+                #expect(events.filter { $0["type"] as? String == "market.alert" }.count == count, "\(events)")
+            }
+            // Bad input: a clear 4xx, nothing changed.
+            for uri in ["/v1/market/alerts?status=closed", "/v1/market/alerts?severity=loud", "/v1/market/alerts?limit=0", "/v1/market/alerts?after=x",
+                        "/v1/market/alerts/abc", "/v1/market/alerts/0"] {
+                let reply = try await api.call(.get, uri, as: server.readerA)
+                #expect((400..<500).contains(reply.status), "\(uri): \(reply.status) \(reply.text)")
+            }
+            let empty = try await api.call(.post, "/v1/market/alerts/\(ownA)/resolve", as: server.adminA, body: #"{"note":"  "}"#)
+            #expect(empty.status == 400, "\(empty.text)")
+            #expect(try await api.call(.get, "/v1/market/alerts/\(ownA)", as: server.readerA).object["trail"] as? [Any] == nil ? false : true)
+        }
+    }
 }

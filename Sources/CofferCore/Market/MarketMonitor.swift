@@ -109,7 +109,11 @@ public actor MarketMonitor {
         if let text = try await market.store.monitorSetting(Self.cursorSetting), let stored = try? PageCursor(parsing: text) {
             cursor = stored
         } else {
+            // The first time: from now on (history is not re-judged), remembered at once so a
+            // transfer committed before the next tick is not skipped.
             cursor = PageCursor(position: UInt64(max(now, 0)) * 1_000_000_000)
+            let text = cursor.description
+            try await market.store.database.write { connection in try MarketStore.setMonitorSetting(Self.cursorSetting, text, on: connection) }
         }
         let page = try await market.ledger.store.transfers(TransferQuery(limit: Self.transferPage, cursor: cursor))
         guard let last = page.items.last else { return }

@@ -251,7 +251,8 @@ extension MonitorRule: Codable {
     }
 
     /// Encodes the same flat snake_case shape the decoder reads (decimal fields as canonical
-    /// exact strings, e.g. a peg of 1 as `"1"`).
+    /// exact strings, e.g. a peg of 1 as `"1"`; an unset optional threshold as null, which the
+    /// decoder reads as unset).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: FieldKey.self)
         try container.encode(name, forKey: FieldKey("name"))
@@ -260,6 +261,10 @@ extension MonitorRule: Codable {
         try container.encode(cooldownSeconds, forKey: FieldKey("cooldown_seconds"))
         try container.encode(routes.sorted().map(\.rawValue), forKey: FieldKey("route"))
         func put(_ key: String, _ value: some Encodable) throws { try container.encode(value, forKey: FieldKey(key)) }
+        // A threshold that is not set is written as null, so every member of a kind is always there.
+        func putOrNull(_ key: String, _ value: (some Encodable)?) throws {
+            if let value { try put(key, value) } else { try container.encodeNil(forKey: FieldKey(key)) }
+        }
         switch condition {
         case let .flashMove(pair, bps, windowSeconds):
             try put("pair", pair); try put("bps", bps); try put("window_seconds", windowSeconds)
@@ -270,12 +275,12 @@ extension MonitorRule: Codable {
             try put("warning_bps", warningBps); try put("critical_bps", criticalBps)
         case let .whale(asset, minAmount, minValue):
             try put("asset", asset)
-            if let minAmount { try put("min_amount", String(minAmount)) }
-            if let minValue { try put("min_value", DecimalText.format(minValue, decimals: 18)) }
+            try putOrNull("min_amount", minAmount.map { String($0) })
+            try putOrNull("min_value", minValue.map { DecimalText.format($0, decimals: 18) })
         case let .velocity(asset, maxCount, maxAmount, windowSeconds):
             try put("asset", asset)
-            if let maxCount { try put("max_count", maxCount) }
-            if let maxAmount { try put("max_amount", String(maxAmount)) }
+            try putOrNull("max_count", maxCount)
+            try putOrNull("max_amount", maxAmount.map { String($0) })
             try put("window_seconds", windowSeconds)
         case let .sourceStale(pair, maxAgeSeconds):
             try put("pair", pair); try put("max_age_seconds", maxAgeSeconds)
