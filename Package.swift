@@ -220,6 +220,8 @@ let package = Package(
                 "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode", "Payouts", "Webhooks",
                 "Customers", "Market",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The websocket price sources' client.
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -420,6 +422,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -14,8 +14,13 @@ public struct AddMarketSourceRequest: Codable, Sendable, Equatable {
     public var mapping: String?
     /// Seconds between polls of an `http` source, 1-3600 (default 10).
     public var interval: Int64?
+    /// A `websocket` source's subscription: a JSON object sent on connecting, or an array of
+    /// them sent in order.
+    public var subscribe: String?
 
-    public init(name: String, kind: String, file: String? = nil, weight: Int? = nil, url: String? = nil, mapping: String? = nil, interval: Int64? = nil) {
+    public init(name: String, kind: String, file: String? = nil, weight: Int? = nil, url: String? = nil, mapping: String? = nil, interval: Int64? = nil,
+                subscribe: String? = nil) {
+        self.subscribe = subscribe
         self.name = name
         self.kind = kind
         self.file = file

@@ -51,28 +51,38 @@ public struct MarketService: Sendable {
             // Read now, so a bad file is refused here rather than at the first replay.
             _ = try ReplayFile.observations(path: path, source: name, weight: UInt32(weight))
             source = MarketSource(name: name, kind: kind, location: path, weight: UInt32(weight), createdAt: clock())
-        case .http:
-            guard request.file == nil else { throw ServiceError.invalid("file is for replay sources; an http source has a url and a mapping") }
+        case .http, .websocket:
+            let schemes = kind == .http ? ["http", "https"] : ["ws", "wss"]
+            let what = "\(kind == .http ? "an http" : "a websocket") source"
+            guard request.file == nil else { throw ServiceError.invalid("file is for replay sources; \(what) has a url and a mapping") }
             guard let url = request.url, url.utf8.count <= 2_000, let parts = URLComponents(string: url),
-                  let scheme = parts.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = parts.host, !host.isEmpty,
+                  let scheme = parts.scheme?.lowercased(), schemes.contains(scheme), let host = parts.host, !host.isEmpty,
                   parts.user == nil, parts.password == nil else {
-                throw ServiceError.invalid("url: an http source needs an http:// or https:// URL without credentials")
+                throw ServiceError.invalid("url: \(what) needs a \(schemes[0]):// or \(schemes[1]):// URL without credentials")
             }
-            guard let text = request.mapping else { throw ServiceError.invalid("mapping: an http source needs its feed mapping (JSON)") }
+            guard let text = request.mapping else { throw ServiceError.invalid("mapping: \(what) needs its feed mapping (JSON)") }
             let mapping: FeedMapping
             do { mapping = try FeedMapping(json: text) } catch { throw ServiceError.invalid("mapping: \(error.description)") }
-            let interval = request.interval ?? 10
-            guard (1...3_600).contains(interval) else { throw ServiceError.invalid("interval must be from 1 to 3600 seconds") }
             // Stored re-encoded: canonical, so adding the same source again is recognised.
             let canonical = String(decoding: try JSONEncoder.sortedKeys.encode(mapping), as: UTF8.self)
-            source = MarketSource(name: name, kind: kind, location: url, weight: UInt32(weight), createdAt: clock(), mapping: canonical, interval: interval)
+            if kind == .http {
+                guard request.subscribe == nil else { throw ServiceError.invalid("subscribe is for websocket sources; an http source is polled") }
+                let interval = request.interval ?? 10
+                guard (1...3_600).contains(interval) else { throw ServiceError.invalid("interval must be from 1 to 3600 seconds") }
+                source = MarketSource(name: name, kind: kind, location: url, weight: UInt32(weight), createdAt: clock(), mapping: canonical, interval: interval)
+            } else {
+                guard request.interval == nil else { throw ServiceError.invalid("interval is for http sources; a websocket source streams") }
+                let subscribe = try request.subscribe.map { text throws(ServiceError) in try Self.subscriptionMessages(text).text }
+                source = MarketSource(name: name, kind: kind, location: url, weight: UInt32(weight), createdAt: clock(), mapping: canonical,
+                                      subscribe: subscribe)
+            }
         }
         if try await store.add(source) { return Created(MarketSourceView(source, showingFile: true), created: true) }
         guard let existing = try await store.sources().first(where: { $0.name == name }) else {
             throw ServiceError(.conflict, "source-exists", "a source named \(name) was being added at the same time; try again")
         }
         guard existing.kind == source.kind, existing.location == source.location, existing.weight == source.weight,
-              existing.mapping == source.mapping, existing.interval == source.interval else {
+              existing.mapping == source.mapping, existing.interval == source.interval, existing.subscribe == source.subscribe else {
             throw ServiceError(.conflict, "source-exists", "a source named \(name) exists with other settings")
         }
         return Created(MarketSourceView(existing, showingFile: true), created: false)
@@ -125,6 +135,22 @@ public struct MarketService: Sendable {
     public func pairs(by caller: Caller) async throws -> [MarketPairView] {
         try caller.require(.read)
         return try await store.pairs().map(MarketPairView.init)
+    }
+
+    /// A websocket source's subscription: one JSON object or an array of objects, each sent as
+    /// one text message on every connection; at most 64 KiB and 100 messages. Returned compact.
+    public static func subscriptionMessages(_ text: String) throws(ServiceError) -> (text: String, messages: [String]) {
+        guard text.utf8.count <= 64 << 10 else { throw ServiceError.invalid("subscribe: at most 64 KiB") }
+        let value: JSONValue
+        do { value = try JSONValue(parsing: text) } catch { throw ServiceError.invalid("subscribe: \(error.description)") }
+        let messages: [JSONValue]
+        switch value {
+        case .object: messages = [value]
+        case let .array(items) where !items.isEmpty && items.count <= 100 && items.allSatisfy({ if case .object = $0 { true } else { false } }):
+            messages = items
+        default: throw ServiceError.invalid("subscribe: a JSON object, or an array of 1-100 objects, each sent as one message")
+        }
+        return (value.text, messages.map(\.text))
     }
 
     // MARK: Replay

@@ -7,7 +7,7 @@ public struct MarketSourceView: Codable, Sendable, Equatable {
     /// The replay file; nil unless the operator asks (it is a path on the server).
     public let file: String?
     public let weight: Int
-    /// An http source's endpoint; nil unless the operator asks.
+    /// A live source's endpoint; nil unless the operator asks.
     public let url: String?
     /// Seconds between polls (http sources).
     public let interval: Int64?
@@ -19,7 +19,7 @@ public struct MarketSourceView: Codable, Sendable, Equatable {
         name = source.name
         kind = source.kind.rawValue
         file = showingFile && source.kind == .replay ? source.location : nil
-        url = showingFile && source.kind == .http ? source.location : nil
+        url = showingFile && source.kind != .replay ? source.location : nil
         interval = source.interval
         weight = Int(source.weight)
         createdAt = MarketTime.format(source.createdAt)

@@ -108,6 +108,9 @@ public enum MarketMigrations {
         "CREATE INDEX market_alert_actions_alert ON market_alert_actions (alert_id, seq)",
     ]
 
+    /// What a websocket source sends on connecting.
+    static let websocketSources = "ALTER TABLE market_sources ADD COLUMN subscribe TEXT"
+
     public static let sqlite: [SchemaMigration] = [
         SchemaMigration(domain: "market", number: 1, name: "sources-pairs-observations-prices") { db in
             for statement in tables {
@@ -119,6 +122,7 @@ public enum MarketMigrations {
                 try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
             }
         },
+        SchemaMigration(domain: "market", number: 3, name: "websocket-sources") { db in try db.execute(sql: websocketSources) },
     ]
 
     public static let postgres: [PostgresMigration] = [
@@ -128,5 +132,6 @@ public enum MarketMigrations {
         PostgresMigration(domain: "market", number: 2, name: "monitoring-rules-alerts", sql: monitoring.map {
             $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
         }),
+        PostgresMigration(domain: "market", number: 3, name: "websocket-sources", sql: [websocketSources]),
     ]
 }

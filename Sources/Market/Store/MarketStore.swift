@@ -13,9 +13,9 @@ public struct MarketStore: Sendable {
     public func add(_ source: MarketSource) async throws -> Bool {
         try await database.write { connection in
             try connection.execute("""
-                INSERT INTO market_sources (name, kind, location, weight, created_at, mapping, poll_interval)
+                INSERT INTO market_sources (name, kind, location, weight, created_at, mapping, poll_interval, subscribe)
                 VALUES (\(source.name), \(source.kind.rawValue), \(source.location), \(Int64(source.weight)), \(source.createdAt), \(source.mapping),
-                        \(source.interval))
+                        \(source.interval), \(source.subscribe))
                 ON CONFLICT DO NOTHING
                 """) == 1
         }
@@ -23,11 +23,12 @@ public struct MarketStore: Sendable {
 
     public func sources() async throws -> [MarketSource] {
         try await database.read { connection in
-            try connection.query("SELECT name, kind, location, weight, created_at, mapping, poll_interval FROM market_sources ORDER BY name") { row in
+            try connection.query("SELECT name, kind, location, weight, created_at, mapping, poll_interval, subscribe FROM market_sources ORDER BY name") { row in
                 let kind = try row.text(1)
                 guard let parsed = MarketSource.Kind(rawValue: kind) else { throw StorageError.corrupt("market source kind \"\(kind.prefix(20))\" is unknown") }
                 return MarketSource(name: try row.text(0), kind: parsed, location: try row.text(2), weight: UInt32(clamping: try row.int64(3)),
-                                    createdAt: try row.int64(4), mapping: try row.optionalText(5), interval: try row.optionalInt64(6))
+                                    createdAt: try row.int64(4), mapping: try row.optionalText(5), interval: try row.optionalInt64(6),
+                                    subscribe: try row.optionalText(7))
             }
         }
     }

@@ -17,16 +17,21 @@ struct MarketCommand: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add a source (idempotent for the same settings).")
             @OptionGroup var options: ServiceOptions
             @Option(help: "Source name, 1-64 characters from A-Za-z0-9._:-.") var name: String
-            @Option(help: "replay: a file of recorded observations; http: a JSON endpoint coffer serve polls.") var kind: String
+            @Option(help: "replay: a file of recorded observations; http: a JSON endpoint coffer serve polls; websocket: a stream coffer serve keeps open.")
+            var kind: String
             @Option(help: "The replay file: JSON Lines {\"pair\",\"price\",\"volume\",\"time\"} or CSV with those columns.") var file: String?
             @Option(help: "Weight in the weighted median, 1-1000 (default 1).") var weight: Int?
-            @Option(help: "http: the endpoint (http:// or https://).") var url: String?
-            @Option(help: "http: a file holding the feed mapping (JSON: items, pair, price, volume, time, filter; docs/market.md).") var mapping: String?
+            @Option(help: "http: the endpoint (http:// or https://); websocket: the stream (ws:// or wss://).") var url: String?
+            @Option(help: "http, websocket: a file holding the feed mapping (JSON: items, pair, price, volume, time, filter; docs/market.md).")
+            var mapping: String?
+            @Option(help: "websocket: a file holding the subscription sent on connecting (a JSON object, or an array of them).") var subscribe: String?
             @Option(help: "http: seconds between polls, 1-3600 (default 10).") var interval: Int64?
 
             func run() async throws {
                 let mappingText = try mapping.map { path in String(decoding: try InputFile.bytes(at: path, what: "feed mapping"), as: UTF8.self) }
-                let request = AddMarketSourceRequest(name: name, kind: kind, file: file, weight: weight, url: url, mapping: mappingText, interval: interval)
+                let subscription = try subscribe.map { path in String(decoding: try InputFile.bytes(at: path, what: "subscription"), as: UTF8.self) }
+                let request = AddMarketSourceRequest(name: name, kind: kind, file: file, weight: weight, url: url, mapping: mappingText, interval: interval,
+                                                     subscribe: subscription)
                 try Output.print(try await options.run { try await $0.market.addSource(request, by: $1).resource })
             }
         }
