@@ -72,8 +72,7 @@ public actor MarketMonitor {
             return nil
         }
         var rebuilt = MonitorEngine(rules: current)
-        let longest = current.map(\.cooldownSeconds).max() ?? 0
-        for alert in try await market.store.recentLiveAlerts(since: now - longest) {
+        for alert in try await market.store.latestLiveAlerts() {
             rebuilt.remember(rule: alert.rule, key: alert.key, severity: alert.severity, firedAt: alert.time)
         }
         engine = rebuilt

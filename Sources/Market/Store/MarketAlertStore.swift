@@ -119,12 +119,13 @@ extension MarketStore {
         return try await database.read { connection in try connection.query(query, Self.storedAlert) }
     }
 
-    /// The latest live alert of each rule and key raised at or after `since`: what a restarted
-    /// monitor remembers so its cool-downs hold.
-    public func recentLiveAlerts(since: Int64) async throws -> [MonitorAlert] {
+    /// The latest live alert of each rule and key: what a restarted monitor remembers so its
+    /// cool-downs hold (the engine itself judges whether each is still cooling down).
+    public func latestLiveAlerts() async throws -> [MonitorAlert] {
         try await database.read { connection in
             try connection.query("""
-                SELECT \(raw: Self.alertColumns) FROM market_alerts WHERE origin = 'live' AND time >= \(since) ORDER BY id
+                SELECT \(raw: Self.alertColumns) FROM market_alerts
+                WHERE id IN (SELECT MAX(id) FROM market_alerts WHERE origin = 'live' GROUP BY rule, alert_key) ORDER BY id
                 """, Self.storedAlert).map(\.alert)
         }
     }
