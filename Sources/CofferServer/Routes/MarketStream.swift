@@ -154,7 +154,10 @@ final class StreamSession: Sendable {
             // costs one valuation per burst, not one per publication.
             if subscription.bufferedCount == 0, let asked = valuation.withLock({ $0 }) {
                 let view = try await services.market.portfolio(customer: asked.customer, currency: asked.currency, at: nil, locale: nil, by: caller)
-                try await sendValuation(view)
+                // Publications that arrived while valuing may already be in it (they are stored
+                // before they are pushed): send it only if none is waiting, so a valuation never
+                // overtakes the prices it reflects; the next drained burst values again.
+                if subscription.bufferedCount == 0 { try await sendValuation(view) }
             }
         }
         if subscription.finishReason == .slowConsumer {
