@@ -16,7 +16,8 @@ public actor MarketMonitor {
     let market: MarketService
     let logger: Logger
     private var engine: MonitorEngine?
-    private var rules: [MonitorRule] = []
+    /// The rules in force (none while monitoring is off).
+    private var rules: [MonitorRule] { engine?.rules ?? [] }
     private var rulesReadAt: Int64?
     private var currency = "USD"
     private var decimals: [String: UInt8] = [:]
@@ -65,8 +66,7 @@ public actor MarketMonitor {
         rulesReadAt = now
         let current = try await market.monitorRules().rules
         currency = try await market.monitorCurrency()
-        guard current != rules || engine == nil else { return engine }
-        rules = current
+        guard current != rules else { return engine }
         guard !current.isEmpty else {
             engine = nil
             return nil
@@ -79,7 +79,8 @@ public actor MarketMonitor {
         return rebuilt
     }
 
-    private func raise(_ alerts: [MonitorAlert], also: @escaping @Sendable (any SQLConnection) throws -> Void = { _ in }) async throws {
+    private func raise(_ alerts: [MonitorAlert], also: (@Sendable (any SQLConnection) throws -> Void)? = nil) async throws {
+        guard !alerts.isEmpty || also != nil else { return }
         let recorded = try await market.record(alerts, rules: rules, origin: "live", also: also)
         let logged = Set(rules.filter { $0.routes.contains(.log) }.map(\.name))
         for stored in recorded where logged.contains(stored.alert.rule) {

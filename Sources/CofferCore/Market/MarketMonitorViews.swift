@@ -37,7 +37,8 @@ public struct MarketAlertView: Codable, Sendable, Equatable {
     public let key: String
     public let subject: String
     public let message: String
-    public let evidence: [String: String]
+    /// The numbers behind it, as exact decimal strings, keys in order.
+    public let evidence: JSONValue
     public let time: String
     /// Repeats the cool-down suppressed before this alert.
     public let suppressed: Int
@@ -60,7 +61,7 @@ public struct MarketAlertView: Codable, Sendable, Equatable {
         key = stored.alert.key
         subject = stored.alert.subject
         message = stored.alert.message
-        evidence = stored.alert.evidence
+        evidence = StoredMarketAlert.evidenceJSON(stored.alert.evidence)
         time = MarketTime.format(stored.alert.time)
         suppressed = stored.alert.suppressed
         tenant = stored.scope.isEmpty ? nil : stored.scope
@@ -68,44 +69,6 @@ public struct MarketAlertView: Codable, Sendable, Equatable {
         status = stored.status.rawValue
         updatedAt = MarketTime.format(stored.updatedAt)
         self.trail = trail.map(MarketAlertActionView.init)
-    }
-
-    /// Encoded with the evidence's keys sorted, so the same alert always reads the same.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(rule, forKey: .rule)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(severity, forKey: .severity)
-        try container.encode(key, forKey: .key)
-        try container.encode(subject, forKey: .subject)
-        try container.encode(message, forKey: .message)
-        try container.encode(SortedStrings(evidence), forKey: .evidence)
-        try container.encode(time, forKey: .time)
-        try container.encode(suppressed, forKey: .suppressed)
-        try container.encode(tenant, forKey: .tenant)
-        try container.encode(origin, forKey: .origin)
-        try container.encode(status, forKey: .status)
-        try container.encode(updatedAt, forKey: .updatedAt)
-        try container.encode(trail, forKey: .trail)
-    }
-}
-
-/// A string map encoded as one object with its keys in order.
-struct SortedStrings: Encodable {
-    let members: [String: String]
-    init(_ members: [String: String]) { self.members = members }
-
-    struct Key: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        for key in members.keys.sorted() { try container.encode(members[key]!, forKey: Key(stringValue: key)) }
     }
 }
 

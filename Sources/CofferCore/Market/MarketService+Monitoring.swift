@@ -136,13 +136,14 @@ extension MarketService {
     /// Stores what the rules raised (skipping what was stored before) and, for rules routed to
     /// webhooks, appends a `market.alert` event per new alert in the same transaction: to the
     /// tenant's outbox for an alert about its accounts, to the operator's for a market-wide one.
-    /// `also` runs in that transaction too (the ledger cursor of the live monitor).
+    /// `also` runs in that transaction too (the ledger cursor of the live monitor); with
+    /// neither alerts nor `also` nothing is written.
     @discardableResult
     func record(
-        _ alerts: [MonitorAlert], rules: [MonitorRule], origin: String, also: @escaping @Sendable (any SQLConnection) throws -> Void = { _ in }
+        _ alerts: [MonitorAlert], rules: [MonitorRule], origin: String, also: (@Sendable (any SQLConnection) throws -> Void)? = nil
     ) async throws -> [StoredMarketAlert] {
         guard !alerts.isEmpty else {
-            try await store.database.write { connection in try also(connection) }
+            if let also { try await store.database.write { connection in try also(connection) } }
             return []
         }
         let webhooked = Set(rules.filter { $0.routes.contains(.webhook) }.map(\.name))
@@ -152,7 +153,7 @@ extension MarketService {
                 (scope: stored.scope, type: "market.alert", subject: "market-alert:\(stored.id)", data: Self.eventData(stored))
             }
             try EventOutbox.append(events, at: now, on: connection)
-            try also(connection)
+            try also?(connection)
         }
     }
 

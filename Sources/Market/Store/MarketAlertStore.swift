@@ -171,10 +171,6 @@ extension MarketStore {
 
     /// An alert's decision trail, in order.
     public func actions(of alert: Int64) async throws -> [MarketAlertAction] {
-        try await database.read { connection in
-            try connection.query("""
-                SELECT alert_id, action, actor, note, status, time FROM market_alert_actions WHERE alert_id = \(alert) ORDER BY seq
-                """, Self.action)
-        }
+        try await actions(of: [alert])[alert] ?? []
     }
 }
