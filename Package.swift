@@ -178,6 +178,14 @@ let package = Package(
             resources: [.embedInCode("Formatting/cldr-money.json")],
             swiftSettings: strictSettings
         ),
+        // Keeping the books straight: the matching engine (pure: prioritised rules, per-rule indexes,
+        // bounded group search, exceptions), statement mappings and their CSV/JSON parser, and the
+        // mappings, statements, rules, runs, matches and exceptions over either database.
+        .target(
+            name: "Reconciliation",
+            dependencies: ["CofferBase", "CofferStorage", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         // Sending: the payout state machine and batch tracking (pure), payouts, batches, signed
         // attempts and leases over either database, and the pipeline with its I/O behind protocols.
         .target(
@@ -218,7 +226,7 @@ let package = Package(
             name: "CofferCore",
             dependencies: [
                 "CofferBase", "CofferStorage", "WalletCore", "Vault", "Ledger", "Tenancy", "Wallets", "Chains", "ChainNodes", "QRCode", "Payouts", "Webhooks",
-                "Customers", "Market",
+                "Customers", "Market", "Reconciliation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 // The websocket price sources' client.
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -298,6 +306,11 @@ let package = Package(
         .testTarget(
             name: "CustomersTests",
             dependencies: ["Customers", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReconciliationTests",
+            dependencies: ["CofferBase", "Reconciliation", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -26,6 +26,7 @@ public struct CofferServices: Sendable {
     public let webhooks: WebhookService
     public let customers: CustomerService
     public let market: MarketService
+    public let recon: ReconService
     /// Live aggregation and the stream's hub (one per server).
     public let live: MarketLive
     /// The monitoring rules over live prices and the ledger (one per server).
@@ -49,6 +50,7 @@ public struct CofferServices: Sendable {
         splits = SplitService(invoices: invoices)
         customers = CustomerService(store: stores.customers, ledger: ledger, vault: vault)
         market = MarketService(store: stores.market, ledger: ledger)
+        recon = ReconService(store: stores.recon, ledger: stores.ledger)
         monitor = MarketMonitor(market: market)
         live = MarketLive(store: stores.market, monitor: monitor)
         payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges, customers: customers)

@@ -5,6 +5,7 @@ public import Foundation
 public import Ledger
 public import Market
 public import Payouts
+public import Reconciliation
 public import Tenancy
 public import Vault
 public import Wallets
@@ -27,17 +28,18 @@ public struct CofferStores: Sendable {
     public let webhooks: WebhookStore
     public let customers: CustomerStore
     public let market: MarketStore
+    public let recon: ReconStore
     /// The embedded database when the stores live in one (nil on PostgreSQL).
     public let embedded: CofferDatabase?
 
     /// Every domain's SQLite migrations: the executable's whole schema.
     public static let sqliteMigrations: [SchemaMigration] =
         VaultMigrations.sqlite + LedgerMigrations.all + TenancyMigrations.sqlite + WalletMigrations.sqlite + ChainMigrations.sqlite
-        + PayoutMigrations.sqlite + WebhookMigrations.sqlite + CustomerMigrations.sqlite + MarketMigrations.sqlite
+        + PayoutMigrations.sqlite + WebhookMigrations.sqlite + CustomerMigrations.sqlite + MarketMigrations.sqlite + ReconMigrations.sqlite
     /// Every domain's PostgreSQL migrations.
     public static let postgresMigrations: [PostgresMigration] =
         PostgresLedgerMigrations.all + TenancyMigrations.postgres + VaultMigrations.postgres + WalletMigrations.postgres + ChainMigrations.postgres
-        + PayoutMigrations.postgres + WebhookMigrations.postgres + CustomerMigrations.postgres + MarketMigrations.postgres
+        + PayoutMigrations.postgres + WebhookMigrations.postgres + CustomerMigrations.postgres + MarketMigrations.postgres + ReconMigrations.postgres
 
     /// The stores of an embedded database (opened with `sqliteMigrations`).
     /// `ledgerClock` and `tenancyClock` are for tests that drive time (expiry, claim ageing).
@@ -54,6 +56,7 @@ public struct CofferStores: Sendable {
         webhooks = WebhookStore(database: database)
         customers = CustomerStore(database: database)
         market = MarketStore(database: database)
+        recon = ReconStore(database: database)
     }
 
     /// The stores of a PostgreSQL database (prepared with `postgresMigrations`).
@@ -70,6 +73,7 @@ public struct CofferStores: Sendable {
         webhooks = WebhookStore(database: pool)
         customers = CustomerStore(database: pool)
         market = MarketStore(database: pool)
+        recon = ReconStore(database: pool)
     }
 
     /// The `/ready` check of the database: nil when a trivial read succeeds.
