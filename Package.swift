@@ -275,6 +275,7 @@ let package = Package(
                 "CofferCore",
                 "CofferServer",
                 "Webhooks",
+                "Reconciliation",
                 "CSecp256k1",  // the bare-library floor of `coffer bench`
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),

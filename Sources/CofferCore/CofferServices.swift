@@ -4,6 +4,7 @@ public import CofferStorage
 import Foundation
 public import Ledger
 public import Payouts
+public import Reconciliation
 public import Tenancy
 public import Vault
 public import Webhooks
@@ -27,6 +28,7 @@ public struct CofferServices: Sendable {
     public let customers: CustomerService
     public let market: MarketService
     public let recon: ReconService
+    public let reports: ReportService
     /// Live aggregation and the stream's hub (one per server).
     public let live: MarketLive
     /// The monitoring rules over live prices and the ledger (one per server).
@@ -50,7 +52,8 @@ public struct CofferServices: Sendable {
         splits = SplitService(invoices: invoices)
         customers = CustomerService(store: stores.customers, ledger: ledger, vault: vault)
         market = MarketService(store: stores.market, ledger: ledger)
-        recon = ReconService(store: stores.recon, ledger: stores.ledger)
+        recon = ReconService(store: stores.recon, ledgerService: ledger, signing: stores.signing)
+        reports = ReportService(ledger: stores.ledger, recon: stores.recon, facts: ReportFacts(database: stores.database), market: market)
         monitor = MarketMonitor(market: market)
         live = MarketLive(store: stores.market, monitor: monitor)
         payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges, customers: customers)

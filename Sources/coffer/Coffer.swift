@@ -17,7 +17,7 @@ struct Coffer: AsyncParsableCommand {
         subcommands: [
             MnemonicCommand.self, ShamirCommand.self, DeriveCommand.self, XpubCommand.self, AddressCommand.self,
             VaultCommand.self, WalletCommand.self, PolicyCommand.self, ApproverCommand.self, SignCommand.self, KeystoreCommand.self,
-            AuditCommand.self, LedgerCommand.self, ChainCommand.self, DepositCommand.self, InvoiceCommand.self, SplitCommand.self, PayoutCommand.self, EventsCommand.self, WebhookCommand.self, CustomerCommand.self, TierCommand.self, LimitCommand.self, TOTPCommand.self, CaseCommand.self, AMLCommand.self, MarketCommand.self, ReconCommand.self, ValueCommand.self, FormatCommand.self, ServeCommand.self, TenantCommand.self, APIKeyCommand.self, DemoCommand.self, BenchCommand.self,
+            AuditCommand.self, LedgerCommand.self, ChainCommand.self, DepositCommand.self, InvoiceCommand.self, SplitCommand.self, PayoutCommand.self, EventsCommand.self, WebhookCommand.self, CustomerCommand.self, TierCommand.self, LimitCommand.self, TOTPCommand.self, CaseCommand.self, AMLCommand.self, MarketCommand.self, ReconCommand.self, ReportCommand.self, ValueCommand.self, FormatCommand.self, ServeCommand.self, TenantCommand.self, APIKeyCommand.self, DemoCommand.self, BenchCommand.self,
         ]
     )
 

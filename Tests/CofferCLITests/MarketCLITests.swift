@@ -55,13 +55,13 @@ struct MarketCLITests {
             return result
         }
 
-        func object(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-            let text = try run(arguments, sourceLocation: sourceLocation).stdout
+        func object(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+            let text = try run(arguments, stdin: stdin, sourceLocation: sourceLocation).stdout
             return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
         }
 
-        func expectRejected(_ arguments: [String], mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-            try CofferProcess.expectRejected(arguments + backend.storageArguments, mentioning: words, sourceLocation: sourceLocation)
+        func expectRejected(_ arguments: [String], stdin: String? = nil, mentioning words: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+            try CofferProcess.expectRejected(arguments + backend.storageArguments, stdin: stdin, mentioning: words, sourceLocation: sourceLocation)
         }
 
         /// Adds the three recorded sources and the two pairs and runs the replay.

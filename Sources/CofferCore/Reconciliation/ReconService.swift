@@ -2,6 +2,7 @@ public import CofferBase
 import Crypto
 import Foundation
 import Tenancy
+public import Vault
 public import Ledger
 public import Reconciliation
 
@@ -12,14 +13,24 @@ public import Reconciliation
 public struct ReconService: Sendable {
     public let store: ReconStore
     public let ledger: any LedgerStore
+    /// Posts corrections (with the commit's companion).
+    public let ledgerService: LedgerService
+    /// The registered approvers who propose and approve corrections.
+    public let signing: SigningStore
     /// Seconds since 1970.
     public let clock: @Sendable () -> Int64
 
-    public init(store: ReconStore, ledger: any LedgerStore, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public init(store: ReconStore, ledgerService: LedgerService, signing: SigningStore,
+                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
-        self.ledger = ledger
+        ledger = ledgerService.store
+        self.ledgerService = ledgerService
+        self.signing = signing
         self.clock = clock
     }
+
+    /// Three days, in seconds: how far past the statement's period the ledger side reaches by default.
+    public static let settlementSlack: Int64 = 259_200
 
     static func scope(_ caller: Caller) -> String { caller.tenant?.tenantID ?? "" }
 
@@ -136,7 +147,9 @@ public struct ReconService: Sendable {
         let started = clock()
         let clock = ContinuousClock(), begin = clock.now
 
-        let widest = UInt64(rules.rules.compactMap { $0.time?.windowSeconds }.max() ?? 0)
+        // Books and banks rarely date a movement alike: the default period reaches at least
+        // `settlementSlack` past either end of the statement, more when a rule's window is wider.
+        let widest = UInt64(max(Self.settlementSlack, rules.rules.compactMap { $0.time?.windowSeconds }.max() ?? 0))
         let lowest = from ?? statement.firstTime.map { UInt64(max(0, $0)) &- min(UInt64(max(0, $0)), widest) }.map { $0 * 1_000_000_000 }
         let highest = to ?? statement.lastTime.map { (UInt64(max(0, $0)) + widest + 1) * 1_000_000_000 }
 
@@ -156,7 +169,7 @@ public struct ReconService: Sendable {
         var last = clock.now
         let result: ReconResult
         do {
-            result = try Reconciler.reconcile(ledger: ledgerRows, statement: statementRows, rules: rules) { stat in
+            result = try Reconciler.reconcile(ledger: ledgerRows, statement: statementRows, rules: rules, tablesReady: { last = clock.now }) { stat in
                 let now = clock.now
                 perRule.append(RunRuleStat(name: stat.name, matched: stat.matches, micros: Self.micros(now - last)))
                 last = now
@@ -167,7 +180,19 @@ public struct ReconService: Sendable {
         let matches = result.matches.map { m in
             StoredMatch(rule: m.ruleName, ledger: m.ledgerIds, statement: m.statementIds, confidence: m.confidence, amountDifference: m.amountDifference.description)
         }
-        let exceptions = result.exceptions.map(Self.stored)
+        var times: [String: Int64] = [:]  // the rows an exception names, by side-prefixed id
+        for exception in result.exceptions {
+            let (_, ledgerIDs, statementIDs, _, _) = Self.stored(exception)
+            for id in ledgerIDs { times["l" + id] = 0 }
+            for id in statementIDs { times["s" + id] = 0 }
+        }
+        for row in ledgerRows where times["l" + row.id] != nil { times["l" + row.id] = row.time }
+        for row in statementRows where times["s" + row.id] != nil { times["s" + row.id] = row.time }
+        let exceptions = result.exceptions.map { exception in
+            let (kind, ledgerIDs, statementIDs, difference, detail) = Self.stored(exception)
+            let itemTime = (ledgerIDs.map { times["l" + $0] ?? 0 } + statementIDs.map { times["s" + $0] ?? 0 }).min() ?? 0
+            return ExceptionRecord(kind: kind, ledger: ledgerIDs, statement: statementIDs, amountDifference: difference, detail: detail, itemTime: itemTime)
+        }
         let matchedLedger = result.perRule.reduce(0) { $0 + $1.ledgerRows }
         let matchedStatement = result.perRule.reduce(0) { $0 + $1.statementRows }
         var record = ReconRunRecord(

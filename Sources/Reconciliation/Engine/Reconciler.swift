@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The reconciliation matching engine: pure, synchronous and deterministic.
 public enum Reconciler {
     /// Matches `ledger` against `statement` with `rules` (in priority order) and classifies what is
@@ -8,11 +10,12 @@ public enum Reconciler {
     /// input order gives the identical result). Cost is O(n log n) plus bounded work per row
     /// (see `ReconLimits`); memory is linear in the number of rows.
     ///
-    /// `ruleFinished` is called after each rule (a caller's clock times the rules; the engine has none).
+    /// `tablesReady` is called once both sides are in canonical order, `ruleFinished` after each rule (a caller's clock times the rules; the engine has none).
     ///
     /// Throws `ReconError` for unusable rows (empty/duplicate ids, empty assets) or invalid limits.
     public static func reconcile(ledger: [ReconRow], statement: [ReconRow], rules: ReconRuleSet,
-                                 limits: ReconLimits = .default, ruleFinished: (RuleStat) -> Void = { _ in }) throws(ReconError) -> ReconResult {
+                                 limits: ReconLimits = .default, tablesReady: () -> Void = {},
+                                 ruleFinished: (RuleStat) -> Void = { _ in }) throws(ReconError) -> ReconResult {
         try limits.validate()
         // Asset ranks: sorted distinct assets, so canonical order is (asset string, time, id).
         var assetSet = Set<String>()
@@ -22,12 +25,22 @@ public enum Reconciler {
         for (i, a) in assetSet.sorted().enumerated() { assetRank[a] = Int32(i) }
 
         let wantsDescriptions = rules.rules.contains { $0.description != nil }
+        // The two sides are sorted into tables on two threads (they share nothing until
+        // references are interned, which runs after both, ledger first: deterministic).
+        let built = BuiltSides(), ranks = assetRank
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            let result = Result { () throws(ReconError) -> SideTable in
+                try SideTable(side: k == 0 ? .ledger : .statement, rows: k == 0 ? ledger : statement, assetRank: ranks,
+                              wantsDescriptions: wantsDescriptions, maxDescriptionBytes: limits.maxDescriptionBytes)
+            }
+            if k == 0 { built.ledger = result } else { built.statement = result }
+        }
+        var L = try built.ledger!.get(), S = try built.statement!.get()
         var references = [String: Int32](minimumCapacity: ledger.count)
-        var L = try SideTable(side: .ledger, rows: ledger, assetRank: assetRank, references: &references,
-                              wantsDescriptions: wantsDescriptions, maxDescriptionBytes: limits.maxDescriptionBytes)
-        var S = try SideTable(side: .statement, rows: statement, assetRank: assetRank, references: &references,
-                              wantsDescriptions: wantsDescriptions, maxDescriptionBytes: limits.maxDescriptionBytes)
+        L.intern(into: &references)
+        S.intern(into: &references)
         references = [:]  // interning is done; release the strings before matching
+        tablesReady()
 
         var records: [MatchRecord] = []
         var perRule: [RuleStat] = []
@@ -128,4 +141,11 @@ enum Conditions {
         }
         return (range, Int128(time))
     }
+}
+
+/// Where the two threads that build the side tables leave them: each writes its own property once,
+/// and both are read only after `concurrentPerform` returned (which orders the writes before).
+private final class BuiltSides: @unchecked Sendable {
+    var ledger: Result<SideTable, ReconError>?
+    var statement: Result<SideTable, ReconError>?
 }

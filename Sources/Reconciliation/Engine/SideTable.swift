@@ -12,8 +12,9 @@ struct SideTable {
     let orig: [Int32]
     /// Asset rank (position of the asset in the sorted list of all assets on both sides).
     let asset: [Int32]
-    /// Interned trimmed reference shared by both sides; -1 when empty (never matches).
-    let ref: [Int32]
+    /// Interned trimmed reference shared by both sides; -1 when empty (never matches). Filled by
+    /// `intern(into:)` once both sides are built (the two sides are built in parallel).
+    private(set) var ref: [Int32]
     let amount: [Int128]
     let time: [Int64]
     var matched: [Bool]
@@ -32,8 +33,7 @@ struct SideTable {
         return bytes
     }
 
-    init(side: ReconSide, rows: [ReconRow], assetRank: [String: Int32], references: inout [String: Int32],
-         wantsDescriptions: Bool, maxDescriptionBytes: Int) throws(ReconError) {
+    init(side: ReconSide, rows: [ReconRow], assetRank: [String: Int32], wantsDescriptions: Bool, maxDescriptionBytes: Int) throws(ReconError) {
         let n = rows.count
         guard n < Int(Int32.max) else {
             throw ReconError(.rowInvalid, "\(side.rawValue) side has \(n) rows; at most \(Int32.max - 1) rows per run are supported — split the run by asset or period")
@@ -61,14 +61,33 @@ struct SideTable {
             if ka != kb { return ka < kb }
             return rows[Int(a)].id < rows[Int(b)].id
         }
-        var asset = [Int32](), ref = [Int32](), amount = [Int128](), time = [Int64]()
-        asset.reserveCapacity(n); ref.reserveCapacity(n); amount.reserveCapacity(n); time.reserveCapacity(n)
+        var asset = [Int32](), amount = [Int128](), time = [Int64]()
+        asset.reserveCapacity(n); amount.reserveCapacity(n); time.reserveCapacity(n)
         for o in order {
             let row = rows[Int(o)]
             asset.append(Int32(truncatingIfNeeded: packed[Int(o)] >> 64))
             amount.append(row.amount)
             time.append(row.time)
-            let r = Self.trimmed(row.reference)
+        }
+        self.side = side
+        self.rows = rows
+        self.orig = order
+        self.asset = asset
+        self.ref = []
+        self.amount = amount
+        self.time = time
+        self.matched = [Bool](repeating: false, count: n)
+        self.normalized = wantsDescriptions ? [[UInt8]?](repeating: nil, count: n) : []
+        self.maxDescriptionBytes = maxDescriptionBytes
+    }
+
+    /// Interns this side's trimmed references into `references` (shared by both sides, so equal
+    /// references get equal numbers), in canonical order: the numbering is input-order independent.
+    mutating func intern(into references: inout [String: Int32]) {
+        var ref = [Int32]()
+        ref.reserveCapacity(count)
+        for o in orig {
+            let r = Self.trimmed(rows[Int(o)].reference)
             if r.isEmpty {
                 ref.append(-1)
             } else if let existing = references[r] {
@@ -79,16 +98,7 @@ struct SideTable {
                 ref.append(next)
             }
         }
-        self.side = side
-        self.rows = rows
-        self.orig = order
-        self.asset = asset
         self.ref = ref
-        self.amount = amount
-        self.time = time
-        self.matched = [Bool](repeating: false, count: n)
-        self.normalized = wantsDescriptions ? [[UInt8]?](repeating: nil, count: n) : []
-        self.maxDescriptionBytes = maxDescriptionBytes
     }
 
     /// Removes leading/trailing whitespace (`Character.isWhitespace`, so Unicode spaces too).

@@ -82,13 +82,35 @@ public enum ReconMigrations {
             statement TEXT NOT NULL,
             amount_difference TEXT,
             detail TEXT NOT NULL,
+            item_time BIGINT NOT NULL,
             PRIMARY KEY (run, position)
         )
         """,
+        """
+        CREATE TABLE recon_corrections (
+            id INTEGER PRIMARY KEY_AUTO,
+            scope TEXT NOT NULL,
+            exception TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            transfer TEXT NOT NULL,
+            transfer_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            proposer TEXT NOT NULL,
+            proposed_by TEXT NOT NULL,
+            proposed_at BIGINT NOT NULL,
+            status TEXT NOT NULL,
+            approver TEXT,
+            decided_by TEXT,
+            decided_at BIGINT,
+            result TEXT
+        )
+        """,
+        "CREATE INDEX recon_corrections_exception ON recon_corrections (scope, exception, id)",
     ]
 
     public static let sqlite: [SchemaMigration] = [
-        SchemaMigration(domain: "recon", number: 1, name: "mappings-statements-rules-runs") { db in
+        SchemaMigration(domain: "recon", number: 1, name: "mappings-statements-rules-runs-corrections") { db in
             for statement in tables {
                 try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
             }
@@ -96,7 +118,7 @@ public enum ReconMigrations {
     ]
 
     public static let postgres: [PostgresMigration] = [
-        PostgresMigration(domain: "recon", number: 1, name: "mappings-statements-rules-runs", sql: tables.map {
+        PostgresMigration(domain: "recon", number: 1, name: "mappings-statements-rules-runs-corrections", sql: tables.map {
             $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
         }),
     ]

@@ -128,6 +128,26 @@ public struct StoredException: Sendable, Equatable {
     public var id: String { "\(run)-\(position)" }
 }
 
+/// An exception as a run records it.
+public struct ExceptionRecord: Sendable {
+    public let kind: String
+    public let ledger: [String]
+    public let statement: [String]
+    public let amountDifference: String?
+    public let detail: String
+    /// The earliest time (seconds since 1970) of the rows involved: what its age counts from.
+    public let itemTime: Int64
+
+    public init(kind: String, ledger: [String], statement: [String], amountDifference: String?, detail: String, itemTime: Int64) {
+        self.kind = kind
+        self.ledger = ledger
+        self.statement = statement
+        self.amountDifference = amountDifference
+        self.detail = detail
+        self.itemTime = itemTime
+    }
+}
+
 /// Mappings, statements, rules, runs, matches and exceptions, over either database.
 public struct ReconStore: Sendable {
     public let database: any SQLDatabase
@@ -233,7 +253,7 @@ public struct ReconStore: Sendable {
 
     /// Stores a run with its matches and exceptions in one transaction; returns its id.
     public func addRun(scope: String, _ run: ReconRunRecord, matches: [StoredMatch],
-                       exceptions: [(kind: String, ledger: [String], statement: [String], amountDifference: String?, detail: String)]) async throws -> Int64 {
+                       exceptions: [ExceptionRecord]) async throws -> Int64 {
         let perRule = try JSONEncoding.text(run.perRule)
         return try await database.write { connection in
             guard let id = try connection.queryOne("""
@@ -260,9 +280,9 @@ public struct ReconStore: Sendable {
                 let end = min(exceptions.count, start + Self.batch)
                 let values = (start..<end).map { position -> SQL in
                     let e = exceptions[position]
-                    return "(\(id), \(Int64(position + 1)), \(e.kind), \(Self.idList(e.ledger)), \(Self.idList(e.statement)), \(e.amountDifference), \(e.detail))"
+                    return "(\(id), \(Int64(position + 1)), \(e.kind), \(Self.idList(e.ledger)), \(Self.idList(e.statement)), \(e.amountDifference), \(e.detail), \(e.itemTime))"
                 }
-                _ = try connection.execute("INSERT INTO recon_exceptions (run, position, kind, ledger, statement, amount_difference, detail) VALUES "
+                _ = try connection.execute("INSERT INTO recon_exceptions (run, position, kind, ledger, statement, amount_difference, detail, item_time) VALUES "
                     + SQL.joined(values, separator: ", "))
                 start = end
             }
@@ -344,6 +364,29 @@ public struct ReconStore: Sendable {
         return try items.map { item in
             guard case .string(let s) = item else { throw StorageError.corrupt("a stored id list holds a non-string") }
             return s
+        }
+    }
+
+    // MARK: Report figures
+
+    /// Runs started in [from, to): how many and how much they matched; and the exceptions of the
+    /// latest run of each statement started before `to` (those still open at the period's end),
+    /// as (kind, item time).
+    public func reportFigures(scope: String, from: Int64, to: Int64) async throws -> (runs: Int, matched: Int, open: [(kind: String, itemTime: Int64)], everRun: Bool) {
+        try await database.read { connection in
+            let counts = try connection.queryOne("""
+                SELECT COUNT(*), CAST(COALESCE(SUM(matched), 0) AS BIGINT) FROM recon_runs WHERE scope = \(scope) AND started_at >= \(from) AND started_at < \(to)
+                """) { (Int(try $0.int64(0)), Int(try $0.int64(1))) } ?? (0, 0)
+            let latest = try connection.query("""
+                SELECT MAX(id) FROM recon_runs WHERE scope = \(scope) AND started_at < \(to) GROUP BY statement
+                """) { try $0.int64(0) }
+            var open: [(kind: String, itemTime: Int64)] = []
+            if !latest.isEmpty {
+                open = try connection.query("SELECT kind, item_time FROM recon_exceptions WHERE run IN \(list: latest) ORDER BY run, position") {
+                    (try $0.text(0), try $0.int64(1))
+                }
+            }
+            return (counts.0, counts.1, open, !latest.isEmpty)
         }
     }
 }

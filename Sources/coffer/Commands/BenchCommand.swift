@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Coffer against its floors (run a release build: make bench).",
-        subcommands: [Derive.self, VaultBench.self, LedgerBench.self, ChainSyncBench.self, PayoutsBench.self, LimitsBench.self, MarketBench.self]
+        subcommands: [Derive.self, VaultBench.self, LedgerBench.self, ChainSyncBench.self, PayoutsBench.self, LimitsBench.self, MarketBench.self, ReconBench.self]
     )
 
     struct Derive: ParsableCommand {

@@ -7,7 +7,7 @@ import CofferCore
 struct ReconCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recon", abstract: "Reconcile the ledger against external statements.",
-        subcommands: [Mapping.self, Import.self, Rules.self, Run.self, Matches.self, Exceptions.self])
+        subcommands: [Mapping.self, Import.self, Rules.self, Run.self, Matches.self, Exceptions.self, Correction.self])
 
     struct Mapping: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Statement column mappings.", subcommands: [Add.self])
@@ -71,7 +71,7 @@ struct ReconCommand: ParsableCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Reconcile a statement against the ledger.",
-            discussion: "Without --from/--to, the ledger side is the statement's period widened by the rules' largest time window.")
+            discussion: "Without --from/--to, the ledger side is the statement's period widened by the rules' largest time window, at least three days.")
         @OptionGroup var options: ServiceOptions
         @Option(help: "The imported statement.") var statement: String
         @Option(help: "Only this account's transfers (credited +, debited -).") var account: String?
