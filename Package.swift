@@ -421,6 +421,7 @@ let package = Package(
             dependencies: [
                 "CofferServer",
                 "Market",
+                "Reconciliation",
                 "CofferCore",
                 "CofferBase",
                 "CofferTestSupport",

@@ -50,6 +50,7 @@ public enum CofferServer {
         PayoutRoutes(payouts: services.payouts, idempotent: idempotent).register(on: v1)
         CustomerRoutes(customers: services.customers, idempotent: idempotent).register(on: v1)
         MarketRoutes(market: services.market, idempotent: idempotent).register(on: v1)
+        ReconRoutes(recon: services.recon, reports: services.reports, idempotent: idempotent).register(on: v1)
         // A plain GET of the stream (no upgrade, or one the key may not make) gets a problem document.
         v1.get("stream") { _, context -> Response in
             try context.requireCaller().require(APIScope.read)

@@ -19,6 +19,7 @@ import Webhooks
 @testable import Ledger
 import Payouts
 @testable import Market
+@testable import Reconciliation
 
 /// The validator the document is checked with, checked first: every keyword it supports refuses
 /// what it must, so the tests below cannot pass because it accepts anything.
@@ -346,6 +347,14 @@ import Payouts
         "POST /v1/aml/alerts/{id}/disposition": .strict(AlertDispositionRequest.self),
         "POST /v1/market/alerts/{id}/acknowledge": .strict(MarketAlertDecisionRequest.self),
         "POST /v1/market/alerts/{id}/resolve": .strict(MarketAlertDecisionRequest.self),
+        "POST /v1/recon/mappings": .strict(ReconMappingInput.self),
+        "POST /v1/recon/statements": .strict(StatementImportInput.self),
+        "PUT /v1/recon/rules": .strict(ReconRulesInput.self),
+        "POST /v1/recon/runs": .strict(RunReconRequest.self),
+        "POST /v1/recon/corrections/preview": .strict(CorrectionInput.self),
+        "POST /v1/recon/corrections": .strict(CorrectionInput.self),
+        "POST /v1/recon/corrections/{id}/approve": .strict(CorrectionDecisionInput.self),
+        "POST /v1/recon/corrections/{id}/reject": .strict(CorrectionDecisionInput.self),
     ]
 
     /// Members whose presence a reader ties to another member's value, which a schema does not
@@ -585,6 +594,12 @@ import Payouts
         let whale = MonitorAlert(rule: "whale", kind: .whale, severity: .warning, key: "whale:t1:alice-btc", subject: "alice-btc",
                                  message: "Whale transfer fund of 200000000 BTC smallest units", evidence: ["amount": "200000000", "asset": "BTC"],
                                  time: 1_700_000_000, suppressed: 2)
+        let hex64 = String(repeating: "ab", count: 32)
+        let correctionTransfer = #"{"amount":"7","asset":"EUR","credit":"bank","debit":"fees","id":"c1","metadata":"","reference":"FEE-1"}"#
+        let correction = CorrectionView(StoredCorrection(
+            id: 1, exception: "3-1", kind: "adjust", transfer: correctionTransfer, transferID: "c1", reason: "bank fee", hash: hex64, proposer: "ann",
+            proposedBy: "api:t1/k1", proposedAt: 1_700_000_000, status: .posted, approver: "bo", decidedBy: "api:t1/k2", decidedAt: 1_700_000_100,
+            result: "created"))
         let marketAlert = MarketAlertView(StoredMarketAlert(id: 1, scope: "t1", alert: whale, origin: "live", status: .resolved, updatedAt: 1_700_000_100),
                                           trail: [MarketAlertAction(alert: 1, action: .acknowledge, actor: "api:t1/k1", note: "calling", status: .acknowledged, time: 1_700_000_050),
                                                   MarketAlertAction(alert: 1, action: .resolve, actor: "api:t1/k1", note: "known supplier", status: .resolved, time: 1_700_000_100)])
@@ -735,6 +750,40 @@ import Payouts
                                                  status: "no_quorum", route: [], value: nil, formattedValue: nil),
                           ], total: "76800.00", formattedTotal: "76.800,00 €", complete: false, unpriced: ["DOGE"]))],
             "FormattedAmount": [try json(FormattedAmountView(text: "₹12,34,567.89", locale: "hi-IN", currency: "INR"))],
+            "ReconMapping": [try json(ReconMappingView(name: "bank", mapping: try JSONValue(parsing: #"{"amount":"amount","asset":{"fixed":"EUR"},"decimals":2,"time":"at"}"#)))],
+            "StatementImport": [try json(StatementImportView(statement: "st-1", rows: 2, checksum: hex64))],
+            "ReconRules": [try json(ReconRulesView(rules: try JSONValue(parsing: #"[{"name":"drift","match":{"amount":{"tolerance_bps":50},"description":{"min_similarity":0.8}}}]"#)))],
+            "ReconRun": [try json(ReconRunView(ReconRunRecord(
+                id: 3, statement: "st-1", account: "bank", from: 1, to: 2, rules: "[]", statementChecksum: hex64, ledgerChecksum: hex64, ledgerRows: 5,
+                statementRows: 4, matched: 3, unmatchedLedger: 1, unmatchedStatement: 1, exceptions: 2, durationMicros: 6_840_123,
+                perRule: [RunRuleStat(name: "exact", matched: 2, micros: 1_500), RunRuleStat(name: "split", matched: 1, micros: 0)], trigger: "manual",
+                startedAt: 1_700_000_000)))],
+            "ReconMatchPage": [try json(Page(items: [ReconMatchView(StoredMatch(rule: "split", ledger: ["t1", "t2"], statement: ["B3"], confidence: 985,
+                                                                                 amountDifference: "-10")),
+                                                     ReconMatchView(StoredMatch(rule: "exact", ledger: ["t3"], statement: ["B1"], confidence: 1000, amountDifference: "0"))],
+                                             nextCursor: PageCursor(position: 2)))],
+            "ReconExceptionPage": [try json(Page(items: [
+                ReconExceptionView(StoredException(run: 3, position: 1, kind: "amount_mismatch", ledger: ["t4"], statement: ["B4"], amountDifference: "5000", detail: "")),
+                ReconExceptionView(StoredException(run: 3, position: 2, kind: "missing_in_ledger", ledger: [], statement: ["B5"], amountDifference: nil, detail: "")),
+            ], nextCursor: nil))],
+            "CorrectionPreview": [try json(CorrectionPreviewView(approvalMessage: "coffer-correction-v1:" + hex64))],
+            "Correction": [try json(correction), try json(CorrectionView(StoredCorrection(
+                id: 2, exception: "3-2", kind: "reverse", transfer: correctionTransfer, transferID: "c1", reason: "twice", hash: hex64, proposer: "ann",
+                proposedBy: "api:t1/k1", proposedAt: 1_700_000_000, status: .proposed, approver: nil, decidedBy: nil, decidedAt: nil, result: nil)))],
+            "CorrectionPage": [try json(Page(items: [correction], nextCursor: nil))],
+            "PeriodReport": [try json(PeriodReport(
+                tenant: "t1", kind: "eod", periodStart: "2026-12-01T00:00:00Z", periodEnd: "2026-12-02T00:00:00Z", generatedAt: "2026-12-02T01:00:00Z",
+                currency: "EUR", assets: [
+                    AssetReport(asset: "BTC", decimals: 8, classes: [ClassBalances(accountClass: "customer", opening: 5, closing: -3, inflow: 1, outflow: 9, pending: 0)],
+                                fees: 10, deposits: 2, depositVolume: 300, fiat: FiatValues(price: "51200", opening: "0.00", closing: "-0.00", inflow: "0.00", outflow: "0.00")),
+                    AssetReport(asset: "DOGE", decimals: 8, classes: [], fees: 0, deposits: 0, depositVolume: 0, fiat: nil),
+                ], reconciliation: ReconciliationSummary(runs: 1, matched: 3, openExceptions: 2, byKind: [KindCount(kind: "duplicate", count: 2)],
+                                                         aged: [AgeBucket(label: "0-1 d", count: 2)], status: "exceptions"),
+                payouts: PayoutSummary(total: 3, succeeded: 2, failed: 1, pending: 0, successRateBps: 6_666, latencyMedianSeconds: 40, latencyP95Seconds: 90))),
+                             try json(PeriodReport(tenant: "", kind: "eom", periodStart: "x", periodEnd: "y", generatedAt: "z", currency: nil, assets: [],
+                                                   reconciliation: ReconciliationSummary(runs: 0, matched: 0, openExceptions: 0, byKind: [], aged: [], status: "not_run"),
+                                                   payouts: PayoutSummary(total: 0, succeeded: 0, failed: 0, pending: 0, successRateBps: nil,
+                                                                          latencyMedianSeconds: nil, latencyP95Seconds: nil)))],
             "AuditVerification": [try json(AuditVerificationView(intact: true, records: 12, headHash: hash, brokenAt: 4, reason: "x")),
                                   try json(AuditVerificationView(intact: false, records: nil, headHash: nil, brokenAt: nil, reason: nil))],
         ]
@@ -1191,6 +1240,58 @@ import Payouts
         try await server.api.services.stores.signing.addApprover(
             id: "ann", publicKey: Array(approver.publicKey.rawRepresentation),
             audit: AuditEvent(actor: "test", action: "approver.add", subject: "ann", outcome: "ok"), at: VaultClock.format(Date()))
+        // Reconciliation: a mapping (the same again: 200), a statement, rules, a run whose one line
+        // the ledger lacks, a correction proposed by ann and approved by bo (posted; ann herself is
+        // refused), another proposed and rejected, a run that finds the line matched; a report.
+        let bo = Curve25519.Signing.PrivateKey()
+        try await server.api.services.stores.signing.addApprover(
+            id: "bo", publicKey: Array(bo.publicKey.rawRepresentation),
+            audit: AuditEvent(actor: "test", action: "approver.add", subject: "bo", outcome: "ok"), at: VaultClock.format(Date()))
+        let reconMapping = #"{"name":"bank","mapping":{"id":"id","amount":"amount","asset":{"fixed":"EUR"},"time":"at","time_format":"unix","reference":"ref"}}"#
+        try await calls.call(.post, "/v1/recon/mappings", body: reconMapping, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/recon/mappings", body: reconMapping, key: admin, expect: 200)
+        let bookedAt = Int(Date().timeIntervalSince1970)
+        try await calls.call(.post, "/v1/recon/statements", body: #"{"mapping":"bank","name":"st-1","content":"id,amount,at,ref\nB1,7,\#(bookedAt),FEE-1\n"}"#,
+                             key: admin, expect: 201)
+        try await calls.call(.put, "/v1/recon/rules", body: #"{"rules":[{"name":"exact","match":{"reference":"exact","amount":"exact"}}]}"#, key: admin, expect: 200)
+        try await calls.call(.get, "/v1/recon/rules", key: server.readerA, expect: 200)
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"eur-bank","asset":"EUR"}"#, key: admin, expect: 201)
+        try await calls.call(.post, "/v1/accounts", body: #"{"id":"eur-fees","asset":"EUR"}"#, key: admin, expect: 201)
+        let firstRun = try await calls.call(.post, "/v1/recon/runs", body: #"{"statement":"st-1","account":"eur-bank","from":null,"to":null}"#, key: admin, expect: 201)
+        let runID = try string(firstRun["run"], "run")
+        try await calls.call(.get, "/v1/recon/runs/{id}", ["id": runID], key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/recon/runs/{id}/matches", ["id": runID], query: "?limit=10", key: server.readerA, expect: 200)
+        let reconExceptions = try await calls.call(.get, "/v1/recon/runs/{id}/exceptions", ["id": runID], key: server.readerA, expect: 200)
+        let exceptionID = try string(reconExceptions.at([.key("data"), .index(0), .key("id")]), "id")
+        func draft(_ transferID: String) -> String {
+            #"{"exception":"\#(exceptionID)","transfer":{"id":"\#(transferID)","debit":"eur-fees","credit":"eur-bank","amount":"7","asset":"EUR","reference":"FEE-1"},"reason":"bank fee""#
+        }
+        func signed(_ key: Curve25519.Signing.PrivateKey, _ message: JSONValue?) throws -> String {
+            Hex.encode(try key.signature(for: Array(try string(message, "approval_message").utf8)))
+        }
+        let preview = try await calls.call(.post, "/v1/recon/corrections/preview", body: draft("corr-1") + "}", key: admin, expect: 200)
+        let proposal = try await calls.call(.post, "/v1/recon/corrections",
+                                            body: draft("corr-1") + #","approver_id":"ann","signature":"\#(try signed(approver, preview["approval_message"]))"}"#,
+                                            key: admin, expect: 201)
+        let correctionID = try string(proposal["id"], "id")
+        try await calls.call(.post, "/v1/recon/corrections/{id}/approve", ["id": correctionID],
+                             body: #"{"approver_id":"ann","signature":"\#(try signed(approver, proposal["approval_message"]))"}"#, key: admin, expect: 403)
+        let posted = try await calls.call(.post, "/v1/recon/corrections/{id}/approve", ["id": correctionID],
+                                          body: #"{"approver_id":"bo","signature":"\#(try signed(bo, proposal["approval_message"]))"}"#, key: admin, expect: 200)
+        #expect(posted["status"] == .string("posted") && posted["result"] == .string("created"))
+        let withdrawn = try await calls.call(.post, "/v1/recon/corrections/preview", body: draft("corr-2") + "}", key: admin, expect: 200)
+        let second = try await calls.call(.post, "/v1/recon/corrections",
+                                          body: draft("corr-2") + #","approver_id":"bo","signature":"\#(try signed(bo, withdrawn["approval_message"]))"}"#,
+                                          key: admin, expect: 201)
+        try await calls.call(.post, "/v1/recon/corrections/{id}/reject", ["id": try string(second["id"], "id")],
+                             body: #"{"approver_id":"bo","signature":"\#(try signed(bo, second["approval_message"]))"}"#, key: admin, expect: 200)
+        try await calls.call(.get, "/v1/recon/corrections", query: "?exception=\(exceptionID)", key: server.readerA, expect: 200)
+        try await calls.call(.get, "/v1/recon/corrections/{id}", ["id": correctionID], key: server.readerA, expect: 200)
+        let rerun = try await calls.call(.post, "/v1/recon/runs", body: #"{"statement":"st-1","account":"eur-bank"}"#, key: admin, expect: 201)
+        #expect(rerun["exceptions"] == .number("0") && rerun["matched"] == .number("1"), "\(rerun)")
+        let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+        try await calls.call(.get, "/v1/reports", query: "?kind=eod&date=\(today)&format=json", key: server.readerA, expect: 200)
+
         let hotPolicy = """
             {"rules":[{"type":"allow_destinations","name":"payees","destinations":["\(SigningRoutesTests.alice)"],"chain":"ethereum","wallets":[]},
                       {"type":"deny_destinations","destinations":["0x2222222222222222222222222222222222222222"],"chain":null},
