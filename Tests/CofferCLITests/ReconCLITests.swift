@@ -210,6 +210,7 @@ struct ReconCLITests {
         for (text, words) in [
             ("amount,when,ref\n100,1700000000,a\n12x,1700000000,b\n", ["row 2", "amount"]),
             ("amount,when,ref\n100,yesterday,a\n", ["row 1", "when"]),
+            ("amount,when,ref\n100,99999999999,a\n", ["row 1", "when"]),
             ("amount,ref\n100,a\n", ["when"]),
             ("amount,when,ref\n100,1700000000\n", ["row 1", "fields"]),
             ("amount,when,ref\n\"100,1700000000,a\n", ["quoted"]),

@@ -55,7 +55,8 @@ struct ReportCLITests {
         #expect(csv.contains("balances,USD,customer,closing,2490.50\r\n") && csv.contains("reconciliation,,,status,exceptions\r\n"), "\(csv)")
 
         for bad in [["--kind", "eow", "--date", today], ["--kind", "eod", "--date", "2026-02-30"], ["--kind", "eod", "--date", today, "--format", "pdf"],
-                    ["--kind", "eod", "--date", today, "--currency", "XYZ1"]] {
+                    ["--kind", "eod", "--date", today, "--currency", "XYZ1"], ["--kind", "eod", "--date", "1970-01-01"],
+                    ["--kind", "eom", "--date", "2554-12-15"]] {
             try books.expectRejected(["report"] + bad, mentioning: [])
         }
     }

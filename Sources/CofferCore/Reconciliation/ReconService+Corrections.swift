@@ -74,7 +74,7 @@ extension ReconService {
     static func approvalMessage(hash: String) -> String { "coffer-correction-v1:" + hash }
 
     static func timeText(_ seconds: Int64) -> String {
-        LedgerTime.formatRFC3339(UInt64(max(0, seconds)) * 1_000_000_000).replacingOccurrences(of: ".000000000Z", with: "Z")
+        ReconTime.text(seconds)
     }
 
     /// The transfer a draft posts, its canonical JSON and the document's hash.

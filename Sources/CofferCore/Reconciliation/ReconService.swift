@@ -150,8 +150,8 @@ public struct ReconService: Sendable {
         // Books and banks rarely date a movement alike: the default period reaches at least
         // `settlementSlack` past either end of the statement, more when a rule's window is wider.
         let widest = UInt64(max(Self.settlementSlack, rules.rules.compactMap { $0.time?.windowSeconds }.max() ?? 0))
-        let lowest = from ?? statement.firstTime.map { UInt64(max(0, $0)) &- min(UInt64(max(0, $0)), widest) }.map { $0 * 1_000_000_000 }
-        let highest = to ?? statement.lastTime.map { (UInt64(max(0, $0)) + widest + 1) * 1_000_000_000 }
+        let lowest = from ?? statement.firstTime.map { ReconTime.nanos(Int128($0) - Int128(widest)) }
+        let highest = to ?? statement.lastTime.map { ReconTime.nanos(Int128($0) + Int128(widest) + 1) }
 
         let lines = try await store.lines(scope: scope, statement: statementName)
         var decimals: [String: UInt8] = [:]
@@ -250,7 +250,9 @@ public struct ReconService: Sendable {
             for transfer in page.items {
                 let flags = transfer.request.flags
                 guard !flags.contains(.pending), !flags.contains(.voidPending), let asset = storedAssets[transfer.asset] else { continue }
-                var amount = Int128(transfer.amount)
+                guard var amount = Int128(exactly: transfer.amount) else {
+                    throw ServiceError(.rejected, "amount-too-large", "transfer \(names.local(transfer.request.id)) moves more than 2^127-1 units; it cannot be reconciled")
+                }
                 if let account, transfer.debitAccountID == account, transfer.creditAccountID != account { amount = -amount }
                 let id = names.local(transfer.request.id)
                 let request = transfer.request
@@ -292,7 +294,7 @@ public struct ReconService: Sendable {
     /// A run's matches in order, a page at a time.
     public func matches(run id: String, page: PageRequest, by caller: Caller) async throws -> Page<ReconMatchView> {
         let record = try await record(id, by: caller)
-        let rows = try await store.matches(run: record.id, after: Int(page.after?.position ?? 0), limit: page.limit + 1)
+        let rows = try await store.matches(run: record.id, after: Int(clamping: page.after?.position ?? 0), limit: page.limit + 1)
         let items = rows.prefix(page.limit)
         let next = rows.count > page.limit ? items.last.map { PageCursor(position: UInt64($0.position)) } : nil
         return Page(items: items.map { ReconMatchView($0.match) }, nextCursor: next)
@@ -301,7 +303,7 @@ public struct ReconService: Sendable {
     /// A run's exceptions in order, a page at a time.
     public func exceptions(run id: String, page: PageRequest, by caller: Caller) async throws -> Page<ReconExceptionView> {
         let record = try await record(id, by: caller)
-        let rows = try await store.exceptions(run: record.id, after: Int(page.after?.position ?? 0), limit: page.limit + 1)
+        let rows = try await store.exceptions(run: record.id, after: Int(clamping: page.after?.position ?? 0), limit: page.limit + 1)
         let items = rows.prefix(page.limit)
         let next = rows.count > page.limit ? items.last.map { PageCursor(position: UInt64($0.position)) } : nil
         return Page(items: items.map(ReconExceptionView.init), nextCursor: next)

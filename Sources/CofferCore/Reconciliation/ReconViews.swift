@@ -85,7 +85,7 @@ public struct ReconRunView: Encodable, Sendable {
         statementChecksum = record.statementChecksum
         ledgerChecksum = record.ledgerChecksum
         trigger = record.trigger
-        startedAt = LedgerTime.formatRFC3339(UInt64(max(0, record.startedAt)) * 1_000_000_000).replacingOccurrences(of: ".000000000Z", with: "Z")
+        startedAt = ReconTime.text(record.startedAt)
     }
 }
 

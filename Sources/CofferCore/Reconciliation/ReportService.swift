@@ -39,6 +39,9 @@ public struct ReportService: Sendable {
             throw ServiceError.invalid("date: \(date.prefix(20)) is not a date like 2026-12-01")
         }
         let start = Int64(seconds / 1_000_000_000)
+        guard start >= 86_400, start < ReconTime.latestSeconds - 31 * 86_400 else {
+            throw ServiceError.invalid("date: \(date.prefix(20)) is outside 1970-01-02 to 2499-11-30")
+        }
         switch kind {
         case "eod": return (start, start + 86_400)
         case "eom":
@@ -68,8 +71,8 @@ public struct ReportService: Sendable {
         let names = LedgerNames(caller)
         let scope = caller.tenant?.tenantID ?? ""
         let selection = LedgerAccountSelection(idPrefix: caller.tenant?.prefix)
-        let opening = Dictionary(uniqueKeysWithValues: try await ledger.balances(of: selection, at: UInt64(start) * 1_000_000_000 - 1).map { ($0.id, $0) })
-        let closing = try await ledger.balances(of: selection, at: UInt64(end) * 1_000_000_000 - 1)
+        let opening = Dictionary(uniqueKeysWithValues: try await ledger.balances(of: selection, at: ReconTime.nanos(Int128(start)) - 1).map { ($0.id, $0) })
+        let closing = try await ledger.balances(of: selection, at: ReconTime.nanos(Int128(end)) - 1)
 
         struct Sums { var opening: Int128 = 0, closing: Int128 = 0, inflow: Int128 = 0, outflow: Int128 = 0, pending: Int128 = 0 }
         var byAsset: [String: [String: Sums]] = [:]
@@ -148,8 +151,7 @@ public struct ReportService: Sendable {
             total: payouts.count, succeeded: succeeded.count, failed: failed.count, pending: payouts.count - finished,
             successRateBps: finished == 0 ? nil : succeeded.count * 10_000 / finished, latencyMedianSeconds: rank(500), latencyP95Seconds: rank(950))
 
-        func text(_ seconds: Int64) -> String { LedgerTime.formatRFC3339(UInt64(max(0, seconds)) * 1_000_000_000).replacingOccurrences(of: ".000000000Z", with: "Z") }
-        return PeriodReport(tenant: scope, kind: kind, periodStart: text(start), periodEnd: text(end), generatedAt: text(clock()), currency: currency,
+        return PeriodReport(tenant: scope, kind: kind, periodStart: ReconTime.text(start), periodEnd: ReconTime.text(end), generatedAt: ReconTime.text(clock()), currency: currency,
                             assets: assets, reconciliation: reconciliation, payouts: payoutSummary)
     }
 }

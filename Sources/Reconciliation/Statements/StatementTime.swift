@@ -63,15 +63,15 @@ public enum StatementTime {
     public static func seconds(_ text: String, format: StatementMapping.TimeFormat, zone: Zone) -> Int64? {
         switch format {
         case .rfc3339:
-            guard let nanos = try? LedgerTime.parseRFC3339(text) else { return nil }
+            guard let nanos = try? LedgerTime.parseRFC3339(text), nanos / 1_000_000_000 < UInt64(ReconTime.latestSeconds) else { return nil }
             return Int64(nanos / 1_000_000_000)
         case .unixSeconds:
-            guard let value = Int64(text), value >= 0, value < 253_402_300_800 else { return nil }
+            guard let value = Int64(text), value >= 0, value < ReconTime.latestSeconds else { return nil }
             return value
         case .pattern(let pattern):
             guard let local = localSeconds(text, pattern: pattern) else { return nil }
             let utc = local - zone.offset(ofLocal: local)
-            return utc >= 0 ? utc : nil
+            return utc >= 0 && utc < ReconTime.latestSeconds ? utc : nil
         }
     }
 
