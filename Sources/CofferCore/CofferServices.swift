@@ -53,7 +53,7 @@ public struct CofferServices: Sendable {
         customers = CustomerService(store: stores.customers, ledger: ledger, vault: vault)
         market = MarketService(store: stores.market, ledger: ledger)
         recon = ReconService(store: stores.recon, ledgerService: ledger, signing: stores.signing)
-        reports = ReportService(ledger: stores.ledger, recon: stores.recon, facts: ReportFacts(database: stores.database), market: market)
+        reports = ReportService(ledgerService: ledger, recon: stores.recon, facts: ReportFacts(database: stores.database), market: market, audit: audit)
         monitor = MarketMonitor(market: market)
         live = MarketLive(store: stores.market, monitor: monitor)
         payouts = PayoutService(store: stores.payouts, chains: chains, ledger: ledger, signing: signing, edges: payoutEdges, customers: customers)

@@ -77,6 +77,22 @@ struct ReconCorrectionCLITests {
         #expect(audit.filter { $0.hasPrefix("recon.correction.") } == ["recon.correction.propose", "recon.correction.approve"], "\(audit)")
         try books.run(["audit", "verify"])
 
+        // The audit export of the period: every transfer and audit record, closed by their checksum.
+        let from = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: -3_600)), to = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: 60))
+        let export = try books.run(["report", "audit", "--from", from, "--to", to]).stdout
+        let exported = MarketMonitorCLITests.lines(export)
+        let transfers = exported.compactMap { ($0["transfer"] as? [String: Any])?["id"] as? String }
+        #expect(transfers == ["t1", "corr-fee-12"], "\(transfers)")
+        let actions = exported.compactMap { ($0["record"] as? [String: Any])?["action"] as? String }
+        #expect(actions.contains("recon.correction.approve") && actions.contains("approver.add"), "\(actions)")
+        let checksum = try #require(exported.last)
+        #expect(checksum["type"] as? String == "checksum" && checksum["transfers"] as? Int == 2 && checksum["audit_records"] as? Int == actions.count)
+        let exportFile = try file("export.jsonl", export)
+        #expect(try books.object(["report", "audit", "--verify", exportFile])["intact"] as? Bool == true)
+        try books.expectRejected(["report", "audit", "--verify", try file("tampered.jsonl", export.replacingOccurrences(of: "corr-fee-12", with: "corr-fee-13"))],
+                                 mentioning: ["checksum"])
+        try books.expectRejected(["report", "audit", "--from", to, "--to", from], mentioning: ["before"])
+
         // A reversal proposed and withdrawn: nothing moves.
         let reversal = try books.object(["recon", "correction", "propose", "--exception", exceptionID, "--reverse", "t1", "--transfer-id", "rev-t1",
                                          "--reason", "booked twice?", "--approver", "ben"], stdin: keys["ben"]!)

@@ -83,7 +83,7 @@ import Testing
             // B tried every /v1 route but the vault's (VaultTenantIsolationTests tries them across
             // tenants), the receiving side's and the webhooks' (below).
             let ledgerRoutes = Self.routes(api).filter { route in
-                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes + Self.splitPrefixes + Self.customerPrefixes + Self.marketPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true } && !Self.isPayoutRoute(route)
+                !(Self.vaultPrefixes + Self.receivingPrefixes + Self.webhookPrefixes + Self.splitPrefixes + Self.customerPrefixes + Self.marketPrefixes + Self.reconPrefixes).contains { route.split(separator: " ").last?.hasPrefix($0) == true } && !Self.isPayoutRoute(route)
             }
             #expect(Set(ledgerRoutes).subtracting(covered).sorted() == [])
 
@@ -96,6 +96,8 @@ import Testing
     static let vaultPrefixes = ["/v1/wallets", "/v1/addresses", "/v1/signing-requests", "/v1/policies", "/v1/audit"]
     static let receivingPrefixes = ["/v1/chains", "/v1/deposit-addresses", "/v1/deposits", "/v1/invoices", "/v1/events"]
     static let webhookPrefixes = ["/v1/webhooks"]
+    /// Reconciliation and reports: every route tried across tenants in ReconRoutesTests.
+    static let reconPrefixes = ["/v1/recon", "/v1/reports"]
     /// Split rules: tenant separation is checked route by route in SplitRoutesTests.
     static let splitPrefixes = ["/v1/split-rules"]
     /// Customers, tiers, limits, cases and AML: tenant separation is checked route by route in

@@ -21,11 +21,16 @@ public struct ReportService: Sendable {
     public let recon: ReconStore
     public let facts: ReportFacts
     public let market: MarketService
+    /// The audit export's readers: transfers as the ledger's door shows them, the audit chain.
+    public let ledgerService: LedgerService
+    public let audit: AuditService
     public let clock: @Sendable () -> Int64
 
-    public init(ledger: any LedgerStore, recon: ReconStore, facts: ReportFacts, market: MarketService,
+    public init(ledgerService: LedgerService, recon: ReconStore, facts: ReportFacts, market: MarketService, audit: AuditService,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
-        self.ledger = ledger
+        ledger = ledgerService.store
+        self.ledgerService = ledgerService
+        self.audit = audit
         self.recon = recon
         self.facts = facts
         self.market = market

@@ -107,6 +107,19 @@ public enum ReconMigrations {
         )
         """,
         "CREATE INDEX recon_corrections_exception ON recon_corrections (scope, exception, id)",
+        // Runs `coffer serve` makes on its own: daily at a time of day, or after each import.
+        """
+        CREATE TABLE recon_schedules (
+            id INTEGER PRIMARY KEY_AUTO,
+            scope TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            statement TEXT,
+            account TEXT,
+            time_of_day BIGINT,
+            last_run_at BIGINT NOT NULL,
+            created_at BIGINT NOT NULL
+        )
+        """,
     ]
 
     public static let sqlite: [SchemaMigration] = [

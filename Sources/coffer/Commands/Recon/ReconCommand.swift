@@ -7,7 +7,7 @@ import CofferCore
 struct ReconCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recon", abstract: "Reconcile the ledger against external statements.",
-        subcommands: [Mapping.self, Import.self, Rules.self, Run.self, Matches.self, Exceptions.self, Correction.self])
+        subcommands: [Mapping.self, Import.self, Rules.self, Run.self, Runs.self, Matches.self, Exceptions.self, Correction.self, Schedule.self])
 
     struct Mapping: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Statement column mappings.", subcommands: [Add.self])
@@ -81,6 +81,52 @@ struct ReconCommand: ParsableCommand {
         func run() async throws {
             let request = RunReconRequest(statement: statement, account: account, from: from, to: to)
             try Output.print(try await options.run { try await $0.recon.run(request, by: $1) })
+        }
+    }
+
+    struct Runs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Runs, newest first, one JSON object per line (trigger: manual or schedule).")
+        @OptionGroup var options: ServiceOptions
+        @Option(help: "At most this many (1-1000).") var limit = 20
+
+        func run() async throws { for run in try await options.run({ try await $0.recon.runs(limit: limit, by: $1) }) { try Output.print(run) } }
+    }
+
+    struct Schedule: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Runs coffer serve makes on its own.", subcommands: [Add.self, List.self, Remove.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Reconcile daily at a time (UTC), or after every statement import.")
+            @OptionGroup var options: ServiceOptions
+            @Option(help: "Daily at HH:MM UTC.") var daily: String?
+            @Flag(help: "After every statement import, that statement.") var onImport = false
+            @Option(help: "The statement a daily run reconciles (default: the latest imported).") var statement: String?
+            @Option(help: "Only this account's transfers.") var account: String?
+
+            func run() async throws {
+                guard (daily != nil) != onImport else { throw ValidationError("give --daily HH:MM or --on-import") }
+                try Output.print(try await options.run {
+                    try await $0.recon.addSchedule(kind: onImport ? "on_import" : "daily", at: daily, statement: statement, account: account, by: $1)
+                })
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "The schedules, one JSON object per line.")
+            @OptionGroup var options: ServiceOptions
+
+            func run() async throws { for schedule in try await options.run({ try await $0.recon.schedules(by: $1) }) { try Output.print(schedule) } }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove a schedule.")
+            @OptionGroup var options: ServiceOptions
+            @Option(help: "The schedule's id.") var id: String
+
+            func run() async throws {
+                try await options.run { try await $0.recon.removeSchedule(id, by: $1) }
+                try Output.print(["removed": id])
+            }
         }
     }
 

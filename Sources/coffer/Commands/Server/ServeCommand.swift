@@ -109,6 +109,8 @@ struct ServeCommand: AsyncParsableCommand {
             ("webhook-delivery", WebhookDeliveryService(webhooks: services.webhooks, logger: logger)),
             // Live prices: the http sources polled through their mappings, aggregated, stored, pushed to /v1/stream.
             ("market-feeds", MarketFeedService(live: services.live, logger: logger)),
+            // Scheduled reconciliations: daily, or after each statement import.
+            ("recon-scheduler", ReconSchedulerService(recon: services.recon, logger: logger)),
         ]
     }
 }
