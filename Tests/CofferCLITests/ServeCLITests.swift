@@ -106,10 +106,10 @@ struct ServeCLITests {
             }
         }
         #expect(services("service started").sorted() == ["application", "chain-sync", "http", "idempotency-purge", "market-feeds", "payouts", "pending-expiry",
-                                                        "webhook-delivery"],
+                                                        "recon-scheduler", "webhook-delivery"],
                 "\(outcome.stderr.suffix(2000))")
-        #expect(services("service stopped") == ["http", "market-feeds", "webhook-delivery", "payouts", "chain-sync", "idempotency-purge", "pending-expiry",
-                                                "application"],
+        #expect(services("service stopped") == ["http", "recon-scheduler", "market-feeds", "webhook-delivery", "payouts", "chain-sync", "idempotency-purge",
+                                                "pending-expiry", "application"],
                 "\(outcome.stderr.suffix(2000))")
         #expect(!acknowledged.isEmpty, "some transfers were acknowledged before the stop")
         // Every acknowledged transfer is in the ledger (the operator CLI sees the tenant's namespace).
