@@ -114,7 +114,7 @@ extension ReconService {
         let documentText = try CanonicalJSON.text(.object([
             ("exception", .string(draft.exception)), ("kind", .string(kind)), ("reason", .string(reason)), ("transfer", object),
         ]))
-        let hash = SHA256.hash(data: Array(documentText.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = Hex.encode(Array(SHA256.hash(data: Array(documentText.utf8))))
         return (kind, transfer, json, hash)
     }
 

@@ -1,6 +1,7 @@
 public import CofferBase
 import Crypto
 import Foundation
+import WalletCore
 import Tenancy
 public import Vault
 public import Ledger
@@ -82,22 +83,13 @@ public struct ReconService: Sendable {
         } catch {
             throw Self.invalid(error)
         }
-        let checksum = SHA256.hash(data: request.content).map { String(format: "%02x", $0) }.joined()
-        if let existing = try await store.statement(scope: scope, name: name) {
-            guard existing.checksum == checksum else {
-                throw ServiceError(.conflict, "statement-exists", "a different statement named \(name) was imported; import this file under another name")
-            }
-            return StatementImportView(statement: name, rows: existing.rows, checksum: checksum)
-        }
+        let checksum = Hex.encode(Array(SHA256.hash(data: request.content)))
         let times = lines.map(\.time)
         let statement = StoredStatement(name: name, mapping: mappingName, checksum: checksum, rows: lines.count, decimals: mapping.decimals,
                                         firstTime: times.min(), lastTime: times.max(), importedAt: clock())
-        guard try await store.addStatement(scope: scope, statement, lines: lines) else {
-            let existing = try await store.statement(scope: scope, name: name)
-            guard existing?.checksum == checksum else {
-                throw ServiceError(.conflict, "statement-exists", "a different statement named \(name) was imported; import this file under another name")
-            }
-            return StatementImportView(statement: name, rows: lines.count, checksum: checksum)
+        // The name is taken (now or by a concurrent import): the same file is accepted, another is a conflict.
+        if try await !store.addStatement(scope: scope, statement, lines: lines), try await store.statement(scope: scope, name: name)?.checksum != checksum {
+            throw ServiceError(.conflict, "statement-exists", "a different statement named \(name) was imported; import this file under another name")
         }
         return StatementImportView(statement: name, rows: lines.count, checksum: checksum)
     }
@@ -180,18 +172,17 @@ public struct ReconService: Sendable {
         let matches = result.matches.map { m in
             StoredMatch(rule: m.ruleName, ledger: m.ledgerIds, statement: m.statementIds, confidence: m.confidence, amountDifference: m.amountDifference.description)
         }
+        let classified = result.exceptions.map(Self.stored)
         var times: [String: Int64] = [:]  // the rows an exception names, by side-prefixed id
-        for exception in result.exceptions {
-            let (_, ledgerIDs, statementIDs, _, _) = Self.stored(exception)
-            for id in ledgerIDs { times["l" + id] = 0 }
-            for id in statementIDs { times["s" + id] = 0 }
+        for exception in classified {
+            for id in exception.ledger { times["l" + id] = 0 }
+            for id in exception.statement { times["s" + id] = 0 }
         }
         for row in ledgerRows where times["l" + row.id] != nil { times["l" + row.id] = row.time }
         for row in statementRows where times["s" + row.id] != nil { times["s" + row.id] = row.time }
-        let exceptions = result.exceptions.map { exception in
-            let (kind, ledgerIDs, statementIDs, difference, detail) = Self.stored(exception)
-            let itemTime = (ledgerIDs.map { times["l" + $0] ?? 0 } + statementIDs.map { times["s" + $0] ?? 0 }).min() ?? 0
-            return ExceptionRecord(kind: kind, ledger: ledgerIDs, statement: statementIDs, amountDifference: difference, detail: detail, itemTime: itemTime)
+        let exceptions = classified.map { e in
+            let itemTime = (e.ledger.map { times["l" + $0] ?? 0 } + e.statement.map { times["s" + $0] ?? 0 }).min() ?? 0
+            return ExceptionRecord(kind: e.kind, ledger: e.ledger, statement: e.statement, amountDifference: e.amountDifference, detail: e.detail, itemTime: itemTime)
         }
         let matchedLedger = result.perRule.reduce(0) { $0 + $1.ledgerRows }
         let matchedStatement = result.perRule.reduce(0) { $0 + $1.statementRows }
@@ -264,7 +255,7 @@ public struct ReconService: Sendable {
             }
             cursor = page.nextCursor
         } while cursor != nil
-        return (rows, hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        return (rows, Hex.encode(Array(hasher.finalize())))
     }
 
     static func stored(_ exception: ReconException) -> (kind: String, ledger: [String], statement: [String], amountDifference: String?, detail: String) {

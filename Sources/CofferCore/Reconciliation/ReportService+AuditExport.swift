@@ -1,6 +1,7 @@
 public import CofferBase
 import Crypto
 import Foundation
+import WalletCore
 import Ledger
 import Tenancy
 
@@ -42,7 +43,7 @@ extension ReportService {
             }
             cursor = page.nextCursor
         } while cursor != nil
-        let digest = SHA256.hash(data: out).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(Array(SHA256.hash(data: out)))
         try JSONEncoding.encode(ExportChecksum(value: digest, transfers: transfers, auditRecords: records, from: from, to: to), into: &out)
         out.append(0x0A)
         return out
@@ -53,7 +54,7 @@ extension ReportService {
         guard bytes.last == 0x0A, let cut = bytes.dropLast().lastIndex(of: 0x0A) else { return false }
         let body = bytes[...cut], last = bytes[(cut + 1)..<(bytes.count - 1)]
         guard let value = try? JSONValue(parsing: last), case .string(let expected)? = value["value"] else { return false }
-        return SHA256.hash(data: Array(body)).map { String(format: "%02x", $0) }.joined() == expected
+        return Hex.encode(Array(SHA256.hash(data: Array(body)))) == expected
     }
 }
 

@@ -50,10 +50,10 @@ public struct ReportService: Sendable {
         switch kind {
         case "eod": return (start, start + 86_400)
         case "eom":
-            let year = Int64(date.prefix(4))!, month = Int64(date.dropFirst(5).prefix(2))!
-            let first = StatementTime.daysFromCivil(year: year, month: month, day: 1) * 86_400
-            let next = month == 12 ? StatementTime.daysFromCivil(year: year + 1, month: 1, day: 1) : StatementTime.daysFromCivil(year: year, month: month + 1, day: 1)
-            return (first, next * 86_400)
+            let year = Int(date.prefix(4))!, month = Int(date.dropFirst(5).prefix(2))!
+            let first = LedgerTime.daysFromCivil(year: year, month: month, day: 1) * 86_400
+            let next = month == 12 ? LedgerTime.daysFromCivil(year: year + 1, month: 1, day: 1) : LedgerTime.daysFromCivil(year: year, month: month + 1, day: 1)
+            return (Int64(first), Int64(next * 86_400))
         default: throw ServiceError.invalid("kind: \(kind.prefix(10)) is not eod or eom")
         }
     }

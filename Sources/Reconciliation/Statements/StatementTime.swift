@@ -111,26 +111,8 @@ public enum StatementTime {
                 j += 1
             }
         }
-        guard j == t.count, year >= 1970, (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+        guard j == t.count, year >= 1970, (1...12).contains(month), day >= 1, day <= Int64(LedgerTime.daysIn(month: Int(month), year: Int(year))),
               hour <= 23, minute <= 59, second <= 59 else { return nil }
-        return daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
-    }
-
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    public static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        return Int64(LedgerTime.daysFromCivil(year: Int(year), month: Int(month), day: Int(day))) * 86_400 + hour * 3600 + minute * 60 + second
     }
 }
