@@ -23,6 +23,15 @@ extension ReconCommand {
             return Hex.encode(try key.signature(for: Array(message.utf8)))
         }
 
+        /// Signs a correction's approval message with the key on stdin and hands it to `decision`.
+        static func decide(_ options: ServiceOptions, _ id: String, _ approver: String,
+                           _ decision: @escaping (ReconService, String, String, String, Caller) async throws -> CorrectionView) async throws {
+            try Output.print(try await options.run { services, caller in
+                let signature = try sign(try await services.recon.correction(id, by: caller).approvalMessage)
+                return try await decision(services.recon, id, approver, signature, caller)
+            })
+        }
+
         struct Propose: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Propose a correction, signed by an approver whose private key (hex) is on stdin.",
@@ -51,12 +60,7 @@ extension ReconCommand {
             @Option(help: "The correction's id.") var id: String
             @Option(help: "The approving approver's id (not the proposer).") var approver: String
 
-            func run() async throws {
-                try Output.print(try await options.run { services, caller in
-                    let signature = try Correction.sign(try await services.recon.correction(id, by: caller).approvalMessage)
-                    return try await services.recon.approveCorrection(id, approver: approver, signature: signature, by: caller)
-                })
-            }
+            func run() async throws { try await Correction.decide(options, id, approver) { try await $0.approveCorrection($1, approver: $2, signature: $3, by: $4) } }
         }
 
         struct Reject: AsyncParsableCommand {
@@ -65,12 +69,7 @@ extension ReconCommand {
             @Option(help: "The correction's id.") var id: String
             @Option(help: "The approver's id.") var approver: String
 
-            func run() async throws {
-                try Output.print(try await options.run { services, caller in
-                    let signature = try Correction.sign(try await services.recon.correction(id, by: caller).approvalMessage)
-                    return try await services.recon.rejectCorrection(id, approver: approver, signature: signature, by: caller)
-                })
-            }
+            func run() async throws { try await Correction.decide(options, id, approver) { try await $0.rejectCorrection($1, approver: $2, signature: $3, by: $4) } }
         }
 
         struct List: AsyncParsableCommand {
