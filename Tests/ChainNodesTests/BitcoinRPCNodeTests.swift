@@ -137,6 +137,35 @@ import WalletCore
         }
     }
 
+    /// `holdings` believes a UTXO scan only about the addresses it asked: an output paying
+    /// another address, or one output twice, is a bad answer, never a balance.
+    @Test func aUTXOScanIsCheckedAgainstTheAddressesAskedAbout() async throws {
+        let asked = try BitcoinChainSourceTests.taprootAddress()
+        let askedScript = Hex.encode(try BitcoinChainSourceTests.scriptPubKey(asked))
+        let other = "0014" + String(repeating: "00", count: 20)
+        func scan(_ scripts: [String]) -> String {
+            let outputs = scripts.enumerated().map { _, script in
+                #"{"txid":"\#(String(repeating: "ab", count: 32))","vout":0,"scriptPubKey":"\#(script)","desc":"addr(x)","amount":1.25000000,"height":3}"#
+            }
+            return #"{"result":{"success":true,"txouts":9,"height":5,"bestblock":"\#(String(repeating: "cd", count: 32))","unspents":[\#(outputs.joined(separator: ","))],"total_amount":1},"error":null,"id":1}"#
+        }
+        let honest = try CannedHTTPServer(contentType: "application/json", body: scan([askedScript]))
+        defer { honest.stop() }
+        let good = BitcoinChainSource(node: try BitcoinRPCNode(url: honest.url, credentials: .none, timeout: .seconds(5), retry: Self.quick), addresses: .litecoinRegtest)
+        let holdings = try await good.holdings(of: [asked], tokens: [])
+        #expect(holdings.native == 125_000_000 && holdings.at == BlockRef(height: 5, hash: String(repeating: "cd", count: 32)))
+
+        for answer in [scan([other]), scan([askedScript, askedScript])] {
+            let server = try CannedHTTPServer(contentType: "application/json", body: answer)
+            defer { server.stop() }
+            let source = BitcoinChainSource(node: try BitcoinRPCNode(url: server.url, credentials: .none, timeout: .seconds(5), retry: Self.quick),
+                                            addresses: .litecoinRegtest)
+            await #expect { _ = try await source.holdings(of: [asked], tokens: []) } throws: { error in
+                (error as? NodeError)?.code == "node-bad-answer"
+            }
+        }
+    }
+
     @Test func aServerThatAnswersGarbage() async throws {
         let garbage = try CannedHTTPServer(body: "this is not JSON-RPC")
         defer { garbage.stop() }

@@ -104,6 +104,30 @@ public struct BitcoinChainSource: ChainSource {
         return payments
     }
 
+    /// The UTXO set's outputs paying `addresses` at the node's best block (`scantxoutset`). Each
+    /// output's script must encode one of the addresses asked about: a node that answers with
+    /// other outputs is not believed. Tokens do not exist here.
+    public func holdings(of addresses: [String], tokens: Set<String>) async throws(NodeError) -> ChainHoldings {
+        guard !addresses.isEmpty else { return ChainHoldings(at: try await tip(), native: 0, tokens: [:]) }
+        let scan = try await node.scanUnspent(addresses: addresses)
+        let asked = Set(addresses)
+        var total: UInt128 = 0
+        var seen = Set<String>()
+        for output in scan.outputs {
+            guard let address = self.addresses.address(of: output.scriptPubKey[...]), asked.contains(address) else {
+                throw NodeError.garbage("scantxoutset on \(node.client.displayURL) answered output \(output.txid.hex):\(output.index), which pays none of the addresses asked about")
+            }
+            guard seen.insert("\(output.txid.hex):\(output.index)").inserted else {
+                throw NodeError.garbage("scantxoutset on \(node.client.displayURL) answered output \(output.txid.hex):\(output.index) twice")
+            }
+            guard output.height <= scan.height else {
+                throw NodeError.garbage("scantxoutset on \(node.client.displayURL) answered an output of block \(output.height), above its best block \(scan.height)")
+            }
+            total += UInt128(output.amount)
+        }
+        return ChainHoldings(at: BlockRef(height: scan.height, hash: scan.bestBlock.hex), native: total, tokens: [:])
+    }
+
     private func appendPayments(of transaction: BitcoinBlock.Transaction, to payments: inout [ChainPayment]) {
         var txid: String?
         for (index, output) in transaction.outputs.enumerated() {

@@ -213,6 +213,29 @@ public struct BitcoinRPCNode: Sendable {
 
     // MARK: Calls
 
+    /// `scantxoutset start`: the unspent outputs paying `addresses` in the node's UTXO set at its
+    /// best block (mined outputs only), with the block the scan saw. The node runs one scan at a
+    /// time: another one in progress (RPC code -8) is a retryable `node-busy`.
+    public func scanUnspent(addresses: [String]) async throws(NodeError) -> BitcoinUTXOScan {
+        let descriptors = addresses.map { JSONValue.string("addr(\($0))") }
+        let answer: NodeAnswer
+        do throws(NodeError) {
+            answer = try await call("scantxoutset", [.string("start"), .array(descriptors)])
+        } catch {
+            if error.rpcCode == -8, error.description.contains("in progress") {
+                throw NodeError(.unavailable, "node-busy", "\(client.displayURL) is already scanning its UTXO set; try again shortly")
+            }
+            throw error
+        }
+        guard try answer.bool("success") else { throw answer.bad("the scan did not succeed") }
+        let outputs = try answer.array("unspents").map { item throws(NodeError) in
+            BitcoinUTXOScan.Output(
+                txid: try item.member("txid").bitcoinHash(), index: try item.integer("vout"), scriptPubKey: try item.member("scriptPubKey").hexBytes(),
+                amount: try item.amount("amount"), height: try item.integer("height"))
+        }
+        return BitcoinUTXOScan(height: try answer.integer("height"), bestBlock: try answer.member("bestblock").bitcoinHash(), outputs: outputs)
+    }
+
     /// `method`'s answer; nil when the node refuses with one of the RPC codes in `absentOn`
     /// (how Bitcoin Core says "no such thing").
     func lookup(_ method: String, _ params: [JSONValue], absentOn codes: Set<Int>) async throws(NodeError) -> NodeAnswer? {
@@ -270,6 +293,23 @@ extension NodeAnswer {
 // MARK: Answers
 
 /// `getblockchaininfo`, the parts Coffer reads.
+/// What `scantxoutset` found: the unspent outputs of some addresses at one block.
+public struct BitcoinUTXOScan: Sendable, Equatable {
+    public struct Output: Sendable, Equatable {
+        public let txid: BitcoinHash
+        public let index: UInt32
+        public let scriptPubKey: [UInt8]
+        /// In smallest units.
+        public let amount: UInt64
+        /// The height of the block that created the output.
+        public let height: UInt64
+    }
+
+    public let height: UInt64
+    public let bestBlock: BitcoinHash
+    public let outputs: [Output]
+}
+
 public struct BitcoinBlockchainInfo: Sendable, Equatable {
     /// "main", "test", "regtest", "signet".
     public let chain: String

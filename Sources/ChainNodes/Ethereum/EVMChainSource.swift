@@ -1,5 +1,6 @@
 public import Chains
 public import CofferBase
+import WalletCore
 
 /// The syncer's view of an EVM chain through an Ethereum JSON-RPC node.
 ///
@@ -111,6 +112,45 @@ public struct EVMChainSource: ChainSource {
                 return ChainPayment(transactionID: transaction.hash, index: 0, address: to, token: nil, amount: transaction.value)
             }
         }
+    }
+
+    /// Native balances (`eth_getBalance`) and ERC-20 `balanceOf` of every address, all read at
+    /// the number of the block that was the tip when the reading began, so every sum is of one
+    /// state even while new blocks arrive. That block must still be the best chain's afterwards.
+    public func holdings(of addresses: [String], tokens: Set<String>) async throws(NodeError) -> ChainHoldings {
+        let ref = try await tip()
+        var native: UInt128 = 0
+        var sums: [String: UInt128] = [:]
+        for address in addresses {
+            native = try Self.add(native, try await node.balance(of: address, at: .number(ref.height)), "the native balance")
+            for token in tokens.sorted() {
+                let data = try await node.call(EthereumCall(to: token, input: try Self.balanceOfCall(address)), at: .number(ref.height))
+                sums[token] = try Self.add(sums[token] ?? 0, try Self.word(data, "balanceOf(\(address)) of \(token)"), "the balance of \(token)")
+            }
+        }
+        guard try await blockHash(at: ref.height) == ref.hash else { throw Self.moved("the balances read", ref) }
+        return ChainHoldings(at: ref, native: native, tokens: sums)
+    }
+
+    /// `balanceOf(address)` (selector 0x70a08231) with the 20-byte address as one word.
+    static func balanceOfCall(_ address: String) throws(NodeError) -> [UInt8] {
+        guard address.hasPrefix("0x"), let bytes = try? Hex.decode(address.dropFirst(2)), bytes.count == 20 else {
+            throw NodeError(.invalidInput, "invalid-request", "\(address.prefix(50)) is not a 0x-prefixed 20-byte address")
+        }
+        return [0x70, 0xA0, 0x82, 0x31] + [UInt8](repeating: 0, count: 12) + bytes
+    }
+
+    /// A uint256 return word that fits 128 bits.
+    static func word(_ data: [UInt8], _ what: String) throws(NodeError) -> UInt128 {
+        guard data.count == 32 else { throw NodeError.garbage("\(what) answered \(data.count) bytes, not one 32-byte word") }
+        guard data.prefix(16).allSatisfy({ $0 == 0 }) else { throw NodeError.garbage("\(what) is above 2^128") }
+        return data.suffix(16).reduce(UInt128(0)) { $0 << 8 | UInt128($1) }
+    }
+
+    static func add(_ sum: UInt128, _ value: UInt128, _ what: String) throws(NodeError) -> UInt128 {
+        let (total, overflow) = sum.addingReportingOverflow(value)
+        guard !overflow else { throw NodeError.garbage("\(what) summed over the addresses is above 2^128") }
+        return total
     }
 
     /// The block changed while it was being read (a reorganisation): retry.

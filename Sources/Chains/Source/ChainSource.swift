@@ -85,6 +85,33 @@ public protocol ChainSource: Sendable {
     /// Payments in transactions waiting in the mempool (native value only: token transfers are
     /// known only once mined), so deposits can be shown as `seen` before their first block.
     func mempoolPayments() async throws(NodeError) -> [ChainPayment]
+    /// What `addresses` hold on the best chain at one block: the native asset and each token
+    /// contract of `tokens`, counted from mined blocks only (the mempool moves nothing here).
+    /// Reconciliation compares it with the ledger's custody balances.
+    func holdings(of addresses: [String], tokens: Set<String>) async throws(NodeError) -> ChainHoldings
+}
+
+/// What a set of addresses holds on a chain, read at one block so that the sums belong together.
+public struct ChainHoldings: Sendable, Equatable {
+    /// The block the sums were read at.
+    public let at: BlockRef
+    /// The native asset, in its smallest unit.
+    public let native: UInt128
+    /// Per token contract (lowercase 0x hex), in the token's smallest unit.
+    public let tokens: [String: UInt128]
+
+    public init(at: BlockRef, native: UInt128, tokens: [String: UInt128]) {
+        self.at = at
+        self.native = native
+        self.tokens = tokens
+    }
+}
+
+extension ChainSource {
+    /// Node readers that cannot sum balances (test doubles, prefetched benchmark sources) say so.
+    public func holdings(of addresses: [String], tokens: Set<String>) async throws(NodeError) -> ChainHoldings {
+        throw NodeError.refused("this node reader cannot read balances")
+    }
 }
 
 /// The area of errors from chain nodes.

@@ -72,6 +72,11 @@ struct ChainIDCheckedSource: ChainSource {
         try await check()
         return try await source.mempoolPayments()
     }
+
+    func holdings(of addresses: [String], tokens: Set<String>) async throws(NodeError) -> ChainHoldings {
+        try await check()
+        return try await source.holdings(of: addresses, tokens: tokens)
+    }
 }
 
 import Synchronization

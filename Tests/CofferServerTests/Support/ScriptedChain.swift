@@ -63,5 +63,14 @@ final class ScriptedChain: Sendable {
         }
 
         func mempoolPayments() async throws(NodeError) -> [ChainPayment] { [] }
+
+        /// Nothing is ever spent on the scripted chain: what an address holds is what was paid to it.
+        func holdings(of addresses: [String], tokens: Set<String>) async throws(NodeError) -> ChainHoldings {
+            let asked = Set(addresses)
+            let blocks = blocks
+            guard let tip = blocks.last?.ref else { throw NodeError.unreachable("the scripted chain has no block yet") }
+            let native = blocks.flatMap(\.payments).filter { $0.token == nil && asked.contains($0.address) }.reduce(UInt128(0)) { $0 + $1.amount }
+            return ChainHoldings(at: tip, native: native, tokens: [:])
+        }
     }
 }
