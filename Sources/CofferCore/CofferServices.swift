@@ -52,7 +52,7 @@ public struct CofferServices: Sendable {
         splits = SplitService(invoices: invoices)
         customers = CustomerService(store: stores.customers, ledger: ledger, vault: vault)
         market = MarketService(store: stores.market, ledger: ledger)
-        recon = ReconService(store: stores.recon, ledgerService: ledger, signing: stores.signing)
+        recon = ReconService(store: stores.recon, ledgerService: ledger, signing: stores.signing, chains: chains)
         reports = ReportService(ledgerService: ledger, recon: stores.recon, facts: ReportFacts(database: stores.database), market: market, audit: audit)
         monitor = MarketMonitor(market: market)
         live = MarketLive(store: stores.market, monitor: monitor)

@@ -143,3 +143,11 @@ public struct CorrectionPreviewView: Encodable, Sendable {
 
     public init(approvalMessage: String) { self.approvalMessage = approvalMessage }
 }
+
+/// Reconciles a chain (by its name) against the ledger: what Coffer's addresses hold on it, read
+/// from its node, next to the custody accounts of its native asset and tokens.
+public struct ChainReconRequest: Codable, Sendable, Equatable {
+    public let chain: String
+
+    public init(chain: String) { self.chain = chain }
+}

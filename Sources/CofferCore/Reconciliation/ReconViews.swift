@@ -61,6 +61,11 @@ public struct ReconRunView: Encodable, Sendable {
     public let ledgerChecksum: String
     public let trigger: String
     public let startedAt: String
+    /// `statement`, or `chain` for a chain's holdings against the ledger (then `statement` names
+    /// the chain, the checksums are of the node's answer and of the custody balances, and
+    /// `balances` has a line per asset).
+    public let source: String
+    public let balances: [ReconBalanceView]
 
     enum CodingKeys: String, CodingKey {
         case run, matched
@@ -69,6 +74,7 @@ public struct ReconRunView: Encodable, Sendable {
         case ledgerRows = "ledger_rows", statementRows = "statement_rows", statementChecksum = "statement_checksum", ledgerChecksum = "ledger_checksum"
         case trigger
         case startedAt = "started_at"
+        case source, balances
     }
 
     init(_ record: ReconRunRecord) {
@@ -86,6 +92,45 @@ public struct ReconRunView: Encodable, Sendable {
         ledgerChecksum = record.ledgerChecksum
         trigger = record.trigger
         startedAt = ReconTime.text(record.startedAt)
+        source = record.source
+        balances = record.balances.map(ReconBalanceView.init)
+    }
+}
+
+/// One asset of a chain run, in its smallest unit: what Coffer's addresses hold at `height`,
+/// the custody account's posted and pending balances (debits minus credits), deposits mined but
+/// not credited yet, and on chain minus ledger. `status` is `balanced`, `in_flight` or `different`.
+public struct ReconBalanceView: Encodable, Sendable {
+    public let chain: String
+    public let asset: String
+    public let account: String
+    public let height: Int64
+    public let block: String
+    public let onChain: String
+    public let ledger: String
+    public let pending: String
+    public let uncredited: String
+    public let difference: String
+    public let status: String
+
+    enum CodingKeys: String, CodingKey {
+        case chain, asset, account, height, block
+        case onChain = "on_chain"
+        case ledger, pending, uncredited, difference, status
+    }
+
+    init(_ stored: StoredBalance) {
+        chain = stored.chain
+        asset = stored.asset
+        account = stored.account
+        height = stored.height
+        block = stored.block
+        onChain = stored.onChain
+        ledger = stored.ledger
+        pending = stored.pending
+        uncredited = stored.uncredited
+        difference = stored.difference
+        status = stored.status
     }
 }
 

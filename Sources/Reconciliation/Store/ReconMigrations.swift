@@ -122,11 +122,37 @@ public enum ReconMigrations {
         """,
     ]
 
+    /// Runs of a chain against the ledger's custody accounts: a run's source, and its balance lines.
+    static let chainRuns: [String] = [
+        "ALTER TABLE recon_runs ADD COLUMN source TEXT NOT NULL DEFAULT 'statement'",
+        """
+        CREATE TABLE recon_balances (
+            run BIGINT NOT NULL,
+            position BIGINT NOT NULL,
+            chain TEXT NOT NULL,
+            asset TEXT NOT NULL,
+            account TEXT NOT NULL,
+            height BIGINT NOT NULL,
+            block TEXT NOT NULL,
+            on_chain TEXT NOT NULL,
+            ledger TEXT NOT NULL,
+            pending TEXT NOT NULL,
+            uncredited TEXT NOT NULL,
+            difference TEXT NOT NULL,
+            status TEXT NOT NULL,
+            PRIMARY KEY (run, position)
+        )
+        """,
+    ]
+
     public static let sqlite: [SchemaMigration] = [
         SchemaMigration(domain: "recon", number: 1, name: "mappings-statements-rules-runs-corrections") { db in
             for statement in tables {
                 try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
             }
+        },
+        SchemaMigration(domain: "recon", number: 2, name: "chain-runs") { db in
+            for statement in chainRuns { try db.execute(sql: statement) }
         },
     ]
 
@@ -134,5 +160,6 @@ public enum ReconMigrations {
         PostgresMigration(domain: "recon", number: 1, name: "mappings-statements-rules-runs-corrections", sql: tables.map {
             $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
         }),
+        PostgresMigration(domain: "recon", number: 2, name: "chain-runs", sql: chainRuns),
     ]
 }

@@ -60,6 +60,11 @@ public struct ReconRunRecord: Sendable, Equatable {
     /// `manual` or `schedule`.
     public var trigger: String
     public var startedAt: Int64
+    /// `statement` (a statement against the ledger) or `chain` (a chain's holdings against the
+    /// ledger's custody accounts: `statement` is then the chain's name).
+    public var source = "statement"
+    /// A chain run's lines, one per asset.
+    public var balances: [StoredBalance] = []
 
     public init(id: Int64 = 0, statement: String, account: String?, from: Int64?, to: Int64?, rules: String, statementChecksum: String,
                 ledgerChecksum: String, ledgerRows: Int, statementRows: Int, matched: Int, unmatchedLedger: Int, unmatchedStatement: Int,
@@ -82,6 +87,42 @@ public struct ReconRunRecord: Sendable, Equatable {
         self.perRule = perRule
         self.trigger = trigger
         self.startedAt = startedAt
+    }
+}
+
+/// One asset of a chain run: what Coffer's addresses hold on the chain next to the ledger's
+/// custody account, in the asset's smallest unit (signed decimal text).
+public struct StoredBalance: Sendable, Equatable {
+    public let chain: String
+    public let asset: String
+    public let account: String
+    public let height: Int64
+    public let block: String
+    public let onChain: String
+    /// Posted: debits minus credits of the custody account.
+    public let ledger: String
+    /// Pending transfers of the custody account (payouts reserved and not yet settled), debits minus credits.
+    public let pending: String
+    /// Deposits mined but not yet credited (fewer confirmations than the chain asks for).
+    public let uncredited: String
+    /// On chain minus ledger.
+    public let difference: String
+    /// `balanced`, `in_flight` (explained by movements not yet settled) or `different`.
+    public let status: String
+
+    public init(chain: String, asset: String, account: String, height: Int64, block: String, onChain: String, ledger: String, pending: String,
+                uncredited: String, difference: String, status: String) {
+        self.chain = chain
+        self.asset = asset
+        self.account = account
+        self.height = height
+        self.block = block
+        self.onChain = onChain
+        self.ledger = ledger
+        self.pending = pending
+        self.uncredited = uncredited
+        self.difference = difference
+        self.status = status
     }
 }
 
@@ -258,12 +299,19 @@ public struct ReconStore: Sendable {
         return try await database.write { connection in
             guard let id = try connection.queryOne("""
                 INSERT INTO recon_runs (scope, statement, account, from_time, to_time, rules, statement_checksum, ledger_checksum, ledger_rows,
-                    statement_rows, matched, unmatched_ledger, unmatched_statement, exception_count, duration_micros, per_rule, trigger, started_at)
+                    statement_rows, matched, unmatched_ledger, unmatched_statement, exception_count, duration_micros, per_rule, trigger, started_at, source)
                 VALUES (\(scope), \(run.statement), \(run.account), \(run.from), \(run.to), \(run.rules), \(run.statementChecksum), \(run.ledgerChecksum),
                     \(Int64(run.ledgerRows)), \(Int64(run.statementRows)), \(Int64(run.matched)), \(Int64(run.unmatchedLedger)),
-                    \(Int64(run.unmatchedStatement)), \(Int64(run.exceptions)), \(run.durationMicros), \(perRule), \(run.trigger), \(run.startedAt))
+                    \(Int64(run.unmatchedStatement)), \(Int64(run.exceptions)), \(run.durationMicros), \(perRule), \(run.trigger), \(run.startedAt), \(run.source))
                 RETURNING id
                 """, { try $0.int64(0) }) else { throw StorageError.corrupt("a new reconciliation run got no id") }
+            for (position, b) in run.balances.enumerated() {
+                _ = try connection.execute("""
+                    INSERT INTO recon_balances (run, position, chain, asset, account, height, block, on_chain, ledger, pending, uncredited, difference, status)
+                    VALUES (\(id), \(Int64(position + 1)), \(b.chain), \(b.asset), \(b.account), \(b.height), \(b.block), \(b.onChain), \(b.ledger),
+                        \(b.pending), \(b.uncredited), \(b.difference), \(b.status))
+                    """)
+            }
             var start = 0
             while start < matches.count {
                 let end = min(matches.count, start + Self.batch)
@@ -292,7 +340,7 @@ public struct ReconStore: Sendable {
 
     static let runColumns = """
         id, statement, account, from_time, to_time, rules, statement_checksum, ledger_checksum, ledger_rows, statement_rows, matched,
-        unmatched_ledger, unmatched_statement, exception_count, duration_micros, per_rule, trigger, started_at
+        unmatched_ledger, unmatched_statement, exception_count, duration_micros, per_rule, trigger, started_at, source
         """
 
     static func run(_ row: any SQLRow) throws -> ReconRunRecord {
@@ -300,26 +348,52 @@ public struct ReconStore: Sendable {
         do { perRule = try JSONDecoding.decode([RunRuleStat].self, from: Array(try row.text(15).utf8)) } catch {
             throw StorageError.corrupt("reconciliation run \(try row.int64(0)) has unreadable rule figures")
         }
-        return ReconRunRecord(
+        var record = ReconRunRecord(
             id: try row.int64(0), statement: try row.text(1), account: try row.optionalText(2), from: try row.optionalInt64(3), to: try row.optionalInt64(4),
             rules: try row.text(5), statementChecksum: try row.text(6), ledgerChecksum: try row.text(7), ledgerRows: Int(try row.int64(8)),
             statementRows: Int(try row.int64(9)), matched: Int(try row.int64(10)), unmatchedLedger: Int(try row.int64(11)),
             unmatchedStatement: Int(try row.int64(12)), exceptions: Int(try row.int64(13)), durationMicros: try row.int64(14), perRule: perRule,
             trigger: try row.text(16), startedAt: try row.int64(17))
+        record.source = try row.text(18)
+        return record
+    }
+
+    /// A chain run's balance lines, in their order.
+    static func balances(run: Int64, on connection: any SQLConnection) throws -> [StoredBalance] {
+        try connection.query("""
+            SELECT chain, asset, account, height, block, on_chain, ledger, pending, uncredited, difference, status FROM recon_balances
+            WHERE run = \(run) ORDER BY position
+            """) { row in
+            StoredBalance(chain: try row.text(0), asset: try row.text(1), account: try row.text(2), height: try row.int64(3), block: try row.text(4),
+                          onChain: try row.text(5), ledger: try row.text(6), pending: try row.text(7), uncredited: try row.text(8),
+                          difference: try row.text(9), status: try row.text(10))
+        }
+    }
+
+    /// Reads the balance lines of the chain runs among `records`.
+    static func withBalances(_ records: [ReconRunRecord], on connection: any SQLConnection) throws -> [ReconRunRecord] {
+        try records.map { record in
+            guard record.source == "chain" else { return record }
+            var full = record
+            full.balances = try balances(run: record.id, on: connection)
+            return full
+        }
     }
 
     public func run(scope: String, id: Int64) async throws -> ReconRunRecord? {
         try await database.read { connection in
-            try connection.queryOne("SELECT \(raw: Self.runColumns) FROM recon_runs WHERE scope = \(scope) AND id = \(id)", Self.run)
+            try Self.withBalances(
+                try connection.queryOne("SELECT \(raw: Self.runColumns) FROM recon_runs WHERE scope = \(scope) AND id = \(id)", Self.run).map { [$0] } ?? [],
+                on: connection).first
         }
     }
 
     /// Runs newest first, at most `limit`, before the id `before` when given.
     public func runs(scope: String, before: Int64?, limit: Int) async throws -> [ReconRunRecord] {
         try await database.read { connection in
-            try connection.query("""
+            try Self.withBalances(try connection.query("""
                 SELECT \(raw: Self.runColumns) FROM recon_runs WHERE scope = \(scope) AND id < \(before ?? Int64.max) ORDER BY id DESC LIMIT \(Int64(limit))
-                """, Self.run)
+                """, Self.run), on: connection)
         }
     }
 
@@ -378,7 +452,7 @@ public struct ReconStore: Sendable {
                 SELECT COUNT(*), CAST(COALESCE(SUM(matched), 0) AS BIGINT) FROM recon_runs WHERE scope = \(scope) AND started_at >= \(from) AND started_at < \(to)
                 """) { (Int(try $0.int64(0)), Int(try $0.int64(1))) } ?? (0, 0)
             let latest = try connection.query("""
-                SELECT MAX(id) FROM recon_runs WHERE scope = \(scope) AND started_at < \(to) GROUP BY statement
+                SELECT MAX(id) FROM recon_runs WHERE scope = \(scope) AND started_at < \(to) GROUP BY source, statement
                 """) { try $0.int64(0) }
             var open: [(kind: String, itemTime: Int64)] = []
             if !latest.isEmpty {

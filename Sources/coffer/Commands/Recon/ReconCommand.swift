@@ -3,11 +3,11 @@ import CofferBase
 import CofferCore
 
 /// `coffer recon`: statement mappings and imports, matching rules, runs, and a run's matches
-/// and exceptions (docs/reconciliation.md).
+/// and exceptions; chains against the ledger's custody accounts (docs/reconciliation.md).
 struct ReconCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "recon", abstract: "Reconcile the ledger against external statements.",
-        subcommands: [Mapping.self, Import.self, Rules.self, Run.self, Runs.self, Matches.self, Exceptions.self, Correction.self, Schedule.self])
+        commandName: "recon", abstract: "Reconcile the ledger against external statements and chains.",
+        subcommands: [Mapping.self, Import.self, Rules.self, Run.self, Chain.self, Runs.self, Matches.self, Exceptions.self, Correction.self, Schedule.self])
 
     struct Mapping: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Statement column mappings.", subcommands: [Add.self])
@@ -81,6 +81,24 @@ struct ReconCommand: ParsableCommand {
         func run() async throws {
             let request = RunReconRequest(statement: statement, account: account, from: from, to: to)
             try Output.print(try await options.run { try await $0.recon.run(request, by: $1) })
+        }
+    }
+
+    struct Chain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reconcile what Coffer's addresses hold on a chain against the ledger's custody accounts.",
+            discussion: """
+                Reads the balances of every address Coffer watches or paid change to on the chain from its node, at one block, and \
+                compares them per asset with the custody account (debits minus credits). A difference that deposits still confirming \
+                or payouts not yet settled explain is a timing_difference; any other is a balance_difference. Prints the run, with \
+                a line per asset in `balances`; `coffer recon exceptions --run R` lists the differences.
+                """)
+        @OptionGroup var options: ServiceOptions
+        @Option(help: "The chain (coffer chain list).") var chain: String
+
+        func run() async throws {
+            let request = ChainReconRequest(chain: chain)
+            try Output.print(try await options.run { try await $0.recon.reconcileChain(request, by: $1) })
         }
     }
 
