@@ -15,7 +15,7 @@ struct ReconRoutesTests {
         "POST /v1/recon/mappings", "POST /v1/recon/statements", "PUT /v1/recon/rules", "GET /v1/recon/rules", "POST /v1/recon/runs",
         "GET /v1/recon/runs/{id}", "GET /v1/recon/runs/{id}/matches", "GET /v1/recon/runs/{id}/exceptions", "POST /v1/recon/corrections/preview",
         "POST /v1/recon/corrections", "GET /v1/recon/corrections", "GET /v1/recon/corrections/{id}", "POST /v1/recon/corrections/{id}/approve",
-        "POST /v1/recon/corrections/{id}/reject", "GET /v1/reports",
+        "POST /v1/recon/corrections/{id}/reject", "GET /v1/reports", "POST /v1/recon/chain-runs", "GET /v1/reports/audit",
     ]
 
     @Test(arguments: ServerBackend.all)
@@ -73,6 +73,22 @@ struct ReconRoutesTests {
             let other = #"{"name":"m","mapping":{"amount":"x","asset":{"fixed":"EUR"},"time":"t"}}"#
             #expect(try await call(.post, "/v1/recon/mappings", "/v1/recon/mappings", body: other).status == 201)
             #expect(try await call(.put, "/v1/recon/rules", "/v1/recon/rules", body: rules).status == 200)
+            // A's chain is not B's to reconcile (refused before any node is asked).
+            let ltc = #"{"name":"ltc","network":"litecoin-regtest","rpc_url":"http://127.0.0.1:1/"}"#
+            #expect(try await api.call(.post, "/v1/chains", as: a, body: ltc).status == 201)
+            #expect(try await call(.post, "/v1/recon/chain-runs", "/v1/recon/chain-runs", body: #"{"chain":"ltc"}"#).problemSlug == "chain-not-found")
+            // B's audit export holds none of A's transfers or audit records, and verifies.
+            #expect(try await api.call(.post, "/v1/assets", as: a, body: #"{"code":"USD","decimals":2}"#).status == 201)
+            for id in ["acct-a", "acct-b"] {
+                #expect(try await api.call(.post, "/v1/accounts", as: a, body: #"{"id":"\#(id)","asset":"USD"}"#).status == 201)
+            }
+            #expect(try await api.call(.post, "/v1/transfers", as: a, body: #"{"id":"t-a","debit":"acct-a","credit":"acct-b","amount":"9","asset":"USD"}"#).status == 201)
+            let period = "from=\(VaultClock.format(Date(timeIntervalSinceNow: -3_600)))&to=\(VaultClock.format(Date(timeIntervalSinceNow: 3_600)))"
+            let theirs = try await api.call(.get, "/v1/reports/audit?\(period)", as: a)
+            #expect(theirs.status == 200 && theirs.text.contains(#""type":"transfer""#) && ReportService.verifyAuditExport(Array(theirs.text.utf8)), "\(theirs.text)")
+            let ours = try await call(.get, "/v1/reports/audit", "/v1/reports/audit?\(period)")
+            #expect(ours.status == 200 && !ours.text.contains(#""type":"transfer""#) && !ours.text.contains("t-a"), "\(ours.text)")
+            #expect(ReportService.verifyAuditExport(Array(ours.text.utf8)))
             let today = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
             let report = try await call(.get, "/v1/reports", "/v1/reports?kind=eod&date=\(today)")
             #expect(report.string("tenant") == b.id && (report.json?["reconciliation"] as? [String: Any])?["runs"] as? Int == 0, "\(report.text)")

@@ -51,8 +51,10 @@ extension ReportService {
 
     /// Checks an export: the last line's checksum against every byte before it.
     public static func verifyAuditExport(_ bytes: [UInt8]) -> Bool {
-        guard bytes.last == 0x0A, let cut = bytes.dropLast().lastIndex(of: 0x0A) else { return false }
-        let body = bytes[...cut], last = bytes[(cut + 1)..<(bytes.count - 1)]
+        guard bytes.last == 0x0A else { return false }
+        // A period with nothing in it is the checksum line alone, of no bytes before it.
+        let cut = bytes.dropLast().lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let body = bytes[..<cut], last = bytes[cut..<(bytes.count - 1)]
         guard let value = try? JSONValue(parsing: last), case .string(let expected)? = value["value"] else { return false }
         return Hex.encode(Array(SHA256.hash(data: Array(body)))) == expected
     }

@@ -4,8 +4,9 @@ import Hummingbird
 import Tenancy
 
 /// /v1/recon and /v1/reports: statement mappings and imports, the matching rules, runs with their
-/// matches and exceptions, corrections decided by two registered approvers, and end-of-day or
-/// end-of-month reports. Everything is the calling tenant's own (docs/reconciliation.md).
+/// matches and exceptions, chain runs (a chain's holdings against the custody accounts),
+/// corrections decided by two registered approvers, end-of-day or end-of-month reports and the
+/// audit export. Everything is the calling tenant's own (docs/reconciliation.md).
 struct ReconRoutes: Sendable {
     let recon: ReconService
     let reports: ReportService
@@ -46,6 +47,13 @@ struct ReconRoutes: Sendable {
             let body = try await HTTPBody.collect(request, context)
             return try await idempotent.run(request, context: context, body: body) {
                 try StoredResponse.json(try await recon.run(try HTTPBody.decode(RunReconRequest.self, body), by: caller), status: .created)
+            }
+        }
+        router.post("recon/chain-runs") { request, context in
+            let caller = try context.requireCaller()
+            let body = try await HTTPBody.collect(request, context)
+            return try await idempotent.run(request, context: context, body: body) {
+                try StoredResponse.json(try await recon.reconcileChain(try HTTPBody.decode(ChainReconRequest.self, body), by: caller), status: .created)
             }
         }
         router.get("recon/runs/:id") { _, context in
@@ -104,6 +112,12 @@ struct ReconRoutes: Sendable {
             let document = try await reports.report(kind: kind, date: date, format: query["format"] ?? "json", currency: query["currency"],
                                                     by: try context.requireCaller())
             return Response(status: .ok, headers: [.contentType: document.contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: document.body)))
+        }
+        router.get("reports/audit") { request, context in
+            let query = try QueryParameters(request, allowed: ["from", "to"])
+            guard let from = query["from"], let to = query["to"] else { throw ServiceError.invalid("from and to (RFC 3339) are required") }
+            let export = try await reports.auditExport(from: from, to: to, by: try context.requireCaller())
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: export)))
         }
     }
 
