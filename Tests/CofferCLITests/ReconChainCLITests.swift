@@ -83,6 +83,13 @@ import Testing
             #expect(try line(mended)["on_chain"] == .string("12500000"))
             #expect(mended["exceptions"] == .integer(0))
 
+            // Daily inside coffer serve (ReconScheduleTests runs it): the schedule names the chain.
+            let schedule = try JSONValue(parsing: try receiver.ok(["recon", "schedule", "add", "--daily", "02:00", "--chain", "ltc"]))
+            #expect(schedule["chain"] == .string("ltc") && schedule["at"] == .string("02:00") && schedule["statement"] == .null, "\(schedule)")
+            let mixed = try CofferProcess.run(["recon", "schedule", "add", "--daily", "02:00", "--chain", "ltc", "--account", "alice"],
+                                              environment: receiver.environment)
+            #expect(mixed.status != 0 && mixed.stderr.contains("no statement, no account"), "\(mixed.stderr)")
+
             // Bad input: a clear error, and no run stored.
             let before = try receiver.objects(["recon", "runs", "--limit", "1000"]).count
             let unknown = try CofferProcess.run(["recon", "chain", "--chain", "nope"], environment: receiver.environment)

@@ -45,4 +45,36 @@ struct ReconScheduleTests {
             await #expect(throws: ServiceError.self) { try await first.removeSchedule(daily.id, by: caller) }
         }
     }
+
+    /// A daily chain run: the scripted node's holdings against the custody account, made once
+    /// across two servers at its time; a chain schedule with a statement, on import or on an
+    /// unknown chain is refused.
+    @Test(arguments: ServerBackend.all)
+    func aDailyChainRunRunsOnceAcrossServers(_ backend: ServerBackend) async throws {
+        let node = ScriptedChain()
+        node.mine([])
+        try await backend.withServices(sources: node.sources) { all in
+            let first = all[0], second = all[all.count - 1]
+            let caller = try Caller.commandLine()
+            _ = try await first.chains.add(AddChainRequest(name: "ltc", network: "litecoin-regtest", rpcURL: "http://127.0.0.1:1/"), by: caller)
+            let daily = try await first.recon.addSchedule(kind: "daily", at: "03:00", statement: nil, account: nil, chain: "ltc", by: caller)
+            #expect(daily.chain == "ltc" && daily.statement == nil)
+            for (kind, at, statement, chain) in [("daily", "03:00", "s1", "ltc"), ("on_import", nil, nil, "ltc"), ("daily", "03:00", nil, "nope")] {
+                await #expect(throws: ServiceError.self) {
+                    _ = try await first.recon.addSchedule(kind: kind, at: at, statement: statement, account: nil, chain: chain, by: caller)
+                }
+            }
+            #expect(try await first.recon.schedules(by: caller).count == 1)
+
+            let now = Int64(Date().timeIntervalSince1970)
+            let tomorrow = now - now % 86_400 + 86_400 + 3 * 3_600 + 60
+            async let a = first.recon.runDue(now: tomorrow)
+            async let b = second.recon.runDue(now: tomorrow)
+            let (ranA, ranB) = try await (a, b)
+            let made = ranA.runs + ranB.runs
+            #expect(made.count == 1 && ranA.failures.isEmpty && ranB.failures.isEmpty, "\(ranA) \(ranB)")
+            #expect(made.first?.source == "chain" && made.first?.trigger == "schedule" && made.first?.balances.first?.status == "balanced")
+            #expect(try await first.recon.runDue(now: tomorrow + 60).runs.isEmpty)
+        }
+    }
 }

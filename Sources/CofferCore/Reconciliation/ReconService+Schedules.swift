@@ -12,10 +12,12 @@ public struct ReconScheduleView: Encodable, Sendable {
     public let account: String?
     /// `HH:MM` UTC for daily runs.
     public let at: String?
+    /// The chain a daily chain run reconciles against its custody accounts.
+    public let chain: String?
     public let lastRunAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, statement, account, at
+        case id, kind, statement, account, at, chain
         case lastRunAt = "last_run_at"
     }
 
@@ -25,15 +27,18 @@ public struct ReconScheduleView: Encodable, Sendable {
         statement = schedule.statement
         account = schedule.account
         at = schedule.timeOfDay.map { String(format: "%02d:%02d", $0 / 3600, $0 % 3600 / 60) }
+        chain = schedule.chain
         lastRunAt = ReconService.timeText(schedule.lastRunAt)
     }
 }
 
 /// Schedules: `coffer serve` reconciles on its own, daily at a time of day (a named statement,
-/// or the latest imported) or after every statement import, with the rules in force then. Each
+/// the latest imported, or a chain against its custody accounts) or after every statement
+/// import, with the rules in force then. Each
 /// due run is claimed by compare-and-set, so several servers on one database run it once.
 extension ReconService {
-    public func addSchedule(kind: String, at: String?, statement: String?, account: String?, by caller: Caller) async throws -> ReconScheduleView {
+    public func addSchedule(kind: String, at: String?, statement: String?, account: String?, chain: String? = nil,
+                            by caller: Caller) async throws -> ReconScheduleView {
         try caller.require(.write)
         guard let parsed = ReconSchedule.Kind(rawValue: kind) else { throw ServiceError.invalid("kind must be daily or on_import") }
         var timeOfDay: Int64?
@@ -46,12 +51,19 @@ extension ReconService {
             }
             timeOfDay = hour * 3600 + minute * 60
         case .onImport:
-            guard at == nil, statement == nil else { throw ServiceError.invalid("an on_import run reconciles each imported statement: no at, no statement") }
+            guard at == nil, statement == nil, chain == nil else {
+                throw ServiceError.invalid("an on_import run reconciles each imported statement: no at, no statement, no chain")
+            }
+        }
+        if let chain {
+            guard statement == nil, account == nil else { throw ServiceError.invalid("a chain run compares the chain's custody accounts: no statement, no account") }
+            guard let chains else { throw ServiceError(.unavailable, "chains-unavailable", "this door was built without chains") }
+            _ = try await chains.find(chain, by: caller)
         }
         if let statement { _ = try Self.name(statement, "statement") }
         if let account, !LedgerID.isValidLocal(account) { throw ServiceError.invalid("account \"\(account.prefix(70))\" is not an id") }
         return ReconScheduleView(try await store.addSchedule(scope: Self.scope(caller), kind: parsed, statement: statement, account: account,
-                                                             timeOfDay: timeOfDay, at: clock()))
+                                                             timeOfDay: timeOfDay, chain: chain, at: clock()))
     }
 
     public func schedules(by caller: Caller) async throws -> [ReconScheduleView] {
@@ -88,6 +100,14 @@ extension ReconService {
                 var due = midnight + (schedule.timeOfDay ?? 0)
                 if due > now { due -= 86_400 }
                 guard schedule.lastRunAt < due, try await store.claim(schedule: schedule.id, from: schedule.lastRunAt, to: now) else { continue }
+                if let chain = schedule.chain {
+                    do {
+                        runs.append(try await reconcileChain(ChainReconRequest(chain: chain), by: caller, trigger: "schedule"))
+                    } catch {
+                        failures.append("schedule \(schedule.id), chain \(chain): \(String(describing: error).prefix(200))")
+                    }
+                    continue
+                }
                 if let named = schedule.statement {
                     statements = [named]
                 } else if let latest = try await store.latestStatement(scope: schedule.scope) {

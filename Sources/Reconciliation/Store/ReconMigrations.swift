@@ -122,9 +122,12 @@ public enum ReconMigrations {
         """,
     ]
 
-    /// Runs of a chain against the ledger's custody accounts: a run's source, and its balance lines.
+    /// Runs of a chain against the ledger's custody accounts: a run's source, its balance lines,
+    /// and the chain of a daily schedule.
     static let chainRuns: [String] = [
         "ALTER TABLE recon_runs ADD COLUMN source TEXT NOT NULL DEFAULT 'statement'",
+        // A daily schedule of a chain run names its chain.
+        "ALTER TABLE recon_schedules ADD COLUMN chain TEXT",
         """
         CREATE TABLE recon_balances (
             run BIGINT NOT NULL,

@@ -3,8 +3,8 @@ public import CofferStorage
 /// A reconciliation `coffer serve` runs on its own.
 public struct ReconSchedule: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
-        /// Once a day at `timeOfDay` (seconds after midnight UTC): `statement`, or the latest
-        /// statement imported when it is nil.
+        /// Once a day at `timeOfDay` (seconds after midnight UTC): `chain` against the ledger when
+        /// set; else `statement`, or the latest statement imported when it is nil.
         case daily
         /// After every statement import, that statement.
         case onImport = "on_import"
@@ -16,42 +16,48 @@ public struct ReconSchedule: Sendable, Equatable {
     public let statement: String?
     public let account: String?
     public let timeOfDay: Int64?
+    /// The chain (its name as the scope knows it) a daily chain run reconciles.
+    public let chain: String?
     /// When it last ran (a daily one), or the import time of the last statement it ran (on_import).
     public let lastRunAt: Int64
     public let createdAt: Int64
 
-    public init(id: Int64, scope: String, kind: Kind, statement: String?, account: String?, timeOfDay: Int64?, lastRunAt: Int64, createdAt: Int64) {
+    public init(id: Int64, scope: String, kind: Kind, statement: String?, account: String?, timeOfDay: Int64?, chain: String? = nil, lastRunAt: Int64,
+                createdAt: Int64) {
         self.id = id
         self.scope = scope
         self.kind = kind
         self.statement = statement
         self.account = account
         self.timeOfDay = timeOfDay
+        self.chain = chain
         self.lastRunAt = lastRunAt
         self.createdAt = createdAt
     }
 }
 
 extension ReconStore {
-    static let scheduleColumns = "id, scope, kind, statement, account, time_of_day, last_run_at, created_at"
+    static let scheduleColumns = "id, scope, kind, statement, account, time_of_day, last_run_at, created_at, chain"
 
     static func schedule(_ row: any SQLRow) throws -> ReconSchedule {
         let kind = try row.text(2)
         guard let parsed = ReconSchedule.Kind(rawValue: kind) else { throw StorageError.corrupt("schedule kind \"\(kind.prefix(20))\" is unknown") }
         return ReconSchedule(id: try row.int64(0), scope: try row.text(1), kind: parsed, statement: try row.optionalText(3), account: try row.optionalText(4),
-                             timeOfDay: try row.optionalInt64(5), lastRunAt: try row.int64(6), createdAt: try row.int64(7))
+                             timeOfDay: try row.optionalInt64(5), chain: try row.optionalText(8), lastRunAt: try row.int64(6), createdAt: try row.int64(7))
     }
 
-    public func addSchedule(scope: String, kind: ReconSchedule.Kind, statement: String?, account: String?, timeOfDay: Int64?, at time: Int64) async throws -> ReconSchedule {
+    public func addSchedule(scope: String, kind: ReconSchedule.Kind, statement: String?, account: String?, timeOfDay: Int64?, chain: String? = nil,
+                            at time: Int64) async throws -> ReconSchedule {
         // An on_import schedule takes statements imported from the second it was made on; a
         // daily one first runs at its next time of day.
         let last = kind == .onImport ? time - 1 : time
         return try await database.write { connection in
             guard let id = try connection.queryOne("""
-                INSERT INTO recon_schedules (scope, kind, statement, account, time_of_day, last_run_at, created_at)
-                VALUES (\(scope), \(kind.rawValue), \(statement), \(account), \(timeOfDay), \(last), \(time)) RETURNING id
+                INSERT INTO recon_schedules (scope, kind, statement, account, time_of_day, last_run_at, created_at, chain)
+                VALUES (\(scope), \(kind.rawValue), \(statement), \(account), \(timeOfDay), \(last), \(time), \(chain)) RETURNING id
                 """, { try $0.int64(0) }) else { throw StorageError.corrupt("a new schedule got no id") }
-            return ReconSchedule(id: id, scope: scope, kind: kind, statement: statement, account: account, timeOfDay: timeOfDay, lastRunAt: last, createdAt: time)
+            return ReconSchedule(id: id, scope: scope, kind: kind, statement: statement, account: account, timeOfDay: timeOfDay, chain: chain, lastRunAt: last,
+                                 createdAt: time)
         }
     }
 

@@ -120,11 +120,13 @@ struct ReconCommand: ParsableCommand {
             @Flag(help: "After every statement import, that statement.") var onImport = false
             @Option(help: "The statement a daily run reconciles (default: the latest imported).") var statement: String?
             @Option(help: "Only this account's transfers.") var account: String?
+            @Option(help: "Daily: this chain against its custody accounts (coffer recon chain) instead of a statement.") var chain: String?
 
             func run() async throws {
                 guard (daily != nil) != onImport else { throw ValidationError("give --daily HH:MM or --on-import") }
                 try Output.print(try await options.run {
-                    try await $0.recon.addSchedule(kind: onImport ? "on_import" : "daily", at: daily, statement: statement, account: account, by: $1)
+                    try await $0.recon.addSchedule(kind: onImport ? "on_import" : "daily", at: daily, statement: statement, account: account, chain: chain,
+                                                   by: $1)
                 })
             }
         }
