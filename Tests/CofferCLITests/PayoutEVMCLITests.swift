@@ -17,7 +17,7 @@ extension ReceiveLitecoinCLITests {
     /// A vault with the hot wallet paying on chain "eth" (2 confirmations), token CTT (6
     /// decimals), the hot wallet funded by the operator with ether and tokens, and customer
     /// alice holding 5 ether and 50 CTT from credited deposits.
-    struct Payer {
+    struct Payer: CommandLineDriver {
         let evm: EVMFixture
         let sandbox: VaultCLITests.Sandbox
         let token: String
@@ -38,17 +38,6 @@ extension ReceiveLitecoinCLITests {
         }
 
         var environment: [String: String] { sandbox.environment.merging(["COFFER_VAULT_PASSPHRASE_FILE": sandbox.passphrase]) { $1 } }
-
-        @discardableResult
-        func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-            let result = try CofferProcess.run(arguments, stdin: stdin, environment: environment)
-            #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
-            return result.stdout
-        }
-
-        func objects(_ arguments: [String]) throws -> [JSONValue] {
-            try ok(arguments).split(separator: "\n").map { try JSONValue(parsing: String($0)) }
-        }
 
         func sync() throws -> JSONValue { try #require(try objects(["chain", "sync", "--chain", "eth", "--once"]).first) }
 

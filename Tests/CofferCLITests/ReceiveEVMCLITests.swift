@@ -63,7 +63,7 @@ import Testing
 
 /// A data directory with an unlocked vault, a hot wallet, the chain `eth` on the EVM fixture
 /// (two confirmations), a 6-decimal token registered as CTT, and alice's deposit address.
-struct EVMReceiver {
+struct EVMReceiver: CommandLineDriver {
     let sandbox: VaultCLITests.Sandbox
     let token: String
     let address: String
@@ -90,17 +90,6 @@ struct EVMReceiver {
     }
 
     var environment: [String: String] { sandbox.environment.merging(["COFFER_VAULT_PASSPHRASE_FILE": sandbox.passphrase]) { $1 } }
-
-    @discardableResult
-    func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try CofferProcess.run(arguments, stdin: stdin, environment: environment)
-        #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
-        return result.stdout
-    }
-
-    func objects(_ arguments: [String]) throws -> [JSONValue] {
-        try ok(arguments).split(separator: "\n").map { try JSONValue(parsing: String($0)) }
-    }
 
     func sync() throws -> JSONValue { try #require(try objects(["chain", "sync", "--chain", "eth", "--once"]).first) }
 

@@ -11,7 +11,7 @@ import Testing
     static let watchMnemonic = "legal winner thank year wave sausage worth useful legal winner thank yellow"
 
     /// A data directory with an unlocked vault, a hot wallet, a watch-only wallet and a chain.
-    struct Receiver {
+    struct Receiver: CommandLineDriver {
         let sandbox: VaultCLITests.Sandbox
         let node: Litecoind
         /// A PostgreSQL database of its own (dropped by `close`), or nil for the embedded database.
@@ -41,17 +41,6 @@ import Testing
 
         func close() {
             if let databaseURL { try? PostgresTestDatabase.drop(databaseURL) }
-        }
-
-        @discardableResult
-        func ok(_ arguments: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-            let result = try CofferProcess.run(arguments, stdin: stdin, environment: environment)
-            #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
-            return result.stdout
-        }
-
-        func objects(_ arguments: [String]) throws -> [JSONValue] {
-            try ok(arguments).split(separator: "\n").map { try JSONValue(parsing: String($0)) }
         }
 
         func address(wallet: String, account: String, scheme: String? = nil) throws -> String {
