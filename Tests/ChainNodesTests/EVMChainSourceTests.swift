@@ -29,6 +29,27 @@ extension EVMSharedChain {
             return block
         }
 
+        /// Holdings at one block: native value and a token's `balanceOf` summed over the
+        /// addresses, the same whether the calls fit one JSON-RPC batch or span several, read at a
+        /// block of the best chain.
+        @Test func holdingsSumNativeAndTokenBalancesAtOneBlock() async throws {
+            let token = try await fixture.deployToken(decimals: 6)
+            let owners = [EVMFixture.randomAddress(), EVMFixture.randomAddress(), EVMFixture.randomAddress()]
+            for (index, owner) in owners.enumerated() {
+                _ = try await fixture.send(to: owner, value: UInt128(1_000 + index))
+                _ = try await fixture.tokenTransfer(token: token, to: owner, amount: UInt128(10 * (index + 1)))
+            }
+            _ = try await fixture.mine(1)
+            for batch in [500, 4, 1] {
+                let batched = EVMChainSource(node: node, holdingsBatch: batch)
+                let holdings = try await batched.holdings(of: owners, tokens: [token])
+                #expect(holdings.native == 3_003 && holdings.tokens == [token: 60], "batches of \(batch)")
+                #expect(try await source.blockHash(at: holdings.at.height) == holdings.at.hash)
+            }
+            let empty = try await source.holdings(of: [EVMFixture.randomAddress()], tokens: [token])
+            #expect(empty.native == 0 && empty.tokens == [token: 0])
+        }
+
         @Test func chainIDTipAndBlocks() async throws {
             #expect(try await node.chainID() == 1337)
             try await source.checkChainID(1337)

@@ -28,10 +28,13 @@ public struct EVMChainSource: ChainSource {
 
     public let node: EthereumRPCNode
     public let mempool: Mempool
+    /// Calls per JSON-RPC batch when reading holdings.
+    public let holdingsBatch: Int
 
-    public init(node: EthereumRPCNode, mempool: Mempool = .ignored) {
+    public init(node: EthereumRPCNode, mempool: Mempool = .ignored, holdingsBatch: Int = 500) {
         self.node = node
         self.mempool = mempool
+        self.holdingsBatch = max(1, holdingsBatch)
     }
 
     /// Refuses a node on another chain than `expected` (EIP-155 chain id): payments must never be
@@ -117,16 +120,37 @@ public struct EVMChainSource: ChainSource {
     /// Native balances (`eth_getBalance`) and ERC-20 `balanceOf` of every address, all read at
     /// the number of the block that was the tip when the reading began, so every sum is of one
     /// state even while new blocks arrive. That block must still be the best chain's afterwards.
+    /// The calls go in JSON-RPC batches of `holdingsBatch`.
     public func holdings(of addresses: [String], tokens: Set<String>) async throws(NodeError) -> ChainHoldings {
         let ref = try await tip()
+        let tag = EthereumBlockTag.number(ref.height).parameter
+        let contracts = tokens.sorted()
+        var calls: [(method: String, params: [JSONValue])] = []
+        for address in addresses {
+            let owner = try EthereumRPCNode.address(address)
+            calls.append(("eth_getBalance", [.string(owner), tag]))
+            for token in contracts {
+                calls.append(("eth_call", [try EthereumCall(to: token, input: try Self.balanceOfCall(owner)).parameter(), tag]))
+            }
+        }
         var native: UInt128 = 0
         var sums: [String: UInt128] = [:]
-        for address in addresses {
-            native = try Self.add(native, try await node.balance(of: address, at: .number(ref.height)), "the native balance")
-            for token in tokens.sorted() {
-                let data = try await node.call(EthereumCall(to: token, input: try Self.balanceOfCall(address)), at: .number(ref.height))
-                sums[token] = try Self.add(sums[token] ?? 0, try Self.word(data, "balanceOf(\(address)) of \(token)"), "the balance of \(token)")
+        var start = 0
+        while start < calls.count {
+            let end = min(calls.count, start + holdingsBatch)
+            let answers = try await node.client.batch(Array(calls[start..<end]))
+            for (offset, answer) in answers.enumerated() {
+                // Each address's calls are its balance, then one per token in `contracts` order.
+                let slot = (start + offset) % (1 + contracts.count)
+                if slot == 0 {
+                    native = try Self.add(native, try EthereumAnswer.uint128(answer, "eth_getBalance"), "the native balance")
+                } else {
+                    let token = contracts[slot - 1]
+                    let balance = try Self.word(try EthereumAnswer.bytes(answer, "balanceOf of \(token)"), "balanceOf of \(token)")
+                    sums[token] = try Self.add(sums[token] ?? 0, balance, "the balance of \(token)")
+                }
             }
+            start = end
         }
         guard try await blockHash(at: ref.height) == ref.hash else { throw Self.moved("the balances read", ref) }
         return ChainHoldings(at: ref, native: native, tokens: sums)
