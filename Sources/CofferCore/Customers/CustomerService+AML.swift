@@ -183,18 +183,12 @@ struct SuspiciousActivityRow: Codable, Sendable {
 
     static let header = ["alert", "rule", "customer", "asset", "transfer", "direction", "amount", "amount_display", "time", "counterparty", "detail", "status"]
 
-    /// RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled; CRLF lines.
+    /// RFC 4180 with CRLF lines, every field through `CSVField` (formula-guarded, quoted).
     static func csv(_ rows: [SuspiciousActivityRow]) -> String {
-        func field(_ text: String) -> String {
-            // A leading =, +, - or @ would be a formula to a spreadsheet: prefix it (OWASP CSV injection).
-            let safe = text.first.map { "=+-@".contains($0) } == true ? "'" + text : text
-            guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return safe }
-            return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
         var lines = [header.joined(separator: ",")]
         for row in rows {
             lines.append([row.alert, row.rule, row.customer, row.asset, row.transfer, row.direction, String(row.amount), row.amountDisplay, row.time,
-                          row.counterparty ?? "", row.detail, row.status].map(field).joined(separator: ","))
+                          row.counterparty ?? "", row.detail, row.status].map(CSVField.text).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

@@ -1,3 +1,5 @@
+import CofferBase
+
 /// CSV rendering of a `PeriodReport`: a long ("tidy") table with one row per
 /// figure, so spreadsheets and scripts can filter by section/asset/metric.
 ///
@@ -69,54 +71,8 @@ public enum ReportCSV {
 
         var out = header + "\r\n"
         for row in rows {
-            out += row.map(field).joined(separator: ",")
+            out += row.map(CSVField.text).joined(separator: ",")
             out += "\r\n"
-        }
-        return out
-    }
-
-    /// One CSV field: formula-guarded, then quoted per RFC 4180 when it
-    /// contains a comma, quote, CR or LF (quotes doubled).
-    ///
-    /// A value starting with `=`, `+`, `-`, `@`, tab or CR that is not a
-    /// plain number (e.g. `-0.05`, `-1.00%`) gets a leading `'` so
-    /// spreadsheets show it as text instead of evaluating it.
-    public static func field(_ raw: String) -> String {
-        var value = raw
-        if let first = value.unicodeScalars.first,
-           formulaStarters.contains(first),
-           !isPlainNumber(value) {
-            value = "'" + value
-        }
-        // Scalars, not Characters: "\r\n" is a single Character.
-        let needsQuotes = value.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }
-        guard needsQuotes else { return value }
-        return "\"" + value.replacingAll("\"", with: "\"\"") + "\""
-    }
-
-    /// First characters that make spreadsheets treat a cell as a formula.
-    private static let formulaStarters: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
-
-    /// `-?digits(.digits)?%?` in ASCII: what the renderers emit for amounts,
-    /// counts and rates, and what a spreadsheet reads as a number.
-    static func isPlainNumber(_ s: String) -> Bool {
-        var scalars = s.unicodeScalars[...]
-        if scalars.first == "-" { scalars = scalars.dropFirst() }
-        if scalars.last == "%" { scalars = scalars.dropLast() }
-        let parts = scalars.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard !parts.isEmpty, parts.count <= 2 else { return false }
-        return parts.allSatisfy { part in
-            !part.isEmpty && part.allSatisfy { $0.value >= 0x30 && $0.value <= 0x39 }
-        }
-    }
-}
-
-extension String {
-    /// Replaces every occurrence of a single-scalar `target` (Foundation-free).
-    func replacingAll(_ target: Unicode.Scalar, with replacement: String) -> String {
-        var out = ""
-        for scalar in unicodeScalars {
-            if scalar == target { out += replacement } else { out.unicodeScalars.append(scalar) }
         }
         return out
     }
