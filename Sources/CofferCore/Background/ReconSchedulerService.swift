@@ -22,7 +22,7 @@ public struct ReconSchedulerService: Service {
                 do {
                     let (runs, failures) = try await recon.runDue(now: recon.clock())
                     for run in runs {
-                        logger.info("scheduled reconciliation", metadata: ["run": "\(run.run)", "statement": "\(run.statement)", "exceptions": "\(run.exceptions)"])
+                        logger.info("scheduled reconciliation", metadata: ["run": "\(run.run)", "source": "\(run.source)", "statement": "\(run.statement)", "exceptions": "\(run.exceptions)"])
                     }
                     for failure in failures { logger.warning("scheduled reconciliation failed", metadata: ["reason": "\(failure)"]) }
                 } catch {

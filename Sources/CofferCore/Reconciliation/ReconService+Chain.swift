@@ -32,7 +32,6 @@ extension ReconService {
     /// (a rerun after they settle decides).
     public func reconcileChain(_ request: ChainReconRequest, by caller: Caller, trigger: String = "manual") async throws -> ReconRunView {
         try caller.require(.write)
-        guard let chains else { throw ServiceError(.unavailable, "chains-unavailable", "this door was built without chains") }
         let chain = try await chains.find(request.chain, by: caller)
         let names = LedgerNames(caller)
         let facts = ChainReconFacts(database: store.database)

@@ -57,7 +57,6 @@ extension ReconService {
         }
         if let chain {
             guard statement == nil, account == nil else { throw ServiceError.invalid("a chain run compares the chain's custody accounts: no statement, no account") }
-            guard let chains else { throw ServiceError(.unavailable, "chains-unavailable", "this door was built without chains") }
             _ = try await chains.find(chain, by: caller)
         }
         if let statement { _ = try Self.name(statement, "statement") }

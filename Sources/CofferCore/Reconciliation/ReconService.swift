@@ -18,12 +18,12 @@ public struct ReconService: Sendable {
     public let ledgerService: LedgerService
     /// The registered approvers who propose and approve corrections.
     public let signing: SigningStore
-    /// The chains a chain run reads (their nodes, addresses and deposits); nil where a door has none.
-    public let chains: ChainService?
+    /// The chains a chain run reads (their nodes, addresses and deposits).
+    public let chains: ChainService
     /// Seconds since 1970.
     public let clock: @Sendable () -> Int64
 
-    public init(store: ReconStore, ledgerService: LedgerService, signing: SigningStore, chains: ChainService? = nil,
+    public init(store: ReconStore, ledgerService: LedgerService, signing: SigningStore, chains: ChainService,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.store = store
         self.chains = chains
