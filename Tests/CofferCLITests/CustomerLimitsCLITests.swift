@@ -126,6 +126,8 @@ import Testing
         // One second before w1 leaves the 24-hour window it still counts; at 86,400 s it is gone.
         #expect(try setup.reserve("w4", "600", extra: at(86_399))["limit"] as? String == "daily")
         #expect(try setup.reserve("w4", "600", extra: at(86_400))["result"] as? String == "reserved")
+        // A retry of w4 where its limits would now refuse it is answered with what it is, and counts once.
+        #expect(try setup.reserve("w4", "600", extra: at(86_401))["result"] as? String == "reserved")
         let usage = try setup.object(["limit", "usage", "--customer", "alice", "--asset", "USD", "--at", at(86_400)[1]])
         #expect((usage["daily"] as? [String: Any])?["used"] as? String == "1000", "\(usage)")
         #expect((usage["weekly"] as? [String: Any])?["remaining"] as? String == "500", "\(usage)")

@@ -29,6 +29,24 @@ struct RollingLimitsTests {
         #expect(RollingLimits.refusal(Self.limits, entries: entries, amount: 1, now: 100 + 3_600) == nil)
     }
 
+    /// The one-pass totals the commit uses agree with each kind's sum over its window, voided and
+    /// new-destination entries included, ages on both sides of every window's edge.
+    @Test func oneLoopTotalsAgreeWithEachKindsSum() async {
+        let states: [LimitEntry.State] = [.reserved, .posted, .voided]
+        let ages: [Int64] = [-10, 0, 1, 3_599, 3_600, 86_399, 86_400, 604_799, 604_800, 2_591_999, 2_592_000, 5_000_000]
+        let entry = zip(Gen.uint64(in: 1...1_000_000), Gen<Int64?>.element(of: ages).map { $0 ?? 0 }, Gen.int(in: 0...2), Gen.bool())
+        await propertyCheck(count: 300, input: entry.array(of: 0...40)) { rows in
+            let now: Int64 = 10_000_000
+            let entries = rows.enumerated().map { index, row in
+                LimitEntry(id: "e\(index)", amount: UInt128(row.0), at: now - row.1, state: states[row.2], newDestination: row.3)
+            }
+            let totals = WindowTotals(entries: entries, now: now)
+            for kind in LimitKind.allCases where kind.window != nil {
+                #expect(totals.used(kind) == RollingLimits.used(kind, entries: entries, now: now), "\(kind)")
+            }
+        }
+    }
+
     enum Step { case reserve(UInt128), post, void, advance(Int64) }
 
     @Test func matchesTheModel() async {

@@ -265,6 +265,8 @@ extension CustomerService {
             guard try await cachedAccount(id) != nil else { throw ServiceError.notFound("no account \"\(to.prefix(70))\"", code: "account-not-found") }
             return id
         }
+        // The stored asset code names its tenant, so the account it maps to is the same for every caller.
+        if let known = cache.outgoing(asset) { return known }
         let id = try names.id("outgoing:" + names.localAsset(asset), field: "to")
         if try await cachedAccount(id) == nil {
             let result = try await ledger.store.createAccount(Account(id: id, asset: asset, owner: "", code: 0, metadata: "reservations committed", flags: []))
@@ -272,6 +274,7 @@ extension CustomerService {
                 throw ServiceError(.rejected, "account-not-created", "cannot open account \(names.local(id)): \(result.rawValue)")
             }
         }
+        cache.keep(outgoing: id, asset: asset)
         return id
     }
 
@@ -324,6 +327,7 @@ final class LimitContextCache: @unchecked Sendable {
     private let lock = NSLock()
     private var contexts: [String: LimitContext] = [:]
     private var accounts: [String: Account] = [:]
+    private var outgoing: [String: LedgerID] = [:]
     private var version: Int64 = -1
 
     func context(customer: String, asset: String) -> LimitContext? {
@@ -349,6 +353,16 @@ final class LimitContextCache: @unchecked Sendable {
     }
 
     func account(_ id: String) -> Account? { lock.withLock { accounts[id] } }
+
+    /// The `outgoing:ASSET` account of a stored asset code, once it is known to exist.
+    func outgoing(_ asset: String) -> LedgerID? { lock.withLock { outgoing[asset] } }
+
+    func keep(outgoing id: LedgerID, asset: String) {
+        lock.withLock {
+            if outgoing.count >= Self.capacity { outgoing.removeAll(keepingCapacity: true) }
+            outgoing[asset] = id
+        }
+    }
 
     func keep(_ account: Account) {
         lock.withLock {
@@ -410,8 +424,9 @@ final class LimitAdmitter: LedgerGroupAdmitter {
     func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
         let checks = tokens.compactMap { $0 as? CustomerService.LimitCheck }
         guard checks.count == tokens.count else { throw LedgerError.internalFailure("a limit admission was handed something else") }
-        let version = try CustomerStore.configVersion(on: connection)
+        let (version, token) = try LimitReservations.versionAndWriterToken(on: connection)
         var requests: [LimitRequest] = []
+        requests.reserveCapacity(checks.count)
         var refreshed = false
         for check in checks {
             guard let read = check.version, read != version else {
@@ -425,7 +440,7 @@ final class LimitAdmitter: LedgerGroupAdmitter {
             refreshed = true
         }
         if refreshed { cache.forget() }
-        let decisions = try LimitReservations.reserveAll(requests, windows: windows, on: connection)
+        let decisions = try LimitReservations.reserveAll(requests, windows: windows, writerToken: token, on: connection)
         return zip(checks, decisions).map { check, decision in
             check.record(decision)
             if case .refused = decision { return false }

@@ -207,14 +207,24 @@ public struct WindowTotals: Sendable, Equatable {
         self.payoutsPerDay = payoutsPerDay
     }
 
-    /// The totals of `entries` at `now` (the model the stores' sums must agree with).
+    /// The totals of `entries` at `now`: what `RollingLimits.used` gives for each kind, in one
+    /// pass and without allocating (it runs for every request inside the ledger commit).
     public init(entries: [LimitEntry], now: Int64) {
-        self.init(daily: RollingLimits.used(.daily, entries: entries, now: now), weekly: RollingLimits.used(.weekly, entries: entries, now: now),
-                  monthly: RollingLimits.used(.monthly, entries: entries, now: now),
-                  newDestinationDaily: RollingLimits.used(.newDestinationDaily, entries: entries, now: now),
-                  payoutsPerHour: Int(RollingLimits.used(.payoutsPerHour, entries: entries, now: now)),
-                  payoutsPerDay: Int(RollingLimits.used(.payoutsPerDay, entries: entries, now: now)))
+        self.init()
+        for entry in entries where entry.state != .voided {
+            let age = now - entry.at
+            if age < Self.hour { payoutsPerHour += 1 }
+            if age < Self.day {
+                daily &+= entry.amount
+                payoutsPerDay += 1
+                if entry.newDestination { newDestinationDaily &+= entry.amount }
+            }
+            if age < Self.week { weekly &+= entry.amount }
+            if age < Self.month { monthly &+= entry.amount }
+        }
     }
+
+    static let hour = LimitKind.payoutsPerHour.window!, day = LimitKind.daily.window!, week = LimitKind.weekly.window!, month = LimitKind.monthly.window!
 
     public func used(_ kind: LimitKind) -> UInt128 {
         switch kind {

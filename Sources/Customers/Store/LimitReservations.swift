@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 public import CofferStorage
 
 /// One request to count an amount against a customer's limits.
@@ -92,9 +93,12 @@ public enum LimitReservations {
         if try connection.execute("DELETE FROM customer_limit_entries WHERE id = \(id) AND state = 'reserved'") > 0 { _ = try touch(on: connection) }
     }
 
-    /// The writer token (see `customer_limit_writer`).
-    static func writerToken(on connection: any SQLConnection) throws -> Int64 {
-        try connection.queryOne("SELECT token FROM customer_limit_writer WHERE id = 1") { try $0.int64(0) } ?? 0
+    /// The configuration version (see `customer_config`) and the writer token (see
+    /// `customer_limit_writer`), read in one statement at the start of a group's checks.
+    public static func versionAndWriterToken(on connection: any SQLConnection) throws -> (version: Int64, token: Int64) {
+        try connection.queryOne("""
+            SELECT (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1)
+            """) { row in (row.isNull(0) ? 0 : try row.int64(0), row.isNull(1) ? 0 : try row.int64(1)) } ?? (0, 0)
     }
 
     /// Marks that the reservations changed: a new random writer token, returned.
@@ -167,16 +171,25 @@ public struct LimitContext: Sendable {
     public let ownLimits: CustomerStore.ConfiguredLimits?
     public let raises: [CustomerCase]
     public let version: Int64
+    /// The tier's limits overridden by the customer's own (worked out once: a process keeps a
+    /// context for many checks).
+    public let configured: CustomerStore.ConfiguredLimits
 
-    /// The tier's limits overridden by the customer's own.
-    public var configured: CustomerStore.ConfiguredLimits {
+    public init(customer: Customer, tierLimits: CustomerStore.ConfiguredLimits?, ownLimits: CustomerStore.ConfiguredLimits?, raises: [CustomerCase],
+                version: Int64) {
+        self.customer = customer
+        self.tierLimits = tierLimits
+        self.ownLimits = ownLimits
+        self.raises = raises
+        self.version = version
         let tier = tierLimits ?? CustomerStore.ConfiguredLimits()
-        return CustomerStore.ConfiguredLimits(limits: tier.limits.overridden(by: ownLimits?.limits ?? LimitSet()),
-                                              stepUpAbove: ownLimits?.stepUpAbove ?? tier.stepUpAbove)
+        configured = CustomerStore.ConfiguredLimits(limits: tier.limits.overridden(by: ownLimits?.limits ?? LimitSet()),
+                                                    stepUpAbove: ownLimits?.stepUpAbove ?? tier.stepUpAbove)
     }
 
     /// The limits at `at`: configured, raised by the raises still in force then.
     public func limits(at: Int64) -> LimitSet {
+        guard !raises.isEmpty else { return configured.limits }
         var limits = configured.limits
         for raise in raises where (raise.expiresAt ?? Int64.max) > at {
             guard let kind = raise.limitKind, let amount = raise.raiseAmount else { continue }
@@ -215,41 +228,35 @@ extension CustomerStore {
 }
 
 extension LimitReservations {
-    /// Checks the requests of one group commit, in order, and records those that fit, in a few
-    /// statements for all of them: the ids decided before, the windows of the customers not in
-    /// `windows` (this process's copy, trusted only while the writer token is the one its last
-    /// write left), and one insert. Each request is checked against its customer's window plus
-    /// what the requests before it in this group reserved.
-    public static func reserveAll(_ requests: [LimitRequest], windows: LimitWindows, on connection: any SQLConnection) throws -> [LimitDecision] {
-        let token = try writerToken(on: connection)
+    /// Checks the requests of one group commit, in order, and records those that fit: the windows
+    /// of the customers not in `windows` (this process's copy, trusted only while the writer token
+    /// is the one its last write left) are read in one statement, and each request is checked
+    /// against its customer's window plus what the requests before it in this group reserved. A
+    /// request whose id is stored already is answered with its state (a retry), never counted twice.
+    public static func reserveAll(_ requests: [LimitRequest], windows: LimitWindows, writerToken token: Int64,
+                                  on connection: any SQLConnection) throws -> [LimitDecision] {
         windows.validate(token: token)
+        // SQLite runs in this process: a statement per request costs no round trip, so each
+        // insert itself finds an id decided before (`ON CONFLICT DO NOTHING` changes nothing).
+        // Over PostgreSQL's wire the ids are looked up first and the group inserted in one statement.
+        let sqlite = connection as? CofferStorage.SQLiteConnection
+        let perRequest = sqlite != nil
         var earlier: [String: LimitEntry.State] = [:]
-        for chunk in requests.map(\.id).chunked(500) {
-            _ = try connection.query("SELECT id, state FROM customer_limit_entries WHERE id IN \(list: Array(chunk).paddedToPowerOfTwo())") { row in
-                earlier[try row.text(0)] = LimitEntry.State(rawValue: try row.text(1)) ?? .reserved
+        if !perRequest {
+            for chunk in requests.map(\.id).chunked(500) {
+                _ = try connection.query("SELECT id, state FROM customer_limit_entries WHERE id IN \(list: Array(chunk).paddedToPowerOfTwo())") { row in
+                    earlier[try row.text(0)] = LimitEntry.State(rawValue: try row.text(1)) ?? .reserved
+                }
             }
         }
-        // The windows this group needs and this process does not hold (or holds for too short a span).
-        var missing: [String: (customers: Set<String>, since: Int64)] = [:]  // by asset
-        for request in requests where earlier[request.id] == nil && !request.limits.isEmpty {
-            let since = request.at - longestWindow
-            if !windows.covers(customer: request.customer, asset: request.asset, since: since) {
-                var wanted = missing[request.asset] ?? ([], since)
-                wanted.customers.insert(request.customer)
-                wanted.since = min(wanted.since, since)
-                missing[request.asset] = wanted
-            }
-        }
-        for (asset, wanted) in missing {
-            for chunk in wanted.customers.sorted().chunked(500) {
-                let loaded = try liveEntries(customers: Array(chunk), asset: asset, since: wanted.since, on: connection)
-                for customer in chunk { windows.set(customer: customer, asset: asset, since: wanted.since, entries: loaded[customer] ?? []) }
-            }
-        }
-        var decided: [String: LimitEntry.State] = [:]
+        let keys = requests.map { LimitWindows.key($0.customer, $0.asset) }
+        try load(zip(requests, keys).filter { earlier[$0.0.id] == nil && !$0.0.limits.isEmpty }, into: windows, on: connection)
+        var decided: [String: LimitEntry.State] = Dictionary(minimumCapacity: requests.count)
         var inserts: [(LimitRequest, Bool)] = []
         var decisions: [LimitDecision] = []
-        for request in requests {
+        inserts.reserveCapacity(requests.count)
+        decisions.reserveCapacity(requests.count)
+        for (request, key) in zip(requests, keys) {
             if let state = earlier[request.id] ?? decided[request.id] {
                 decisions.append(.exists(state))
                 continue
@@ -261,29 +268,32 @@ extension LimitReservations {
                     """, { _ in true }) == nil
                     && !inserts.contains { $0.0.customer == request.customer && $0.0.destination == destination }
             }
-            let window = request.limits.isEmpty ? [] : windows.entries(customer: request.customer, asset: request.asset)
+            let window = request.limits.isEmpty ? [] : windows.entries(key)
             if let refusal = RollingLimits.refusal(request.limits, entries: window, amount: request.amount, now: request.at, newDestination: newDestination) {
-                decisions.append(.refused(refusal))
+                // A retried request is answered with what it was, whatever its limits say now.
+                if perRequest, let state = try state(of: request.id, on: connection) {
+                    decisions.append(.exists(state))
+                } else {
+                    decisions.append(.refused(refusal))
+                }
                 continue
             }
-            windows.append(LimitEntry(id: request.id, amount: request.amount, at: request.at, newDestination: newDestination),
-                           customer: request.customer, asset: request.asset)
+            if let sqlite {
+                guard try insertUnlessStored(request, newDestination: newDestination, on: sqlite) else {
+                    let state = try state(of: request.id, on: connection) ?? .reserved
+                    decided[request.id] = state
+                    decisions.append(.exists(state))
+                    continue
+                }
+            }
+            windows.append(LimitEntry(id: request.id, amount: request.amount, at: request.at, newDestination: newDestination), key: key)
             decided[request.id] = .reserved
             inserts.append((request, newDestination))
             decisions.append(.reserved(newDestination: newDestination))
         }
         guard !inserts.isEmpty else { return decisions }
-        for chunk in inserts.chunked(500) {
-            var sql: SQL = """
-                INSERT INTO customer_limit_entries (id, customer, asset, account, amount, at, state, new_destination, destination, kind) VALUES
-                """
-            for (index, (request, newDestination)) in chunk.enumerated() {
-                sql = sql + (index == 0 ? " " : ", ") + """
-                    (\(request.id), \(request.customer), \(request.asset), \(request.account), \(request.amount), \(request.at), 'reserved',
-                     \(newDestination), \(request.destination), \(request.kind))
-                    """
-            }
-            try connection.execute(sql)
+        if !perRequest {
+            for chunk in inserts.chunked(500) { try connection.execute(insert(Array(chunk))) }
         }
         for (request, _) in inserts {
             if let destination = request.destination {
@@ -293,6 +303,64 @@ extension LimitReservations {
         // If this commit rolls back, the token stays what it was and the copy is dropped next time.
         windows.wrote(token: try touch(on: connection))
         return decisions
+    }
+
+    /// Reads the windows `requests` need that this process does not hold (or holds for too short a span).
+    static func load(_ requests: [(LimitRequest, key: String)], into windows: LimitWindows, on connection: any SQLConnection) throws {
+        var missing: [String: (customers: Set<String>, since: Int64)] = [:]  // by asset
+        for (request, key) in requests {
+            let since = request.at - longestWindow
+            if !windows.covers(key, since: since) {
+                var wanted = missing[request.asset] ?? ([], since)
+                wanted.customers.insert(request.customer)
+                wanted.since = min(wanted.since, since)
+                missing[request.asset] = wanted
+            }
+        }
+        for (asset, wanted) in missing {
+            for chunk in wanted.customers.sorted().chunked(500) {
+                let loaded = try liveEntries(customers: Array(chunk), asset: asset, since: wanted.since, on: connection)
+                for customer in chunk { windows.set(LimitWindows.key(customer, asset), since: wanted.since, entries: loaded[customer] ?? []) }
+            }
+        }
+    }
+
+    /// Inserts one reserved entry unless its id is stored already (then false). Prepared once per
+    /// connection and bound without boxing values: it runs once per request inside the commit.
+    static func insertUnlessStored(_ request: LimitRequest, newDestination: Bool, on connection: CofferStorage.SQLiteConnection) throws -> Bool {
+        do {
+            let statement = SQLiteRawStatement(try connection.database.cachedStatement(sql: """
+                INSERT INTO customer_limit_entries (id, customer, asset, account, amount, at, state, new_destination, destination, kind)
+                VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                """))
+            statement.bind(1, request.id)
+            statement.bind(2, request.customer)
+            statement.bind(3, request.asset)
+            statement.bind(4, request.account)
+            statement.bind(5, amount: request.amount)
+            statement.bind(6, request.at)
+            statement.bind(7, Int64(newDestination ? 1 : 0))
+            statement.bind(8, request.destination)
+            statement.bind(9, request.kind)
+            try statement.execute()
+            return connection.database.changesCount == 1
+        } catch let error as DatabaseError {
+            throw StorageError(sqlite: error)
+        }
+    }
+
+    /// One statement inserting `rows` as reserved entries.
+    static func insert(_ rows: [(LimitRequest, Bool)]) -> CofferStorage.SQL {
+        var sql: CofferStorage.SQL = """
+            INSERT INTO customer_limit_entries (id, customer, asset, account, amount, at, state, new_destination, destination, kind) VALUES
+            """
+        for (index, (request, newDestination)) in rows.enumerated() {
+            sql = sql + (index == 0 ? " " : ", ") + """
+                (\(request.id), \(request.customer), \(request.asset), \(request.account), \(request.amount), \(request.at), 'reserved',
+                 \(newDestination), \(request.destination), \(request.kind))
+                """
+        }
+        return sql
     }
 }
 
@@ -337,33 +405,35 @@ public final class LimitWindows: @unchecked Sendable {
 
     func wrote(token new: Int64) { lock.withLock { token = new } }
 
-    func covers(customer: String, asset: String, since: Int64) -> Bool {
-        lock.withLock { windows[Self.key(customer, asset)].map { $0.since <= since } ?? false }
+    // Windows are named by `key(customer, asset)`, made once per request by the caller.
+
+    func covers(_ key: String, since: Int64) -> Bool {
+        lock.withLock { windows[key].map { $0.since <= since } ?? false }
     }
 
-    func set(customer: String, asset: String, since: Int64, entries: [LimitEntry]) {
+    func set(_ key: String, since: Int64, entries: [LimitEntry]) {
         lock.withLock {
             if windows.count >= Self.capacity { windows.removeAll(keepingCapacity: true) }
-            windows[Self.key(customer, asset)] = (since, entries)
+            windows[key] = (since, entries)
         }
     }
 
-    func entries(customer: String, asset: String) -> [LimitEntry] {
-        lock.withLock { windows[Self.key(customer, asset)]?.entries ?? [] }
+    func entries(_ key: String) -> [LimitEntry] {
+        lock.withLock { windows[key]?.entries ?? [] }
     }
 
     /// Adds an entry just reserved; entries that have left every window are dropped now and then.
-    func append(_ entry: LimitEntry, customer: String, asset: String) {
+    func append(_ entry: LimitEntry, key: String) {
         lock.withLock {
-            let key = Self.key(customer, asset)
-            guard var window = windows[key] else { return }
-            window.entries.append(entry)
-            if window.entries.count > 256 {
+            // In place: taking the window out of the dictionary would copy its entries on every append.
+            guard let index = windows.index(forKey: key) else { return }
+            windows.values[index].entries.append(entry)
+            if windows.values[index].entries.count > 256 {
                 let cut = entry.at - LimitReservations.longestWindow
-                window.entries.removeAll { $0.at <= cut }
-                window.since = max(window.since, cut)
+                windows.values[index].entries.removeAll { $0.at <= cut }
+                windows.values[index].since = max(windows.values[index].since, cut)
             }
-            windows[key] = window
         }
     }
 }
+
