@@ -82,15 +82,27 @@ actor LedgerGroupCommitter {
     /// arrived during the last commit would make them wait for that small commit, then form a big
     /// one, and so on (with 32 submitters of single transfers the groups alternated 31, 1, 31, 1,
     /// halving throughput). So while the queue is shorter than the last group, this yields to the
-    /// other tasks (no timer: a few microseconds per yield) until the queue stops growing.
+    /// other tasks (no timer: a few microseconds per yield) until the queue stops growing for
+    /// `idleYields` yields in a row.
     private func letAnsweredCallersQueue(expecting count: Int) async {
         var seen = queue.count
+        var idle = 0
         while seen < count {
             await Task.yield()
-            guard queue.count > seen else { return }
-            seen = queue.count
+            if queue.count > seen {
+                seen = queue.count
+                idle = 0
+            } else {
+                idle += 1
+                guard idle < Self.idleYields else { return }
+            }
         }
     }
+
+    /// How many yields in a row may find no new caller before the commit goes ahead without the
+    /// rest: callers that do work of their own between commits (a limit check's preparation) do
+    /// not all queue within one yield.
+    static let idleYields = 3
 }
 
 /// What a group commit decided, batch by batch in the order given.
