@@ -4,6 +4,7 @@ import CofferCore
 import CofferStorage
 import Foundation
 import Ledger
+import GRDB
 import Synchronization
 
 extension BenchCommand {
@@ -12,21 +13,23 @@ extension BenchCommand {
             commandName: "limits",
             abstract: "Check-and-reserve per second (limit check in the ledger commit) vs the ledger's own pending transfers on the same store.",
             discussion: """
-                Every run makes a fresh SQLite data directory (not timed): asset USD, --customers customers of the verified \
-                tier, each owning one account, and verified-tier limits in USD on every window (per transaction, daily, weekly, \
-                monthly, payouts per hour and per day) high enough that every request passes, so each check reads the \
-                customer's whole window and records its entry. Then, from --submitters concurrent callers in this process, \
-                the floor: --count single pending transfers from the customers' accounts submitted to the ledger store \
-                (LedgerStore.submit, one transfer per call, group commit as always); then Coffer: --count \
-                CustomerService.reserve calls (the request checked, the customer, account and limits read, the pending \
-                transfer and the limit entry in one commit with the check inside it) on the same store. Reports both rates, \
-                the median of the per-run ratios, and how many entries each check read at the end. Made by scripts/bench-limits.
+                One SQLite set-up database (not timed): asset USD, --customers customers of the verified tier, each owning \
+                one account, and verified-tier limits in USD on every window (per transaction, daily, weekly, monthly, \
+                payouts per hour and per day) high enough that every request passes, so each check reads the customer's \
+                whole window and records its entry. Every run measures two phases, each on its own fresh copy of that \
+                database (a VACUUM INTO snapshot), in an order that alternates from run to run, from --submitters \
+                concurrent callers in this process: the floor, --count single pending transfers from the customers' \
+                accounts submitted to the ledger store (LedgerStore.submit, one transfer per call, group commit as always); \
+                and Coffer, --count CustomerService.reserve calls (the request checked, the customer, account and limits \
+                read, the pending transfer and the limit entry in one commit with the check inside it). Reports both \
+                rates, the median of the per-run ratios, and how many entries each check read at the end. Made by \
+                scripts/bench-limits.
                 """)
 
         @Option(help: "Reservations (and floor transfers) per run.") var count = 20_000
         @Option(help: "Customers the requests are spread over (round robin).") var customers = 1_000
         @Option(help: "Concurrent callers.") var submitters = 32
-        @Option(help: "Repetitions; medians are reported.") var runs = 3
+        @Option(help: "Repetitions; medians are reported.") var runs = 9
         @Option(help: "Scratch directory, which must not exist yet; removed afterwards (default: a temporary one).") var dataDir: String?
 
         func run() async throws {
@@ -38,41 +41,70 @@ extension BenchCommand {
 
             let report = BenchReport(runs: runs)
             report.line("coffer bench limits: \(count) requests over \(customers) customers from \(submitters) concurrent callers, SQLite, median of \(runs) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-            report.line("each run on a fresh database: floor (LedgerStore.submit of one pending transfer per call), then Coffer (CustomerService.reserve: limits checked inside the commit); ratio = median of per-run Coffer / floor")
+            report.line("each phase on its own copy of one set-up database: floor (LedgerStore.submit of one pending transfer per call) and Coffer (CustomerService.reserve: limits checked inside the commit), their order alternating; ratio = median of per-run Coffer / floor")
+            let snapshot = try await Self.setUp(customers: customers, in: scratch.appendingPathComponent("template"))
             var floors: [Double] = [], ours: [Double] = [], ratios: [Double] = []
             for run in 0..<runs {
-                let directory = scratch.appendingPathComponent("run-\(run)")
-                let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: CofferStores.sqliteMigrations)
-                let stores = CofferStores(embedded: database)
-                let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [])
-                let caller = try Caller.commandLine()
-                try await Self.prepare(services, customers: customers, by: caller)
-
-                let floorSeconds = try await Self.concurrently(count, submitters) { index in
-                    let owner = "c\(index % customers)"
-                    let transfer = Transfer(id: try LedgerID(validating: "floor-\(index)"), debitAccountID: try LedgerID(validating: owner + ":usd"),
-                                            creditAccountID: try LedgerID(validating: "outgoing:USD"), amount: 100, asset: "USD", flags: .pending,
-                                            reference: "limit-reservation")
-                    guard try await stores.ledger.submit([transfer]).first == .created else { throw BenchFailure("floor transfer \(index) was not created") }
+                var floorRate = 0.0, ourRate = 0.0
+                for coffer in run % 2 == 0 ? [false, true] : [true, false] {
+                    let directory = scratch.appendingPathComponent("run-\(run)-\(coffer ? "coffer" : "floor")")
+                    let stores = try Self.open(copyOf: snapshot, in: directory)
+                    defer { try? FileManager.default.removeItem(at: directory) }
+                    let seconds: Double
+                    if coffer {
+                        let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [])
+                        let caller = try Caller.commandLine()
+                        seconds = try await Self.concurrently(count, submitters) { index in
+                            let owner = "c\(index % customers)"
+                            let view = try await services.customers.reserve(
+                                ReserveRequest(id: "res-\(index)", customer: owner, account: owner + ":usd", asset: "USD", amount: "100"), by: caller)
+                            guard view.result == "reserved" else { throw BenchFailure("reservation \(index) was \(view.result)") }
+                        }
+                        ourRate = Double(count) / seconds
+                    } else {
+                        seconds = try await Self.concurrently(count, submitters) { index in
+                            let owner = "c\(index % customers)"
+                            let transfer = Transfer(id: try LedgerID(validating: "floor-\(index)"), debitAccountID: try LedgerID(validating: owner + ":usd"),
+                                                    creditAccountID: try LedgerID(validating: "outgoing:USD"), amount: 100, asset: "USD", flags: .pending,
+                                                    reference: "limit-reservation")
+                            guard try await stores.ledger.submit([transfer]).first == .created else { throw BenchFailure("floor transfer \(index) was not created") }
+                        }
+                        floorRate = Double(count) / seconds
+                    }
+                    guard case .intact = try await stores.ledger.verify() else { throw BenchFailure("the ledger does not verify after run \(run + 1)") }
                 }
-                let ourSeconds = try await Self.concurrently(count, submitters) { index in
-                    let owner = "c\(index % customers)"
-                    let view = try await services.customers.reserve(
-                        ReserveRequest(id: "res-\(index)", customer: owner, account: owner + ":usd", asset: "USD", amount: "100"), by: caller)
-                    guard view.result == "reserved" else { throw BenchFailure("reservation \(index) was \(view.result)") }
-                }
-                let floorRate = Double(count) / floorSeconds, ourRate = Double(count) / ourSeconds
                 floors.append(floorRate)
                 ours.append(ourRate)
                 ratios.append(ourRate / floorRate)
                 report.line(String(format: "run %d: floor %.0f/s, Coffer %.0f/s, ratio %.3f", run + 1, floorRate, ourRate, ourRate / floorRate))
-                guard case .intact = try await stores.ledger.verify() else { throw BenchFailure("the ledger does not verify after run \(run + 1)") }
-                try? FileManager.default.removeItem(at: directory)
             }
             let median = { (values: [Double]) in values.sorted()[values.count / 2] }
             report.line(String(format: "check-and-reserve %10.0f /s   floor (ledger pending transfers) %8.0f /s   ratio %.3f   (ratios %.3f-%.3f)",
                                median(ours), median(floors), median(ratios), ratios.min()!, ratios.max()!))
             report.line("last check of each customer read \(count / customers - 1) earlier entries of its window")
+        }
+
+        /// Makes the set-up database in `directory` and returns the path of its snapshot (`VACUUM
+        /// INTO`: one file, no write-ahead log), which every phase copies.
+        static func setUp(customers: Int, in directory: URL) async throws -> String {
+            let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: CofferStores.sqliteMigrations)
+            let stores = CofferStores(embedded: database)
+            let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [])
+            try await Self.prepare(services, customers: customers, by: try Caller.commandLine())
+            let snapshot = directory.deletingLastPathComponent().appendingPathComponent("template.sqlite").path
+            try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [snapshot]) }
+            return snapshot
+        }
+
+        /// The stores of a fresh copy of the set-up database in `path`, on disk before any clock starts.
+        static func open(copyOf snapshot: String, in path: URL) throws -> CofferStores {
+            let directory = DataDirectory(explicit: path.path)
+            try directory.create()
+            try FileManager.default.copyItem(at: URL(fileURLWithPath: snapshot), to: directory.databaseURL)
+            let copy = Foundation.open(directory.databaseURL.path, O_RDONLY)
+            guard copy >= 0, fsync(copy) == 0 else { throw BenchFailure("cannot fsync the copy of the scratch database") }
+            close(copy)
+            return CofferStores(embedded: try CofferDatabase(directory: directory, migrations: CofferStores.sqliteMigrations))
         }
 
         /// Asset, tier limits, customers and their accounts.
