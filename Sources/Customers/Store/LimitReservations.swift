@@ -240,9 +240,8 @@ extension LimitReservations {
         // insert itself finds an id decided before (`ON CONFLICT DO NOTHING` changes nothing).
         // Over PostgreSQL's wire the ids are looked up first and the group inserted in one statement.
         let sqlite = connection as? CofferStorage.SQLiteConnection
-        let perRequest = sqlite != nil
         var earlier: [String: LimitEntry.State] = [:]
-        if !perRequest {
+        if sqlite == nil {
             for chunk in requests.map(\.id).chunked(500) {
                 _ = try connection.query("SELECT id, state FROM customer_limit_entries WHERE id IN \(list: Array(chunk).paddedToPowerOfTwo())") { row in
                     earlier[try row.text(0)] = LimitEntry.State(rawValue: try row.text(1)) ?? .reserved
@@ -271,7 +270,7 @@ extension LimitReservations {
             let window = request.limits.isEmpty ? [] : windows.entries(key)
             if let refusal = RollingLimits.refusal(request.limits, entries: window, amount: request.amount, now: request.at, newDestination: newDestination) {
                 // A retried request is answered with what it was, whatever its limits say now.
-                if perRequest, let state = try state(of: request.id, on: connection) {
+                if sqlite != nil, let state = try state(of: request.id, on: connection) {
                     decisions.append(.exists(state))
                 } else {
                     decisions.append(.refused(refusal))
@@ -292,7 +291,7 @@ extension LimitReservations {
             decisions.append(.reserved(newDestination: newDestination))
         }
         guard !inserts.isEmpty else { return decisions }
-        if !perRequest {
+        if sqlite == nil {
             for chunk in inserts.chunked(500) { try connection.execute(insert(Array(chunk))) }
         }
         for (request, _) in inserts {
@@ -330,8 +329,7 @@ extension LimitReservations {
     static func insertUnlessStored(_ request: LimitRequest, newDestination: Bool, on connection: CofferStorage.SQLiteConnection) throws -> Bool {
         do {
             let statement = SQLiteRawStatement(try connection.database.cachedStatement(sql: """
-                INSERT INTO customer_limit_entries (id, customer, asset, account, amount, at, state, new_destination, destination, kind)
-                VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                INSERT INTO customer_limit_entries \(entryColumns) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?) ON CONFLICT (id) DO NOTHING
                 """))
             statement.bind(1, request.id)
             statement.bind(2, request.customer)
@@ -349,11 +347,12 @@ extension LimitReservations {
         }
     }
 
+    /// The columns an entry is inserted with, in the order both inserts give them.
+    static let entryColumns = "(id, customer, asset, account, amount, at, state, new_destination, destination, kind)"
+
     /// One statement inserting `rows` as reserved entries.
     static func insert(_ rows: [(LimitRequest, Bool)]) -> CofferStorage.SQL {
-        var sql: CofferStorage.SQL = """
-            INSERT INTO customer_limit_entries (id, customer, asset, account, amount, at, state, new_destination, destination, kind) VALUES
-            """
+        var sql: CofferStorage.SQL = "INSERT INTO customer_limit_entries \(raw: entryColumns) VALUES"
         for (index, (request, newDestination)) in rows.enumerated() {
             sql = sql + (index == 0 ? " " : ", ") + """
                 (\(request.id), \(request.customer), \(request.asset), \(request.account), \(request.amount), \(request.at), 'reserved',
@@ -436,4 +435,3 @@ public final class LimitWindows: @unchecked Sendable {
         }
     }
 }
-

@@ -183,9 +183,7 @@ extension BenchCommand {
                 }
             }
             let insertSeconds = seconds(since: started)
-            // A snapshot for the runs to copy, not the live file: the database's background
-            // checkpointer may still be writing pages into that.
-            try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [snapshot(of: directory).path]) }
+            try await BenchSnapshot.write(database, to: snapshot(of: directory).path)
             return insertSeconds
         }
 
@@ -219,15 +217,8 @@ extension BenchCommand {
         static func sync(_ template: DataDirectory, into path: URL, to: UInt64, readAhead: Int?, sources: @escaping ChainSourceFactory) async throws
             -> (seconds: Double, stepMilliseconds: [Double], credited: Int, cpuSeconds: Double)
         {
-            let directory = DataDirectory(explicit: path.path)
-            try directory.create()
             defer { try? FileManager.default.removeItem(at: path) }
-            try FileManager.default.copyItem(at: snapshot(of: template), to: directory.databaseURL)
-            // On disk before the clock starts: otherwise the copy's writeback lands in the
-            // measured commits' fsyncs.
-            let copy = open(directory.databaseURL.path, O_RDONLY)
-            guard copy >= 0, fsync(copy) == 0 else { throw CLIError("cannot fsync the copy of the scratch database") }
-            close(copy)
+            let directory = try BenchSnapshot.copy(snapshot(of: template), into: path)
             let database = try CofferDatabase(directory: directory, migrations: CofferStores.sqliteMigrations)
             let stores = CofferStores(embedded: database)
             let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [], sources: sources)

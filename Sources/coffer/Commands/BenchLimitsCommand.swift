@@ -4,7 +4,6 @@ import CofferCore
 import CofferStorage
 import Foundation
 import Ledger
-import GRDB
 import Synchronization
 
 extension BenchCommand {
@@ -92,18 +91,13 @@ extension BenchCommand {
             let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [])
             try await Self.prepare(services, customers: customers, by: try Caller.commandLine())
             let snapshot = directory.deletingLastPathComponent().appendingPathComponent("template.sqlite").path
-            try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [snapshot]) }
+            try await BenchSnapshot.write(database, to: snapshot)
             return snapshot
         }
 
-        /// The stores of a fresh copy of the set-up database in `path`, on disk before any clock starts.
+        /// The stores of a fresh copy of the set-up database in `path`.
         static func open(copyOf snapshot: String, in path: URL) throws -> CofferStores {
-            let directory = DataDirectory(explicit: path.path)
-            try directory.create()
-            try FileManager.default.copyItem(at: URL(fileURLWithPath: snapshot), to: directory.databaseURL)
-            let copy = Foundation.open(directory.databaseURL.path, O_RDONLY)
-            guard copy >= 0, fsync(copy) == 0 else { throw BenchFailure("cannot fsync the copy of the scratch database") }
-            close(copy)
+            let directory = try BenchSnapshot.copy(URL(fileURLWithPath: snapshot), into: path)
             return CofferStores(embedded: try CofferDatabase(directory: directory, migrations: CofferStores.sqliteMigrations))
         }
 

@@ -169,10 +169,8 @@ extension BenchCommand {
                 guard synced.credited == options.deposits else {
                     throw CLIError("the syncer credited \(synced.credited) deposits, not \(options.deposits)")
                 }
-                // A snapshot, not a copy of the file: the database's background checkpointer may
-                // still be writing pages into it.
                 let snapshot = scratch.appendingPathComponent("template.sqlite").path
-                try await database.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [snapshot]) }
+                try await BenchSnapshot.write(database, to: snapshot)
 
                 let master = try await vault.unlocked(for: caller).withSecret(of: wallet.id) { secret, _ throws -> ExtendedPrivateKey in
                     guard case .seed(let seed) = secret else { throw CLIError("the generated wallet is not an HD wallet") }
@@ -207,14 +205,8 @@ extension BenchCommand {
         }
 
         static func measure(_ setup: Setup, requests: [CreatePayoutRequest], submitters: Int, into path: URL) async throws -> Measured {
-            let directory = DataDirectory(explicit: path.path)
-            try directory.create()
             defer { try? FileManager.default.removeItem(at: path) }
-            try FileManager.default.copyItem(at: URL(fileURLWithPath: setup.snapshot), to: directory.databaseURL)
-            // On disk before the clock starts, or the copy's writeback lands in the measured fsyncs.
-            let copy = open(directory.databaseURL.path, O_RDONLY)
-            guard copy >= 0, fsync(copy) == 0 else { throw CLIError("cannot fsync the copy of the scratch database") }
-            close(copy)
+            let directory = try BenchSnapshot.copy(URL(fileURLWithPath: setup.snapshot), into: path)
             let database = try CofferDatabase(directory: directory, migrations: CofferStores.sqliteMigrations)
             let stores = CofferStores(embedded: database)
             let vault = try await VaultAccess.unlock(stores.vault, passphraseFile: setup.passphraseFile)
