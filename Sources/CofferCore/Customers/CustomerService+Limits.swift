@@ -424,7 +424,8 @@ final class LimitAdmitter: LedgerGroupAdmitter {
     func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
         let checks = tokens.compactMap { $0 as? CustomerService.LimitCheck }
         guard checks.count == tokens.count else { throw LedgerError.internalFailure("a limit admission was handed something else") }
-        let (version, token) = try LimitReservations.versionAndWriterToken(on: connection)
+        let state = try LimitReservations.groupState(ids: checks.map(\.request.id), on: connection)
+        let version = state.version
         var requests: [LimitRequest] = []
         requests.reserveCapacity(checks.count)
         var refreshed = false
@@ -440,7 +441,7 @@ final class LimitAdmitter: LedgerGroupAdmitter {
             refreshed = true
         }
         if refreshed { cache.forget() }
-        let decisions = try LimitReservations.reserveAll(requests, windows: windows, writerToken: token, on: connection)
+        let decisions = try LimitReservations.reserveAll(requests, windows: windows, state: state, on: connection)
         return zip(checks, decisions).map { check, decision in
             check.record(decision)
             if case .refused = decision { return false }

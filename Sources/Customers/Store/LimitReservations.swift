@@ -93,20 +93,58 @@ public enum LimitReservations {
         if try connection.execute("DELETE FROM customer_limit_entries WHERE id = \(id) AND state = 'reserved'") > 0 { _ = try touch(on: connection) }
     }
 
-    /// The configuration version (see `customer_config`) and the writer token (see
-    /// `customer_limit_writer`), read in one statement at the start of a group's checks.
-    public static func versionAndWriterToken(on connection: any SQLConnection) throws -> (version: Int64, token: Int64) {
-        try connection.queryOne("""
-            SELECT (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1)
-            """) { row in (row.isNull(0) ? 0 : try row.int64(0), row.isNull(1) ? 0 : try row.int64(1)) } ?? (0, 0)
+    /// What a group's checks start from, in one statement (a round trip over PostgreSQL's wire):
+    /// the configuration version (see `customer_config`), the writer token (see
+    /// `customer_limit_writer`) and, on PostgreSQL, which of `ids` are stored already and in what
+    /// state. On SQLite each insert finds that out itself, so `ids` go unread and `earlier` is empty.
+    public static func groupState(ids: [String], on connection: any SQLConnection) throws -> GroupState {
+        var state = GroupState(version: 0, token: 0, earlier: [:])
+        let chunks = connection is CofferStorage.SQLiteConnection ? [] : ids.chunked(500)
+        for index in 0..<max(chunks.count, 1) {
+            // Row kind 0: the version and the token (first statement only); kind 1: a stored id.
+            var parts: [CofferStorage.SQL] = []
+            if index == 0 {
+                parts.append("""
+                    SELECT CAST(0 AS BIGINT), (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1),
+                           NULL, NULL
+                    """)
+            }
+            if index < chunks.count {
+                parts.append("""
+                    SELECT CAST(1 AS BIGINT), NULL, NULL, id, state FROM customer_limit_entries WHERE id IN \(list: Array(chunks[index]).paddedToPowerOfTwo())
+                    """)
+            }
+            let sql = parts.dropFirst().reduce(parts[0]) { $0 + " UNION ALL " + $1 }
+            _ = try connection.query(sql) { row in
+                if try row.int64(0) == 0 {
+                    state.version = row.isNull(1) ? 0 : try row.int64(1)
+                    state.token = row.isNull(2) ? 0 : try row.int64(2)
+                } else {
+                    state.earlier[try row.text(3)] = LimitEntry.State(rawValue: try row.text(4)) ?? .reserved
+                }
+            }
+        }
+        return state
+    }
+
+    /// The configuration version and writer token a group's checks start from, and the states of
+    /// its ids decided before (PostgreSQL only): see `groupState(ids:on:)`.
+    public struct GroupState: Sendable {
+        public var version: Int64
+        public var token: Int64
+        public var earlier: [String: LimitEntry.State]
     }
 
     /// Marks that the reservations changed: a new random writer token, returned.
     static func touch(on connection: any SQLConnection) throws -> Int64 {
-        let token = Int64.random(in: Int64.min...Int64.max)
-        try connection.execute("UPDATE customer_limit_writer SET token = \(token) WHERE id = 1")
+        let token = newToken()
+        try connection.execute(touching(token))
         return token
     }
+
+    static func newToken() -> Int64 { Int64.random(in: Int64.min...Int64.max) }
+
+    static func touching(_ token: Int64) -> CofferStorage.SQL { "UPDATE customer_limit_writer SET token = \(token) WHERE id = 1" }
 
     /// The live (not voided) entries of `customers` in `asset` stamped after `since`.
     static func liveEntries(customers: [String], asset: String, since: Int64, on connection: any SQLConnection) throws -> [String: [LimitEntry]] {
@@ -233,21 +271,15 @@ extension LimitReservations {
     /// is the one its last write left) are read in one statement, and each request is checked
     /// against its customer's window plus what the requests before it in this group reserved. A
     /// request whose id is stored already is answered with its state (a retry), never counted twice.
-    public static func reserveAll(_ requests: [LimitRequest], windows: LimitWindows, writerToken token: Int64,
+    public static func reserveAll(_ requests: [LimitRequest], windows: LimitWindows, state group: GroupState,
                                   on connection: any SQLConnection) throws -> [LimitDecision] {
-        windows.validate(token: token)
+        windows.validate(token: group.token)
         // SQLite runs in this process: a statement per request costs no round trip, so each
         // insert itself finds an id decided before (`ON CONFLICT DO NOTHING` changes nothing).
-        // Over PostgreSQL's wire the ids are looked up first and the group inserted in one statement.
+        // Over PostgreSQL's wire the ids were looked up with the group's state (`groupState`) and
+        // the group is inserted, with the new writer token, in one statement.
         let sqlite = connection as? CofferStorage.SQLiteConnection
-        var earlier: [String: LimitEntry.State] = [:]
-        if sqlite == nil {
-            for chunk in requests.map(\.id).chunked(500) {
-                _ = try connection.query("SELECT id, state FROM customer_limit_entries WHERE id IN \(list: Array(chunk).paddedToPowerOfTwo())") { row in
-                    earlier[try row.text(0)] = LimitEntry.State(rawValue: try row.text(1)) ?? .reserved
-                }
-            }
-        }
+        let earlier = group.earlier
         let keys = requests.map { LimitWindows.key($0.customer, $0.asset) }
         try load(zip(requests, keys).filter { earlier[$0.0.id] == nil && !$0.0.limits.isEmpty }, into: windows, on: connection)
         var decided: [String: LimitEntry.State] = Dictionary(minimumCapacity: requests.count)
@@ -291,16 +323,21 @@ extension LimitReservations {
             decisions.append(.reserved(newDestination: newDestination))
         }
         guard !inserts.isEmpty else { return decisions }
-        if sqlite == nil {
-            for chunk in inserts.chunked(500) { try connection.execute(insert(Array(chunk))) }
-        }
         for (request, _) in inserts {
             if let destination = request.destination {
                 try remember(customer: request.customer, kind: "destination", value: destination, at: request.at, on: connection)
             }
         }
         // If this commit rolls back, the token stays what it was and the copy is dropped next time.
-        windows.wrote(token: try touch(on: connection))
+        let token = newToken()
+        if sqlite == nil {
+            for (index, chunk) in inserts.chunked(500).enumerated() {
+                try connection.execute(index == 0 ? "WITH touched AS (" + touching(token) + ") " + insert(Array(chunk)) : insert(Array(chunk)))
+            }
+        } else {
+            try connection.execute(touching(token))
+        }
+        windows.wrote(token: token)
         return decisions
     }
 

@@ -21,8 +21,10 @@ extension BenchCommand {
                 accounts submitted to the ledger store (LedgerStore.submit, one transfer per call, group commit as always); \
                 and Coffer, --count CustomerService.reserve calls (the request checked, the customer, account and limits \
                 read, the pending transfer and the limit entry in one commit with the check inside it). Reports both \
-                rates, the median of the per-run ratios, and how many entries each check read at the end. Made by \
-                scripts/bench-limits.
+                rates, the median of the per-run ratios, and how many entries each check read at the end. With \
+                --postgres URL the same runs go to PostgreSQL: the set-up database is a template on that server and \
+                each phase runs on its own database made from it (CREATE DATABASE … TEMPLATE), dropped afterwards. \
+                Made by scripts/bench-limits.
                 """)
 
         @Option(help: "Reservations (and floor transfers) per run.") var count = 20_000
@@ -30,6 +32,8 @@ extension BenchCommand {
         @Option(help: "Concurrent callers.") var submitters = 32
         @Option(help: "Repetitions; medians are reported.") var runs = 9
         @Option(help: "Scratch directory, which must not exist yet; removed afterwards (default: a temporary one).") var dataDir: String?
+        @Option(help: "Measure PostgreSQL instead: a server URL (postgres://USER@HOST:PORT/DB) where scratch databases may be created and dropped.")
+        var postgres: String?
 
         func run() async throws {
             guard runs > 0, count > 0, customers > 0, submitters > 0 else { throw UsageError("--runs, --count, --customers and --submitters must be positive") }
@@ -39,38 +43,53 @@ extension BenchCommand {
             defer { try? FileManager.default.removeItem(at: scratch) }
 
             let report = BenchReport(runs: runs)
-            report.line("coffer bench limits: \(count) requests over \(customers) customers from \(submitters) concurrent callers, SQLite, median of \(runs) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+            let template: LimitsBenchTemplate
+            if let postgres {
+                template = try await .postgres(server: postgres, customers: customers)
+            } else {
+                template = .sqlite(snapshot: try await Self.setUp(customers: customers, in: scratch.appendingPathComponent("template")), scratch: scratch)
+            }
+            do {
+                try await measure(on: template, report: report)
+            } catch {
+                await template.remove()
+                throw error
+            }
+            await template.remove()
+        }
+
+        /// The runs, each a floor phase and a Coffer phase on fresh copies of `template`.
+        func measure(on template: LimitsBenchTemplate, report: BenchReport) async throws {
+            report.line("coffer bench limits: \(count) requests over \(customers) customers from \(submitters) concurrent callers, \(template.name), median of \(runs) runs, \(ProcessInfo.processInfo.activeProcessorCount) cores")
             report.line("each phase on its own copy of one set-up database: floor (LedgerStore.submit of one pending transfer per call) and Coffer (CustomerService.reserve: limits checked inside the commit), their order alternating; ratio = median of per-run Coffer / floor")
-            let snapshot = try await Self.setUp(customers: customers, in: scratch.appendingPathComponent("template"))
             var floors: [Double] = [], ours: [Double] = [], ratios: [Double] = []
             for run in 0..<runs {
                 var floorRate = 0.0, ourRate = 0.0
                 for coffer in run % 2 == 0 ? [false, true] : [true, false] {
-                    let directory = scratch.appendingPathComponent("run-\(run)-\(coffer ? "coffer" : "floor")")
-                    let stores = try Self.open(copyOf: snapshot, in: directory)
-                    defer { try? FileManager.default.removeItem(at: directory) }
-                    let seconds: Double
-                    if coffer {
-                        let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [])
-                        let caller = try Caller.commandLine()
-                        seconds = try await Self.concurrently(count, submitters) { index in
-                            let owner = "c\(index % customers)"
-                            let view = try await services.customers.reserve(
-                                ReserveRequest(id: "res-\(index)", customer: owner, account: owner + ":usd", asset: "USD", amount: "100"), by: caller)
-                            guard view.result == "reserved" else { throw BenchFailure("reservation \(index) was \(view.result)") }
+                    let rate = try await template.withCopy(named: "run-\(run)-\(coffer ? "coffer" : "floor")") { stores in
+                        let seconds: Double
+                        if coffer {
+                            let services = CofferServices(stores: stores, vault: .locked(stores.vault, reason: "the benchmark needs no keys"), signers: [])
+                            let caller = try Caller.commandLine()
+                            seconds = try await Self.concurrently(count, submitters) { index in
+                                let owner = "c\(index % customers)"
+                                let view = try await services.customers.reserve(
+                                    ReserveRequest(id: "res-\(index)", customer: owner, account: owner + ":usd", asset: "USD", amount: "100"), by: caller)
+                                guard view.result == "reserved" else { throw BenchFailure("reservation \(index) was \(view.result)") }
+                            }
+                        } else {
+                            seconds = try await Self.concurrently(count, submitters) { index in
+                                let owner = "c\(index % customers)"
+                                let transfer = Transfer(id: try LedgerID(validating: "floor-\(index)"), debitAccountID: try LedgerID(validating: owner + ":usd"),
+                                                        creditAccountID: try LedgerID(validating: "outgoing:USD"), amount: 100, asset: "USD", flags: .pending,
+                                                        reference: "limit-reservation")
+                                guard try await stores.ledger.submit([transfer]).first == .created else { throw BenchFailure("floor transfer \(index) was not created") }
+                            }
                         }
-                        ourRate = Double(count) / seconds
-                    } else {
-                        seconds = try await Self.concurrently(count, submitters) { index in
-                            let owner = "c\(index % customers)"
-                            let transfer = Transfer(id: try LedgerID(validating: "floor-\(index)"), debitAccountID: try LedgerID(validating: owner + ":usd"),
-                                                    creditAccountID: try LedgerID(validating: "outgoing:USD"), amount: 100, asset: "USD", flags: .pending,
-                                                    reference: "limit-reservation")
-                            guard try await stores.ledger.submit([transfer]).first == .created else { throw BenchFailure("floor transfer \(index) was not created") }
-                        }
-                        floorRate = Double(count) / seconds
+                        guard case .intact = try await stores.ledger.verify() else { throw BenchFailure("the ledger does not verify after run \(run + 1)") }
+                        return Double(count) / seconds
                     }
-                    guard case .intact = try await stores.ledger.verify() else { throw BenchFailure("the ledger does not verify after run \(run + 1)") }
+                    if coffer { ourRate = rate } else { floorRate = rate }
                 }
                 floors.append(floorRate)
                 ours.append(ourRate)
@@ -93,12 +112,6 @@ extension BenchCommand {
             let snapshot = directory.deletingLastPathComponent().appendingPathComponent("template.sqlite").path
             try await BenchSnapshot.write(database, to: snapshot)
             return snapshot
-        }
-
-        /// The stores of a fresh copy of the set-up database in `path`.
-        static func open(copyOf snapshot: String, in path: URL) throws -> CofferStores {
-            let directory = try BenchSnapshot.copy(URL(fileURLWithPath: snapshot), into: path)
-            return CofferStores(embedded: try CofferDatabase(directory: directory, migrations: CofferStores.sqliteMigrations))
         }
 
         /// Asset, tier limits, customers and their accounts.

@@ -23,10 +23,7 @@ final class PostgresLedgerBenchBackend: LedgerBenchBackend {
         _ = try await server.rows(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(scratch)"), "dropping an old bench database")
         _ = try await server.rows(PostgresQuery(unsafeSQL: "CREATE DATABASE \(scratch)"), "creating the bench database")
         let location = server.location
-        var url = "postgres://\(location.user)"
-        if let password = location.password { url += ":" + (password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password) }
-        url += "@\(location.host):\(location.port)/\(scratch)"
-        database = try PostgresPool(url: url, maximumConnections: 8)
+        database = try PostgresPool(url: location.url(database: scratch), maximumConnections: 8)
         try await database.prepare(migrations: PostgresLedgerMigrations.all)
         runners = [serverRunner, Task { [database] in _ = try? await database.run() }]
         name = "PostgreSQL \(location.host):\(location.port) (synchronous_commit as configured on the server)"
