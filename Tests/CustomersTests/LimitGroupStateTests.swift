@@ -1,0 +1,65 @@
+import CofferStorage
+import CofferTestSupport
+import Customers
+import Testing
+
+/// A group's checks on both engines, with more requests than one lookup statement takes (500 ids
+/// over PostgreSQL's wire): retried ids are answered with their stored state and never counted
+/// again, new ones are checked against the daily limit in order (the last of each customer's
+/// refused), and the writer token moves.
+struct LimitGroupStateTests {
+    @Test(arguments: TestEngine.all) func retriesAcrossLookupChunksAreAnsweredAndNotCounted(engine: TestEngine) async throws {
+        let storage = try await TestDatabase.make(engine, sqlite: CustomerMigrations.sqlite, postgres: CustomerMigrations.postgres)
+        defer { storage.close() }
+        let database = storage.database
+        let limits = LimitSet(daily: 350)
+        func request(_ index: Int) -> LimitRequest {
+            LimitRequest(id: "r\(index)", customer: "c\(index % 3)", asset: "USD", account: "c\(index % 3):usd", amount: 1, at: 1_000_000 + Int64(index),
+                         destination: nil, kind: "transfer", limits: limits)
+        }
+        // 600 reserved first (200 for each customer), 300 of them posted.
+        let first = (0..<600).map(request)
+        let decided = try await database.write { connection in
+            try LimitReservations.reserveAll(first, windows: LimitWindows(), state: try LimitReservations.groupState(ids: first.map(\.id), on: connection),
+                                             on: connection)
+        }
+        #expect(decided.allSatisfy { $0 == .reserved(newDestination: false) })
+        let posted = try await database.write { connection in try LimitReservations.finish((0..<300).map { "r\($0)" }, as: .posted, on: connection) }
+        #expect(posted == 300)
+
+        // One group of 1,200: the 600 again (retries), then 600 new ones, 200 a customer, of which
+        // each customer's daily limit of 350 holds 150 more.
+        let group = (0..<1_200).map(request)
+        let (before, state, decisions) = try await database.write { connection in
+            let before = try LimitReservations.groupState(ids: [], on: connection).token
+            let state = try LimitReservations.groupState(ids: group.map(\.id), on: connection)
+            return (before, state, try LimitReservations.reserveAll(group, windows: LimitWindows(), state: state, on: connection))
+        }
+        #expect(state.token == before)
+        if engine == .postgres {
+            #expect(state.earlier.count == 600 && state.earlier["r0"] == .posted && state.earlier["r599"] == .reserved)
+        } else {
+            #expect(state.earlier.isEmpty)
+        }
+        #expect(decisions[0..<300].allSatisfy { $0 == .exists(.posted) })
+        #expect(decisions[300..<600].allSatisfy { $0 == .exists(.reserved) })
+        for (offset, decision) in decisions[600...].enumerated() {
+            // Request 600 + offset is its customer's (offset / 3 + 1)th new one.
+            if offset / 3 < 150 {
+                #expect(decision == .reserved(newDestination: false), "request \(600 + offset)")
+            } else {
+                guard case .refused(let standing) = decision else {
+                    Issue.record("request \(600 + offset) was \(decision), not refused")
+                    continue
+                }
+                #expect(standing.kind == .daily && standing.used == 350 && standing.remaining == 0, "request \(600 + offset): \(standing)")
+            }
+        }
+        let after = try await database.read { connection in try LimitReservations.groupState(ids: [], on: connection).token }
+        #expect(after != before)
+        for customer in ["c0", "c1", "c2"] {
+            let entries = try await CustomerStore(database: database).entries(customer: customer, asset: "USD", now: 1_002_000)
+            #expect(entries.count == 350, "\(customer): \(entries.count) entries")
+        }
+    }
+}
