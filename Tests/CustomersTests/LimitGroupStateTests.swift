@@ -20,7 +20,7 @@ struct LimitGroupStateTests {
         // 600 reserved first (200 for each customer), 300 of them posted.
         let first = (0..<600).map(request)
         let decided = try await database.write { connection in
-            try LimitReservations.reserveAll(first, windows: LimitWindows(), state: try LimitReservations.groupState(ids: first.map(\.id), on: connection),
+            try LimitReservations.reserveAll(first, windows: LimitWindows(), state: try LimitReservations.groupState(of: first, on: connection),
                                              on: connection)
         }
         #expect(decided.allSatisfy { $0 == .reserved(newDestination: false) })
@@ -31,8 +31,8 @@ struct LimitGroupStateTests {
         // each customer's daily limit of 350 holds 150 more.
         let group = (0..<1_200).map(request)
         let (before, state, decisions) = try await database.write { connection in
-            let before = try LimitReservations.groupState(ids: [], on: connection).token
-            let state = try LimitReservations.groupState(ids: group.map(\.id), on: connection)
+            let before = try LimitReservations.groupState(of: [LimitRequest](), on: connection).token
+            let state = try LimitReservations.groupState(of: group, on: connection)
             return (before, state, try LimitReservations.reserveAll(group, windows: LimitWindows(), state: state, on: connection))
         }
         #expect(state.token == before)
@@ -55,7 +55,7 @@ struct LimitGroupStateTests {
                 #expect(standing.kind == .daily && standing.used == 350 && standing.remaining == 0, "request \(600 + offset): \(standing)")
             }
         }
-        let after = try await database.read { connection in try LimitReservations.groupState(ids: [], on: connection).token }
+        let after = try await database.read { connection in try LimitReservations.groupState(of: [LimitRequest](), on: connection).token }
         #expect(after != before)
         for customer in ["c0", "c1", "c2"] {
             let entries = try await CustomerStore(database: database).entries(customer: customer, asset: "USD", now: 1_002_000)

@@ -424,7 +424,7 @@ final class LimitAdmitter: LedgerGroupAdmitter {
     func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
         let checks = tokens.compactMap { $0 as? CustomerService.LimitCheck }
         guard checks.count == tokens.count else { throw LedgerError.internalFailure("a limit admission was handed something else") }
-        let state = try LimitReservations.groupState(ids: checks.map(\.request.id), on: connection)
+        let state = try LimitReservations.groupState(of: checks.lazy.map(\.request), on: connection)
         let version = state.version
         var requests: [LimitRequest] = []
         requests.reserveCapacity(checks.count)

@@ -95,26 +95,13 @@ public enum LimitReservations {
 
     /// What a group's checks start from, in one statement (a round trip over PostgreSQL's wire):
     /// the configuration version (see `customer_config`), the writer token (see
-    /// `customer_limit_writer`) and, on PostgreSQL, which of `ids` are stored already and in what
-    /// state. On SQLite each insert finds that out itself, so `ids` go unread and `earlier` is empty.
-    public static func groupState(ids: [String], on connection: any SQLConnection) throws -> GroupState {
+    /// `customer_limit_writer`) and, on PostgreSQL, which of the requests' ids are stored already
+    /// and in what state (500 ids a statement). On SQLite each insert finds that out itself, so
+    /// `earlier` stays empty.
+    public static func groupState(of requests: some Collection<LimitRequest>, on connection: any SQLConnection) throws -> GroupState {
         var state = GroupState(version: 0, token: 0, earlier: [:])
-        let chunks = connection is CofferStorage.SQLiteConnection ? [] : ids.chunked(500)
-        for index in 0..<max(chunks.count, 1) {
-            // Row kind 0: the version and the token (first statement only); kind 1: a stored id.
-            var parts: [CofferStorage.SQL] = []
-            if index == 0 {
-                parts.append("""
-                    SELECT CAST(0 AS BIGINT), (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1),
-                           NULL, NULL
-                    """)
-            }
-            if index < chunks.count {
-                parts.append("""
-                    SELECT CAST(1 AS BIGINT), NULL, NULL, id, state FROM customer_limit_entries WHERE id IN \(list: Array(chunks[index]).paddedToPowerOfTwo())
-                    """)
-            }
-            let sql = parts.dropFirst().reduce(parts[0]) { $0 + " UNION ALL " + $1 }
+        // Rows of kind 0 carry the version and the token; rows of kind 1 a stored id and its state.
+        func read(_ sql: CofferStorage.SQL) throws {
             _ = try connection.query(sql) { row in
                 if try row.int64(0) == 0 {
                     state.version = row.isNull(1) ? 0 : try row.int64(1)
@@ -124,11 +111,22 @@ public enum LimitReservations {
                 }
             }
         }
+        func stored(_ ids: ArraySlice<String>) -> CofferStorage.SQL {
+            "SELECT CAST(1 AS BIGINT), NULL, NULL, id, state FROM customer_limit_entries WHERE id IN \(list: Array(ids).paddedToPowerOfTwo())"
+        }
+        let chunks = connection.dialect == .sqlite ? [] : requests.map(\.id).chunked(500)  // SQLite never reads `requests`
+        var first: CofferStorage.SQL = """
+            SELECT CAST(0 AS BIGINT), (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1),
+                   NULL, NULL
+            """
+        if let chunk = chunks.first { first = first + " UNION ALL " + stored(chunk) }
+        try read(first)
+        for chunk in chunks.dropFirst() { try read(stored(chunk)) }
         return state
     }
 
     /// The configuration version and writer token a group's checks start from, and the states of
-    /// its ids decided before (PostgreSQL only): see `groupState(ids:on:)`.
+    /// its ids decided before (PostgreSQL only): see `groupState(of:on:)`.
     public struct GroupState: Sendable {
         public var version: Int64
         public var token: Int64
