@@ -74,6 +74,21 @@ struct SQLConnectionContractTests {
         #expect(missing.0 == "" && missing.1 == .some(nil) && missing.2 == nil)
     }
 
+    /// A column of values travels as one parameter: an array on PostgreSQL (`unnest`, `= ANY`),
+    /// JSON text on SQLite (`json_each`); either way every element arrives exactly.
+    @Test(arguments: TestEngine.all) func arraysTravelAsOneParameter(engine: TestEngine) async throws {
+        let storage = try await Self.open(engine)
+        let texts = ["plain", "", "it's \"quoted\" — ünïcødé 🎉", "back\\slash", "?"]
+        let numbers: [Int64] = [Int64.min, -1, 0, 42, Int64.max]
+        let sql: SQL = engine == .postgres
+            ? "SELECT u.label, u.number FROM unnest(\(array: texts)::text[], \(array: numbers)::int8[]) WITH ORDINALITY AS u(label, number, n) ORDER BY u.n"
+            : """
+              SELECT t.value, n.value FROM json_each(\(array: texts)) t JOIN json_each(\(array: numbers)) n ON n.key = t.key ORDER BY t.key
+              """
+        let rows = try await storage.database.read { connection in try connection.query(sql) { (try $0.text(0), try $0.int64(1)) } }
+        #expect(rows.map(\.0) == texts && rows.map(\.1) == numbers)
+    }
+
     /// `?` inside quotes is text on both engines; the parameters around it keep their order.
     @Test(arguments: TestEngine.all) func placeholdersInsideQuotesStayText(engine: TestEngine) async throws {
         let storage = try await Self.open(engine)

@@ -32,6 +32,8 @@ public struct PostgresBlockingConnection: SQLConnection {
             case .integer(let number): binds.append(number)
             case .text(let text): binds.append(text)
             case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
+            case .texts(let texts): binds.append(texts)
+            case .integers(let numbers): binds.append(numbers)
             }
         }
         do {

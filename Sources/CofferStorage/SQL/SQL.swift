@@ -5,6 +5,12 @@ public enum SQLValue: Sendable, Equatable {
     case integer(Int64)
     case text(String)
     case blob([UInt8])
+    /// A whole column of values as one parameter: PostgreSQL binds a `text[]`/`bigint[]` (for
+    /// `unnest` or `= ANY`), so a statement keeps one text whatever the number of rows and is
+    /// parsed once, not once per shape; SQLite, which has no arrays, binds it as JSON text (for
+    /// `json_each`).
+    case texts([String])
+    case integers([Int64])
 }
 
 /// Something that can be bound as a statement parameter.
@@ -74,6 +80,18 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
         }
 
         public mutating func appendInterpolation(raw fragment: String) { text += fragment }
+
+        /// One parameter holding every element (see `SQLValue.texts`).
+        public mutating func appendInterpolation(array: [String]) {
+            text += "?"
+            values.append(.texts(array))
+        }
+
+        /// One parameter holding every element (see `SQLValue.integers`).
+        public mutating func appendInterpolation(array: [Int64]) {
+            text += "?"
+            values.append(.integers(array))
+        }
     }
 
     /// `lhs` followed by `rhs`, parameters in order.

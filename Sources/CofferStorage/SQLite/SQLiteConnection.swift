@@ -35,6 +35,8 @@ public struct SQLiteConnection: SQLConnection {
             case .integer(let number): number
             case .text(let text): text
             case .blob(let bytes): Data(bytes)
+            case .texts(let texts): String(decoding: (try? JSONEncoder().encode(texts)) ?? Data("[]".utf8), as: UTF8.self)
+            case .integers(let numbers): "[" + numbers.map(String.init).joined(separator: ",") + "]"
             }
         })
     }
