@@ -91,6 +91,21 @@ struct LedgerStoreContractTests {
         #expect(throws: LedgerError.self) { try Asset(code: "USDT", decimals: 31) }
     }
 
+    /// Many accounts in one read: those that exist, with their balances, the same as one by one.
+    @Test(arguments: LedgerBackend.all) func accountsAreReadTogether(backend: LedgerBackend) async throws {
+        let ledger = try await TemporaryLedger(backend)
+        try await ledger.setUp()
+        #expect(try await ledger.store.submit([transfer("t1", "a", "b", 7)]) == [.created])
+        let ids = ["a", "b", "limited", "missing"].map { LedgerID($0)! }
+        let together = try await ledger.store.accounts(ids)
+        #expect(Set(together.keys) == Set(ids.prefix(3)))
+        for id in ids.prefix(3) {
+            #expect(together[id] == (try await ledger.store.account(id)), "\(id)")
+        }
+        #expect(together[LedgerID("a")!]?.balances.debitsPosted == 7 && together[LedgerID("b")!]?.balances.creditsPosted == 7)
+        #expect(try await ledger.store.accounts([]).isEmpty)
+    }
+
     @Test(arguments: LedgerBackend.all) func transfersCommitAndResubmissionIsIdempotent(backend: LedgerBackend) async throws {
         let ledger = try await TemporaryLedger(backend)
         try await ledger.setUp()

@@ -87,6 +87,8 @@ public protocol LedgerStore: PendingExpiryStore {
     /// Creates several accounts, one result each in order; a store may do it in one transaction.
     func createAccounts(_ accounts: [Account]) async throws -> [AccountResult]
     func account(_ id: LedgerID) async throws -> Account?
+    /// The accounts among `ids` that exist (a store over a network reads them in one statement).
+    func accounts(_ ids: [LedgerID]) async throws -> [LedgerID: Account]
     /// Decides and commits a batch of at most `LedgerEngine.maximumBatchSize` transfers; one
     /// result per transfer, in order. `companion` (see `LedgerCommitCompanion`) runs inside the
     /// commit's transaction with those results.
@@ -116,6 +118,13 @@ public protocol LedgerStore: PendingExpiryStore {
 }
 
 extension LedgerStore {
+    /// One read per id: right for a store in this process, where a read costs no round trip.
+    public func accounts(_ ids: [LedgerID]) async throws -> [LedgerID: Account] {
+        var accounts: [LedgerID: Account] = [:]
+        for id in ids { accounts[id] = try await account(id) }
+        return accounts
+    }
+
     /// Decides and commits `transfers`; one result per transfer, in order.
     public func submit(_ transfers: [Transfer]) async throws -> [TransferResult] {
         try await submit(transfers, companion: nil)

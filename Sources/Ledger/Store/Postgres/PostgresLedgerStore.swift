@@ -97,8 +97,25 @@ public final class PostgresLedgerStore: LedgerStore {
         }
     }
 
+    /// One statement, outside any transaction (a statement reads one snapshot by itself): a
+    /// round trip, not three.
     public func account(_ id: LedgerID) async throws -> Account? {
-        try await pool.transaction("reading account \(id)") { connection in try await Self.account(id, connection: connection) }
+        try await pool.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.accountColumns) FROM \(Self.accountSource) WHERE a.id = $1", binds: Self.binds(id.value)),
+                            "reading account \(id)")
+            .first.map { try LedgerRowDecoding.account(PostgresRowReader($0)) }
+    }
+
+    /// The accounts among `ids` that exist, in one statement.
+    public func accounts(_ ids: [LedgerID]) async throws -> [LedgerID: Account] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await pool.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.accountColumns) FROM \(Self.accountSource) WHERE a.id = ANY($1)",
+                                                     binds: Self.binds(ids.map(\.value))), "reading \(ids.count) accounts")
+        var accounts: [LedgerID: Account] = [:]
+        for row in rows {
+            let account = try LedgerRowDecoding.account(PostgresRowReader(row))
+            accounts[account.id] = account
+        }
+        return accounts
     }
 
     static func account(_ id: LedgerID, connection: PostgresConnection) async throws -> Account? {
