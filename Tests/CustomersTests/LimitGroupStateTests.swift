@@ -3,12 +3,12 @@ import CofferTestSupport
 import Customers
 import Testing
 
-/// A group's checks on both engines, with more requests than one lookup statement takes (500 ids
-/// over PostgreSQL's wire): retried ids are answered with their stored state and never counted
-/// again, new ones are checked against the daily limit in order (the last of each customer's
-/// refused), and the writer token moves.
+/// A large group's checks on both engines (1,200 requests; over PostgreSQL's wire their ids and
+/// columns travel as arrays, one parameter each): retried ids are answered with their stored
+/// state and never counted again, new ones are checked against the daily limit in order (the last
+/// of each customer's refused), and the writer token moves.
 struct LimitGroupStateTests {
-    @Test(arguments: TestEngine.all) func retriesAcrossLookupChunksAreAnsweredAndNotCounted(engine: TestEngine) async throws {
+    @Test(arguments: TestEngine.all) func retriesInALargeGroupAreAnsweredAndNotCounted(engine: TestEngine) async throws {
         let storage = try await TestDatabase.make(engine, sqlite: CustomerMigrations.sqlite, postgres: CustomerMigrations.postgres)
         defer { storage.close() }
         let database = storage.database

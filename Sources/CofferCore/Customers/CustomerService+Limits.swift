@@ -155,7 +155,7 @@ extension CustomerService {
     /// configuration version in every commit), else read.
     func context(customer id: String, asset: String, at: Int64) async throws -> LimitContext? {
         if let kept = cache.context(customer: id, asset: asset) { return kept }
-        guard let context = try await store.limitContext(customer: id, asset: asset, at: at) else { return nil }
+        guard let context = try await contextReads.load(LimitContextRead(key: LimitContextKey(customer: id, asset: asset), at: at)) else { return nil }
         cache.keep(context, asset: asset)
         return context
     }
@@ -313,10 +313,16 @@ extension CustomerService {
     /// process keeps what it read (balances are the ledger's business, inside its commit).
     func cachedAccount(_ id: LedgerID) async throws -> Account? {
         if let kept = cache.account(id.value) { return kept }
-        guard let account = try await ledger.store.account(id) else { return nil }
+        guard let account = try await accountReads.load(id) else { return nil }
         cache.keep(account)
         return account
     }
+}
+
+/// A limit context wanted at a moment (raises not lapsed then): see `CustomerService.contextReads`.
+struct LimitContextRead: Hashable, Sendable {
+    let key: LimitContextKey
+    let at: Int64
 }
 
 /// What a process keeps between limit checks: customers' limit contexts (valid while the

@@ -19,6 +19,10 @@ public struct CustomerService: Sendable {
     let cache: LimitContextCache
     /// Decides this service's limit checks together within each group commit.
     let admitter: LimitAdmitter
+    /// Reads the limit contexts missing from `cache` for concurrent callers in batches.
+    let contextReads: CoalescingLoader<LimitContextRead, LimitContext>
+    /// Reads the accounts missing from `cache` for concurrent callers in batches.
+    let accountReads: CoalescingLoader<LedgerID, Account>
 
     public init(store: CustomerStore, ledger: LedgerService, vault: VaultAccess, riskPolicy: RiskPolicy = RiskPolicy(),
                 amlSettings: AMLRuleSettings = AMLRuleSettings(), clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -30,6 +34,11 @@ public struct CustomerService: Sendable {
         self.clock = clock
         cache = LimitContextCache()
         admitter = LimitAdmitter(cache: cache)
+        contextReads = CoalescingLoader { requests in
+            let read = try await store.limitContexts(Array(Set(requests.map(\.key))), at: requests.map(\.at).min() ?? 0)
+            return Dictionary(requests.compactMap { request in read[request.key].map { (request, $0) } }, uniquingKeysWith: { first, _ in first })
+        }
+        accountReads = CoalescingLoader { ids in try await ledger.store.accounts(ids) }
     }
 
     /// The vault service key that seals TOTP secrets.

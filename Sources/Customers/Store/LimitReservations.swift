@@ -96,32 +96,29 @@ public enum LimitReservations {
     /// What a group's checks start from, in one statement (a round trip over PostgreSQL's wire):
     /// the configuration version (see `customer_config`), the writer token (see
     /// `customer_limit_writer`) and, on PostgreSQL, which of the requests' ids are stored already
-    /// and in what state (500 ids a statement). On SQLite each insert finds that out itself, so
-    /// `earlier` stays empty.
+    /// and in what state (the ids bound as one array, so the statement's text never changes and
+    /// the server parses one shape). On SQLite each insert finds that out itself, so `earlier`
+    /// stays empty.
     public static func groupState(of requests: some Collection<LimitRequest>, on connection: any SQLConnection) throws -> GroupState {
         var state = GroupState(version: 0, token: 0, earlier: [:])
-        // Rows of kind 0 carry the version and the token; rows of kind 1 a stored id and its state.
-        func read(_ sql: CofferStorage.SQL) throws {
-            _ = try connection.query(sql) { row in
-                if try row.int64(0) == 0 {
-                    state.version = row.isNull(1) ? 0 : try row.int64(1)
-                    state.token = row.isNull(2) ? 0 : try row.int64(2)
-                } else {
-                    state.earlier[try row.text(3)] = LimitEntry.State(rawValue: try row.text(4)) ?? .reserved
-                }
-            }
-        }
-        func stored(_ ids: ArraySlice<String>) -> CofferStorage.SQL {
-            "SELECT CAST(1 AS BIGINT), NULL, NULL, id, state FROM customer_limit_entries WHERE id IN \(list: Array(ids).paddedToPowerOfTwo())"
-        }
-        let chunks = connection.dialect == .sqlite ? [] : requests.map(\.id).chunked(500)  // SQLite never reads `requests`
-        var first: CofferStorage.SQL = """
+        var sql: CofferStorage.SQL = """
             SELECT CAST(0 AS BIGINT), (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1),
                    NULL, NULL
             """
-        if let chunk = chunks.first { first = first + " UNION ALL " + stored(chunk) }
-        try read(first)
-        for chunk in chunks.dropFirst() { try read(stored(chunk)) }
+        if connection.dialect == .postgres {  // SQLite never reads `requests`
+            sql = sql + """
+                 UNION ALL SELECT CAST(1 AS BIGINT), NULL, NULL, id, state FROM customer_limit_entries WHERE id = ANY(\(array: requests.map(\.id)))
+                """
+        }
+        // Rows of kind 0 carry the version and the token; rows of kind 1 a stored id and its state.
+        _ = try connection.query(sql) { row in
+            if try row.int64(0) == 0 {
+                state.version = row.isNull(1) ? 0 : try row.int64(1)
+                state.token = row.isNull(2) ? 0 : try row.int64(2)
+            } else {
+                state.earlier[try row.text(3)] = LimitEntry.State(rawValue: try row.text(4)) ?? .reserved
+            }
+        }
         return state
     }
 
@@ -147,10 +144,12 @@ public enum LimitReservations {
     /// The live (not voided) entries of `customers` in `asset` stamped after `since`.
     static func liveEntries(customers: [String], asset: String, since: Int64, on connection: any SQLConnection) throws -> [String: [LimitEntry]] {
         var entries: [String: [LimitEntry]] = [:]
+        // A list of a few shapes stays in SQLite's statement cache; PostgreSQL takes one array.
+        let among: CofferStorage.SQL = connection.dialect == .postgres ? " = ANY(\(array: customers))" : " IN \(list: customers.paddedToPowerOfTwo())"
         _ = try connection.query("""
             SELECT id, amount, at, state, new_destination, customer FROM customer_limit_entries
-            WHERE asset = \(asset) AND customer IN \(list: customers.paddedToPowerOfTwo()) AND at > \(since) AND state <> 'voided'
-            """) { row in
+            WHERE asset = \(asset) AND customer
+            """ + among + " AND at > \(since) AND state <> 'voided'") { row in
             entries[try row.text(5), default: []].append(try entry(row))
         }
         return entries
@@ -239,27 +238,77 @@ extension CustomerStore {
     /// The customer `id` and its limits in `asset` (raises not lapsed at `at`), in one read; nil
     /// when no such customer.
     public func limitContext(customer id: String, asset: String, at: Int64) async throws -> LimitContext? {
-        try await database.read { connection in try Self.limitContext(customer: id, asset: asset, at: at, on: connection) }
+        try await limitContexts([LimitContextKey(customer: id, asset: asset)], at: at)[LimitContextKey(customer: id, asset: asset)]
+    }
+
+    /// Many customers' limit contexts in one read transaction of four statements (five hundred
+    /// customers a statement), whatever their number: the cold start of a burst of requests
+    /// from many customers (a restart, a configuration change that flushed every kept context)
+    /// costs a few statements, not four for each customer. Raises are those not lapsed at `at`
+    /// (the earliest moment any of the callers asked about; `LimitContext.limits(at:)` drops
+    /// those lapsed by a later one). Customers that do not exist are absent.
+    public func limitContexts(_ keys: [LimitContextKey], at: Int64) async throws -> [LimitContextKey: LimitContext] {
+        guard !keys.isEmpty else { return [:] }
+        return try await database.read { connection in try Self.limitContexts(keys, at: at, on: connection) }
     }
 
     public static func limitContext(customer id: String, asset: String, at: Int64, on connection: any SQLConnection) throws -> LimitContext? {
+        let key = LimitContextKey(customer: id, asset: asset)
+        return try limitContexts([key], at: at, on: connection)[key]
+    }
+
+    static func limitContexts(_ keys: [LimitContextKey], at: Int64, on connection: any SQLConnection) throws -> [LimitContextKey: LimitContext] {
         let version = try configVersion(on: connection)
-        guard let customer = try Self.customer(id, on: connection) else { return nil }
-        var tier: ConfiguredLimits?
-        var own: ConfiguredLimits?
-        let tierKey = LimitSubject.tier(customer.tier).key, ownKey = LimitSubject.customer(customer.id).key
-        _ = try connection.query("""
-            SELECT subject, \(raw: Self.limitColumns) FROM customer_limits
-            WHERE scope = \(customer.scope) AND asset = \(asset) AND subject IN (\(tierKey), \(ownKey))
-            """) { row in
-            let limits = try Self.configured(row, from: 1)
-            if try row.text(0) == tierKey { tier = limits } else { own = limits }
+        let ids = Array(Set(keys.map(\.customer))).sorted()
+        let assets = Array(Set(keys.map(\.asset))).sorted()
+        var customers: [String: Customer] = [:]
+        for chunk in ids.chunked(500) {
+            for customer in try connection.query("SELECT \(raw: columns) FROM customers WHERE id IN \(list: Array(chunk).paddedToPowerOfTwo())", customer) {
+                customers[customer.id] = customer
+            }
         }
-        let raises = try connection.query("""
-            SELECT \(raw: Self.caseColumns) FROM customer_cases
-            WHERE customer = \(customer.id) AND status = 'approved' AND raise_amount IS NOT NULL AND expires_at > \(at) AND asset = \(asset)
-            """, Self.customerCase)
-        return LimitContext(customer: customer, tierLimits: tier, ownLimits: own, raises: raises, version: version)
+        guard !customers.isEmpty else { return [:] }
+        // Configured limits by scope, subject and asset: the tiers the customers are in and their own.
+        var configured: [String: ConfiguredLimits] = [:]
+        func limitKey(_ scope: String, _ subject: String, _ asset: String) -> String { scope + "\u{0}" + subject + "\u{0}" + asset }
+        let subjects = Array(Set(customers.values.flatMap { [LimitSubject.tier($0.tier).key, LimitSubject.customer($0.id).key] })).sorted()
+        for chunk in subjects.chunked(500) {
+            _ = try connection.query("""
+                SELECT scope, subject, asset, \(raw: Self.limitColumns) FROM customer_limits
+                WHERE subject IN \(list: Array(chunk).paddedToPowerOfTwo()) AND asset IN \(list: assets.paddedToPowerOfTwo())
+                """) { row in
+                configured[limitKey(try row.text(0), try row.text(1), try row.text(2))] = try Self.configured(row, from: 3)
+            }
+        }
+        var raises: [String: [CustomerCase]] = [:]  // by customer
+        for chunk in customers.keys.sorted().chunked(500) {
+            for raise in try connection.query("""
+                SELECT \(raw: Self.caseColumns) FROM customer_cases
+                WHERE customer IN \(list: Array(chunk).paddedToPowerOfTwo()) AND status = 'approved' AND raise_amount IS NOT NULL AND expires_at > \(at)
+                """, Self.customerCase) {
+                raises[raise.customer, default: []].append(raise)
+            }
+        }
+        var contexts: [LimitContextKey: LimitContext] = [:]
+        for key in keys {
+            guard let customer = customers[key.customer] else { continue }
+            contexts[key] = LimitContext(
+                customer: customer, tierLimits: configured[limitKey(customer.scope, LimitSubject.tier(customer.tier).key, key.asset)],
+                ownLimits: configured[limitKey(customer.scope, LimitSubject.customer(customer.id).key, key.asset)],
+                raises: (raises[customer.id] ?? []).filter { $0.asset == key.asset }, version: version)
+        }
+        return contexts
+    }
+}
+
+/// A customer and an asset: what a limit context is read and kept for.
+public struct LimitContextKey: Hashable, Sendable {
+    public let customer: String
+    public let asset: String
+
+    public init(customer: String, asset: String) {
+        self.customer = customer
+        self.asset = asset
     }
 }
 
@@ -329,9 +378,7 @@ extension LimitReservations {
         // If this commit rolls back, the token stays what it was and the copy is dropped next time.
         let token = newToken()
         if sqlite == nil {
-            for (index, chunk) in inserts.chunked(500).enumerated() {
-                try connection.execute(index == 0 ? "WITH touched AS (" + touching(token) + ") " + insert(Array(chunk)) : insert(Array(chunk)))
-            }
+            try connection.execute(insert(inserts, touching: token))
         } else {
             try connection.execute(touching(token))
         }
@@ -385,16 +432,32 @@ extension LimitReservations {
     /// The columns an entry is inserted with, in the order both inserts give them.
     static let entryColumns = "(id, customer, asset, account, amount, at, state, new_destination, destination, kind)"
 
-    /// One statement inserting `rows` as reserved entries.
-    static func insert(_ rows: [(LimitRequest, Bool)]) -> CofferStorage.SQL {
-        var sql: CofferStorage.SQL = "INSERT INTO customer_limit_entries \(raw: entryColumns) VALUES"
-        for (index, (request, newDestination)) in rows.enumerated() {
-            sql = sql + (index == 0 ? " " : ", ") + """
-                (\(request.id), \(request.customer), \(request.asset), \(request.account), \(request.amount), \(request.at), 'reserved',
-                 \(newDestination), \(request.destination), \(request.kind))
-                """
+    /// One statement (PostgreSQL) inserting `rows` as reserved entries and setting the writer
+    /// token: each column travels as one array parameter and is `unnest`ed, as the ledger's own
+    /// rows are, so the text is the same for every group and the server parses no list of
+    /// hundreds of parameters. `destination` travels as "" for none (a destination is never empty).
+    static func insert(_ rows: [(LimitRequest, Bool)], touching token: Int64) -> CofferStorage.SQL {
+        var ids: [String] = [], customers: [String] = [], assets: [String] = [], accounts: [String] = [], amounts: [String] = []
+        var times: [Int64] = [], newDestinations: [Int64] = [], destinations: [String] = [], kinds: [String] = []
+        for (request, newDestination) in rows {
+            ids.append(request.id)
+            customers.append(request.customer)
+            assets.append(request.asset)
+            accounts.append(request.account)
+            amounts.append(String(request.amount))
+            times.append(request.at)
+            newDestinations.append(newDestination ? 1 : 0)
+            destinations.append(request.destination ?? "")
+            kinds.append(request.kind)
         }
-        return sql
+        return "WITH touched AS (" + touching(token) + """
+            ) INSERT INTO customer_limit_entries \(raw: entryColumns)
+            SELECT u.id, u.customer, u.asset, u.account, u.amount, u.at, 'reserved', u.new_destination, NULLIF(u.destination, ''), u.kind
+            FROM unnest(\(array: ids)::text[], \(array: customers)::text[], \(array: assets)::text[], \(array: accounts)::text[],
+                        \(array: amounts)::text[], \(array: times)::int8[], \(array: newDestinations)::int8[], \(array: destinations)::text[],
+                        \(array: kinds)::text[])
+                AS u(id, customer, asset, account, amount, at, new_destination, destination, kind)
+            """
     }
 }
 
