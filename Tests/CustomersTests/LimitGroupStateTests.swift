@@ -62,4 +62,52 @@ struct LimitGroupStateTests {
             #expect(entries.count == 350, "\(customer): \(entries.count) entries")
         }
     }
+
+    /// A group's new-destination checks on both engines: a destination is new for a customer
+    /// that never paid it, stored or earlier in the same group; a refused request leaves it
+    /// unseen; each sighting is recorded once, the first kept.
+    @Test(arguments: TestEngine.all) func destinationsAreNewOnlyToCustomersThatNeverPaidThem(engine: TestEngine) async throws {
+        let storage = try await TestDatabase.make(engine, sqlite: CustomerMigrations.sqlite, postgres: CustomerMigrations.postgres)
+        defer { storage.close() }
+        let database = storage.database
+        let limits = LimitSet(newDestinationPerTransaction: 10)
+        func request(_ id: String, _ customer: String, _ destination: String?, _ amount: UInt128, at: Int64) -> LimitRequest {
+            LimitRequest(id: id, customer: customer, asset: "USD", account: customer + ":usd", amount: amount, at: at, destination: destination,
+                         kind: "payout", limits: limits)
+        }
+        func reserve(_ group: [LimitRequest]) async throws -> [LimitDecision] {
+            try await database.write { connection in
+                try LimitReservations.reserveAll(group, windows: LimitWindows(), state: try LimitReservations.groupState(of: group, on: connection),
+                                                 on: connection)
+            }
+        }
+        #expect(try await reserve([request("p0", "c0", "addr-old", 5, at: 100)]) == [.reserved(newDestination: true)])
+        let decisions = try await reserve([
+            request("p1", "c0", "addr-old", 50, at: 200),   // paid before: not new, no new-destination limit
+            request("p2", "c0", "addr-new", 5, at: 201),    // new
+            request("p3", "c0", "addr-new", 50, at: 202),   // new at p2, earlier in this group: not new any more
+            request("p4", "c1", "addr-old", 5, at: 203),    // another customer's destination: new to c1
+            request("p5", "c1", "addr-x", 50, at: 204),     // new and over the new-destination limit: refused
+            request("p6", "c1", nil, 50, at: 205),          // no destination
+        ])
+        #expect(Array(decisions[0..<5]) == [.reserved(newDestination: false), .reserved(newDestination: true), .reserved(newDestination: false),
+                                            .reserved(newDestination: true), decisions[4]])
+        guard case .refused(let standing) = decisions[4] else {
+            Issue.record("p5 was \(decisions[4]), not refused")
+            return
+        }
+        #expect(standing.kind == .newDestinationPerTransaction)
+        #expect(decisions[5] == .reserved(newDestination: false))
+        let store = CustomerStore(database: database)
+        for (customer, destination, seen) in [("c0", "addr-old", true), ("c0", "addr-new", true), ("c1", "addr-old", true), ("c1", "addr-x", false),
+                                              ("c1", "addr-new", false)] {
+            #expect(try await store.seen(customer: customer, kind: "destination", value: destination) == seen, "\(customer) \(destination)")
+        }
+        let firstSeen = try await database.read { connection in
+            try connection.query("SELECT customer, value, first_seen FROM customer_seen ORDER BY customer, value") {
+                "\(try $0.text(0)) \(try $0.text(1)) \(try $0.int64(2))"
+            }
+        }
+        #expect(firstSeen == ["c0 addr-new 201", "c0 addr-old 100", "c1 addr-old 203"])
+    }
 }

@@ -329,6 +329,7 @@ extension LimitReservations {
         let earlier = group.earlier
         let keys = requests.map { LimitWindows.key($0.customer, $0.asset) }
         try load(zip(requests, keys).filter { earlier[$0.0.id] == nil && !$0.0.limits.isEmpty }, into: windows, on: connection)
+        let seen = try seenDestinations(requests.filter { earlier[$0.id] == nil }, on: connection)
         var decided: [String: LimitEntry.State] = Dictionary(minimumCapacity: requests.count)
         var inserts: [(LimitRequest, Bool)] = []
         var decisions: [LimitDecision] = []
@@ -341,9 +342,7 @@ extension LimitReservations {
             }
             var newDestination = false
             if let destination = request.destination {
-                newDestination = try connection.queryOne("""
-                    SELECT 1 FROM customer_seen WHERE customer = \(request.customer) AND kind = 'destination' AND value = \(destination)
-                    """, { _ in true }) == nil
+                newDestination = !seen.contains(LimitWindows.key(request.customer, destination))
                     && !inserts.contains { $0.0.customer == request.customer && $0.0.destination == destination }
             }
             let window = request.limits.isEmpty ? [] : windows.entries(key)
@@ -370,11 +369,7 @@ extension LimitReservations {
             decisions.append(.reserved(newDestination: newDestination))
         }
         guard !inserts.isEmpty else { return decisions }
-        for (request, _) in inserts {
-            if let destination = request.destination {
-                try remember(customer: request.customer, kind: "destination", value: destination, at: request.at, on: connection)
-            }
-        }
+        try rememberDestinations(of: inserts.map(\.0), on: connection)
         // If this commit rolls back, the token stays what it was and the copy is dropped next time.
         let token = newToken()
         if sqlite == nil {
@@ -384,6 +379,50 @@ extension LimitReservations {
         }
         windows.wrote(token: token)
         return decisions
+    }
+
+    /// The destinations among `requests`' that their customers paid before, as
+    /// `LimitWindows.key(customer, destination)`: one statement for the group (the customers and
+    /// the destinations bound as two arrays; the pairs are matched here).
+    static func seenDestinations(_ requests: [LimitRequest], on connection: any SQLConnection) throws -> Set<String> {
+        let paying = requests.filter { $0.destination != nil }
+        guard !paying.isEmpty else { return [] }
+        let wanted = Set(paying.map { LimitWindows.key($0.customer, $0.destination ?? "") })
+        let customers = Array(Set(paying.map(\.customer))).sorted(), destinations = Array(Set(paying.compactMap(\.destination))).sorted()
+        let among: CofferStorage.SQL = connection.dialect == .postgres
+            ? "customer = ANY(\(array: customers)) AND value = ANY(\(array: destinations))"
+            : "customer IN (SELECT value FROM json_each(\(array: customers))) AND value IN (SELECT value FROM json_each(\(array: destinations)))"
+        var seen: Set<String> = []
+        _ = try connection.query("SELECT customer, value FROM customer_seen WHERE kind = 'destination' AND " + among) { row in
+            let key = LimitWindows.key(try row.text(0), try row.text(1))
+            if wanted.contains(key) { seen.insert(key) }
+        }
+        return seen
+    }
+
+    /// Records the destinations `reserved` pay as seen (the first sighting kept): one statement
+    /// over PostgreSQL's wire, one prepared insert each on SQLite.
+    static func rememberDestinations(of reserved: [LimitRequest], on connection: any SQLConnection) throws {
+        var sightings: [(customer: String, destination: String, at: Int64)] = []
+        var named: Set<String> = []
+        for request in reserved {
+            guard let destination = request.destination, named.insert(LimitWindows.key(request.customer, destination)).inserted else { continue }
+            sightings.append((request.customer, destination, request.at))
+        }
+        guard !sightings.isEmpty else { return }
+        guard connection.dialect == .postgres else {
+            for sighting in sightings {
+                try remember(customer: sighting.customer, kind: "destination", value: sighting.destination, at: sighting.at, on: connection)
+            }
+            return
+        }
+        try connection.execute("""
+            INSERT INTO customer_seen (customer, kind, value, first_seen)
+            SELECT u.customer, 'destination', u.value, u.at
+            FROM unnest(\(array: sightings.map(\.customer))::text[], \(array: sightings.map(\.destination))::text[], \(array: sightings.map(\.at))::int8[])
+                AS u(customer, value, at)
+            ON CONFLICT DO NOTHING
+            """)
     }
 
     /// Reads the windows `requests` need that this process does not hold (or holds for too short a span).
