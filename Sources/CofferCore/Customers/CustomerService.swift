@@ -36,7 +36,7 @@ public struct CustomerService: Sendable {
         admitter = LimitAdmitter(cache: cache)
         contextReads = CoalescingLoader { requests in
             let read = try await store.limitContexts(Array(Set(requests.map(\.key))), at: requests.map(\.at).min() ?? 0)
-            return Dictionary(requests.compactMap { request in read[request.key].map { (request, $0) } }, uniquingKeysWith: { first, _ in first })
+            return Dictionary(uniqueKeysWithValues: requests.compactMap { request in read[request.key].map { (request, $0) } })
         }
         accountReads = CoalescingLoader { ids in try await ledger.store.accounts(ids) }
     }

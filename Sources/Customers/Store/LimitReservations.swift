@@ -329,7 +329,7 @@ extension LimitReservations {
         let earlier = group.earlier
         let keys = requests.map { LimitWindows.key($0.customer, $0.asset) }
         try load(zip(requests, keys).filter { earlier[$0.0.id] == nil && !$0.0.limits.isEmpty }, into: windows, on: connection)
-        let seen = try seenDestinations(requests.filter { earlier[$0.id] == nil }, on: connection)
+        let seen = try seenDestinations(requests.filter { $0.destination != nil && earlier[$0.id] == nil }, on: connection)
         var decided: [String: LimitEntry.State] = Dictionary(minimumCapacity: requests.count)
         var inserts: [(LimitRequest, Bool)] = []
         var decisions: [LimitDecision] = []
@@ -369,7 +369,7 @@ extension LimitReservations {
             decisions.append(.reserved(newDestination: newDestination))
         }
         guard !inserts.isEmpty else { return decisions }
-        try rememberDestinations(of: inserts.map(\.0), on: connection)
+        try rememberDestinations(of: inserts.lazy.map(\.0), on: connection)
         // If this commit rolls back, the token stays what it was and the copy is dropped next time.
         let token = newToken()
         if sqlite == nil {
@@ -381,11 +381,10 @@ extension LimitReservations {
         return decisions
     }
 
-    /// The destinations among `requests`' that their customers paid before, as
+    /// The destinations `paying` pay that their customers paid before, as
     /// `LimitWindows.key(customer, destination)`: one statement for the group (the customers and
     /// the destinations bound as two arrays; the pairs are matched here).
-    static func seenDestinations(_ requests: [LimitRequest], on connection: any SQLConnection) throws -> Set<String> {
-        let paying = requests.filter { $0.destination != nil }
+    static func seenDestinations(_ paying: [LimitRequest], on connection: any SQLConnection) throws -> Set<String> {
         guard !paying.isEmpty else { return [] }
         let wanted = Set(paying.map { LimitWindows.key($0.customer, $0.destination ?? "") })
         let customers = Array(Set(paying.map(\.customer))).sorted(), destinations = Array(Set(paying.compactMap(\.destination))).sorted()
@@ -402,7 +401,7 @@ extension LimitReservations {
 
     /// Records the destinations `reserved` pay as seen (the first sighting kept): one statement
     /// over PostgreSQL's wire, one prepared insert each on SQLite.
-    static func rememberDestinations(of reserved: [LimitRequest], on connection: any SQLConnection) throws {
+    static func rememberDestinations(of reserved: some Sequence<LimitRequest>, on connection: any SQLConnection) throws {
         var sightings: [(customer: String, destination: String, at: Int64)] = []
         var named: Set<String> = []
         for request in reserved {

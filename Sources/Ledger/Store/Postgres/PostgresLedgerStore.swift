@@ -100,9 +100,7 @@ public final class PostgresLedgerStore: LedgerStore {
     /// One statement, outside any transaction (a statement reads one snapshot by itself): a
     /// round trip, not three.
     public func account(_ id: LedgerID) async throws -> Account? {
-        try await pool.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.accountColumns) FROM \(Self.accountSource) WHERE a.id = $1", binds: Self.binds(id.value)),
-                            "reading account \(id)")
-            .first.map { try LedgerRowDecoding.account(PostgresRowReader($0)) }
+        try await accounts([id])[id]
     }
 
     /// The accounts among `ids` that exist, in one statement.
