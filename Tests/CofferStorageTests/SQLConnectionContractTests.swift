@@ -89,6 +89,35 @@ struct SQLConnectionContractTests {
         #expect(rows.map(\.0) == texts && rows.map(\.1) == numbers)
     }
 
+    /// `executeLater`: on SQLite a write runs at once. Over PostgreSQL's wire, on a connection lent
+    /// with a buffer, it waits: the next statement through that connection runs it first (so reads
+    /// see it), and a statement that carries the buffer (`SQLDeferredWrites.carried(by:)`) runs
+    /// each write exactly once as a `WITH` clause while reading the snapshot from before them.
+    @Test(arguments: TestEngine.all) func deferredWritesRunOnceBeforeAnythingReadsThem(engine: TestEngine) async throws {
+        let storage = try await Self.open(engine)
+        let buffer = SQLDeferredWrites()
+        let seen = try await storage.database.write { connection in
+            let lent: any SQLConnection = (connection as? PostgresBlockingConnection)
+                .map { PostgresBlockingConnection(connection: $0.connection, deferring: buffer) } ?? connection
+            func count(_ on: any SQLConnection) throws -> Int64 { try on.queryOne("SELECT COUNT(*) FROM sample") { try $0.int64(0) } ?? -1 }
+            try lent.executeLater("INSERT INTO sample (id, number) VALUES (\(Int64(1)), \(Int64(10)))")
+            let waiting: Int64 = buffer.isEmpty ? 0 : 1
+            let readThroughLent = try count(lent)  // runs the write first
+            try lent.executeLater("INSERT INTO sample (id, number) VALUES (\(Int64(2)), \(Int64(20)))")
+            try lent.executeLater("UPDATE sample SET number = number + \(Int64(1)) WHERE id = \(Int64(1))")
+            let carrier = buffer.carried(by: "SELECT COUNT(*) FROM sample WHERE number > \(Int64(0))")
+            let readByCarrier = try connection.queryOne(carrier) { try $0.int64(0) } ?? -1
+            return [waiting, readThroughLent, readByCarrier, try count(connection), buffer.isEmpty ? Int64(1) : 0]
+        }
+        // PostgreSQL: one write waited; the read through the lent connection saw it; the carrier
+        // saw only the first row, yet both of its writes ran once (2 rows, number 11).
+        // SQLite: nothing waited, so the carrier is the plain read and sees both rows.
+        #expect(seen == (engine == .postgres ? [1, 1, 1, 2, 1] as [Int64] : [0, 1, 2, 2, 1]))
+        #expect(try await Self.all(storage.database).map(\.number) == [11, 20])
+        // Nothing collected: the carrier is the statement itself, and there is nothing to flush.
+        #expect(buffer.carried(by: "SELECT 1").text == "SELECT 1" && buffer.flushed() == nil)
+    }
+
     /// `?` inside quotes is text on both engines; the parameters around it keep their order.
     @Test(arguments: TestEngine.all) func placeholdersInsideQuotesStayText(engine: TestEngine) async throws {
         let storage = try await Self.open(engine)

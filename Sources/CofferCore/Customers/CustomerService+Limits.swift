@@ -428,9 +428,19 @@ final class LimitAdmitter: LedgerGroupAdmitter {
     init(cache: LimitContextCache) { self.cache = cache }
 
     func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
+        try admit(tokens, prelude: nil, on: connection)
+    }
+
+    /// The group's state (`LimitReservations.groupStateQuery`), for the commit to read with its head.
+    func prelude(for tokens: [any Sendable], dialect: SQLDialect) -> CofferStorage.SQL? {
+        LimitReservations.groupStateQuery(of: tokens.compactMap { ($0 as? CustomerService.LimitCheck)?.request }, dialect: dialect)
+    }
+
+    func admit(_ tokens: [any Sendable], prelude: [any SQLRow]?, on connection: any SQLConnection) throws -> [Bool] {
         let checks = tokens.compactMap { $0 as? CustomerService.LimitCheck }
         guard checks.count == tokens.count else { throw LedgerError.internalFailure("a limit admission was handed something else") }
-        let state = try LimitReservations.groupState(of: checks.lazy.map(\.request), on: connection)
+        let state = try prelude.map(LimitReservations.GroupState.init(rows:))
+            ?? LimitReservations.groupState(of: checks.lazy.map(\.request), on: connection)
         let version = state.version
         var requests: [LimitRequest] = []
         requests.reserveCapacity(checks.count)

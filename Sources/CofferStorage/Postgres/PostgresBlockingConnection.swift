@@ -9,8 +9,13 @@ import PostgresNIO
 /// commit lends its own transaction's connection this way to companion writes of other stores.
 public struct PostgresBlockingConnection: SQLConnection {
     public let connection: PostgresConnection
+    /// Where `executeLater` collects writes (see `SQLDeferredWrites`); nil runs them at once.
+    public let deferred: SQLDeferredWrites?
 
-    public init(connection: PostgresConnection) { self.connection = connection }
+    public init(connection: PostgresConnection, deferring deferred: SQLDeferredWrites? = nil) {
+        self.connection = connection
+        self.deferred = deferred
+    }
 
     public var dialect: SQLDialect { .postgres }
 
@@ -24,7 +29,32 @@ public struct PostgresBlockingConnection: SQLConnection {
         try run(sql).rows.map { try decode(PostgresRowReader($0)) }
     }
 
+    public func executeLater(_ sql: SQL) throws {
+        guard let deferred else {
+            _ = try execute(sql)
+            return
+        }
+        deferred.append(sql)
+    }
+
     private func run(_ sql: SQL) throws -> PostgresQueryResult {
+        // Writes deferred on this connection are run before anything that could read them.
+        if let writes = deferred?.flushed() { _ = try send(writes) }
+        return try send(sql)
+    }
+
+    private func send(_ sql: SQL) throws -> PostgresQueryResult {
+        do {
+            return try connection.query(PostgresQuery(sql), logger: PostgresPool.logger).wait()
+        } catch {
+            throw StorageError(postgres: error, doing: "running \(sql.text.prefix(60))")
+        }
+    }
+}
+
+extension PostgresQuery {
+    /// `sql` with PostgreSQL's numbered parameters and its values bound (arrays as arrays).
+    public init(_ sql: SQL) {
         var binds = PostgresBindings(capacity: sql.values.count)
         for value in sql.values {
             switch value {
@@ -36,16 +66,12 @@ public struct PostgresBlockingConnection: SQLConnection {
             case .integers(let numbers): binds.append(numbers)
             }
         }
-        do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql.numberedText, binds: binds), logger: PostgresPool.logger).wait()
-        } catch {
-            throw StorageError(postgres: error, doing: "running \(sql.text.prefix(60))")
-        }
+        self.init(unsafeSQL: sql.numberedText, binds: binds)
     }
 }
 
 /// A PostgreSQL row read by column position as an `SQLRow`.
-public struct PostgresRowReader: SQLRow {
+public struct PostgresRowReader: SQLRow, Sendable {
     let cells: [PostgresCell]
 
     public init(_ row: PostgresRow) { cells = Array(row) }

@@ -34,6 +34,24 @@ extension SQLRow {
     }
 }
 
+/// A row read from `offset` on: the columns a statement carried for someone else (see
+/// `LedgerGroupAdmitter.prelude`), read as if they were the whole row.
+public struct SQLRowSuffix: SQLRow {
+    let row: any SQLRow
+    let offset: Int
+
+    public init(_ row: any SQLRow, from offset: Int) {
+        self.row = row
+        self.offset = offset
+    }
+
+    public func isNull(_ column: Int) -> Bool { row.isNull(column + offset) }
+    public func int64(_ column: Int) throws -> Int64 { try row.int64(column + offset) }
+    public func text(_ column: Int) throws -> String { try row.text(column + offset) }
+    public func blob(_ column: Int) throws -> [UInt8] { try row.blob(column + offset) }
+    public func amountDigits(_ column: Int) throws -> UInt128? { try row.amountDigits(column + offset) }
+}
+
 /// One open transaction's connection, on either engine. Its calls block the calling thread: the
 /// work of one transaction runs on a thread of its own (`SQLDatabase.write`), so a store can write
 /// its statements once, synchronously, and several stores can share one transaction.
@@ -44,6 +62,18 @@ public protocol SQLConnection {
     func execute(_ sql: SQL) throws -> Int
     /// Runs a query and decodes each row with `decode`.
     func query<T>(_ sql: SQL, _ decode: (any SQLRow) throws -> T) throws -> [T]
+    /// Runs a write whose outcome the caller does not need, at the latest before the next
+    /// statement on this transaction's connection is answered. Over PostgreSQL's wire a ledger
+    /// commit lends its connection with a buffer (`SQLDeferredWrites`) and sends what collected
+    /// there as data-modifying `WITH` clauses of its own next statement, saving a round trip per
+    /// write; any other statement first runs them in one statement of their own, so every later
+    /// statement sees them. Elsewhere it runs at once. `sql` must be one INSERT, UPDATE or DELETE
+    /// without a `WITH` clause (PostgreSQL accepts data-modifying `WITH` clauses only at the top level).
+    func executeLater(_ sql: SQL) throws
+}
+
+extension SQLConnection {
+    public func executeLater(_ sql: SQL) throws { _ = try execute(sql) }
 }
 
 extension SQLConnection {

@@ -100,26 +100,24 @@ public enum LimitReservations {
     /// the server parses one shape). On SQLite each insert finds that out itself, so `earlier`
     /// stays empty.
     public static func groupState(of requests: some Collection<LimitRequest>, on connection: any SQLConnection) throws -> GroupState {
-        var state = GroupState(version: 0, token: 0, earlier: [:])
-        var sql: CofferStorage.SQL = """
-            SELECT CAST(0 AS BIGINT), (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1),
-                   NULL, NULL
-            """
-        if connection.dialect == .postgres {  // SQLite never reads `requests`
-            sql = sql + """
-                 UNION ALL SELECT CAST(1 AS BIGINT), NULL, NULL, id, state FROM customer_limit_entries WHERE id = ANY(\(array: requests.map(\.id)))
-                """
-        }
-        // Rows of kind 0 carry the version and the token; rows of kind 1 a stored id and its state.
-        _ = try connection.query(sql) { row in
-            if try row.int64(0) == 0 {
-                state.version = row.isNull(1) ? 0 : try row.int64(1)
-                state.token = row.isNull(2) ? 0 : try row.int64(2)
-            } else {
-                state.earlier[try row.text(3)] = LimitEntry.State(rawValue: try row.text(4)) ?? .reserved
-            }
-        }
+        var state = GroupState()
+        // Rows are decoded as they are stepped (SQLite's are not kept past the closure).
+        _ = try connection.query(groupStateQuery(of: requests, dialect: connection.dialect)) { try state.read($0) }
+        try state.checkAnswered()
         return state
+    }
+
+    /// The statement `groupState(of:on:)` runs, for a ledger commit to carry in its own head read
+    /// (`LedgerGroupAdmitter.prelude`); `GroupState(rows:)` reads its rows.
+    public static func groupStateQuery(of requests: some Collection<LimitRequest>, dialect: SQLDialect) -> CofferStorage.SQL {
+        let sql: CofferStorage.SQL = """
+            SELECT CAST(0 AS BIGINT), (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1),
+                   CAST(NULL AS TEXT), CAST(NULL AS TEXT)
+            """
+        guard dialect == .postgres else { return sql }  // SQLite never reads `requests`
+        return sql + """
+             UNION ALL SELECT CAST(1 AS BIGINT), NULL, NULL, id, state FROM customer_limit_entries WHERE id = ANY(\(array: requests.map(\.id)))
+            """
     }
 
     /// The configuration version and writer token a group's checks start from, and the states of
@@ -128,6 +126,37 @@ public enum LimitReservations {
         public var version: Int64
         public var token: Int64
         public var earlier: [String: LimitEntry.State]
+
+        private var answered = false
+
+        init() {
+            version = 0
+            token = 0
+            earlier = [:]
+        }
+
+        /// The state `groupStateQuery` selected, in rows a ledger commit kept for it.
+        public init(rows: [any SQLRow]) throws {
+            self.init()
+            for row in rows { try read(row) }
+            try checkAnswered()
+        }
+
+        /// Takes one row of `groupStateQuery`: kind 0 carries the version and the token, kind 1 a
+        /// stored id and its state.
+        mutating func read(_ row: any SQLRow) throws {
+            if try row.int64(0) == 0 {
+                version = row.isNull(1) ? 0 : try row.int64(1)
+                token = row.isNull(2) ? 0 : try row.int64(2)
+                answered = true
+            } else {
+                earlier[try row.text(3)] = LimitEntry.State(rawValue: try row.text(4)) ?? .reserved
+            }
+        }
+
+        func checkAnswered() throws {
+            guard answered else { throw StorageError.corrupt("the limits' group state came back without its version row") }
+        }
     }
 
     /// Marks that the reservations changed: a new random writer token, returned.
@@ -157,7 +186,7 @@ public enum LimitReservations {
 
     /// Records that the customer used a device, network or destination (first sighting kept).
     public static func remember(customer: String, kind: String, value: String, at: Int64, on connection: any SQLConnection) throws {
-        try connection.execute("""
+        try connection.executeLater("""
             INSERT INTO customer_seen (customer, kind, value, first_seen) VALUES (\(customer), \(kind), \(value), \(at))
             ON CONFLICT DO NOTHING
             """)
@@ -371,12 +400,11 @@ extension LimitReservations {
         guard !inserts.isEmpty else { return decisions }
         try rememberDestinations(of: inserts.lazy.map(\.0), on: connection)
         // If this commit rolls back, the token stays what it was and the copy is dropped next time.
+        // Over PostgreSQL's wire the token and the group's entries are written later, carried by
+        // the ledger commit's next statement (`SQLConnection.executeLater`).
         let token = newToken()
-        if sqlite == nil {
-            try connection.execute(insert(inserts, touching: token))
-        } else {
-            try connection.execute(touching(token))
-        }
+        if sqlite == nil { try connection.executeLater(insert(inserts)) }
+        try connection.executeLater(touching(token))
         windows.wrote(token: token)
         return decisions
     }
@@ -415,7 +443,7 @@ extension LimitReservations {
             }
             return
         }
-        try connection.execute("""
+        try connection.executeLater("""
             INSERT INTO customer_seen (customer, kind, value, first_seen)
             SELECT u.customer, 'destination', u.value, u.at
             FROM unnest(\(array: sightings.map(\.customer))::text[], \(array: sightings.map(\.destination))::text[], \(array: sightings.map(\.at))::int8[])
@@ -470,11 +498,11 @@ extension LimitReservations {
     /// The columns an entry is inserted with, in the order both inserts give them.
     static let entryColumns = "(id, customer, asset, account, amount, at, state, new_destination, destination, kind)"
 
-    /// One statement (PostgreSQL) inserting `rows` as reserved entries and setting the writer
-    /// token: each column travels as one array parameter and is `unnest`ed, as the ledger's own
-    /// rows are, so the text is the same for every group and the server parses no list of
-    /// hundreds of parameters. `destination` travels as "" for none (a destination is never empty).
-    static func insert(_ rows: [(LimitRequest, Bool)], touching token: Int64) -> CofferStorage.SQL {
+    /// One statement (PostgreSQL) inserting `rows` as reserved entries: each column travels as one
+    /// array parameter and is `unnest`ed, as the ledger's own rows are, so the text is the same for
+    /// every group and the server parses no list of hundreds of parameters. `destination` travels
+    /// as "" for none (a destination is never empty).
+    static func insert(_ rows: [(LimitRequest, Bool)]) -> CofferStorage.SQL {
         var ids: [String] = [], customers: [String] = [], assets: [String] = [], accounts: [String] = [], amounts: [String] = []
         var times: [Int64] = [], newDestinations: [Int64] = [], destinations: [String] = [], kinds: [String] = []
         for (request, newDestination) in rows {
@@ -488,8 +516,8 @@ extension LimitReservations {
             destinations.append(request.destination ?? "")
             kinds.append(request.kind)
         }
-        return "WITH touched AS (" + touching(token) + """
-            ) INSERT INTO customer_limit_entries \(raw: entryColumns)
+        return """
+            INSERT INTO customer_limit_entries \(raw: entryColumns)
             SELECT u.id, u.customer, u.asset, u.account, u.amount, u.at, 'reserved', u.new_destination, NULLIF(u.destination, ''), u.kind
             FROM unnest(\(array: ids)::text[], \(array: customers)::text[], \(array: assets)::text[], \(array: accounts)::text[],
                         \(array: amounts)::text[], \(array: times)::int8[], \(array: newDestinations)::int8[], \(array: destinations)::text[],

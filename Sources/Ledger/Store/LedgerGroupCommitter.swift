@@ -134,26 +134,44 @@ struct LedgerCommittedBatch: Sendable {
 /// The batches as their admissions decided: a refused batch is left out (decided as no
 /// transfers), in its place so results stay aligned with callers.
 enum LedgerAdmissions {
-    static func apply(_ batches: [[Transfer]], _ admissions: [LedgerCommitAdmission?], connection: any SQLConnection) throws -> (batches: [[Transfer]], admitted: [Bool]) {
-        var admitted = Array(repeating: true, count: batches.count)
-        var decided = batches
+    /// The runs of consecutive admissions that share an admitter, each decided by one call.
+    static func runs(_ admissions: [LedgerCommitAdmission?], batches: Int) -> [(range: Range<Int>, admitter: any LedgerGroupAdmitter)] {
+        var runs: [(range: Range<Int>, admitter: any LedgerGroupAdmitter)] = []
         var index = 0
-        let count = min(admissions.count, batches.count)
+        let count = min(admissions.count, batches)
         while index < count {
             guard let first = admissions[index] else {
                 index += 1
                 continue
             }
-            // The run of consecutive admissions with this admitter, decided in one call.
             var end = index + 1
             while end < count, let next = admissions[end], next.admitter === first.admitter { end += 1 }
-            let answers = try first.admitter.admit(admissions[index..<end].map { $0!.token }, on: connection)
-            guard answers.count == end - index else { throw LedgerError.internalFailure("an admitter answered \(answers.count) of \(end - index) batches") }
-            for (offset, admit) in answers.enumerated() where !admit {
-                admitted[index + offset] = false
-                decided[index + offset] = []
-            }
+            runs.append((index..<end, first.admitter))
             index = end
+        }
+        return runs
+    }
+
+    /// What the first run's admitter asks the commit to read for it (see `LedgerGroupAdmitter.prelude`).
+    static func prelude(_ batches: [[Transfer]], _ admissions: [LedgerCommitAdmission?], dialect: SQLDialect) -> CofferStorage.SQL? {
+        guard let first = runs(admissions, batches: batches.count).first else { return nil }
+        return first.admitter.prelude(for: admissions[first.range].map { $0!.token }, dialect: dialect)
+    }
+
+    /// `prelude`: the rows of the first run's prelude, when the commit ran it.
+    static func apply(
+        _ batches: [[Transfer]], _ admissions: [LedgerCommitAdmission?], prelude: [any SQLRow]? = nil, connection: any SQLConnection
+    ) throws -> (batches: [[Transfer]], admitted: [Bool]) {
+        var admitted = Array(repeating: true, count: batches.count)
+        var decided = batches
+        for (number, run) in runs(admissions, batches: batches.count).enumerated() {
+            let tokens = admissions[run.range].map { $0!.token }
+            let answers = try run.admitter.admit(tokens, prelude: number == 0 ? prelude : nil, on: connection)
+            guard answers.count == run.range.count else { throw LedgerError.internalFailure("an admitter answered \(answers.count) of \(run.range.count) batches") }
+            for (offset, admit) in answers.enumerated() where !admit {
+                admitted[run.range.lowerBound + offset] = false
+                decided[run.range.lowerBound + offset] = []
+            }
         }
         return (decided, admitted)
     }

@@ -31,25 +31,25 @@ enum PostgresLedgerCommit {
                 "committing ledger transfers", begin: "BEGIN ISOLATION LEVEL READ COMMITTED"
             ) { connection in
                 try await connection.execute("SELECT pg_advisory_xact_lock(\(commitLockKey))")
-                let rows = try await connection.rows("""
-                    SELECT (SELECT seq FROM ledger_batches ORDER BY seq DESC LIMIT 1),
-                           (SELECT hash FROM ledger_batches ORDER BY seq DESC LIMIT 1),
-                           GREATEST((SELECT MAX(timestamp) FROM ledger_transfers), (SELECT MAX(timestamp) FROM ledger_pending_outcomes), 0)
-                    """)
-                guard let row = rows.first else { throw LedgerError.internalFailure("PostgreSQL returned no ledger head") }
-                let (lastSeq, lastHash, lastTimestamp) = try row.decode((Int64?, Data?, Int64).self)
-                let previous = lastSeq.map { LedgerBatchHead(seq: $0, hash: Array(lastHash ?? Data())) }
+                // The head, and the first admitter's prelude read with it (one round trip).
+                let prelude = LedgerAdmissions.prelude(batches, admissions, dialect: .postgres)
+                let (previous, lastTimestamp, preludeRows) = try await readHead(carrying: prelude, connection: connection)
                 cache.validate(against: previous)
 
                 // Admissions read and write on this connection under the commit lock, blocking a
-                // thread of their own like companions.
+                // thread of their own like companions. Their deferred writes ride on the snapshot
+                // read (`decide`), which reads only the ledger's own tables.
+                let deferred = SQLDeferredWrites()
                 var admission = (batches: batches, admitted: Array(repeating: true, count: batches.count))
                 if admissions.contains(where: { $0 != nil }) {
                     admission = try await Blocking.run {
-                        try LedgerAdmissions.apply(batches, admissions, connection: PostgresBlockingConnection(connection: connection))
+                        try LedgerAdmissions.apply(batches, admissions, prelude: preludeRows?.map { SQLRowSuffix($0, from: readHeadColumns) },
+                                                   connection: PostgresBlockingConnection(connection: connection, deferring: deferred))
                     }
                 }
-                let decision = try await decide(admission.batches, previous: previous, lastTimestamp: UInt64(clamping: lastTimestamp), connection: connection, now: now, cache: cache)
+                let decision = try await decide(admission.batches, previous: previous, lastTimestamp: UInt64(clamping: lastTimestamp), connection: connection,
+                                                now: now, cache: cache, carrying: deferred)
+                if let writes = deferred.flushed() { try await connection.execute(PostgresQuery(writes)) }
                 // Companions write on this transaction's connection, blocking a thread of their own
                 // (they are written once for both databases against `SQLConnection`).
                 let decided = decision
@@ -71,15 +71,38 @@ enum PostgresLedgerCommit {
         }
     }
 
+    /// The ledger's head (last batch, latest timestamp) and, when `prelude` is given, its rows:
+    /// one statement whose rows join the single head row to each of the prelude's (a prelude of no
+    /// rows still leaves the head's); the prelude's columns start at `readHeadColumns`.
+    static func readHead(
+        carrying prelude: CofferStorage.SQL?, connection: PostgresConnection
+    ) async throws -> (previous: LedgerBatchHead?, lastTimestamp: Int64, prelude: [PostgresRowReader]?) {
+        let head: CofferStorage.SQL = """
+            SELECT (SELECT seq FROM ledger_batches ORDER BY seq DESC LIMIT 1) AS seq,
+                   (SELECT hash FROM ledger_batches ORDER BY seq DESC LIMIT 1) AS hash,
+                   GREATEST((SELECT MAX(timestamp) FROM ledger_transfers), (SELECT MAX(timestamp) FROM ledger_pending_outcomes), 0) AS last_timestamp
+            """
+        let sql = prelude.map { "SELECT h.*, p.* FROM (" + head + ") h LEFT JOIN (SELECT 1 AS carried, q.* FROM (" + $0 + ") q) p ON true" } ?? head
+        let rows = try await connection.rows(PostgresQuery(sql)).map(PostgresRowReader.init)
+        guard let row = rows.first else { throw LedgerError.internalFailure("PostgreSQL returned no ledger head") }
+        let previous = try row.optionalInt64(0).map { LedgerBatchHead(seq: $0, hash: try row.blob(1)) }
+        return (previous, try row.int64(2), prelude == nil ? nil : rows.filter { !$0.isNull(readHeadColumns - 1) })
+    }
+
+    /// The columns before a prelude's in `readHead`'s rows: the head's three and `carried`.
+    static let readHeadColumns = 4
+
     /// Decides `batches` under the commit lock and writes them: optimistically first, then against
-    /// the full snapshot when the optimistic decision met a stored id.
+    /// the full snapshot when the optimistic decision met a stored id. The first snapshot read
+    /// carries the writes `deferred` collected.
     static func decide(
         _ batches: [[Transfer]], previous: LedgerBatchHead?, lastTimestamp last: UInt64, connection: PostgresConnection, now: UInt64,
-        cache: LedgerAccountCache
+        cache: LedgerAccountCache, carrying deferred: SQLDeferredWrites? = nil
     ) async throws -> (results: LedgerCommitResult, accounts: [LedgerID: Account], head: LedgerBatchHead?) {
                 let transfers = batches.flatMap { $0 }
                 let optimistic = LedgerCommitPlan(deciding: batches, against: try await snapshot(
-                    for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: false), now: now)
+                    for: transfers, lastTimestamp: last, connection: connection, now: now, cached: cache.accounts, ownIDs: false,
+                    carrying: deferred), now: now)
                 if try await !anyStored(optimistic.rejectedIDs(batches), connection: connection) {
                     try await connection.execute("SAVEPOINT ledger_optimistic")
                     do {
@@ -132,20 +155,21 @@ enum PostgresLedgerCommit {
     /// without `ownIDs` the transfers' own ids are not looked up, only the pending ids they name.
     static func snapshot(
         for transfers: [Transfer], lastTimestamp: UInt64, connection: PostgresConnection, now: UInt64,
-        cached: [LedgerID: Account], ownIDs: Bool
+        cached: [LedgerID: Account], ownIDs: Bool, carrying deferred: SQLDeferredWrites? = nil
     ) async throws -> LedgerState {
         var state = LedgerState()
         state.lastTimestamp = lastTimestamp
         let first = Int64(clamping: LedgerEngine.firstTimestamp(now: now, after: lastTimestamp))
         let columns = PostgresLedgerStore.transferColumns
         // The pending transfers already due to expire, and the transfers the batches name.
-        let loaded = try await connection.rows(PostgresQuery(unsafeSQL: """
-            SELECT \(columns) FROM ledger_transfers t
-            WHERE t.expires_at IS NOT NULL AND t.expires_at <= $1
+        let read: CofferStorage.SQL = """
+            SELECT \(raw: columns) FROM ledger_transfers t
+            WHERE t.expires_at IS NOT NULL AND t.expires_at <= \(first)
               AND NOT EXISTS (SELECT 1 FROM ledger_pending_outcomes o WHERE o.pending_id = t.id)
             UNION
-            SELECT \(columns) FROM ledger_transfers WHERE id = ANY($2)
-            """, binds: PostgresLedgerStore.binds(first, LedgerCommitPlan.transferKeys(transfers, ownIDs: ownIDs))))
+            SELECT \(raw: columns) FROM ledger_transfers WHERE id = ANY(\(array: LedgerCommitPlan.transferKeys(transfers, ownIDs: ownIDs)))
+            """
+        let loaded = try await connection.rows(PostgresQuery(deferred?.carried(by: read) ?? read))
             .map { try LedgerRowDecoding.transfer(PostgresRowReader($0)) }
         for transfer in loaded { state.transfers[transfer.id] = transfer }
         let reversalsSQL = "SELECT reference, id FROM ledger_transfers WHERE reference <> '' AND reference = ANY($1)"
