@@ -186,7 +186,7 @@ public enum LimitReservations {
 
     /// Records that the customer used a device, network or destination (first sighting kept).
     public static func remember(customer: String, kind: String, value: String, at: Int64, on connection: any SQLConnection) throws {
-        try connection.executeLater("""
+        try connection.execute("""
             INSERT INTO customer_seen (customer, kind, value, first_seen) VALUES (\(customer), \(kind), \(value), \(at))
             ON CONFLICT DO NOTHING
             """)
