@@ -163,12 +163,25 @@ struct PendingExpiryServiceTests {
             payments += p
             onHoldAccounts += h
         }
+        // Client batches expire due holds too, and under load they can take every one of them
+        // before a pulse looks. Two holds made once the clients stopped leave the pulses the only
+        // committers, so they must release these (the check below that the pulses did work).
+        let late = ["late-0", "late-1"]
+        for (index, id) in late.enumerated() {
+            #expect(try await ledger.stores[index].submit([transfer(id, "holder", "merchant", 1, flags: .pending, timeout: 1)]) == [.created])
+            expiring.insert(id)
+        }
+        let lateExpiry = try #require(try await ledger.stores[1].transfer(LedgerID("late-1")!)?.expiresAt)
+        let lateEnded = try await waitUntil(deadline: lateExpiry + Self.patience) {
+            try await ledger.count("ledger_pending_outcomes") == holds + late.count
+        }
+        #expect(lateEnded, "the pulses did not release the holds made after the clients stopped")
         for task in running { task.cancel() }
         for task in running { await task.value }
 
         // Exactly once: one outcome per hold, each of the right kind, no expiry before its timeout.
         let outcomes = try await ledger.outcomes()
-        #expect(outcomes.count == holds && Set(outcomes.map(\.pendingID)).count == holds)
+        #expect(outcomes.count == holds + late.count && Set(outcomes.map(\.pendingID)).count == holds + late.count)
         for outcome in outcomes {
             let expected: PendingOutcome.Kind = expiring.contains(outcome.pendingID) ? .expired : .posted
             #expect(outcome.kind == expected, "\(outcome.pendingID)")
@@ -190,7 +203,7 @@ struct PendingExpiryServiceTests {
         let pulsed = stores.map(\.released)
         print("pulse (\(backend)): \(expiring.count) expiries, \(pulsed) released by the two pulses, the rest by client batches; \(payments) payments")
         #expect(pulsed.reduce(0, +) <= expiring.count)
-        #expect(pulsed.reduce(0, +) > 0)
+        #expect(pulsed.reduce(0, +) >= late.count)
         // A second recording of one expiry would have failed its commit (unique pending id): logged.
         #expect(logs.warnings.isEmpty, "\(logs.warnings)")
     }
