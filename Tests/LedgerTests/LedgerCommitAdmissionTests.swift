@@ -21,10 +21,6 @@ struct LedgerCommitAdmissionTests {
 
         func prelude(for tokens: [any Sendable], dialect: SQLDialect) -> CofferStorage.SQL? { preludeSQL }
 
-        func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
-            try admit(tokens, prelude: nil, on: connection)
-        }
-
         func admit(_ tokens: [any Sendable], prelude: [any SQLRow]?, on connection: any SQLConnection) throws -> [Bool] {
             let counts = try prelude?.map { try $0.int64(0) }
             preludes.update { $0.append(counts) }

@@ -427,10 +427,6 @@ final class LimitAdmitter: LedgerGroupAdmitter {
 
     init(cache: LimitContextCache) { self.cache = cache }
 
-    func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
-        try admit(tokens, prelude: nil, on: connection)
-    }
-
     /// The group's state (`LimitReservations.groupStateQuery`), for the commit to read with its head.
     func prelude(for tokens: [any Sendable], dialect: SQLDialect) -> CofferStorage.SQL? {
         LimitReservations.groupStateQuery(of: tokens.compactMap { ($0 as? CustomerService.LimitCheck)?.request }, dialect: dialect)

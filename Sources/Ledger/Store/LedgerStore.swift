@@ -39,23 +39,18 @@ public struct LedgerCommitAdmission: Sendable {
 
 /// Decides the admissions of several batches of one group commit at once (see `LedgerCommitAdmission`).
 public protocol LedgerGroupAdmitter: AnyObject, Sendable {
-    /// One answer per token, in order: whether that batch goes in.
-    func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool]
     /// A read the commit may run for these tokens itself, in the statement that reads the
     /// ledger's head under the commit lock (over PostgreSQL's wire a round trip fewer), handing
-    /// its rows to `admit(_:prelude:on:)`. Nil (the default) asks for none. Only the group's first
-    /// run of admissions is offered it, and the commit may decline (SQLite does).
+    /// its rows to `admit`. Nil (the default) asks for none. Only the group's first run of
+    /// admissions is offered it, and the commit may decline (SQLite does).
     func prelude(for tokens: [any Sendable], dialect: SQLDialect) -> CofferStorage.SQL?
-    /// `admit(_:on:)` given the rows of the `prelude` the commit ran, or nil when it ran none.
+    /// One answer per token, in order: whether that batch goes in. `prelude`: the rows of the
+    /// `prelude` read the commit ran, or nil when it ran none (the admitter reads for itself).
     func admit(_ tokens: [any Sendable], prelude: [any SQLRow]?, on connection: any SQLConnection) throws -> [Bool]
 }
 
 extension LedgerGroupAdmitter {
     public func prelude(for tokens: [any Sendable], dialect: SQLDialect) -> CofferStorage.SQL? { nil }
-
-    public func admit(_ tokens: [any Sendable], prelude: [any SQLRow]?, on connection: any SQLConnection) throws -> [Bool] {
-        try admit(tokens, on: connection)
-    }
 }
 
 /// An admission that is a closure of its own (never grouped with another).
@@ -64,7 +59,7 @@ final class SingleAdmitter: LedgerGroupAdmitter {
 
     init(_ check: @escaping @Sendable (any SQLConnection) throws -> Bool) { self.check = check }
 
-    func admit(_ tokens: [any Sendable], on connection: any SQLConnection) throws -> [Bool] {
+    func admit(_ tokens: [any Sendable], prelude: [any SQLRow]?, on connection: any SQLConnection) throws -> [Bool] {
         try tokens.map { _ in try check(connection) }
     }
 }

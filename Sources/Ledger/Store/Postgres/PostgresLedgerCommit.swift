@@ -186,8 +186,7 @@ enum PostgresLedgerCommit {
         }
         let missing: [String]
         (state.accounts, missing) = LedgerCommitPlan.accounts(transfers, loaded: loaded, cached: cached)
-        let accountsSQL = "SELECT \(PostgresLedgerStore.accountColumns) FROM \(PostgresLedgerStore.accountSource) WHERE a.id = ANY($1)"
-        for account in try await rows(matching: missing, accountsSQL, connection: connection, LedgerRowDecoding.account) {
+        for account in try await rows(matching: missing, PostgresLedgerStore.accountsByID, connection: connection, LedgerRowDecoding.account) {
             state.accounts[account.id] = account
         }
         return state

@@ -40,6 +40,8 @@ public final class PostgresLedgerStore: LedgerStore {
         b.debits_pending::text, b.debits_posted::text, b.credits_pending::text, b.credits_posted::text
         """
     static let accountSource = "ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id"
+    /// The accounts whose ids are in the text array `$1`, as `LedgerRowDecoding.account` reads them.
+    static let accountsByID = "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id = ANY($1)"
     static let outcomeColumns = "pending_id, kind, transfer_id, timestamp"
 
     public func createAsset(_ asset: Asset) async throws -> Bool {
@@ -106,7 +108,7 @@ public final class PostgresLedgerStore: LedgerStore {
     /// The accounts among `ids` that exist, in one statement.
     public func accounts(_ ids: [LedgerID]) async throws -> [LedgerID: Account] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await pool.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.accountColumns) FROM \(Self.accountSource) WHERE a.id = ANY($1)",
+        let rows = try await pool.rows(PostgresQuery(unsafeSQL: Self.accountsByID,
                                                      binds: Self.binds(ids.map(\.value))), "reading \(ids.count) accounts")
         var accounts: [LedgerID: Account] = [:]
         for row in rows {
