@@ -73,7 +73,7 @@ actor LedgerGroupCommitter {
             } catch {
                 for request in group { request.continuation.resume(throwing: error) }
             }
-            await letAnsweredCallersQueue(expecting: group.count)
+            await letAnsweredCallersQueue(expecting: group.count + queue.count)
         }
         draining = false
     }
