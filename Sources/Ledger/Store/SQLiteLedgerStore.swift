@@ -92,6 +92,21 @@ public final class SQLiteLedgerStore: LedgerStore {
         try accountReads.value(for: id) { try embedded.readNow { db in try Self.account(id, db: db) } }
     }
 
+    /// Many accounts in one read transaction. Every commit (this process's or another's) leaves a
+    /// reader's page cache cold, so a transaction per account would read the same index pages
+    /// again for each one: a limit check's cold start asks for hundreds at once.
+    public func accounts(_ ids: [LedgerID]) async throws -> [LedgerID: Account] {
+        if ids.count == 1, let id = ids.first { return try await account(id).map { [id: $0] } ?? [:] }
+        return try embedded.readNow { db in
+            var accounts: [LedgerID: Account] = [:]
+            try db.inTransaction(.deferred) {
+                for id in ids { accounts[id] = try accountReads.value(for: id) { try Self.account(id, db: db) } }
+                return .commit
+            }
+            return accounts
+        }
+    }
+
     /// Submits `transfers` like `submit(_:)` and runs `companion` with their results inside the
     /// transaction that commits them, so its writes are durable exactly when the results are: the
     /// HTTP API stores an idempotent response this way, one commit per request instead of two. If
