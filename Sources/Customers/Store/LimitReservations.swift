@@ -228,8 +228,9 @@ extension CustomerStore {
 
 /// What a limit check needs to know about a customer, read in one go: the customer, its tier's and
 /// its own limits in the asset, the approved raises not yet lapsed, and the configuration version
-/// they were read at (see `customer_config`).
-public struct LimitContext: Sendable {
+/// they were read at (see `customer_config`). A class: a process keeps one per customer and asset
+/// and hands it to every check, which would otherwise copy its limit sets each time.
+public final class LimitContext: Sendable {
     public let customer: Customer
     public let tierLimits: CustomerStore.ConfiguredLimits?
     public let ownLimits: CustomerStore.ConfiguredLimits?
@@ -357,8 +358,9 @@ extension LimitReservations {
         let sqlite = connection as? CofferStorage.SQLiteConnection
         let earlier = group.earlier
         let keys = requests.map { LimitWindows.key($0.customer, $0.asset) }
-        try load(zip(requests, keys).filter { earlier[$0.0.id] == nil && !$0.0.limits.isEmpty }, into: windows, on: connection)
-        let seen = try seenDestinations(requests.filter { $0.destination != nil && earlier[$0.id] == nil }, on: connection)
+        let undecided = earlier.isEmpty ? Array(requests.indices) : requests.indices.filter { earlier[requests[$0].id] == nil }
+        try load(undecided.filter { !requests[$0].limits.isEmpty }, of: requests, keys: keys, into: windows, on: connection)
+        let seen = try seenDestinations(undecided.compactMap { requests[$0].destination == nil ? nil : requests[$0] }, on: connection)
         var decided: [String: LimitEntry.State] = Dictionary(minimumCapacity: requests.count)
         var inserts: [(LimitRequest, Bool)] = []
         var decisions: [LimitDecision] = []
@@ -453,16 +455,16 @@ extension LimitReservations {
     }
 
     /// Reads the windows `requests` need that this process does not hold (or holds for too short a span).
-    static func load(_ requests: [(LimitRequest, key: String)], into windows: LimitWindows, on connection: any SQLConnection) throws {
+    static func load(_ indices: [Int], of requests: [LimitRequest], keys: [String], into windows: LimitWindows, on connection: any SQLConnection) throws {
         var missing: [String: (customers: Set<String>, since: Int64)] = [:]  // by asset
-        for (request, key) in requests {
+        let uncovered = windows.uncovered(indices.map { (keys[$0], requests[$0].at - longestWindow) })
+        for (position, lacking) in zip(indices, uncovered) where lacking {
+            let request = requests[position]
             let since = request.at - longestWindow
-            if !windows.covers(key, since: since) {
-                var wanted = missing[request.asset] ?? ([], since)
-                wanted.customers.insert(request.customer)
-                wanted.since = min(wanted.since, since)
-                missing[request.asset] = wanted
-            }
+            var wanted = missing[request.asset] ?? ([], since)
+            wanted.customers.insert(request.customer)
+            wanted.since = min(wanted.since, since)
+            missing[request.asset] = wanted
         }
         for (asset, wanted) in missing {
             for chunk in wanted.customers.sorted().chunked(500) {
@@ -476,9 +478,7 @@ extension LimitReservations {
     /// connection and bound without boxing values: it runs once per request inside the commit.
     static func insertUnlessStored(_ request: LimitRequest, newDestination: Bool, on connection: CofferStorage.SQLiteConnection) throws -> Bool {
         do {
-            let statement = SQLiteRawStatement(try connection.database.cachedStatement(sql: """
-                INSERT INTO customer_limit_entries \(entryColumns) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?) ON CONFLICT (id) DO NOTHING
-                """))
+            let statement = SQLiteRawStatement(try connection.database.cachedStatement(sql: insertUnlessStoredSQL))
             statement.bind(1, request.id)
             statement.bind(2, request.customer)
             statement.bind(3, request.asset)
@@ -494,6 +494,11 @@ extension LimitReservations {
             throw StorageError(sqlite: error)
         }
     }
+
+    /// Built once: the statement cache is looked up by this text for every request.
+    static let insertUnlessStoredSQL = """
+        INSERT INTO customer_limit_entries \(entryColumns) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?) ON CONFLICT (id) DO NOTHING
+        """
 
     /// The columns an entry is inserted with, in the order both inserts give them.
     static let entryColumns = "(id, customer, asset, account, amount, at, state, new_destination, destination, kind)"
@@ -570,8 +575,9 @@ public final class LimitWindows: @unchecked Sendable {
 
     // Windows are named by `key(customer, asset)`, made once per request by the caller.
 
-    func covers(_ key: String, since: Int64) -> Bool {
-        lock.withLock { windows[key].map { $0.since <= since } ?? false }
+    /// For each wanted window, whether this copy lacks it (or holds it for too short a span).
+    func uncovered(_ wanted: [(key: String, since: Int64)]) -> [Bool] {
+        lock.withLock { wanted.map { key, since in windows[key].map { $0.since > since } ?? true } }
     }
 
     func set(_ key: String, since: Int64, entries: [LimitEntry]) {
