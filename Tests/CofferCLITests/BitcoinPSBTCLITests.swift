@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CofferTestSupport
 
 /// `coffer sign bitcoin-psbt` against the embit-generated PSBTs (Tests/Vectors/generated).
 struct BitcoinPSBTCLITests {
@@ -41,7 +42,7 @@ struct BitcoinPSBTCLITests {
     @Test func accountKeyAndBinaryFileWithoutFinalising() throws {
         let test = try Self.testCase("p2wpkh-two-inputs")
         let binary = try #require(Data(base64Encoded: try Self.psbt("p2wpkh-two-inputs")))
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-test-\(UUID().uuidString).psbt")
+        let url = TemporaryPaths.make("coffer-test", suffix: ".psbt")
         try binary.write(to: url)
         let output = try Self.json(try CofferProcess.run(
             ["sign", "bitcoin-psbt", "--psbt-file", url.path, "--master-fingerprint", "73c5da0a"], stdin: try Self.key("account_zprv_84")))

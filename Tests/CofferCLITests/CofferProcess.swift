@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CofferTestSupport
 
 /// Runs the `coffer` binary built next to the test bundle (or $COFFER_BINARY).
 struct CofferProcess {
@@ -102,9 +103,9 @@ final class PipeCollector: @unchecked Sendable {
     }
 }
 
-/// A temporary file removed when the test ends.
+/// A temporary file, removed when the test process exits.
 func temporaryFile(_ contents: String) throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-test-\(UUID().uuidString)")
+    let url = TemporaryPaths.make("coffer-test")
     try Data(contents.utf8).write(to: url)
     return url.path
 }

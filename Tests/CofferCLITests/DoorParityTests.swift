@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import CofferTestSupport
 
 /// One core, many doors: every operation that both the CLI and the HTTP API offer gives the same
 /// answer through both, on the same database at the same state: the same JSON for a success, the
@@ -20,7 +21,7 @@ import Testing
         let environment: [String: String]
 
         static func open() async throws -> Doors {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-doors-\(UUID().uuidString)")
+            let directory = TemporaryPaths.make("coffer-doors")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let passphrase = directory.appendingPathComponent("passphrase").path
             try Data("correct horse battery staple\n".utf8).write(to: URL(fileURLWithPath: passphrase))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CofferTestSupport
 
 /// `coffer sign ethereum-tx | ethereum-message | ethereum-typed-data`, run as a user would.
 struct EthereumSignCLITests {
@@ -46,7 +47,7 @@ struct EthereumSignCLITests {
     @Test("personal_sign signs the file's exact bytes")
     func messageVectors() throws {
         for entry in try Self.vectorCases("messages") {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-test-\(UUID().uuidString)")
+            let url = TemporaryPaths.make("coffer-test")
             try Data(Self.bytes(try #require(entry["message"]))).write(to: url)
             let key: String = try #require(entry["key"])
             let result = try CofferProcess.run(["sign", "ethereum-message", "--message-file", url.path], stdin: key)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CofferTestSupport
 
 /// `coffer ledger` exactly as the contract states it.
 struct LedgerCLITests {
@@ -8,7 +9,7 @@ struct LedgerCLITests {
         let directory: String
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-ledger-cli-\(UUID().uuidString)").path
+            directory = TemporaryPaths.make("coffer-ledger-cli").path
             environment = ["COFFER_DATA_DIR": directory]
         }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CofferTestSupport
 
 /// `coffer market | value | format`: recorded replays through aggregation (a flash crash, one
 /// manipulated source, quorum loss), prices now and at a time, crossed and inverted, portfolio
@@ -44,7 +45,7 @@ struct MarketCLITests {
 
         init(_ kind: LedgerTestBackend.Kind) throws {
             backend = try LedgerTestBackend.fresh(kind)
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-market-\(UUID().uuidString)")
+            directory = TemporaryPaths.make("coffer-market")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
 

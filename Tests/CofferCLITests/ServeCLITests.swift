@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import CofferTestSupport
 
 /// `coffer serve` as operators run it: the real binary, a real port, the embedded database.
 struct ServeCLITests {
@@ -46,7 +47,7 @@ struct ServeCLITests {
         let server: CofferChildProcess
 
         static func start() async throws -> Served {
-            let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-serve-\(UUID().uuidString)").path
+            let dataDir = TemporaryPaths.make("coffer-serve").path
             let tenantLine = try CofferProcess.run(["tenant", "create", "--name", "Acme", "--data-dir", dataDir]).stdout
             let tenant = try #require(tenantLine.split(separator: "\"").dropFirst(3).first.map(String.init))
             let key = try CofferProcess.run(["apikey", "create", "--tenant", tenant, "--scopes", "read,write", "--data-dir", dataDir])

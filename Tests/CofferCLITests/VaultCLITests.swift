@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CofferTestSupport
 
 /// The vault through the CLI, with fast test KDF parameters (COFFER_INSECURE_TEST_KDF=1).
 struct VaultCLITests {
@@ -9,7 +10,7 @@ struct VaultCLITests {
         let environment: [String: String]
 
         init() throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-cli-\(UUID().uuidString)").path
+            directory = TemporaryPaths.make("coffer-cli").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             passphrase = directory + "/passphrase"
             try Data("correct horse battery\n".utf8).write(to: URL(fileURLWithPath: passphrase))

@@ -5,6 +5,7 @@ import HTTPTypes
 import Testing
 
 @testable import CofferServer
+import CofferTestSupport
 
 /// The market routes on every backend: a replayed price read now and at a time, crossed; an
 /// account and a portfolio valued exactly, formatted per locale; another tenant valuing only its
@@ -13,7 +14,7 @@ struct MarketRoutesTests {
     /// The operator's replay source (BTC/USD 64,000 then 65,000; EUR/USD 1.25) and pairs, replayed;
     /// tenant A's customer alice holds 0.5 BTC, tenant B's bob 2 BTC.
     static func setUp(_ server: VaultFixture) async throws {
-        let recording = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-market-\(UUID().uuidString).jsonl")
+        let recording = TemporaryPaths.make("coffer-market", suffix: ".jsonl")
         try Data([
             #"{"pair":"BTC/USD","price":"64000","volume":"2","time":"2026-11-01T00:00:00Z"}"#,
             #"{"pair":"EUR/USD","price":"1.25","time":"2026-11-01T00:00:00Z"}"#,

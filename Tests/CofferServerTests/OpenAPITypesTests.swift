@@ -1179,7 +1179,7 @@ import Payouts
         try await calls.call(.get, "/v1/aml/alerts", query: "?status=open", key: server.readerA, expect: 200)
         try await calls.call(.post, "/v1/aml/alerts/{id}/disposition", ["id": alertKey], body: #"{"status":"reported","reason":"filed"}"#, key: admin, expect: 200)
         // Market: the operator's recorded source and pair (command line), replayed; then every read.
-        let recording = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-market-\(UUID().uuidString).jsonl")
+        let recording = TemporaryPaths.make("coffer-market", suffix: ".jsonl")
         try Data(#"{"pair":"LTC/USD","price":"80.5","volume":"3","time":"2026-11-01T00:00:00Z"}"#.utf8).write(to: recording)
         let market = server.api.services.market, operatorCaller = try Caller.commandLine()
         _ = try await market.addSource(AddMarketSourceRequest(name: "recorded", kind: "replay", file: recording.path), by: operatorCaller)

@@ -56,7 +56,7 @@ public final class TestDatabase: Sendable {
     ) async throws -> TestDatabase {
         switch engine {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-test-\(UUID().uuidString)")
+            let directory = TemporaryPaths.make("coffer-test")
             let database = try CofferDatabase(directory: DataDirectory(explicit: directory.path), migrations: sqliteMigrations)
             return TestDatabase(
                 engine: .sqlite, sqlite: database, postgres: nil, location: database.path,
