@@ -81,9 +81,12 @@ actor LedgerGroupCommitter {
     /// Callers just answered often submit again at once. Committing only the few batches that
     /// arrived during the last commit would make them wait for that small commit, then form a big
     /// one, and so on (with 32 submitters of single transfers the groups alternated 31, 1, 31, 1,
-    /// halving throughput). So while the queue is shorter than the last group, this yields to the
-    /// other tasks (no timer: a few microseconds per yield) until the queue stops growing for
-    /// `idleYields` yields in a row.
+    /// halving throughput). So while the queue is shorter than `count` (the last group plus the
+    /// callers who queued during its commit), this yields to the other tasks (no timer: a few
+    /// microseconds per yield) until the queue stops growing for `idleYields` yields in a row.
+    /// Counting those who queued during the commit matters when callers prepare for a while: half
+    /// of them in flight, the other half queued meanwhile, would otherwise be committed at once
+    /// and the two halves would go on alternating in groups of half the size.
     private func letAnsweredCallersQueue(expecting count: Int) async {
         var seen = queue.count
         var idle = 0
