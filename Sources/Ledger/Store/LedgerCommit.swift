@@ -193,9 +193,7 @@ enum LedgerCommit {
         }
         let missing: [String]
         (state.accounts, missing) = LedgerCommitPlan.accounts(transfers, loaded: loaded, cached: cached)
-        try fetch(missing, select: """
-            SELECT \(SQLiteLedgerStore.accountColumns) FROM \(SQLiteLedgerStore.accountSource) WHERE a.id IN
-            """, db: db) { row in
+        try fetch(missing, select: SQLiteLedgerStore.accountsAmong, db: db) { row in
             let account = try LedgerRowDecoding.account(row)
             state.accounts[account.id] = account
         }

@@ -92,9 +92,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         try accountReads.value(for: id) { try embedded.readNow { db in try Self.account(id, db: db) } }
     }
 
-    /// Many accounts in one read transaction, all as of one snapshot. Every commit (this process's
-    /// or another's) leaves a reader's page cache cold, so a transaction per account would read the
-    /// same index pages again for each one: a limit check's cold start asks for hundreds at once.
+    /// Many accounts in one read transaction, all as of one snapshot, with the commit's own `IN`
+    /// list statement. Every commit (this process's or another's) leaves a reader's page cache cold,
+    /// so a transaction per account would read the same index pages again for each one: a limit
+    /// check's cold start asks for hundreds at once.
     /// Not through the readers' cache: the transaction's snapshot is taken at its first read, so a
     /// later account could be read as of a commit older than the stamp the cache would file it under.
     public func accounts(_ ids: [LedgerID]) async throws -> [LedgerID: Account] {
@@ -102,7 +103,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         return try embedded.readNow { db in
             var accounts: [LedgerID: Account] = [:]
             try db.inTransaction(.deferred) {
-                for id in ids { accounts[id] = try Self.account(id, db: db) }
+                try LedgerCommit.fetch(ids.map(\.value), select: Self.accountsAmong, db: db) { row in
+                    let account = try LedgerRowDecoding.account(row)
+                    accounts[account.id] = account
+                }
                 return .commit
             }
             return accounts
@@ -197,6 +201,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         b.debits_pending, b.debits_posted, b.credits_pending, b.credits_posted
         """
     static let accountSource = "ledger_accounts a JOIN ledger_account_balances b ON b.account_id = a.id"
+    /// The accounts whose ids follow in an `IN` list (`LedgerCommit.fetch` appends it).
+    static let accountsAmong = "SELECT \(accountColumns) FROM \(accountSource) WHERE a.id IN"
     /// The columns `balances(_:at:)` decodes, in order, from its start position.
     static let balanceColumns = "debits_pending, debits_posted, credits_pending, credits_posted"
     /// The balance-history reads in SQLite's dialect.
