@@ -196,6 +196,11 @@ public enum LedgerMigrations {
                 DROP INDEX ledger_transfers_expiry;
                 """)
         },
+        // Accounts by owner and asset: the accounts a customer owns (a limit window reads their
+        // holds through the debit index) and `balances --owner` find them without a scan.
+        SchemaMigration(domain: "ledger", number: 7, name: "accounts-by-owner") { db in
+            try db.execute(sql: "CREATE INDEX ledger_accounts_owner ON ledger_accounts(owner, asset)")
+        },
     ]
 
     static let balanceNames = ["debits_pending", "debits_posted", "credits_pending", "credits_posted"]

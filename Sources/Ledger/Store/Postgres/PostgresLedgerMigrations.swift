@@ -161,5 +161,9 @@ public enum PostgresLedgerMigrations {
             "CREATE INDEX ledger_transfers_expiry_id ON ledger_transfers (expires_at, id) WHERE expires_at IS NOT NULL",
             "DROP INDEX ledger_transfers_expiry",
         ]),
+        // As SQLite's migration 7: accounts by owner and asset.
+        PostgresMigration(domain: "ledger", number: 5, name: "accounts-by-owner", sql: [
+            "CREATE INDEX ledger_accounts_owner ON ledger_accounts (owner, asset)",
+        ]),
     ]
 }
