@@ -306,7 +306,7 @@ let package = Package(
         // The chain domain's pure parts and stores.
         .testTarget(
             name: "CustomersTests",
-            dependencies: ["Customers", "CofferStorage", "CofferTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Customers", "CofferStorage", "CofferTestSupport", "Ledger", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -112,11 +112,14 @@ import Testing
 
     // MARK: Windows, commit and release
 
-    @Test func rollingWindowsToTheSecond() throws {
+    /// Every call is a new process, so each reads the windows from the store: at 1,700,000,000
+    /// (2023, before the ledger's time) through the holds on alice's account; at 1,800,000,000
+    /// (2027, after it) as entries marked `ahead` (see `LimitReservations`).
+    @Test(arguments: [1_700_000_000, 1_800_000_000]) func rollingWindowsToTheSecond(start: Int) throws {
         let setup = try Setup(.sqlite)
         defer { setup.remove() }
         try setup.run(["limit", "set", "--tier", "verified", "--asset", "USD", "--per-tx", "700", "--weekly", "2100", "--payouts-per-hour", "3"])
-        let at = { (offset: Int) in ["--at", ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: 1_800_000_000 + Double(offset)))] }
+        let at = { (offset: Int) in ["--at", ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(start + offset)))] }
         #expect(try setup.reserve("w1", "600", extra: at(0))["result"] as? String == "reserved")
         #expect(try setup.reserve("w2", "400", extra: at(3_600))["result"] as? String == "reserved")
         let full = try setup.reserve("w3", "1", extra: at(7_200))
@@ -137,6 +140,52 @@ import Testing
         for index in 0..<3 { #expect(try setup.reserve("v\(index)", "1", extra: at(200_000 + index))["result"] as? String == "reserved") }
         #expect(try setup.reserve("v3", "1", extra: at(200_010))["limit"] as? String == "payouts_per_hour")
         #expect(try setup.reserve("v3", "1", extra: at(203_600))["result"] as? String == "reserved")
+    }
+
+    /// A tenant's accounts name their owner by its local name (`alice`, of customer
+    /// `<tenant>/alice`): a fresh process reads the tenant customer's window through them, and
+    /// the operator's own alice, with accounts of the same names, counts apart.
+    @Test func aTenantCustomersWindowIsReadThroughItsAccounts() throws {
+        let setup = try Setup(.sqlite)
+        defer { setup.remove() }
+        try setup.run(["vault", "init"])
+        let line = try setup.run(["tenant", "create", "--name", "Acme"]).stdout
+        let tenant = try #require(line.split(separator: "\"").dropFirst(3).first.map(String.init))
+        @discardableResult
+        func asTenant(_ arguments: [String], stdin: String? = nil) throws -> CofferProcess.Result {
+            try setup.run(arguments + ["--tenant", tenant], stdin: stdin)
+        }
+        try asTenant(["ledger", "asset", "create", "--code", "USD", "--decimals", "2"])
+        try asTenant(["ledger", "account", "create", "--id", "bank", "--asset", "USD"])
+        try asTenant(["customer", "create", "--id", "alice", "--tier", "verified"])
+        try asTenant(["ledger", "account", "create", "--id", "alice:usd", "--asset", "USD", "--owner", "alice", "--flags", "debits-must-not-exceed-credits"])
+        try asTenant(["ledger", "transfer"], stdin: #"{"id":"fund","debit":"bank","credit":"alice:usd","amount":"10000000","asset":"USD"}"# + "\n")
+        try asTenant(["limit", "set", "--tier", "verified", "--asset", "USD", "--daily", "500"])
+        func reserve(_ id: String, _ amount: String, extra: [String] = []) throws -> [String: Any] {
+            Self.json(try asTenant(["limit", "check-and-reserve", "--customer", "alice", "--account", "alice:usd", "--asset", "USD", "--amount", amount,
+                                    "--id", id] + extra).stdout)
+        }
+        /// The risk reasons of a request with a device signal (a new device each time, so there is
+        /// always a reason), refused or not.
+        func reasons(_ id: String) throws -> [String] {
+            let answer = try reserve(id, "1", extra: ["--device-id", "device-" + id])
+            return ((answer["risk"] as? [String: Any])?["reasons"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+        }
+        #expect(try setup.reserve("operator-1", "900")["result"] as? String == "reserved")
+        #expect(try reserve("t1", "300")["result"] as? String == "reserved")
+        let refused = try reserve("t2", "300")
+        #expect(refused["result"] as? String == "limit_exceeded" && refused["limit"] as? String == "daily" && refused["remaining"] as? String == "200",
+                "\(refused)")
+        #expect(try reserve("t3", "200")["result"] as? String == "reserved")
+        let usage = Self.json(try asTenant(["limit", "usage", "--customer", "alice", "--asset", "USD"]).stdout)
+        #expect((usage["daily"] as? [String: Any])?["used"] as? String == "500", "\(usage)")
+        let operatorUsage = try setup.object(["limit", "usage", "--customer", "alice", "--asset", "USD"])
+        #expect((operatorUsage["daily"] as? [String: Any])?["used"] as? String == "900", "\(operatorUsage)")
+        // The amount-vs-history signal reads posted holds through the same accounts: none yet, then t1's.
+        #expect(try reasons("t4").contains("no_history"))
+        #expect(Self.json(try asTenant(["limit", "commit", "--id", "t1"]).stdout)["result"] as? String == "posted")
+        let known = try reasons("t5")
+        #expect(known.contains("new_device") && !known.contains("no_history"), "\(known)")
     }
 
     // MARK: KYC, tiers, audit

@@ -23,11 +23,16 @@ extension ReceiveLitecoinCLITests {
         /// The path of carol's deposit address (whose key a double-spend test uses).
         let customerPath: String
 
-        init(node: Litecoind, backend: String = "sqlite", customer: UInt64 = 3_000_000_000, fallbackFeeRate: Int = 5, fundHotWallet: Bool = true) async throws {
+        /// `owned`: carol's account is owned by customer carol (verified, no limits set), so each
+        /// payout from it is counted in carol's windows.
+        init(node: Litecoind, backend: String = "sqlite", customer: UInt64 = 3_000_000_000, fallbackFeeRate: Int = 5, fundHotWallet: Bool = true,
+             owned: Bool = false) async throws {
             receiver = try await Receiver(node: node, confirmations: 2, backend: backend)
             let policy = try receiver.sandbox.file("policy.json", #"{"rules":[]}"#)
             try receiver.ok(["policy", "set", "--file", policy])
-            try receiver.ok(["ledger", "account", "create", "--id", "carol", "--asset", "LTC", "--flags", "debits-must-not-exceed-credits"])
+            if owned { try receiver.ok(["customer", "create", "--id", "carol", "--tier", "verified"]) }
+            try receiver.ok(["ledger", "account", "create", "--id", "carol", "--asset", "LTC", "--flags", "debits-must-not-exceed-credits"]
+                            + (owned ? ["--owner", "carol"] : []))
             let hot = try #require(try receiver.objects(["chain", "hot-wallet", "--chain", "ltc", "--wallet", "hot", "--fallback-fee-rate", String(fallbackFeeRate)]).first)
             hotAddress = try #require(Receiver.string(hot["address"]))
             treasury = fundHotWallet ? 200_000_000 : 0
@@ -49,6 +54,11 @@ extension ReceiveLitecoinCLITests {
         }
 
         func show(_ id: String) throws -> JSONValue { try JSONValue(parsing: try receiver.ok(["payout", "show", id])) }
+
+        /// What customer carol has used of its daily window, read by a new process.
+        func usedToday() throws -> JSONValue? {
+            try JSONValue(parsing: try receiver.ok(["limit", "usage", "--customer", "carol", "--asset", "LTC"]))["daily"]?["used"]
+        }
 
         func list(status: String? = nil) throws -> [JSONValue] {
             try receiver.objects(["payout", "list", "--limit", "1000"] + (status.map { ["--status", $0] } ?? [])).filter { $0["id"] != nil }
@@ -198,10 +208,11 @@ extension ReceiveLitecoinCLITests.PayoutLitecoinCLITests {
     /// request; the replacement is mined and the payout settles with the fee actually paid.
     @Test func aStuckTransactionIsReplacedAndSettledWithTheRealFee() async throws {
         try await Litecoind.with { node in
-            let payer = try await Payer(node: node, fallbackFeeRate: 2)
+            let payer = try await Payer(node: node, fallbackFeeRate: 2, owned: true)
             defer { payer.receiver.close() }
             let destination = try await node.newAddress()
             #expect(try payer.create("rbf-1", to: destination, amount: 40_000_000)["status"] == .string("reserved"))
+            #expect(try payer.usedToday() == .string("40000000"))
             let first = try #require(try payer.workOnce(["--replace-after", "3600"]).first)
             #expect(first["broadcast"] == .integer(1))
             let original = try #require(Receiver.string(try payer.show("rbf-1")["txid"]))
@@ -217,6 +228,8 @@ extension ReceiveLitecoinCLITests.PayoutLitecoinCLITests {
             #expect(txid != original)
             #expect(settled["fee"] == .string(String(try await node.fee(of: txid))))
             #expect(try await node.received(by: destination).amount == 40_000_000)
+            // Settled, the payout stays in carol's window.
+            #expect(try payer.usedToday() == .string("40000000"))
             try await payer.expectBooksMatchTheChain(node: node)
         }
     }
@@ -325,10 +338,11 @@ extension ReceiveLitecoinCLITests.PayoutLitecoinCLITests {
     /// released), and nothing was paid twice.
     @Test func aPayoutWhoseInputWasDoubleSpentIsCompensated() async throws {
         try await Litecoind.with { node in
-            let payer = try await Payer(node: node, customer: 500_000_000, fundHotWallet: false)
+            let payer = try await Payer(node: node, customer: 500_000_000, fundHotWallet: false, owned: true)
             defer { payer.receiver.close() }
             let destination = try await node.newAddress()
             _ = try payer.create("ds-1", to: destination, amount: 100_000_000)
+            #expect(try payer.usedToday() == .string("100000000"))
             #expect(try #require(try payer.workOnce().first)["broadcast"] == .integer(1))
             let txid = try #require(Receiver.string(try payer.show("ds-1")["txid"]))
             let key = try TestKeys.wif(mnemonic: ReceiveLitecoinCLITests.hotMnemonic, path: payer.customerPath, network: "litecoin-regtest")
@@ -342,6 +356,8 @@ extension ReceiveLitecoinCLITests.PayoutLitecoinCLITests {
                 _ = try await node.mine(1)
             }
             #expect(status == "compensated")
+            // Compensated, its amount is back in carol's window.
+            #expect(try payer.usedToday() == .string("0"))
             #expect(try await node.received(by: destination).amount == 0)
             let balance = try JSONValue(parsing: try payer.receiver.ok(["ledger", "balance", "carol"]))
             #expect(balance["debits_pending"] == .string("0") && balance["debits_posted"] == .string("0"))

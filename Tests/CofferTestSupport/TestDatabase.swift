@@ -69,8 +69,10 @@ public final class TestDatabase: Sendable {
     }
 
     /// The same database opened again, as another process would open it (migrations already
-    /// applied are skipped, as at any start).
-    public func reopened(maximumConnections: Int = 4) async throws -> TestDatabase {
+    /// applied are skipped, as at any start); given migrations, as a newer version would open it
+    /// (those not applied yet run now).
+    public func reopened(sqlite: [SchemaMigration]? = nil, postgres: [PostgresMigration]? = nil, maximumConnections: Int = 4) async throws -> TestDatabase {
+        let sqliteMigrations = sqlite ?? self.sqliteMigrations, postgresMigrations = postgres ?? self.postgresMigrations
         switch engine {
         case .sqlite:
             let database = try CofferDatabase(path: location, migrations: sqliteMigrations)

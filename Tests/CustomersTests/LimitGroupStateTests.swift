@@ -1,15 +1,18 @@
 import CofferStorage
 import CofferTestSupport
 import Customers
+import Ledger
 import Testing
 
 /// A large group's checks on both engines (1,200 requests; over PostgreSQL's wire their ids and
 /// columns travel as arrays, one parameter each): retried ids are answered with their stored
 /// state and never counted again, new ones are checked against the daily limit in order (the last
-/// of each customer's refused), and the writer token moves.
+/// of each customer's refused), and the writer token moves. The ledger holds none of them, so
+/// every entry is dated after its newest transfer and read back as `ahead`.
 struct LimitGroupStateTests {
     @Test(arguments: TestEngine.all) func retriesInALargeGroupAreAnsweredAndNotCounted(engine: TestEngine) async throws {
-        let storage = try await TestDatabase.make(engine, sqlite: CustomerMigrations.sqlite, postgres: CustomerMigrations.postgres)
+        let storage = try await TestDatabase.make(engine, sqlite: LedgerMigrations.all + CustomerMigrations.sqlite,
+                                                  postgres: PostgresLedgerMigrations.all + CustomerMigrations.postgres)
         defer { storage.close() }
         let database = storage.database
         let limits = LimitSet(daily: 350)
@@ -67,7 +70,8 @@ struct LimitGroupStateTests {
     /// that never paid it, stored or earlier in the same group; a refused request leaves it
     /// unseen; each sighting is recorded once, the first kept.
     @Test(arguments: TestEngine.all) func destinationsAreNewOnlyToCustomersThatNeverPaidThem(engine: TestEngine) async throws {
-        let storage = try await TestDatabase.make(engine, sqlite: CustomerMigrations.sqlite, postgres: CustomerMigrations.postgres)
+        let storage = try await TestDatabase.make(engine, sqlite: LedgerMigrations.all + CustomerMigrations.sqlite,
+                                                  postgres: PostgresLedgerMigrations.all + CustomerMigrations.postgres)
         defer { storage.close() }
         let database = storage.database
         let limits = LimitSet(newDestinationPerTransaction: 10)

@@ -135,6 +135,12 @@ extension CustomerService {
 
         public var decision: LimitDecision? { lock.withLock { decided } }
 
+        /// The same check with its reservation named `id`: a payout's is named by its amount hold,
+        /// through which windows are read (see `LimitReservations`), not by the payout.
+        public func naming(_ id: String) -> LimitCheck {
+            LimitCheck(request: request.named(id), risk: risk, stop: stop, version: version, factorBps: factorBps, admitter: admitter)
+        }
+
         func record(_ decision: LimitDecision) { lock.withLock { decided = decision } }
 
         /// For `LedgerStore.submit(_:admission:companion:)`: decided with the other checks of

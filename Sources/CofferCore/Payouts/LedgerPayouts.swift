@@ -74,12 +74,12 @@ public struct LedgerPayouts: PayoutLedger {
                                       creditAccountID: try LedgerID(validating: custody), amount: settlement.fee, asset: feeAsset,
                                       reference: settlement.payout.id))
         }
-        let posted = settlements.filter { $0.payout.kind.holdsAmount && $0.delivered }.map(\.payout.id)
-        let voided = settlements.filter { $0.payout.kind.holdsAmount && !$0.delivered }.map(\.payout.id)
+        let posted = settlements.filter { $0.payout.kind.holdsAmount && $0.delivered }
+        let voided = settlements.filter { $0.payout.kind.holdsAmount && !$0.delivered }
         try await commitAll(transfers, what: "settlement") { connection in
             // A customer's limit window keeps a delivered payout and gets a failed one back.
-            try LimitReservations.finish(posted, as: .posted, on: connection)
-            try LimitReservations.finish(voided, as: .voided, on: connection)
+            try LimitReservations.finish(posted.map(\.transfers.holdAmount), payouts: posted.map(\.payout.id), as: .posted, on: connection)
+            try LimitReservations.finish(voided.map(\.transfers.holdAmount), payouts: voided.map(\.payout.id), as: .voided, on: connection)
             try alongside(connection)
         }
     }
@@ -94,9 +94,9 @@ public struct LedgerPayouts: PayoutLedger {
             transfers.append(Transfer(id: try LedgerID(validating: ids.voidFee), debitAccountID: nil, creditAccountID: nil, amount: 0, asset: nil,
                                       flags: .voidPending, pendingID: try LedgerID(validating: ids.holdFee), reference: payout.id))
         }
-        let released = payouts.filter { $0.0.kind.holdsAmount }.map(\.0.id)
+        let released = payouts.filter { $0.0.kind.holdsAmount }
         try await commitAll(transfers, what: "release") { connection in
-            try LimitReservations.finish(released, as: .voided, on: connection)
+            try LimitReservations.finish(released.map(\.1.holdAmount), payouts: released.map(\.0.id), as: .voided, on: connection)
             try alongside(connection)
         }
     }

@@ -243,9 +243,10 @@ public struct PayoutService: Sendable {
         let inserted = InsertedPayout()
         // The customer's limits (and, given signals, its risk score and step-up): counted in the
         // same commit as the holds, so concurrent payouts never together exceed a limit.
-        let check = try await customers?.prepare(id: id, account: paying, asset: asset, amount: amount, at: customers?.clock() ?? now,
+        let prepared = try await customers?.prepare(id: id, account: paying, asset: asset, amount: amount, at: customers?.clock() ?? now,
                                                  destination: destination, kind: "payout", signals: request.signals, customer: request.customer, by: caller)
-        if let stop = check?.stop { throw CustomerService.refusal(stop) }
+        if let stop = prepared?.stop { throw CustomerService.refusal(stop) }
+        let check = prepared?.naming(transfers.holdAmount)
         do {
             let admitted = try await LedgerPayouts(store: ledger.store).reserve(
                 reserved, transfers: transfers, custody: custody, feeAccount: hot.feeAccount, feeSource: feeSource, admission: check?.admission

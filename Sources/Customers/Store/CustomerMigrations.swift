@@ -173,11 +173,26 @@ public enum CustomerMigrations {
         "CREATE INDEX aml_alerts_scope ON aml_alerts (scope, at)",
     ]
 
+    /// Reservations are read through the ledger's own indexes (`LimitReservations`): the index by
+    /// customer goes, and only entries marked `ahead` (dated later than the ledger's time when they
+    /// were made) keep one. Every entry stored before is marked `ahead`, which is always correct
+    /// (it only costs the partial index a row), so nothing needs the ledger to migrate them. An
+    /// entry of a payout made before is named by the payout's id, not its hold's: settlement
+    /// finishes both names (`LedgerPayouts`).
+    static let holdNamedEntries: [String] = [
+        "ALTER TABLE customer_limit_entries ADD COLUMN ahead INTEGER NOT NULL DEFAULT 1",
+        "CREATE INDEX customer_limit_entries_ahead ON customer_limit_entries (customer, asset, at) WHERE ahead = 1",
+        "DROP INDEX customer_limit_entries_window",
+    ]
+
     public static let sqlite: [SchemaMigration] = [
         SchemaMigration(domain: "customers", number: 1, name: "customers-limits-step-up-cases-aml") { db in
             for statement in tables {
                 try db.execute(sql: statement.replacingOccurrences(of: "PRIMARY KEY_AUTO", with: "PRIMARY KEY AUTOINCREMENT"))
             }
+        },
+        SchemaMigration(domain: "customers", number: 2, name: "hold-named-entries") { db in
+            for statement in holdNamedEntries { try db.execute(sql: statement) }
         },
     ]
 
@@ -186,5 +201,6 @@ public enum CustomerMigrations {
             $0.replacingOccurrences(of: "INTEGER PRIMARY KEY_AUTO", with: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
                 .replacingOccurrences(of: "BLOB", with: "bytea")
         }),
+        PostgresMigration(domain: "customers", number: 2, name: "hold-named-entries", sql: holdNamedEntries),
     ]
 }

@@ -38,6 +38,11 @@ extension LimitRequest {
     public func limited(to limits: LimitSet) -> LimitRequest {
         LimitRequest(id: id, customer: customer, asset: asset, account: account, amount: amount, at: at, destination: destination, kind: kind, limits: limits)
     }
+
+    /// The same request stored under another id.
+    public func named(_ id: String) -> LimitRequest {
+        LimitRequest(id: id, customer: customer, asset: asset, account: account, amount: amount, at: at, destination: destination, kind: kind, limits: limits)
+    }
 }
 
 /// What a check-and-reserve decided.
@@ -54,6 +59,16 @@ public enum LimitDecision: Sendable, Equatable {
 /// inside the ledger commit that holds or settles the money (`LedgerCommitAdmission` and
 /// companions), so a reservation exists exactly when its pending transfer does, and a post or a
 /// void changes both at once.
+///
+/// An entry is named by its hold (the ledger's pending transfer id), and its table has no index
+/// of its own by customer: a customer's window is read through the ledger, from the accounts it
+/// owns (`ledger_accounts_owner`) to their holds (`ledger_transfers_debit`, bounded by time) to
+/// the entries by id. The ledger writes those index pages for the hold anyway; an index by
+/// customer cost each group commit a page per customer more (see docs/customers.md,
+/// "How reservations are stored"). The bound needs an entry's time `at` to be no later than its
+/// hold's ledger time; an entry stamped later than the ledger's newest transfer when it was made
+/// (a request dated ahead with `--at`, or the ledger's clock behind) is marked `ahead` and found
+/// through a partial index instead.
 public enum LimitReservations {
     /// The longest window any limit looks back over.
     static let longestWindow: Int64 = LimitKind.allCases.compactMap(\.window).max() ?? 0
@@ -66,10 +81,7 @@ public enum LimitReservations {
     /// The customer's live (not voided) entries in `asset` that can count at `now` (those
     /// stamped after it included, see `LimitEntry.counts`).
     public static func entries(customer: String, asset: String, now: Int64, on connection: any SQLConnection) throws -> [LimitEntry] {
-        try connection.query("""
-            SELECT id, amount, at, state, new_destination FROM customer_limit_entries
-            WHERE customer = \(customer) AND asset = \(asset) AND at > \(now - longestWindow) AND state <> 'voided'
-            """, entry)
+        try liveEntries(customers: [customer], asset: asset, since: now - longestWindow, on: connection)[customer] ?? []
     }
 
     static func state(of id: String, on connection: any SQLConnection) throws -> LimitEntry.State? {
@@ -77,13 +89,16 @@ public enum LimitReservations {
     }
 
     /// Marks reservations posted (kept in their windows) or voided (given back); only those
-    /// still reserved change. Returns how many changed.
+    /// still reserved change. Returns how many changed. `payouts`: payout ids naming entries
+    /// stored before customers' migration 2 (see `CustomerMigrations.holdNamedEntries`), matched
+    /// only among payouts' entries.
     @discardableResult
-    public static func finish(_ ids: [String], as state: LimitEntry.State, on connection: any SQLConnection) throws -> Int {
+    public static func finish(_ ids: [String], payouts: [String] = [], as state: LimitEntry.State, on connection: any SQLConnection) throws -> Int {
         guard !ids.isEmpty else { return 0 }
+        let earlier: CofferStorage.SQL = payouts.isEmpty ? "" : " OR (kind = 'payout' AND id IN \(list: payouts))"
         let changed = try connection.execute("""
-            UPDATE customer_limit_entries SET state = \(state.rawValue) WHERE id IN \(list: ids) AND state = 'reserved'
-            """)
+            UPDATE customer_limit_entries SET state = \(state.rawValue) WHERE (id IN \(list: ids)
+            """ + earlier + ") AND state = 'reserved'")
         if changed > 0 { _ = try touch(on: connection) }
         return changed
     }
@@ -95,7 +110,8 @@ public enum LimitReservations {
 
     /// What a group's checks start from, in one statement (a round trip over PostgreSQL's wire):
     /// the configuration version (see `customer_config`), the writer token (see
-    /// `customer_limit_writer`) and, on PostgreSQL, which of the requests' ids are stored already
+    /// `customer_limit_writer`), the ledger's newest transfer time (every hold of this commit is
+    /// later) and, on PostgreSQL, which of the requests' ids are stored already
     /// and in what state (the ids bound as one array, so the statement's text never changes and
     /// the server parses one shape). On SQLite each insert finds that out itself, so `earlier`
     /// stays empty.
@@ -112,11 +128,11 @@ public enum LimitReservations {
     public static func groupStateQuery(of requests: some Collection<LimitRequest>, dialect: SQLDialect) -> CofferStorage.SQL {
         let sql: CofferStorage.SQL = """
             SELECT CAST(0 AS BIGINT), (SELECT version FROM customer_config WHERE id = 1), (SELECT token FROM customer_limit_writer WHERE id = 1),
-                   CAST(NULL AS TEXT), CAST(NULL AS TEXT)
+                   CAST(NULL AS TEXT), CAST(NULL AS TEXT), (SELECT MAX(timestamp) FROM ledger_transfers)
             """
         guard dialect == .postgres else { return sql }  // SQLite never reads `requests`
         return sql + """
-             UNION ALL SELECT CAST(1 AS BIGINT), NULL, NULL, id, state FROM customer_limit_entries WHERE id = ANY(\(array: requests.map(\.id)))
+             UNION ALL SELECT CAST(1 AS BIGINT), NULL, NULL, id, state, NULL FROM customer_limit_entries WHERE id = ANY(\(array: requests.map(\.id)))
             """
     }
 
@@ -125,6 +141,9 @@ public enum LimitReservations {
     public struct GroupState: Sendable {
         public var version: Int64
         public var token: Int64
+        /// The ledger's newest transfer time (nanoseconds; 0 when it has none): this commit's holds
+        /// are stamped later.
+        public var ledgerTime: Int64
         public var earlier: [String: LimitEntry.State]
 
         private var answered = false
@@ -132,6 +151,7 @@ public enum LimitReservations {
         init() {
             version = 0
             token = 0
+            ledgerTime = 0
             earlier = [:]
         }
 
@@ -148,6 +168,7 @@ public enum LimitReservations {
             if try row.int64(0) == 0 {
                 version = row.isNull(1) ? 0 : try row.int64(1)
                 token = row.isNull(2) ? 0 : try row.int64(2)
+                ledgerTime = row.isNull(5) ? 0 : try row.int64(5)
                 answered = true
             } else {
                 earlier[try row.text(3)] = LimitEntry.State(rawValue: try row.text(4)) ?? .reserved
@@ -170,18 +191,44 @@ public enum LimitReservations {
 
     static func touching(_ token: Int64) -> CofferStorage.SQL { "UPDATE customer_limit_writer SET token = \(token) WHERE id = 1" }
 
-    /// The live (not voided) entries of `customers` in `asset` stamped after `since`.
+    /// The live (not voided) entries of `customers` in `asset` stamped after `since`: those
+    /// found from the holds on the customers' accounts since `since` (see the type's
+    /// documentation), and those marked `ahead`.
     static func liveEntries(customers: [String], asset: String, since: Int64, on connection: any SQLConnection) throws -> [String: [LimitEntry]] {
         var entries: [String: [LimitEntry]] = [:]
-        // A list of a few shapes stays in SQLite's statement cache; PostgreSQL takes one array.
-        let among: CofferStorage.SQL = connection.dialect == .postgres ? " = ANY(\(array: customers))" : " IN \(list: customers.paddedToPowerOfTwo())"
-        _ = try connection.query("""
-            SELECT id, amount, at, state, new_destination, customer FROM customer_limit_entries
-            WHERE asset = \(asset) AND customer
-            """ + among + " AND at > \(since) AND state <> 'voided'") { row in
+        let live: CofferStorage.SQL = " AND e.asset = \(asset) AND e.at > \(since) AND e.state <> 'voided' AND e.customer" + among(customers, connection)
+        let held: CofferStorage.SQL = """
+            SELECT e.id, e.amount, e.at, e.state, e.new_destination, e.customer FROM ledger_accounts a
+            JOIN ledger_transfers t ON t.debit_account_id = a.id AND t.timestamp > \(nanoseconds(since))
+            JOIN customer_limit_entries e ON e.id = t.id
+            WHERE a.asset = \(asset) AND e.ahead = 0 AND a.owner
+            """ + among(Set(customers.flatMap(ownerNames)).sorted(), connection) + live
+        let ahead: CofferStorage.SQL = " UNION ALL SELECT e.id, e.amount, e.at, e.state, e.new_destination, e.customer FROM customer_limit_entries e WHERE e.ahead = 1"
+        _ = try connection.query(held + ahead + live) { row in
             entries[try row.text(5), default: []].append(try entry(row))
         }
         return entries
+    }
+
+    /// `IN` a list padded to one of a few shapes, so the statement stays in SQLite's cache;
+    /// PostgreSQL takes one array.
+    static func among(_ values: [String], _ connection: any SQLConnection) -> CofferStorage.SQL {
+        connection.dialect == .postgres ? " = ANY(\(array: values))" : " IN \(list: values.paddedToPowerOfTwo())"
+    }
+
+    /// The owner names a customer's accounts may carry: a tenant names its accounts' owner with
+    /// its local name (`acme/alice` owns accounts whose owner is `alice`), the operator with the
+    /// stored one. Entries are matched on their customer as well, so a name too many costs only a
+    /// lookup.
+    static func ownerNames(_ customer: String) -> [String] {
+        guard let slash = customer.utf8.firstIndex(of: UInt8(ascii: "/")) else { return [customer] }
+        return [customer, String(customer[customer.utf8.index(after: slash)...])]
+    }
+
+    /// Seconds as the ledger's nanoseconds, clamped to what a BIGINT holds.
+    static func nanoseconds(_ seconds: Int64) -> Int64 {
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? (seconds < 0 ? .min : .max) : product
     }
 
     /// Records that the customer used a device, network or destination (first sighting kept).
@@ -194,7 +241,7 @@ public enum LimitReservations {
 }
 
 extension CustomerStore {
-    /// A reservation's entry, with its customer and asset.
+    /// A reservation's entry (by its hold's id), with its customer and asset.
     public func reservation(_ id: String) async throws -> (entry: LimitEntry, customer: String, asset: String, account: String)? {
         try await database.read { connection in
             try connection.queryOne("""
@@ -215,13 +262,26 @@ extension CustomerStore {
         }
     }
 
-    /// Posted amounts of the customer in `asset` (newest 200), for the amount-vs-history signal.
+    /// Posted amounts of the customer in `asset` (newest 200), for the amount-vs-history signal:
+    /// the newest posted holds on each of its accounts (each walked newest first through the
+    /// ledger's debit index, so a long history is not read), and any posted entries marked `ahead`.
     public func recentAmounts(customer: String, asset: String) async throws -> [UInt128] {
         try await database.read { connection in
-            try connection.query("""
-                SELECT amount FROM customer_limit_entries WHERE customer = \(customer) AND asset = \(asset) AND state = 'posted'
+            let accounts = try connection.query("SELECT id FROM ledger_accounts WHERE asset = \(asset) AND owner"
+                + LimitReservations.among(LimitReservations.ownerNames(customer), connection)) { try $0.text(0) }
+            var amounts: [(amount: UInt128, at: Int64)] = []
+            for account in accounts {
+                amounts += try connection.query("""
+                    SELECT e.amount, e.at FROM ledger_transfers t JOIN customer_limit_entries e ON e.id = t.id
+                    WHERE t.debit_account_id = \(account) AND e.customer = \(customer) AND e.state = 'posted' AND e.ahead = 0
+                    ORDER BY t.timestamp DESC LIMIT 200
+                    """) { (try $0.amount(0, "amount"), try $0.int64(1)) }
+            }
+            amounts += try connection.query("""
+                SELECT amount, at FROM customer_limit_entries WHERE customer = \(customer) AND asset = \(asset) AND state = 'posted' AND ahead = 1
                 ORDER BY at DESC LIMIT 200
-                """) { try $0.amount(0, "amount") }
+                """) { (try $0.amount(0, "amount"), try $0.int64(1)) }
+            return amounts.sorted { $0.at > $1.at }.prefix(200).map(\.amount)
         }
     }
 }
@@ -359,10 +419,13 @@ extension LimitReservations {
         let earlier = group.earlier
         let keys = requests.map { LimitWindows.key($0.customer, $0.asset) }
         let undecided = earlier.isEmpty ? Array(requests.indices) : requests.indices.filter { earlier[requests[$0].id] == nil }
+        // Every hold of this commit is stamped after the ledger's newest transfer: an entry dated
+        // no later than that second is found through its hold (see the type's documentation).
+        let settled = group.ledgerTime / 1_000_000_000
         try load(undecided.filter { !requests[$0].limits.isEmpty }, of: requests, keys: keys, into: windows, on: connection)
         let seen = try seenDestinations(undecided.compactMap { requests[$0].destination == nil ? nil : requests[$0] }, on: connection)
         var decided: [String: LimitEntry.State] = Dictionary(minimumCapacity: requests.count)
-        var inserts: [(LimitRequest, Bool)] = []
+        var inserts: [(LimitRequest, Bool, Bool)] = []
         var decisions: [LimitDecision] = []
         inserts.reserveCapacity(requests.count)
         decisions.reserveCapacity(requests.count)
@@ -387,7 +450,7 @@ extension LimitReservations {
                 continue
             }
             if let sqlite {
-                guard try insertUnlessStored(request, newDestination: newDestination, on: sqlite) else {
+                guard try insertUnlessStored(request, newDestination: newDestination, ahead: request.at > settled, on: sqlite) else {
                     let state = try state(of: request.id, on: connection) ?? .reserved
                     decided[request.id] = state
                     decisions.append(.exists(state))
@@ -396,7 +459,7 @@ extension LimitReservations {
             }
             windows.append(LimitEntry(id: request.id, amount: request.amount, at: request.at, newDestination: newDestination), key: key)
             decided[request.id] = .reserved
-            inserts.append((request, newDestination))
+            inserts.append((request, newDestination, request.at > settled))
             decisions.append(.reserved(newDestination: newDestination))
         }
         guard !inserts.isEmpty else { return decisions }
@@ -476,7 +539,7 @@ extension LimitReservations {
 
     /// Inserts one reserved entry unless its id is stored already (then false). Prepared once per
     /// connection and bound without boxing values: it runs once per request inside the commit.
-    static func insertUnlessStored(_ request: LimitRequest, newDestination: Bool, on connection: CofferStorage.SQLiteConnection) throws -> Bool {
+    static func insertUnlessStored(_ request: LimitRequest, newDestination: Bool, ahead: Bool, on connection: CofferStorage.SQLiteConnection) throws -> Bool {
         do {
             let statement = SQLiteRawStatement(try connection.database.cachedStatement(sql: insertUnlessStoredSQL))
             statement.bind(1, request.id)
@@ -488,6 +551,7 @@ extension LimitReservations {
             statement.bind(7, Int64(newDestination ? 1 : 0))
             statement.bind(8, request.destination)
             statement.bind(9, request.kind)
+            statement.bind(10, Int64(ahead ? 1 : 0))
             try statement.execute()
             return connection.database.changesCount == 1
         } catch let error as DatabaseError {
@@ -497,20 +561,20 @@ extension LimitReservations {
 
     /// Built once: the statement cache is looked up by this text for every request.
     static let insertUnlessStoredSQL = """
-        INSERT INTO customer_limit_entries \(entryColumns) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?) ON CONFLICT (id) DO NOTHING
+        INSERT INTO customer_limit_entries \(entryColumns) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
         """
 
     /// The columns an entry is inserted with, in the order both inserts give them.
-    static let entryColumns = "(id, customer, asset, account, amount, at, state, new_destination, destination, kind)"
+    static let entryColumns = "(id, customer, asset, account, amount, at, state, new_destination, destination, kind, ahead)"
 
     /// One statement (PostgreSQL) inserting `rows` as reserved entries: each column travels as one
     /// array parameter and is `unnest`ed, as the ledger's own rows are, so the text is the same for
     /// every group and the server parses no list of hundreds of parameters. `destination` travels
     /// as "" for none (a destination is never empty).
-    static func insert(_ rows: [(LimitRequest, Bool)]) -> CofferStorage.SQL {
+    static func insert(_ rows: [(LimitRequest, Bool, Bool)]) -> CofferStorage.SQL {
         var ids: [String] = [], customers: [String] = [], assets: [String] = [], accounts: [String] = [], amounts: [String] = []
-        var times: [Int64] = [], newDestinations: [Int64] = [], destinations: [String] = [], kinds: [String] = []
-        for (request, newDestination) in rows {
+        var times: [Int64] = [], newDestinations: [Int64] = [], destinations: [String] = [], kinds: [String] = [], aheads: [Int64] = []
+        for (request, newDestination, ahead) in rows {
             ids.append(request.id)
             customers.append(request.customer)
             assets.append(request.asset)
@@ -520,14 +584,15 @@ extension LimitReservations {
             newDestinations.append(newDestination ? 1 : 0)
             destinations.append(request.destination ?? "")
             kinds.append(request.kind)
+            aheads.append(ahead ? 1 : 0)
         }
         return """
             INSERT INTO customer_limit_entries \(raw: entryColumns)
-            SELECT u.id, u.customer, u.asset, u.account, u.amount, u.at, 'reserved', u.new_destination, NULLIF(u.destination, ''), u.kind
+            SELECT u.id, u.customer, u.asset, u.account, u.amount, u.at, 'reserved', u.new_destination, NULLIF(u.destination, ''), u.kind, u.ahead
             FROM unnest(\(array: ids)::text[], \(array: customers)::text[], \(array: assets)::text[], \(array: accounts)::text[],
                         \(array: amounts)::text[], \(array: times)::int8[], \(array: newDestinations)::int8[], \(array: destinations)::text[],
-                        \(array: kinds)::text[])
-                AS u(id, customer, asset, account, amount, at, new_destination, destination, kind)
+                        \(array: kinds)::text[], \(array: aheads)::int8[])
+                AS u(id, customer, asset, account, amount, at, new_destination, destination, kind, ahead)
             """
     }
 }
