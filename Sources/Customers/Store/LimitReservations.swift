@@ -5,7 +5,7 @@ public import CofferStorage
 /// One request to count an amount against a customer's limits.
 public struct LimitRequest: Sendable, Equatable {
     /// The reservation's stored id (the ledger's pending transfer id, or the payout's).
-    public let id: String
+    public private(set) var id: String
     public let customer: String
     public let asset: String
     public let account: String
@@ -17,7 +17,7 @@ public struct LimitRequest: Sendable, Equatable {
     /// `payout` or `transfer`.
     public let kind: String
     /// The limits that apply (tier, customer's own, raises and risk already applied).
-    public let limits: LimitSet
+    public private(set) var limits: LimitSet
 
     public init(id: String, customer: String, asset: String, account: String, amount: UInt128, at: Int64, destination: String?, kind: String,
                 limits: LimitSet) {
@@ -36,12 +36,16 @@ public struct LimitRequest: Sendable, Equatable {
 extension LimitRequest {
     /// The same request under other limits (lowered by a risk score).
     public func limited(to limits: LimitSet) -> LimitRequest {
-        LimitRequest(id: id, customer: customer, asset: asset, account: account, amount: amount, at: at, destination: destination, kind: kind, limits: limits)
+        var request = self
+        request.limits = limits
+        return request
     }
 
     /// The same request stored under another id.
     public func named(_ id: String) -> LimitRequest {
-        LimitRequest(id: id, customer: customer, asset: asset, account: account, amount: amount, at: at, destination: destination, kind: kind, limits: limits)
+        var request = self
+        request.id = id
+        return request
     }
 }
 
